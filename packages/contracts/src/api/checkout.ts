@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { currencyCodeSchema, minorAmountSchema } from "../currency.js";
+import { DECLINE_REASONS } from "../response-codes.js";
+
+/** `POST …/session`: the browser names the cart; the server prices it. */
+export const sessionRequestSchema = z.object({ cartId: z.string().min(1).max(100) });
+export type SessionRequest = z.infer<typeof sessionRequestSchema>;
+
+export const environmentSchema = z.enum(["local", "sandbox", "production"]);
+export type HandoffEnvironment = z.infer<typeof environmentSchema>;
+
+export const sessionResponseSchema = z.object({
+  /** The whole `POST /payment-sessions` response, passed unchanged to Checkout Web Components. */
+  paymentSession: z.looseObject({ id: z.string() }),
+  publicKey: z.string(),
+  environment: environmentSchema,
+  amount: minorAmountSchema,
+  currency: currencyCodeSchema,
+  /** Local mode only: the sandbox's emulation of Checkout.com's CDN script, loaded before the official loader. */
+  componentsScriptUrl: z.string().optional(),
+});
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+/** `POST …/confirm`: never an amount; the server computes it from the cart. */
+export const confirmRequestSchema = z.object({
+  cartId: z.string().min(1).max(100),
+  processorToken: z.string().regex(/^tok_\w{26}$/, "expected a tok_ token from Checkout.com"),
+});
+export type ConfirmRequest = z.infer<typeof confirmRequestSchema>;
+
+export const confirmApprovedSchema = z.object({
+  status: z.literal("approved"),
+  orderId: z.string(),
+  paymentId: z.string(),
+  /** Risk-flagged approvals are held for review by the merchant; the shopper still sees success. */
+  needsReview: z.boolean().optional(),
+});
+export const confirmDeclinedSchema = z.object({
+  status: z.literal("declined"),
+  orderId: z.string(),
+  code: z.string(),
+  reason: z.enum(DECLINE_REASONS),
+  category: z.enum(["soft", "hard", "risk"]),
+  retryable: z.boolean(),
+  message: z.string(),
+});
+export const confirmRequiresActionSchema = z.object({
+  status: z.literal("requires_action"),
+  orderId: z.string(),
+  redirectUrl: z.string(),
+});
+export const confirmResponseSchema = z.discriminatedUnion("status", [
+  confirmApprovedSchema,
+  confirmDeclinedSchema,
+  confirmRequiresActionSchema,
+]);
+export type ConfirmApproved = z.infer<typeof confirmApprovedSchema>;
+export type ConfirmDeclined = z.infer<typeof confirmDeclinedSchema>;
+export type ConfirmRequiresAction = z.infer<typeof confirmRequiresActionSchema>;
+export type ConfirmResponse = z.infer<typeof confirmResponseSchema>;
+
+/** HTTP status per confirm outcome (ARCHITECTURE §3). */
+export const CONFIRM_STATUS = { approved: 200, declined: 402, requires_action: 202 } as const;
