@@ -1,0 +1,17 @@
+export { CARD_FRAME_HTML, installCardFrame } from "./browser/card-frame.js";
+export {
+  componentsScript,
+  type EmulationConfig,
+  installCheckoutWebComponents,
+} from "./browser/components.js";
+export { behaviourOf, type CardBehaviour, TEST_CARDS, THREE_DS_PASSWORD } from "./cards.js";
+export { FAULT_ROUTES, type Fault, type FaultRoute } from "./faults.js";
+export type { SandboxAction, SandboxPayment } from "./payments/model.js";
+export {
+  createSandbox,
+  Sandbox,
+  type SandboxKeys,
+  type SandboxOptions,
+} from "./server.js";
+export { type ChaosConfig, NO_CHAOS, parseChaos } from "./webhooks/chaos.js";
+export { type DeliveryAttempt, RETRY_SCHEDULE_MS, type StoredEvent, signBody } from "./webhooks/delivery.js";

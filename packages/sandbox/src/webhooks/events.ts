@@ -1,0 +1,74 @@
+import { newId } from "../ids.js";
+import type { SandboxAction, SandboxPayment } from "../payments/model.js";
+import { webhookPaymentData } from "../payments/views.js";
+
+export interface WebhookEnvelope {
+  id: string;
+  type: string;
+  version: string;
+  created_on: string;
+  data: Record<string, unknown>;
+  _links: Record<string, { href: string }>;
+}
+
+/** Checkout.com stamps 7 fractional digits; so do we, so parsers meet the real shape. */
+function createdOn(nowMs: number): string {
+  return new Date(nowMs).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
+}
+
+export function paymentEvent(
+  type: string,
+  payment: SandboxPayment,
+  base: string,
+  nowMs: number,
+  action?: SandboxAction,
+): WebhookEnvelope {
+  const id = newId("evt");
+  return {
+    id,
+    type,
+    version: "1.0.29",
+    created_on: createdOn(nowMs),
+    data: webhookPaymentData(payment, base, action),
+    _links: {
+      self: { href: `${base}/workflows/events/${id}` },
+      subject: { href: `${base}/workflows/events/subject/${payment.id}` },
+      payment: { href: `${base}/payments/${payment.id}` },
+      payment_actions: { href: `${base}/payments/${payment.id}/actions` },
+    },
+  };
+}
+
+export function disputeEvent(
+  type: string,
+  payment: SandboxPayment,
+  base: string,
+  nowMs: number,
+): WebhookEnvelope {
+  const id = newId("evt");
+  const disputeId = newId("dsp");
+  return {
+    id,
+    type,
+    version: "1.0.29",
+    created_on: createdOn(nowMs),
+    data: {
+      id: disputeId,
+      category: "fraudulent",
+      status: type.replace(/^dispute_/, ""),
+      amount: payment.balances.total_captured || payment.amount,
+      currency: payment.currency,
+      reason_code: "10.4",
+      payment_id: payment.id,
+      payment_action_id: payment.actionId,
+      ...(payment.reference !== undefined ? { payment_reference: payment.reference } : {}),
+      payment_method: payment.card.scheme.toUpperCase(),
+      date: new Date(nowMs).toISOString(),
+      evidence_required_by: new Date(nowMs + 14 * 86_400_000).toISOString(),
+    },
+    _links: {
+      self: { href: `${base}/workflows/events/${id}` },
+      subject: { href: `${base}/workflows/events/subject/${disputeId}` },
+    },
+  };
+}
