@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * handoff-sandbox: offline Checkout.com for development and tests.
  *   handoff-sandbox start --port 3100 --webhook-url http://127.0.0.1:3000/webhooks/checkoutdotcom

@@ -251,14 +251,19 @@ export class Sandbox {
     return value as Record<string, unknown>;
   }
 
-  /** Secret-key routes: 401 with an empty body otherwise, as Checkout.com answers. */
+  /**
+   * Secret-key routes: 401 with an empty body otherwise, as Checkout.com answers. With an
+   * `idempotencyScope`, `Cko-Idempotency-Key` covers the whole processing, scripted delays included,
+   * so a retry that arrives while the first request is still running sees 429.
+   */
   private secret(
     route: FaultRoute | undefined,
     work: (ctx: RequestContext) => ApiResult | Promise<ApiResult>,
+    idempotencyScope?: string,
   ) {
     return async (ctx: RequestContext): Promise<Reply | "drop"> => {
       if (!keyMatches(ctx.req.headers.authorization, this.keys.secretKey)) return { status: 401 };
-      return this.withFault(route, ctx, work);
+      return this.withFault(route, ctx, work, idempotencyScope);
     };
   }
 
@@ -266,22 +271,25 @@ export class Sandbox {
     route: FaultRoute | undefined,
     ctx: RequestContext,
     work: (ctx: RequestContext) => ApiResult | Promise<ApiResult>,
+    idempotencyScope?: string,
   ): Promise<Reply | "drop"> {
     const fault = route ? this.takeFault(route) : undefined;
     if (fault?.status) return { status: fault.status };
-    const reply = await work(ctx);
-    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    return fault?.drop ? "drop" : reply;
-  }
-
-  private idempotent(scope: string, ctx: RequestContext, work: () => Promise<ApiResult>): Promise<ApiResult> {
+    const process = async () => {
+      const reply = await work(ctx);
+      if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      return reply;
+    };
     const key = ctx.req.headers["cko-idempotency-key"];
-    return this.idempotency.run(
-      `${scope} ${ctx.url.pathname}`,
-      typeof key === "string" ? key : undefined,
-      work,
-      () => apiError(429, ["duplicate_request"], "too_many_requests"),
-    );
+    const reply = idempotencyScope
+      ? await this.idempotency.run(
+          `${idempotencyScope} ${ctx.url.pathname}`,
+          typeof key === "string" ? key : undefined,
+          process,
+          () => apiError(429, ["duplicate_request"], "too_many_requests"),
+        )
+      : await process();
+    return fault?.drop ? "drop" : reply;
   }
 
   private routes(): void {
@@ -304,10 +312,7 @@ export class Sandbox {
     r.on(
       "POST",
       "/payments",
-      this.secret("payments", async (ctx) => {
-        const body = await this.json(ctx);
-        return this.idempotent("payments", ctx, async () => this.payments.createPayment(body));
-      }),
+      this.secret("payments", async (ctx) => this.payments.createPayment(await this.json(ctx)), "payments"),
     );
     r.on(
       "GET",
@@ -337,12 +342,11 @@ export class Sandbox {
       r.on(
         "POST",
         `/payments/:id/${path}`,
-        this.secret(path, async (ctx) => {
-          const body = await this.json(ctx);
-          return this.idempotent(path, ctx, async () =>
-            this.payments.requestAction(ctx.params.id ?? "", kind, body),
-          );
-        }),
+        this.secret(
+          path,
+          async (ctx) => this.payments.requestAction(ctx.params.id ?? "", kind, await this.json(ctx)),
+          path,
+        ),
       );
     }
 
@@ -369,6 +373,7 @@ export class Sandbox {
       contentType: "text/css; charset=utf-8",
       text: CARD_FRAME_CSS,
     }));
+    r.on("GET", "/favicon.ico", () => ({ status: 204 }));
     r.on("GET", "/3ds/challenge.css", () => ({
       status: 200,
       contentType: "text/css; charset=utf-8",

@@ -171,7 +171,7 @@ describe("webhook delivery", () => {
       const { sandbox, receiver } = await setup({ chaos, seed, timeScale: 100_000 });
       for (let i = 0; i < 6; i++) await charge(sandbox, "4544249167673670");
       await sandbox.idle();
-      const plans = sandbox.webhooks.events.map((e) => sandbox.webhooks.plans.get(e.id));
+      const plans = sandbox.webhooks.events.map((e) => e.plan);
       const attempts = sandbox.webhooks.attempts.map((a) => `${a.attempt}:${a.chaos ?? "-"}:${a.ok}`).sort();
       return { plans, attempts, delivered: receiver.received.length };
     }

@@ -8,6 +8,16 @@ export const RETRY_SCHEDULE_MS = [5, 10, 15, 30, 60, 240, 720, 720].map((minutes
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** How long a reordered event waits for a successor before going out anyway. */
 const REORDER_WINDOW_MS = 250;
+/**
+ * The event and attempt logs keep the most recent entries only, so a sandbox holding 100k
+ * payments does not also hold every webhook body it ever sent. Delivery itself is unaffected.
+ */
+export const HISTORY_LIMIT = 20_000;
+
+function keepRecent<T>(list: T[]): void {
+  // Trim in batches, not on every push, to keep appends O(1) amortised.
+  if (list.length > HISTORY_LIMIT * 1.25) list.splice(0, list.length - HISTORY_LIMIT);
+}
 
 export interface WebhookTarget {
   urls: readonly string[];
@@ -22,6 +32,8 @@ export interface StoredEvent {
   created_on: string;
   /** The exact bytes sent (and signed). */
   body: string;
+  /** What chaos decided for this event (all false without chaos). */
+  plan: ChaosPlan;
 }
 
 export interface DeliveryAttempt {
@@ -52,7 +64,6 @@ export function signBody(body: string, key: string): string {
 export class WebhookDelivery {
   readonly events: StoredEvent[] = [];
   readonly attempts: DeliveryAttempt[] = [];
-  readonly plans = new Map<string, ChaosPlan>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private inFlight = 0;
   private held: { event: StoredEvent; plan: ChaosPlan; timer: ReturnType<typeof setTimeout> } | undefined;
@@ -62,16 +73,17 @@ export class WebhookDelivery {
 
   emit(envelope: WebhookEnvelope): StoredEvent {
     const data = envelope.data as { id?: string };
+    const plan = planChaos(this.options.chaos(), this.options.random());
     const event: StoredEvent = {
       id: envelope.id,
       type: envelope.type,
       subject: data.id ?? "",
       created_on: envelope.created_on,
       body: JSON.stringify(envelope),
+      plan,
     };
     this.events.push(event);
-    const plan = planChaos(this.options.chaos(), this.options.random());
-    this.plans.set(event.id, plan);
+    keepRecent(this.events);
 
     const held = this.held;
     if (held) {
@@ -155,6 +167,7 @@ export class WebhookDelivery {
       }
     }
     this.attempts.push(record);
+    keepRecent(this.attempts);
     if (!record.ok && n <= RETRY_SCHEDULE_MS.length) {
       const wait = (RETRY_SCHEDULE_MS[n - 1] ?? 0) / this.options.timeScale();
       this.later(
@@ -194,6 +207,5 @@ export class WebhookDelivery {
     this.stop();
     this.events.length = 0;
     this.attempts.length = 0;
-    this.plans.clear();
   }
 }

@@ -1,0 +1,44 @@
+import { type ChildProcess, fork } from "node:child_process";
+
+/**
+ * Runs a TypeScript module in its own process (its own event loop and core), talking over IPC:
+ * `ask(type, payload)` sends a message and resolves with the child's answer of the same type.
+ */
+export interface Child {
+  ready: Record<string, unknown>;
+  ask<T = Record<string, unknown>>(type: string, payload?: Record<string, unknown>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function forkTs(modulePath: string): Promise<Child> {
+  const child: ChildProcess = fork(modulePath, [], {
+    execArgv: ["--conditions=@handoff/source", "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onMessage = (message: { type?: string }) => {
+        if (message.type !== type) return;
+        child.off("message", onMessage);
+        resolve(message as Record<string, unknown>);
+      };
+      child.on("message", onMessage);
+      child.once("exit", (code) =>
+        reject(new Error(`${modulePath} exited with ${code} before answering ${type}`)),
+      );
+    });
+  const ready = await next("ready");
+  return {
+    ready,
+    ask: async <T>(type: string, payload: Record<string, unknown> = {}) => {
+      const answer = next(type);
+      child.send({ type, ...payload });
+      return (await answer) as T;
+    },
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.send({ type: "stop" });
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createSandbox, type Sandbox } from "@handoff/sandbox";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
+import { startStaticServer } from "../support/static-server.js";
+
+/**
+ * The official @checkout.com/checkout-web-components loader, on a merchant page under a strict CSP,
+ * finds the sandbox's emulation through `window.CheckoutWebComponents` and mounts card fields that
+ * live in the sandbox's own origin.
+ */
+const require = createRequire(import.meta.url);
+const loaderSource = readFileSync(
+  require.resolve("@checkout.com/checkout-web-components/dist/index.module.js"),
+  "utf8",
+);
+
+let sandbox: Sandbox;
+let merchant: Awaited<ReturnType<typeof startStaticServer>>;
+let browser: Browser;
+
+const pageScript = `
+import { loadCheckoutWebComponents } from "/loader.js";
+const config = await (await fetch("/config.json" + location.search)).json();
+const checkout = await loadCheckoutWebComponents({
+  publicKey: config.publicKey,
+  paymentSession: config.paymentSession,
+  environment: "sandbox",
+  onReady: () => { window.cardReady = true; },
+  onChange: (component) => { window.cardValid = component.isValid(); },
+});
+const card = checkout.create("card");
+window.card = card;
+if (await card.isAvailable()) card.mount("#card-container");
+`;
+
+beforeAll(async () => {
+  sandbox = createSandbox({ captureDelayMs: 60_000 });
+  await sandbox.listen();
+  const session = await fetch(`${sandbox.url}/payment-sessions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${sandbox.keys.secretKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ amount: 2500, currency: "EUR", reference: "ord_browser" }),
+  }).then((r) => r.json());
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${sandbox.url}`,
+    `frame-src ${sandbox.url}`,
+    "connect-src 'self'",
+    "style-src 'self'",
+  ].join("; ");
+  merchant = await startStaticServer((_req, url) => {
+    const publicKey = url.searchParams.get("pk") ?? sandbox.keys.publicKey;
+    if (url.pathname === "/") {
+      return {
+        headers: { "content-security-policy": csp },
+        body: `<!doctype html><html lang="en"><head><title>Merchant</title>
+<script src="${sandbox.url}/checkout-web-components/index.js"></script>
+<script type="module" src="/page.js"></script></head>
+<body><main><h1>Checkout</h1><div id="card-container"></div></main></body></html>`,
+      };
+    }
+    if (url.pathname === "/page.js") return { type: "text/javascript", body: pageScript };
+    if (url.pathname === "/loader.js") return { type: "text/javascript", body: loaderSource };
+    if (url.pathname === "/config.json") {
+      return { type: "application/json", body: JSON.stringify({ publicKey, paymentSession: session }) };
+    }
+    return undefined;
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await merchant?.close();
+  await sandbox?.close();
+});
+
+async function openCheckout(query = ""): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${merchant.url}/${query}`);
+  await page.waitForFunction(() => (window as unknown as { cardReady?: boolean }).cardReady === true);
+  return { page, errors };
+}
+
+async function fillCard(page: Page, number: string, expiry = "12 / 34", cvv = "123") {
+  const frame = page.frameLocator("iframe[name=cko-card-frame]");
+  await frame.getByLabel("Card number").fill(number);
+  await frame.getByLabel("Expiry date (MM / YY)").fill(expiry);
+  await frame.getByLabel("Security code").fill(cvv);
+}
+
+describe("Checkout Web Components emulation in Chromium", () => {
+  it("keeps card fields in the sandbox's iframe and tokenizes through the official loader", async () => {
+    const { page, errors } = await openCheckout();
+    const frameUrl = await page.locator("iframe[name=cko-card-frame]").getAttribute("src");
+    expect(new URL(frameUrl ?? "").origin).toBe(sandbox.url);
+    expect(await page.locator("input").count()).toBe(0);
+
+    await fillCard(page, "4242 4242 4242 4242");
+    await page.waitForFunction(() => (window as unknown as { cardValid?: boolean }).cardValid === true);
+    await screenshot(page, "sandbox-card-frame-filled");
+
+    const result = await page.evaluate(async () => {
+      const card = (window as unknown as { card: { tokenize(): Promise<unknown> } }).card;
+      return card.tokenize();
+    });
+    expect(result).toMatchObject({ type: "card", data: { type: "card", bin: "424242", last4: "4242" } });
+    const token = (result as { data: { token: string } }).data.token;
+    expect(token).toMatch(/^tok_\w{26}$/);
+
+    // The browser's token is what the merchant's server charges.
+    const payment = await fetch(`${sandbox.url}/payments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sandbox.keys.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ source: { type: "token", token }, amount: 2500, currency: "EUR" }),
+    }).then((r) => r.json());
+    expect(payment).toMatchObject({ approved: true, source: { last4: "4242" } });
+    expect(errors, errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
+  it("ignores messages that do not come from its own iframe", async () => {
+    const { page } = await openCheckout();
+    await page.evaluate(() => {
+      window.postMessage({ channel: "handoff-sandbox-card", type: "change", valid: true }, "*");
+    });
+    await page.waitForTimeout(50);
+    const valid = await page.evaluate(() =>
+      (window as unknown as { card: { isValid(): boolean } }).card.isValid(),
+    );
+    expect(valid).toBe(false);
+    await page.close();
+  });
+
+  it("refuses to tokenize incomplete details with component_invalid", async () => {
+    const { page } = await openCheckout();
+    await fillCard(page, "4242", "12 / 34", "1");
+    const error = await page.evaluate(async () => {
+      const card = (window as unknown as { card: { tokenize(): Promise<unknown> } }).card;
+      return card.tokenize().then(
+        () => null,
+        (e: { type: string; code: string }) => ({ type: e.type, code: e.code }),
+      );
+    });
+    expect(error).toEqual({ type: "Submit", code: "component_invalid" });
+    await page.close();
+  });
+
+  it("reports a wrong public key as a failed tokenize request with status 401", async () => {
+    const { page } = await openCheckout("?pk=pk_sbox_aaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    await fillCard(page, "4242424242424242");
+    await page.waitForFunction(() => (window as unknown as { cardValid?: boolean }).cardValid === true);
+    const error = await page.evaluate(async () => {
+      const card = (window as unknown as { card: { tokenize(): Promise<unknown> } }).card;
+      return card.tokenize().then(
+        () => null,
+        (e: { code: string; details: { status: number } }) => ({ code: e.code, status: e.details.status }),
+      );
+    });
+    expect(error).toEqual({ code: "tokenize_request_failed", status: 401 });
+    await page.close();
+  });
+});

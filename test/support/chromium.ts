@@ -1,0 +1,44 @@
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+/**
+ * Debian's Chromium, never a downloaded build. The flags keep it from reaching for the network
+ * this machine does not have (ARCHITECTURE §5).
+ */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}
+
+/** Screenshots kept as test artifacts for review, under test-results/screenshots. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = resolve(import.meta.dirname, "../../test-results/screenshots");
+  await mkdir(dir, { recursive: true });
+  const path = resolve(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Fails the test on any console error or CSP violation the page reports. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
