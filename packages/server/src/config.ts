@@ -1,0 +1,157 @@
+import { environmentSchema, type HandoffEnvironment, processingChannelIdSchema } from "@handoff/contracts";
+
+/** A setting is missing or wrong: start-up stops with one line naming the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+export interface ServerConfig {
+  environment: HandoffEnvironment;
+  publicKey: string;
+  secretKey: string;
+  apiUrl: string;
+  processingChannels: { default?: string; byCurrency: Record<string, string> };
+  webhookSignatureKeys: string[];
+  webhookAuthorizationKey?: string;
+  databaseUrl: string;
+  publicUrl: string;
+  port: number;
+  sandboxPort: number;
+}
+
+const API_URLS = {
+  sandbox: "https://api.sandbox.checkout.com",
+  production: "https://api.checkout.com",
+} as const;
+
+function url(variable: string, value: string): string {
+  if (!URL.canParse(value)) throw new ConfigError(variable, `"${value}" is not a URL`);
+  return value.replace(/\/$/, "");
+}
+
+function port(variable: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new ConfigError(variable, `must be a port number, got "${value}"`);
+  return n;
+}
+
+function channels(value: string | undefined): ServerConfig["processingChannels"] {
+  const result: ServerConfig["processingChannels"] = { byCurrency: {} };
+  if (!value) return result;
+  for (const part of value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [currency, id] = part.includes("=") ? part.split("=") : [undefined, part];
+    if (!processingChannelIdSchema.safeParse(id).success) {
+      throw new ConfigError("CKO_PROCESSING_CHANNEL_ID", `"${id}" is not a pc_ processing channel id`);
+    }
+    if (currency === undefined) result.default = id;
+    else if (/^[A-Z]{3}$/.test(currency)) result.byCurrency[currency] = id as string;
+    else
+      throw new ConfigError(
+        "CKO_PROCESSING_CHANNEL_ID",
+        `"${currency}" is not a currency code (use GBP=pc_…,EUR=pc_…)`,
+      );
+  }
+  return result;
+}
+
+/** Keys must match the environment: a live key against the sandbox is the classic 401 (pitfall 9). */
+function key(
+  variable: string,
+  value: string | undefined,
+  kind: "pk" | "sk",
+  environment: HandoffEnvironment,
+): string {
+  if (!value) throw new ConfigError(variable, `is required when CKO_ENVIRONMENT=${environment}`);
+  const sandboxKey = new RegExp(`^${kind}_(sbox_|test_)`).test(value);
+  if (!value.startsWith(`${kind}_`)) throw new ConfigError(variable, `must start with ${kind}_`);
+  if (environment === "production" && sandboxKey)
+    throw new ConfigError(variable, "is a sandbox key but CKO_ENVIRONMENT=production");
+  if (environment === "sandbox" && !sandboxKey)
+    throw new ConfigError(variable, "is a live key but CKO_ENVIRONMENT=sandbox");
+  return value;
+}
+
+/**
+ * Reads the environment (ARCHITECTURE §3). In local mode the embedded sandbox supplies keys, so
+ * `local` passes them in; elsewhere they must be set.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  local: { publicKey: string; secretKey: string; signatureKey: string } | undefined = undefined,
+): ServerConfig {
+  const parsedEnvironment = environmentSchema.safeParse(env.CKO_ENVIRONMENT ?? "local");
+  if (!parsedEnvironment.success) {
+    throw new ConfigError(
+      "CKO_ENVIRONMENT",
+      `must be local, sandbox or production, got "${env.CKO_ENVIRONMENT}"`,
+    );
+  }
+  const environment = parsedEnvironment.data;
+  const appPort = port("PORT", env.PORT, 3000);
+  const sandboxPort = port("HANDOFF_SANDBOX_PORT", env.HANDOFF_SANDBOX_PORT, 3100);
+  const isLocal = environment === "local";
+  if (isLocal && !local && !(env.CKO_PUBLIC_KEY && env.CKO_SECRET_KEY)) {
+    throw new ConfigError(
+      "CKO_SECRET_KEY",
+      "local mode needs the embedded sandbox's keys or CKO_PUBLIC_KEY and CKO_SECRET_KEY",
+    );
+  }
+  const publicKey = isLocal
+    ? (env.CKO_PUBLIC_KEY ?? local?.publicKey ?? "")
+    : key("CKO_PUBLIC_KEY", env.CKO_PUBLIC_KEY, "pk", environment);
+  const secretKey = isLocal
+    ? (env.CKO_SECRET_KEY ?? local?.secretKey ?? "")
+    : key("CKO_SECRET_KEY", env.CKO_SECRET_KEY, "sk", environment);
+  const apiUrl = url(
+    "CKO_API_URL",
+    env.CKO_API_URL ?? (isLocal ? `http://127.0.0.1:${sandboxPort}` : API_URLS[environment]),
+  );
+  const signatureKeys = (env.CKO_WEBHOOK_SIGNATURE_KEY ?? local?.signatureKey ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!isLocal && signatureKeys.length === 0) {
+    throw new ConfigError(
+      "CKO_WEBHOOK_SIGNATURE_KEY",
+      "is required: the Signature key of your Checkout.com webhook",
+    );
+  }
+  const databaseUrl = env.DATABASE_URL ?? "file:./.data/handoff.db";
+  if (!databaseUrl.startsWith("file:")) {
+    throw new ConfigError(
+      "DATABASE_URL",
+      `must be a file: URL for SQLite (the PostgreSQL store is not built yet), got "${databaseUrl}"`,
+    );
+  }
+  return {
+    environment,
+    publicKey,
+    secretKey,
+    apiUrl,
+    processingChannels: channels(env.CKO_PROCESSING_CHANNEL_ID),
+    webhookSignatureKeys: signatureKeys,
+    ...(env.CKO_WEBHOOK_AUTHORIZATION_KEY
+      ? { webhookAuthorizationKey: env.CKO_WEBHOOK_AUTHORIZATION_KEY }
+      : {}),
+    databaseUrl,
+    publicUrl: url("PUBLIC_URL", env.PUBLIC_URL ?? `http://127.0.0.1:${appPort}`),
+    port: appPort,
+    sandboxPort,
+  };
+}
+
+export function processingChannelFor(config: Pick<ServerConfig, "processingChannels">) {
+  return (currency: string) =>
+    config.processingChannels.byCurrency[currency] ?? config.processingChannels.default;
+}

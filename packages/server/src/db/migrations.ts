@@ -1,0 +1,72 @@
+/**
+ * Schema, in SQL that SQLite and PostgreSQL both accept. Amounts are BIGINT minor units; times
+ * are ISO-8601 text. Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: string[][] = [
+  [
+    `CREATE TABLE products (
+      sku TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      unit_amount BIGINT NOT NULL CHECK (unit_amount >= 0),
+      currency TEXT NOT NULL,
+      -- Stock can never go negative: a reservation that would is refused as a whole.
+      stock BIGINT NOT NULL CHECK (stock >= 0)
+    )`,
+    `CREATE TABLE carts (
+      id TEXT PRIMARY KEY,
+      currency TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    )`,
+    `CREATE TABLE cart_lines (
+      cart_id TEXT NOT NULL REFERENCES carts(id),
+      sku TEXT NOT NULL REFERENCES products(sku),
+      quantity BIGINT NOT NULL CHECK (quantity > 0),
+      PRIMARY KEY (cart_id, sku)
+    )`,
+    `CREATE TABLE orders (
+      id TEXT PRIMARY KEY,
+      cart_id TEXT NOT NULL UNIQUE,
+      amount BIGINT NOT NULL,
+      currency TEXT NOT NULL,
+      lines_json TEXT NOT NULL,
+      status TEXT NOT NULL,
+      risk_flagged INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`,
+    "CREATE INDEX orders_status ON orders (status, updated_at)",
+    `CREATE TABLE payment_attempts (
+      id TEXT PRIMARY KEY,
+      order_id TEXT NOT NULL REFERENCES orders(id),
+      processor_token TEXT NOT NULL UNIQUE,
+      idempotency_key TEXT NOT NULL,
+      payment_id TEXT UNIQUE,
+      status TEXT NOT NULL,
+      response_code TEXT,
+      risk_flagged INTEGER NOT NULL DEFAULT 0,
+      redirect_url TEXT,
+      result_json TEXT,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`,
+    // One attempt at a time per order: a charge in flight, or one whose outcome we do not know yet.
+    `CREATE UNIQUE INDEX one_open_attempt_per_order ON payment_attempts (order_id)
+      WHERE status IN ('processing', 'unknown')`,
+    "CREATE INDEX attempts_by_order ON payment_attempts (order_id, created_at)",
+    `CREATE TABLE stock_reservations (
+      order_id TEXT NOT NULL REFERENCES orders(id),
+      sku TEXT NOT NULL REFERENCES products(sku),
+      quantity BIGINT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('reserved', 'committed', 'released')),
+      PRIMARY KEY (order_id, sku)
+    )`,
+    `CREATE TABLE order_events (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      order_id TEXT NOT NULL,
+      at TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      detail_json TEXT NOT NULL
+    )`,
+    "CREATE INDEX order_events_by_order ON order_events (order_id, id)",
+  ],
+];

@@ -1,0 +1,37 @@
+import type { HandoffEnvironment } from "@handoff/contracts";
+import type { Inventory } from "./inventory/port.js";
+import type { PaymentProcessor } from "./processor/port.js";
+import type { OrderStore } from "./store/port.js";
+
+/** The slice of pino the use cases need; tests pass `pino({ level: "silent" })`. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface CheckoutSettings {
+  environment: HandoffEnvironment;
+  /** The only key the browser ever sees. */
+  publicKey: string;
+  /** `pc_…` for a currency, when the account needs one. */
+  processingChannelFor: (currency: string) => string | undefined;
+  /** Absolute URL of the 3-D Secure return route; Checkout.com sends the shopper back here. */
+  threeDsReturnUrl: string;
+  /** Where the shopper lands after 3-D Secure. */
+  orderPageUrl: (orderId: string) => string;
+  /** Local mode: the sandbox's Web Components emulation script. */
+  componentsScriptUrl?: string | undefined;
+  /** Ask for 3-D Secure on every payment (Checkout.com decides whether to challenge). */
+  threeDs: boolean;
+}
+
+/** Everything a use case depends on, passed in once where the routes are wired. */
+export interface HandoffDeps {
+  store: OrderStore;
+  inventory: Inventory;
+  processor: PaymentProcessor;
+  settings: CheckoutSettings;
+  logger: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,22 @@
+import { confirm } from "./confirm/use-case.js";
+import type { HandoffDeps } from "./deps.js";
+import type { ApiReply } from "./reply.js";
+import { createSession } from "./session/use-case.js";
+import { threeDsReturn } from "./three-ds/use-case.js";
+
+/** The use cases bound to their dependencies: what HTTP adapters (and tests) call. */
+export interface Handoff {
+  readonly deps: HandoffDeps;
+  session(body: unknown): Promise<ApiReply>;
+  confirm(body: unknown): Promise<ApiReply>;
+  threeDsReturn(query: URLSearchParams): Promise<ApiReply>;
+}
+
+export function createHandoff(deps: HandoffDeps): Handoff {
+  return {
+    deps,
+    session: (body) => createSession(body, deps),
+    confirm: (body) => confirm(body, deps),
+    threeDsReturn: (query) => threeDsReturn(query, deps),
+  };
+}

@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { ConstraintError, type SqlClient } from "../db/sql-client.js";
+import { newId } from "../ids.js";
+import type { OrderLine } from "../orders/model.js";
+import type { Inventory, PricedCart, ReserveResult } from "./port.js";
+
+export interface Product {
+  sku: string;
+  name: string;
+  unitAmount: number;
+  currency: string;
+  stock: number;
+}
+
+export const cartItemsSchema = z
+  .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(99) }))
+  .min(1, "a cart needs at least one item")
+  .max(50);
+export type CartItems = z.infer<typeof cartItemsSchema>;
+
+export type CartResult =
+  | { ok: true; cart: PricedCart }
+  | { ok: false; error: "UNKNOWN_SKU"; skus: string[] }
+  | { ok: false; error: "MIXED_CURRENCY" }
+  | { ok: false; error: "CART_NOT_FOUND" };
+
+/**
+ * Products, carts and stock in SQL. Stock is decremented when an order reserves it; the CHECK
+ * (stock >= 0) constraint makes two shoppers racing for the last unit impossible to both win.
+ */
+export class SqlInventory implements Inventory {
+  constructor(
+    private readonly db: SqlClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async upsertProducts(products: Product[]): Promise<void> {
+    await this.db.batch(
+      products.map((p) => ({
+        sql: `INSERT INTO products (sku, name, unit_amount, currency, stock) VALUES (?, ?, ?, ?, ?)
+              ON CONFLICT (sku) DO UPDATE SET name = excluded.name, unit_amount = excluded.unit_amount,
+              currency = excluded.currency, stock = excluded.stock`,
+        args: [p.sku, p.name, p.unitAmount, p.currency, p.stock],
+      })),
+    );
+  }
+
+  async listProducts(): Promise<Product[]> {
+    const result = await this.db.execute("SELECT * FROM products ORDER BY sku");
+    return result.rows.map((r) => ({
+      sku: String(r.sku),
+      name: String(r.name),
+      unitAmount: Number(r.unit_amount),
+      currency: String(r.currency),
+      stock: Number(r.stock),
+    }));
+  }
+
+  async createCart(items: CartItems): Promise<CartResult> {
+    return this.writeCart(newId("cart"), items, true);
+  }
+
+  /** Replaces a cart's lines (the shopper changed their mind). */
+  async setCartItems(cartId: string, items: CartItems): Promise<CartResult> {
+    const exists = await this.db.execute("SELECT id FROM carts WHERE id = ?", [cartId]);
+    if (exists.rows.length === 0) return { ok: false, error: "CART_NOT_FOUND" };
+    return this.writeCart(cartId, items, false);
+  }
+
+  private async writeCart(cartId: string, items: CartItems, create: boolean): Promise<CartResult> {
+    const merged = new Map<string, number>();
+    for (const item of items) merged.set(item.sku, (merged.get(item.sku) ?? 0) + item.quantity);
+    const skus = [...merged.keys()];
+    const found = await this.db.execute(
+      `SELECT sku, currency FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`,
+      skus,
+    );
+    const known = new Map(found.rows.map((r) => [String(r.sku), String(r.currency)]));
+    const unknown = skus.filter((s) => !known.has(s));
+    if (unknown.length > 0) return { ok: false, error: "UNKNOWN_SKU", skus: unknown };
+    const currencies = new Set(known.values());
+    if (currencies.size !== 1) return { ok: false, error: "MIXED_CURRENCY" };
+    const currency = [...currencies][0] ?? "";
+    await this.db.batch([
+      create
+        ? {
+            sql: "INSERT INTO carts (id, currency, created_at) VALUES (?, ?, ?)",
+            args: [cartId, currency, this.now().toISOString()],
+          }
+        : { sql: "UPDATE carts SET currency = ? WHERE id = ?", args: [currency, cartId] },
+      { sql: "DELETE FROM cart_lines WHERE cart_id = ?", args: [cartId] },
+      ...[...merged].map(([sku, quantity]) => ({
+        sql: "INSERT INTO cart_lines (cart_id, sku, quantity) VALUES (?, ?, ?)",
+        args: [cartId, sku, quantity],
+      })),
+    ]);
+    const cart = await this.priceCart(cartId);
+    return cart ? { ok: true, cart } : { ok: false, error: "CART_NOT_FOUND" };
+  }
+
+  async priceCart(cartId: string): Promise<PricedCart | undefined> {
+    const cart = (await this.db.execute("SELECT currency FROM carts WHERE id = ?", [cartId])).rows[0];
+    if (!cart) return undefined;
+    const result = await this.db.execute(
+      `SELECT l.sku, l.quantity, p.name, p.unit_amount FROM cart_lines l JOIN products p ON p.sku = l.sku
+       WHERE l.cart_id = ? ORDER BY l.sku`,
+      [cartId],
+    );
+    const lines: OrderLine[] = result.rows.map((r) => {
+      const quantity = Number(r.quantity);
+      const unitAmount = Number(r.unit_amount);
+      return {
+        sku: String(r.sku),
+        name: String(r.name),
+        quantity,
+        unitAmount,
+        amount: quantity * unitAmount,
+      };
+    });
+    return {
+      cartId,
+      currency: String(cart.currency),
+      lines,
+      total: lines.reduce((sum, l) => sum + l.amount, 0),
+    };
+  }
+
+  async reserve(orderId: string, lines: OrderLine[]): Promise<ReserveResult> {
+    const held = await this.db.execute(
+      "SELECT sku FROM stock_reservations WHERE order_id = ? AND state IN ('reserved', 'committed')",
+      [orderId],
+    );
+    if (held.rows.length > 0) return { ok: true };
+    try {
+      await this.db.batch(
+        lines.flatMap((line) => [
+          {
+            sql: `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
+                  ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'`,
+            args: [orderId, line.sku, line.quantity],
+          },
+          { sql: "UPDATE products SET stock = stock - ? WHERE sku = ?", args: [line.quantity, line.sku] },
+        ]),
+      );
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof ConstraintError && error.kind === "check")) throw error;
+      const skus = lines.map((l) => l.sku);
+      const stock = await this.db.execute(
+        `SELECT sku, stock FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`,
+        skus,
+      );
+      const available = new Map(stock.rows.map((r) => [String(r.sku), Number(r.stock)]));
+      const short = lines
+        .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }))
+        .filter((l) => l.available < l.requested);
+      return { ok: false, lines: short };
+    }
+  }
+
+  async commit(orderId: string): Promise<void> {
+    await this.db.execute(
+      "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
+      [orderId],
+    );
+  }
+
+  async release(orderId: string): Promise<void> {
+    await this.db.batch([
+      {
+        sql: `UPDATE products SET stock = stock + (
+                SELECT r.quantity FROM stock_reservations r
+                WHERE r.order_id = ? AND r.sku = products.sku AND r.state = 'reserved')
+              WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state = 'reserved')`,
+        args: [orderId, orderId],
+      },
+      {
+        sql: "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state = 'reserved'",
+        args: [orderId],
+      },
+    ]);
+  }
+}

@@ -1,0 +1,57 @@
+import { pino } from "pino";
+import { processingChannelFor, type ServerConfig } from "./config.js";
+import type { SqlClient } from "./db/sql-client.js";
+import { openSqlite } from "./db/sqlite.js";
+import type { Logger } from "./deps.js";
+import { createHandoff, type Handoff } from "./handoff.js";
+import { SqlInventory } from "./inventory/sql-inventory.js";
+import { CheckoutComProcessor } from "./processor/checkout-com.js";
+import type { RetryPolicy } from "./processor/retry.js";
+import { SqlOrderStore } from "./store/sql-store.js";
+
+export interface OpenHandoffOptions {
+  config: ServerConfig;
+  /** Where the checkout routes are mounted, e.g. "/api/checkout". */
+  basePath: string;
+  /** Order page for a shopper back from 3-D Secure. Default `${publicUrl}/orders/:id`. */
+  orderPageUrl?: (orderId: string) => string;
+  logger?: Logger;
+  processor?: { timeoutMs?: number; retry?: RetryPolicy };
+}
+
+export interface OpenedHandoff {
+  handoff: Handoff;
+  db: SqlClient;
+  inventory: SqlInventory;
+  close(): Promise<void>;
+}
+
+/** Wires the default stack from configuration: SQLite store and inventory, Checkout.com (or the sandbox). */
+export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHandoff> {
+  const { config } = options;
+  const db = await openSqlite(config.databaseUrl);
+  const inventory = new SqlInventory(db);
+  const handoff = createHandoff({
+    store: new SqlOrderStore(db),
+    inventory,
+    processor: new CheckoutComProcessor({
+      secretKey: config.secretKey,
+      publicKey: config.publicKey,
+      host: config.apiUrl,
+      ...options.processor,
+    }),
+    settings: {
+      environment: config.environment,
+      publicKey: config.publicKey,
+      processingChannelFor: processingChannelFor(config),
+      threeDsReturnUrl: `${config.publicUrl}${options.basePath}/3ds-return`,
+      orderPageUrl: options.orderPageUrl ?? ((id) => `${config.publicUrl}/orders/${id}`),
+      componentsScriptUrl:
+        config.environment === "local" ? `${config.apiUrl}/checkout-web-components/index.js` : undefined,
+      threeDs: true,
+    },
+    logger: options.logger ?? pino({ name: "handoff" }),
+    now: () => new Date(),
+  });
+  return { handoff, db, inventory, close: () => db.close() };
+}

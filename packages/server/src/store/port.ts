@@ -1,0 +1,56 @@
+import type { OrderStatus } from "@handoff/contracts";
+import type {
+  Attempt,
+  AttemptStatus,
+  Order,
+  OrderLine,
+  StoredResult,
+  TimelineEntry,
+} from "../orders/model.js";
+
+export interface TimelineEvent {
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AttemptPatch {
+  status?: AttemptStatus;
+  paymentId?: string;
+  responseCode?: string;
+  riskFlagged?: boolean;
+  redirectUrl?: string;
+  result?: StoredResult;
+}
+
+/**
+ * Orders, their payment attempts and their timeline. Every change to an attempt is written
+ * together with the order's status and the timeline entries that explain it, in one transaction.
+ */
+export interface OrderStore {
+  createOrder(order: Order): Promise<void>;
+  getOrder(id: string): Promise<Order | undefined>;
+  findOrderByCart(cartId: string): Promise<Order | undefined>;
+  /** Re-prices a draft order (a new session for a changed cart, before any charge). */
+  updateOrderDraft(
+    id: string,
+    draft: { amount: number; currency: string; lines: OrderLine[] },
+  ): Promise<void>;
+  listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]>;
+
+  /** Inserts a `processing` attempt; false when another attempt of the order is still open. */
+  openAttempt(attempt: Attempt, event: TimelineEvent): Promise<"opened" | "order_busy" | "token_taken">;
+  updateAttempt(
+    attempt: Attempt,
+    patch: AttemptPatch,
+    order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
+    events: TimelineEvent[],
+  ): Promise<Attempt>;
+  attemptByToken(token: string): Promise<Attempt | undefined>;
+  attemptByPaymentId(paymentId: string): Promise<Attempt | undefined>;
+  attemptsOfOrder(orderId: string): Promise<Attempt[]>;
+  /** Attempts left in one of `statuses` since before `olderThan` (reconciliation). */
+  staleAttempts(statuses: AttemptStatus[], olderThan: string): Promise<Attempt[]>;
+
+  appendEvent(orderId: string, event: TimelineEvent): Promise<void>;
+  timeline(orderId: string): Promise<TimelineEntry[]>;
+}

@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSandbox, type Sandbox } from "@handoff/sandbox";
+import { pino } from "pino";
+import type { SqlClient } from "../db/sql-client.js";
+import { openSqlite } from "../db/sqlite.js";
+import type { HandoffDeps } from "../deps.js";
+import { createHandoff, type Handoff } from "../handoff.js";
+import { SqlInventory } from "../inventory/sql-inventory.js";
+import { CheckoutComProcessor } from "../processor/checkout-com.js";
+import { SqlOrderStore } from "../store/sql-store.js";
+
+export const PRODUCTS = [
+  { sku: "mug", name: "Enamel mug", unitAmount: 1450, currency: "GBP", stock: 100 },
+  { sku: "poster", name: "Risograph poster", unitAmount: 2200, currency: "GBP", stock: 100 },
+  { sku: "last-one", name: "Signed print", unitAmount: 9900, currency: "GBP", stock: 1 },
+  { sku: "yen-tea", name: "Sencha", unitAmount: 1200, currency: "JPY", stock: 100 },
+];
+
+export interface Harness {
+  sandbox: Sandbox;
+  db: SqlClient;
+  inventory: SqlInventory;
+  store: SqlOrderStore;
+  handoff: Handoff;
+  deps: HandoffDeps;
+  returnUrl: string;
+  /** Tokenizes a test card through the sandbox, as the browser's iframe would. */
+  token(number?: string): Promise<string>;
+  cart(items?: Array<{ sku: string; quantity: number }>): Promise<string>;
+  /** Payments the sandbox has seen, for "charged exactly once" assertions. */
+  chargesFor(orderId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The real parts: a SQLite file in a temp folder, the sandbox over HTTP, the official SDK. */
+export async function startHarness(
+  options: { timeoutMs?: number; attempts?: number } = {},
+): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), "handoff-test-"));
+  const sandbox = createSandbox({ captureDelayMs: 60_000 });
+  await sandbox.listen();
+  const db = await openSqlite(`file:${join(dir, "handoff.db")}`);
+  const inventory = new SqlInventory(db);
+  await inventory.upsertProducts(PRODUCTS);
+  const store = new SqlOrderStore(db);
+  const returnUrl = "http://127.0.0.1:3000/api/checkout/3ds-return";
+  const deps: HandoffDeps = {
+    store,
+    inventory,
+    processor: new CheckoutComProcessor({
+      secretKey: sandbox.keys.secretKey,
+      publicKey: sandbox.keys.publicKey,
+      host: sandbox.url,
+      timeoutMs: options.timeoutMs ?? 2000,
+      retry: { attempts: options.attempts ?? 3, baseDelayMs: 20 },
+    }),
+    settings: {
+      environment: "local",
+      publicKey: sandbox.keys.publicKey,
+      processingChannelFor: () => undefined,
+      threeDsReturnUrl: returnUrl,
+      orderPageUrl: (id) => `http://127.0.0.1:3000/orders/${id}`,
+      componentsScriptUrl: `${sandbox.url}/checkout-web-components/index.js`,
+      threeDs: true,
+    },
+    logger: pino({ level: "silent" }),
+    now: () => new Date(),
+  };
+  return {
+    sandbox,
+    db,
+    inventory,
+    store,
+    deps,
+    handoff: createHandoff(deps),
+    returnUrl,
+    async token(number = "4242424242424242") {
+      const result = sandbox.payments.createToken({
+        type: "card",
+        number,
+        expiry_month: 12,
+        expiry_year: 2040,
+        cvv: "100",
+      });
+      return (result.body as { token: string }).token;
+    },
+    async cart(items = [{ sku: "mug", quantity: 2 }]) {
+      const result = await inventory.createCart(items);
+      if (!result.ok) throw new Error(`cart refused: ${result.error}`);
+      return result.cart.cartId;
+    },
+    async chargesFor(orderId) {
+      return [...sandbox.payments.payments.values()].filter((p) => p.reference === orderId).length;
+    },
+    async close() {
+      await sandbox.close();
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

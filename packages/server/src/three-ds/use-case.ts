@@ -1,0 +1,46 @@
+import { sessionIdSchema } from "@handoff/contracts";
+import type { HandoffDeps } from "../deps.js";
+import { applySignal } from "../orders/apply-signal.js";
+import { signalFromPayment } from "../orders/signals.js";
+import { processorFailureReply } from "../processor/failure-reply.js";
+import { type ApiReply, errorReply } from "../reply.js";
+
+/**
+ * `GET …/3ds-return?cko-session-id=sid_…`: the shopper is back from their bank. Look the payment
+ * up (never trust the query string alone), apply what it says, and send them to their order page.
+ */
+export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): Promise<ApiReply> {
+  const parsed = sessionIdSchema.safeParse(query.get("cko-session-id"));
+  if (!parsed.success) {
+    return errorReply("INVALID_REQUEST", "cko-session-id must be the sid_… Checkout.com returned with.", {
+      issues: [{ path: "cko-session-id", message: parsed.error.issues[0]?.message ?? "invalid" }],
+    });
+  }
+  const outcome = await deps.processor.getPayment(parsed.data);
+  if (outcome.kind === "not_found")
+    return errorReply("NOT_FOUND", "Checkout.com does not know this session.");
+  if (outcome.kind !== "found") return processorFailureReply(outcome, deps.logger, "unknown");
+
+  const payment = outcome.payment;
+  const attempt = await deps.store.attemptByPaymentId(payment.id);
+  if (!attempt) return errorReply("ORDER_NOT_FOUND", "No order matches this payment.");
+  const calls = outcome.calls.map((call) => ({ kind: "processor_call", detail: { ...call } }));
+  const signal = signalFromPayment(payment);
+  if (signal) {
+    await applySignal(
+      deps,
+      attempt,
+      signal,
+      {
+        source: "3ds_return",
+        paymentId: payment.id,
+        ...(payment.response_code ? { responseCode: payment.response_code } : {}),
+        detail: { paymentId: payment.id, paymentStatus: payment.status },
+      },
+      calls,
+    );
+  } else {
+    for (const call of calls) await deps.store.appendEvent(attempt.orderId, call);
+  }
+  return { status: 303, headers: { location: deps.settings.orderPageUrl(attempt.orderId) } };
+}
