@@ -5,7 +5,8 @@ export interface Fault {
   delayMs?: number;
   /** Process the request, then hang up without answering (a timeout after the charge). */
   drop?: boolean;
-  count: number;
+  /** How many requests it affects. Default 1. */
+  count?: number;
 }
 
 export const FAULT_ROUTES = [

@@ -182,7 +182,7 @@ export class Sandbox {
   }
 
   addFault(fault: Fault): void {
-    this.faults.push({ ...fault });
+    this.faults.push({ ...fault, count: fault.count ?? 1 });
   }
 
   emitPaymentEvent(type: string, payment: SandboxPayment, action?: Parameters<typeof paymentEvent>[4]) {
@@ -198,10 +198,10 @@ export class Sandbox {
   }
 
   private takeFault(route: FaultRoute): Fault | undefined {
-    const index = this.faults.findIndex((f) => f.route === route && f.count > 0);
+    const index = this.faults.findIndex((f) => f.route === route && (f.count ?? 1) > 0);
     const fault = this.faults[index];
     if (!fault) return undefined;
-    fault.count--;
+    fault.count = (fault.count ?? 1) - 1;
     if (fault.count === 0) this.faults.splice(index, 1);
     return fault;
   }

@@ -10,7 +10,8 @@ import {
 } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
 import { newId } from "../ids.js";
-import { applySignal } from "../orders/apply-signal.js";
+import type { StockShortfall } from "../inventory/port.js";
+import { applySignal, recordAttempt } from "../orders/apply-signal.js";
 import { matchesCart, orderForCart } from "../orders/from-cart.js";
 import { type Attempt, type Order, orderStatusOf, type StoredResult } from "../orders/model.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
@@ -103,34 +104,42 @@ export async function confirm(input: unknown, deps: HandoffDeps): Promise<ApiRep
     createdAt: at,
     updatedAt: at,
   };
-  const opened = await deps.store.openAttempt(attempt, {
-    kind: "attempt_started",
-    detail: { attemptId: attempt.id },
-  });
+  const sql = deps.inventory.sql;
+  const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+  // One durable write before charging: the attempt exists and, with SQL stock, its stock is held.
+  const opened = await deps.store.openAttempt(
+    attempt,
+    [
+      { kind: "attempt_started", detail: { attemptId: attempt.id } },
+      ...(sql ? [{ kind: "stock_reserved", detail: { lines } }] : []),
+    ],
+    sql?.reserve(order.id, order.lines),
+  );
+  if (opened === "out_of_stock" && sql) return outOfStock(deps, order, await sql.shortfall(order.lines));
   if (opened !== "opened") {
     return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
       orderId: order.id,
     });
   }
-
-  const reserved = await deps.inventory.reserve(order.id, order.lines);
-  if (!reserved.ok) {
-    const body = {
-      error: "OUT_OF_STOCK",
-      message: `Not enough stock for ${reserved.lines.map((l) => l.sku).join(", ")}.`,
-      lines: reserved.lines,
-      orderId: order.id,
-    };
-    await finish(deps, attempt, { status: 409, body }, [
-      { kind: "stock_refused", detail: { lines: reserved.lines } },
-    ]);
-    return { status: 409, body };
+  if (!sql) {
+    // The merchant's own inventory: hold the stock through the port once the attempt exists.
+    const reserved = await deps.inventory.reserve(order.id, order.lines);
+    if (!reserved.ok) {
+      const reply = await outOfStock(deps, order, reserved.lines);
+      await finish(deps, attempt, { status: reply.status, body: reply.body as Record<string, unknown> }, []);
+      return reply;
+    }
+    await deps.store.appendEvent(order.id, { kind: "stock_reserved", detail: { lines } });
   }
-  await deps.store.appendEvent(order.id, {
-    kind: "stock_reserved",
-    detail: { lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) },
-  });
   return charge(order, attempt, deps);
+}
+
+async function outOfStock(deps: HandoffDeps, order: Order, short: StockShortfall[]): Promise<ApiReply> {
+  await deps.store.appendEvent(order.id, { kind: "stock_refused", detail: { lines: short } });
+  return errorReply("OUT_OF_STOCK", `Not enough stock for ${short.map((l) => l.sku).join(", ")}.`, {
+    lines: short,
+    orderId: order.id,
+  });
 }
 
 async function confirmAgain(known: Attempt, cartId: string, deps: HandoffDeps): Promise<ApiReply> {
@@ -148,10 +157,9 @@ async function confirmAgain(known: Attempt, cartId: string, deps: HandoffDeps): 
   return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
 }
 
-/** Records a final answer for an attempt that took no money (bad token, no stock, refused request). */
+/** Records a final answer for an attempt that took no money (bad token, refused request). */
 async function finish(deps: HandoffDeps, attempt: Attempt, result: StoredResult, events: TimelineEvent[]) {
-  await deps.store.updateAttempt(attempt, { status: "failed", result }, { status: "pending" }, events);
-  await deps.inventory.release(attempt.orderId);
+  await recordAttempt(deps, attempt, { status: "failed", result }, { status: "pending" }, events, "release");
 }
 
 async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promise<ApiReply> {
@@ -174,13 +182,16 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promis
       : {}),
   };
   const outcome = await deps.processor.requestPayment(request, attempt.idempotencyKey);
-  const calls: TimelineEvent[] = outcome.calls.map((call) => ({
+  const events: TimelineEvent[] = outcome.calls.map((call) => ({
     kind: "processor_call",
     detail: { ...call },
   }));
 
+  // One durable write after charging: the answer, the status, the stock and the timeline together.
+  // The attempt is its order's latest: no other can open while it is processing or unknown.
   if (outcome.kind === "processed") {
     const payment = outcome.payment;
+    const seen = { paymentId: payment.id, responseCode: payment.response_code };
     if (payment.approved) {
       const flagged = payment.risk?.flagged === true;
       const body: ConfirmResponse = {
@@ -189,53 +200,36 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promis
         paymentId: payment.id,
         ...(flagged ? { needsReview: true } : {}),
       };
-      const recorded = await deps.store.updateAttempt(
+      const result = { status: CONFIRM_STATUS.approved, body };
+      await applySignal(
+        deps,
         attempt,
-        {
-          paymentId: payment.id,
-          responseCode: payment.response_code,
-          result: { status: CONFIRM_STATUS.approved, body },
-        },
-        undefined,
-        calls,
+        flagged ? "flagged" : "authorized",
+        { source: "confirm", detail: seen },
+        { events, patch: { ...seen, result }, isLatest: true },
       );
-      await applySignal(deps, recorded, flagged ? "flagged" : "authorized", {
-        source: "confirm",
-        detail: { paymentId: payment.id, responseCode: payment.response_code },
-      });
-      return { status: CONFIRM_STATUS.approved, body };
+      return result;
     }
     const decline = classifyResponseCode(payment.response_code);
-    const category = decline.category === "approved" ? "soft" : decline.category;
     const reason = decline.reason ?? "generic_decline";
     const body: ConfirmResponse = {
       status: "declined",
       orderId: order.id,
       code: payment.response_code,
       reason,
-      category,
+      category: decline.category === "approved" ? "soft" : decline.category,
       retryable: decline.retryable,
       message: declineMessage(reason),
     };
-    const recorded = await deps.store.updateAttempt(
+    const result = { status: CONFIRM_STATUS.declined, body };
+    await applySignal(
+      deps,
       attempt,
-      {
-        paymentId: payment.id,
-        responseCode: payment.response_code,
-        result: { status: CONFIRM_STATUS.declined, body },
-      },
-      undefined,
-      calls,
+      "declined",
+      { source: "confirm", detail: { ...seen, summary: payment.response_summary } },
+      { events, patch: { ...seen, result }, isLatest: true },
     );
-    await applySignal(deps, recorded, "declined", {
-      source: "confirm",
-      detail: {
-        paymentId: payment.id,
-        responseCode: payment.response_code,
-        summary: payment.response_summary,
-      },
-    });
-    return { status: CONFIRM_STATUS.declined, body };
+    return result;
   }
 
   if (outcome.kind === "pending") {
@@ -244,27 +238,25 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promis
       orderId: order.id,
       redirectUrl: outcome.payment._links.redirect.href,
     };
-    const recorded = await deps.store.updateAttempt(
+    const result = { status: CONFIRM_STATUS.requires_action, body };
+    await applySignal(
+      deps,
       attempt,
+      "requires_action",
+      { source: "confirm", detail: { paymentId: outcome.payment.id } },
       {
-        paymentId: outcome.payment.id,
-        redirectUrl: body.redirectUrl,
-        result: { status: CONFIRM_STATUS.requires_action, body },
+        events,
+        patch: { paymentId: outcome.payment.id, redirectUrl: body.redirectUrl, result },
+        isLatest: true,
       },
-      undefined,
-      calls,
     );
-    await applySignal(deps, recorded, "requires_action", {
-      source: "confirm",
-      detail: { paymentId: outcome.payment.id },
-    });
-    return { status: CONFIRM_STATUS.requires_action, body };
+    return result;
   }
 
   if (outcome.kind === "unavailable") {
     // Checkout.com may or may not have charged: keep the stock and the key, let a retry or the sweep find out.
     await deps.store.updateAttempt(attempt, { status: "unknown" }, undefined, [
-      ...calls,
+      ...events,
       { kind: "outcome_unknown", detail: { reason: outcome.reason } },
     ]);
     return processorFailureReply(outcome, deps.logger, order.id);
@@ -275,14 +267,14 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promis
   if (tokenError) {
     const body = { error: tokenError, message: TOKEN_MESSAGES[tokenError], orderId: order.id };
     await finish(deps, attempt, { status: 422, body }, [
-      ...calls,
+      ...events,
       { kind: "token_refused", detail: { error: tokenError } },
     ]);
     return { status: 422, body };
   }
   const reply = processorFailureReply(outcome, deps.logger, order.id);
   await finish(deps, attempt, { status: reply.status, body: reply.body as Record<string, unknown> }, [
-    ...calls,
+    ...events,
     {
       kind: "processor_refused",
       detail: { failure: outcome.kind, ...(outcome.kind === "rejected" ? { codes: outcome.codes } : {}) },

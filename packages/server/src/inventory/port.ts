@@ -1,3 +1,4 @@
+import type { SqlStatement } from "../db/sql-client.js";
 import type { OrderLine } from "../orders/model.js";
 
 export interface PricedCart {
@@ -29,4 +30,17 @@ export interface Inventory {
   commit(orderId: string): Promise<void>;
   /** The payment failed: the held stock goes back on the shelf. */
   release(orderId: string): Promise<void>;
+  /**
+   * Stock kept in the order store's own database can join its transactions, so opening an attempt
+   * and holding its stock is one durable write, and so is recording the outcome and settling it.
+   */
+  sql?: SqlStockStatements;
+}
+
+export interface SqlStockStatements {
+  /** Fails the whole transaction with a CHECK violation when any line is short. */
+  reserve(orderId: string, lines: OrderLine[]): SqlStatement[];
+  settle(orderId: string, outcome: "commit" | "release"): SqlStatement[];
+  /** After a refused reservation: which lines were short. */
+  shortfall(lines: OrderLine[]): Promise<StockShortfall[]>;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ConstraintError, type SqlClient } from "../db/sql-client.js";
 import { newId } from "../ids.js";
 import type { OrderLine } from "../orders/model.js";
-import type { Inventory, PricedCart, ReserveResult } from "./port.js";
+import type { Inventory, PricedCart, ReserveResult, SqlStockStatements } from "./port.js";
 
 export interface Product {
   sku: string;
@@ -99,85 +99,101 @@ export class SqlInventory implements Inventory {
   }
 
   async priceCart(cartId: string): Promise<PricedCart | undefined> {
-    const cart = (await this.db.execute("SELECT currency FROM carts WHERE id = ?", [cartId])).rows[0];
-    if (!cart) return undefined;
     const result = await this.db.execute(
-      `SELECT l.sku, l.quantity, p.name, p.unit_amount FROM cart_lines l JOIN products p ON p.sku = l.sku
-       WHERE l.cart_id = ? ORDER BY l.sku`,
+      `SELECT c.currency, l.sku, l.quantity, p.name, p.unit_amount FROM carts c
+       LEFT JOIN cart_lines l ON l.cart_id = c.id LEFT JOIN products p ON p.sku = l.sku
+       WHERE c.id = ? ORDER BY l.sku`,
       [cartId],
     );
-    const lines: OrderLine[] = result.rows.map((r) => {
-      const quantity = Number(r.quantity);
-      const unitAmount = Number(r.unit_amount);
-      return {
-        sku: String(r.sku),
-        name: String(r.name),
-        quantity,
-        unitAmount,
-        amount: quantity * unitAmount,
-      };
-    });
+    const first = result.rows[0];
+    if (!first) return undefined;
+    const lines: OrderLine[] = result.rows
+      .filter((r) => r.sku !== null)
+      .map((r) => {
+        const quantity = Number(r.quantity);
+        const unitAmount = Number(r.unit_amount);
+        return {
+          sku: String(r.sku),
+          name: String(r.name),
+          quantity,
+          unitAmount,
+          amount: quantity * unitAmount,
+        };
+      });
     return {
       cartId,
-      currency: String(cart.currency),
+      currency: String(first.currency),
       lines,
       total: lines.reduce((sum, l) => sum + l.amount, 0),
     };
   }
 
-  async reserve(orderId: string, lines: OrderLine[]): Promise<ReserveResult> {
-    const held = await this.db.execute(
-      "SELECT sku FROM stock_reservations WHERE order_id = ? AND state IN ('reserved', 'committed')",
-      [orderId],
-    );
-    if (held.rows.length > 0) return { ok: true };
-    try {
-      await this.db.batch(
-        lines.flatMap((line) => [
-          {
-            sql: `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
-                  ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'`,
-            args: [orderId, line.sku, line.quantity],
-          },
-          { sql: "UPDATE products SET stock = stock - ? WHERE sku = ?", args: [line.quantity, line.sku] },
-        ]),
-      );
-      return { ok: true };
-    } catch (error) {
-      if (!(error instanceof ConstraintError && error.kind === "check")) throw error;
+  /** SQL for the order store's transactions; see `Inventory.sql`. */
+  readonly sql: SqlStockStatements = {
+    reserve: (orderId, lines) =>
+      lines.flatMap((line) => [
+        // Taking stock first, and only when this order holds none of it yet, makes a repeat a no-op.
+        {
+          sql: `UPDATE products SET stock = stock - ? WHERE sku = ? AND NOT EXISTS (
+                  SELECT 1 FROM stock_reservations WHERE order_id = ? AND sku = ? AND state IN ('reserved', 'committed'))`,
+          args: [line.quantity, line.sku, orderId, line.sku],
+        },
+        {
+          sql: `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
+                ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'
+                WHERE stock_reservations.state = 'released'`,
+          args: [orderId, line.sku, line.quantity],
+        },
+      ]),
+    settle: (orderId, outcome) =>
+      outcome === "commit"
+        ? [
+            {
+              sql: "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
+              args: [orderId],
+            },
+          ]
+        : [
+            {
+              sql: `UPDATE products SET stock = stock + (
+                      SELECT r.quantity FROM stock_reservations r
+                      WHERE r.order_id = ? AND r.sku = products.sku AND r.state = 'reserved')
+                    WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state = 'reserved')`,
+              args: [orderId, orderId],
+            },
+            {
+              sql: "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state = 'reserved'",
+              args: [orderId],
+            },
+          ],
+    shortfall: async (lines) => {
       const skus = lines.map((l) => l.sku);
       const stock = await this.db.execute(
         `SELECT sku, stock FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`,
         skus,
       );
       const available = new Map(stock.rows.map((r) => [String(r.sku), Number(r.stock)]));
-      const short = lines
+      return lines
         .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }))
         .filter((l) => l.available < l.requested);
-      return { ok: false, lines: short };
+    },
+  };
+
+  async reserve(orderId: string, lines: OrderLine[]): Promise<ReserveResult> {
+    try {
+      await this.db.batch(this.sql.reserve(orderId, lines));
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof ConstraintError && error.kind === "check")) throw error;
+      return { ok: false, lines: await this.sql.shortfall(lines) };
     }
   }
 
   async commit(orderId: string): Promise<void> {
-    await this.db.execute(
-      "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
-      [orderId],
-    );
+    await this.db.batch(this.sql.settle(orderId, "commit"));
   }
 
   async release(orderId: string): Promise<void> {
-    await this.db.batch([
-      {
-        sql: `UPDATE products SET stock = stock + (
-                SELECT r.quantity FROM stock_reservations r
-                WHERE r.order_id = ? AND r.sku = products.sku AND r.state = 'reserved')
-              WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state = 'reserved')`,
-        args: [orderId, orderId],
-      },
-      {
-        sql: "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state = 'reserved'",
-        args: [orderId],
-      },
-    ]);
+    await this.db.batch(this.sql.settle(orderId, "release"));
   }
 }

@@ -1,6 +1,6 @@
 import type { OrderStatus } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
-import type { TimelineEvent } from "../store/port.js";
+import type { AttemptPatch, TimelineEvent } from "../store/port.js";
 import { type Attempt, orderStatusOf } from "./model.js";
 import { type PaymentSignal, transition } from "./state-machine.js";
 
@@ -8,8 +8,29 @@ export interface SignalEvidence {
   /** Who said so: the confirm response, the 3-D Secure return, a webhook, the sweep, an operator. */
   source: "confirm" | "3ds_return" | "webhook" | "reconciliation" | "operator";
   detail?: Record<string, unknown>;
-  paymentId?: string;
-  responseCode?: string;
+}
+
+type Deps = Pick<HandoffDeps, "store" | "inventory" | "logger">;
+
+/**
+ * Writes an attempt's change, its order's status, its timeline entries and what happens to its
+ * stock in one durable write when the stock lives in the same database; through the Inventory
+ * port right after it otherwise.
+ */
+export async function recordAttempt(
+  deps: Deps,
+  attempt: Attempt,
+  patch: AttemptPatch,
+  order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
+  events: TimelineEvent[],
+  stock: "commit" | "release" | "keep",
+): Promise<Attempt> {
+  const sql = deps.inventory.sql;
+  const also = sql && stock !== "keep" ? sql.settle(attempt.orderId, stock) : [];
+  const updated = await deps.store.updateAttempt(attempt, patch, order, events, also);
+  if (!sql && stock === "commit") await deps.inventory.commit(attempt.orderId);
+  if (!sql && stock === "release") await deps.inventory.release(attempt.orderId);
+  return updated;
 }
 
 const HOLDS_STOCK = new Set<OrderStatus>([
@@ -23,40 +44,44 @@ const RELEASES_STOCK = new Set<OrderStatus>(["declined", "voided", "canceled", "
 
 /**
  * Moves an attempt (and its order, when it is the order's latest attempt) through the state
- * machine, writing the change and its reason to the timeline in one transaction. A signal the
- * machine refuses is recorded, with why, and changes nothing.
+ * machine. A signal the machine refuses is recorded with why and changes no status; `patch`
+ * (what the processor told us: payment id, response code, the answer given) is kept either way.
  */
 export async function applySignal(
-  deps: Pick<HandoffDeps, "store" | "inventory" | "logger">,
+  deps: Deps,
   attempt: Attempt,
   signal: PaymentSignal,
   evidence: SignalEvidence,
-  extraEvents: TimelineEvent[] = [],
+  extra: { events?: TimelineEvent[]; patch?: AttemptPatch; isLatest?: boolean } = {},
 ): Promise<{ attempt: Attempt; changed: boolean }> {
   const from = orderStatusOf(attempt);
   const result = transition(from, signal);
   const base = { signal, source: evidence.source, attemptId: attempt.id, ...evidence.detail };
+  const events = extra.events ?? [];
   if (!result.changed) {
-    const event = { kind: "signal_ignored", detail: { ...base, status: from, reason: result.reason } };
-    for (const e of [...extraEvents, event]) await deps.store.appendEvent(attempt.orderId, e);
+    const ignored = { kind: "signal_ignored", detail: { ...base, status: from, reason: result.reason } };
+    if (extra.patch) await deps.store.updateAttempt(attempt, extra.patch, undefined, [...events, ignored]);
+    else for (const event of [...events, ignored]) await deps.store.appendEvent(attempt.orderId, event);
     return { attempt, changed: false };
   }
-  const attempts = await deps.store.attemptsOfOrder(attempt.orderId);
-  const isLatest = attempts.at(-1)?.id === attempt.id;
+  const isLatest =
+    extra.isLatest ?? (await deps.store.attemptsOfOrder(attempt.orderId)).at(-1)?.id === attempt.id;
   const flagged = signal === "flagged" || attempt.riskFlagged;
-  const updated = await deps.store.updateAttempt(
+  const stock = !isLatest
+    ? "keep"
+    : HOLDS_STOCK.has(result.status)
+      ? "commit"
+      : RELEASES_STOCK.has(result.status)
+        ? "release"
+        : "keep";
+  const updated = await recordAttempt(
+    deps,
     attempt,
-    {
-      status: result.status as Attempt["status"],
-      riskFlagged: flagged,
-      ...(evidence.paymentId && !attempt.paymentId ? { paymentId: evidence.paymentId } : {}),
-      ...(evidence.responseCode ? { responseCode: evidence.responseCode } : {}),
-    },
+    { ...extra.patch, status: result.status as Attempt["status"], riskFlagged: flagged },
     isLatest ? { status: result.status, riskFlagged: flagged } : undefined,
-    [...extraEvents, { kind: "status_changed", detail: { ...base, from, to: result.status } }],
+    [...events, { kind: "status_changed", detail: { ...base, from, to: result.status } }],
+    stock,
   );
-  if (isLatest && HOLDS_STOCK.has(result.status)) await deps.inventory.commit(attempt.orderId);
-  if (isLatest && RELEASES_STOCK.has(result.status)) await deps.inventory.release(attempt.orderId);
   deps.logger.info(
     { orderId: attempt.orderId, from, to: result.status, source: evidence.source },
     "order status changed",

@@ -1,4 +1,5 @@
 import type { OrderStatus } from "@handoff/contracts";
+import type { SqlStatement } from "../db/sql-client.js";
 import type {
   Attempt,
   AttemptStatus,
@@ -37,13 +38,23 @@ export interface OrderStore {
   ): Promise<void>;
   listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]>;
 
-  /** Inserts a `processing` attempt; false when another attempt of the order is still open. */
-  openAttempt(attempt: Attempt, event: TimelineEvent): Promise<"opened" | "order_busy" | "token_taken">;
+  /**
+   * Inserts a `processing` attempt with its timeline entries and `also` (stock held in the same
+   * database) in one transaction. `order_busy`: another attempt of the order is still open;
+   * `out_of_stock`: `also` hit the stock CHECK, so nothing was written.
+   */
+  openAttempt(
+    attempt: Attempt,
+    events: TimelineEvent[],
+    also?: SqlStatement[],
+  ): Promise<"opened" | "order_busy" | "token_taken" | "out_of_stock">;
+  /** Changes an attempt, its order's status, the timeline and `also`, in one transaction. */
   updateAttempt(
     attempt: Attempt,
     patch: AttemptPatch,
     order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
     events: TimelineEvent[],
+    also?: SqlStatement[],
   ): Promise<Attempt>;
   attemptByToken(token: string): Promise<Attempt | undefined>;
   attemptByPaymentId(paymentId: string): Promise<Attempt | undefined>;

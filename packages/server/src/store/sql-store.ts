@@ -113,7 +113,11 @@ export class SqlOrderStore implements OrderStore {
     return result.rows.map(toOrder);
   }
 
-  async openAttempt(a: Attempt, event: TimelineEvent): Promise<"opened" | "order_busy" | "token_taken"> {
+  async openAttempt(
+    a: Attempt,
+    events: TimelineEvent[],
+    also: SqlStatement[] = [],
+  ): Promise<"opened" | "order_busy" | "token_taken" | "out_of_stock"> {
     try {
       await this.db.batch([
         {
@@ -121,13 +125,15 @@ export class SqlOrderStore implements OrderStore {
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
           args: [a.id, a.orderId, a.processorToken, a.idempotencyKey, a.status, a.createdAt, a.updatedAt],
         },
-        this.eventStatement(a.orderId, event, a.createdAt),
+        ...also,
+        ...events.map((event) => this.eventStatement(a.orderId, event, a.createdAt)),
       ]);
       return "opened";
     } catch (error) {
-      if (error instanceof ConstraintError && error.kind === "unique") {
+      if (!(error instanceof ConstraintError)) throw error;
+      if (error.kind === "check") return "out_of_stock";
+      if (error.kind === "unique")
         return /processor_token/.test(error.message) ? "token_taken" : "order_busy";
-      }
       throw error;
     }
   }
@@ -137,6 +143,7 @@ export class SqlOrderStore implements OrderStore {
     patch: AttemptPatch,
     order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
     events: TimelineEvent[],
+    also: SqlStatement[] = [],
   ): Promise<Attempt> {
     const at = this.now().toISOString();
     const next: Attempt = { ...attempt, ...patch, updatedAt: at };
@@ -162,6 +169,7 @@ export class SqlOrderStore implements OrderStore {
         args: [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId],
       });
     }
+    statements.push(...also);
     for (const event of events) statements.push(this.eventStatement(attempt.orderId, event, at));
     await this.db.batch(statements);
     return next;

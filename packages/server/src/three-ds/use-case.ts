@@ -31,13 +31,8 @@ export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): 
       deps,
       attempt,
       signal,
-      {
-        source: "3ds_return",
-        paymentId: payment.id,
-        ...(payment.response_code ? { responseCode: payment.response_code } : {}),
-        detail: { paymentId: payment.id, paymentStatus: payment.status },
-      },
-      calls,
+      { source: "3ds_return", detail: { paymentId: payment.id, paymentStatus: payment.status } },
+      { events: calls, ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}) },
     );
   } else {
     for (const call of calls) await deps.store.appendEvent(attempt.orderId, call);

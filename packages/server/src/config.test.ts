@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, processingChannelFor } from "./config.js";
+
+const local = { publicKey: "pk_sbox_local", secretKey: "sk_sbox_local", signatureKey: "whsec_local" };
+const live = {
+  CKO_ENVIRONMENT: "production",
+  CKO_PUBLIC_KEY: "pk_aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  CKO_SECRET_KEY: "sk_aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  CKO_WEBHOOK_SIGNATURE_KEY: "sig",
+};
+
+function problem(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env, undefined);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return "no error";
+}
+
+describe("configuration", () => {
+  it("runs locally with the embedded sandbox's keys and nothing set", () => {
+    const config = loadConfig({}, local);
+    expect(config).toMatchObject({
+      environment: "local",
+      secretKey: "sk_sbox_local",
+      apiUrl: "http://127.0.0.1:3100",
+      databaseUrl: "file:./.data/handoff.db",
+      publicUrl: "http://127.0.0.1:3000",
+      webhookSignatureKeys: ["whsec_local"],
+    });
+  });
+
+  it("reads processing channels, one or per currency", () => {
+    const one = loadConfig({ CKO_PROCESSING_CHANNEL_ID: "pc_q4dbxom5jbgudnjzjpz7j2z6uq" }, local);
+    expect(processingChannelFor(one)("EUR")).toBe("pc_q4dbxom5jbgudnjzjpz7j2z6uq");
+    const map = loadConfig(
+      { CKO_PROCESSING_CHANNEL_ID: "GBP=pc_q4dbxom5jbgudnjzjpz7j2z6uq,EUR=pc_aaaaaaaaaaaaaaaaaaaaaaaaaa" },
+      local,
+    );
+    expect(processingChannelFor(map)("EUR")).toBe("pc_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+    expect(processingChannelFor(map)("USD")).toBeUndefined();
+  });
+
+  it("names the variable in one line when a setting is wrong", () => {
+    expect(problem({ CKO_ENVIRONMENT: "staging" })).toBe(
+      'CKO_ENVIRONMENT: must be local, sandbox or production, got "staging"',
+    );
+    expect(problem({ ...live, CKO_SECRET_KEY: undefined })).toBe(
+      "CKO_SECRET_KEY: is required when CKO_ENVIRONMENT=production",
+    );
+    expect(problem({ ...live, CKO_SECRET_KEY: "sk_sbox_aaaaaaaaaaaaaaaaaaaaaaaaaaa" })).toBe(
+      "CKO_SECRET_KEY: is a sandbox key but CKO_ENVIRONMENT=production",
+    );
+    expect(problem({ ...live, CKO_ENVIRONMENT: "sandbox" })).toBe(
+      "CKO_PUBLIC_KEY: is a live key but CKO_ENVIRONMENT=sandbox",
+    );
+    expect(problem({ ...live, CKO_WEBHOOK_SIGNATURE_KEY: "" })).toMatch(
+      /^CKO_WEBHOOK_SIGNATURE_KEY: is required/,
+    );
+    expect(problem({ ...live, PORT: "http" })).toBe('PORT: must be a port number, got "http"');
+    expect(problem({ ...live, CKO_PROCESSING_CHANNEL_ID: "GBP=abc" })).toMatch(
+      /^CKO_PROCESSING_CHANNEL_ID: "abc" is not/,
+    );
+    expect(problem({ ...live, DATABASE_URL: "mysql://x" })).toMatch(/^DATABASE_URL: must be a file: URL/);
+    expect(problem({ ...live, PUBLIC_URL: "not a url" })).toBe('PUBLIC_URL: "not a url" is not a URL');
+  });
+
+  it("accepts a correct production configuration", () => {
+    expect(loadConfig(live, undefined)).toMatchObject({
+      environment: "production",
+      apiUrl: "https://api.checkout.com",
+    });
+  });
+});

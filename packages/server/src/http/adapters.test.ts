@@ -1,0 +1,113 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "../test-support/harness.js";
+import { createHandoffRouter } from "./express.js";
+import { createHandoffHandler } from "./node.js";
+
+let h: Harness;
+const servers: Server[] = [];
+const bases: Record<string, string> = {};
+
+async function listen(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  const app = express();
+  app.use("/api/checkout", createHandoffRouter(h.handoff));
+  bases.express = `${await listen(createServer(app))}/api/checkout`;
+  // A merchant's own global JSON parser in front must not break the router.
+  const parsedFirst = express();
+  parsedFirst.use(express.json());
+  parsedFirst.use("/api/checkout", createHandoffRouter(h.handoff));
+  bases.parsedFirst = `${await listen(createServer(parsedFirst))}/api/checkout`;
+  const handler = createHandoffHandler(h.handoff, { basePath: "/api/checkout" });
+  bases.node = `${await listen(
+    createServer(async (req, res) => {
+      if (!(await handler(req, res))) res.writeHead(404).end();
+    }),
+  )}/api/checkout`;
+});
+afterAll(async () => {
+  for (const server of servers) server.close();
+  await h.close();
+});
+
+async function post(url: string, body: string, type = "application/json") {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": type }, body });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe("the express adapter behind a merchant's express.json()", () => {
+  it("still runs confirm", async () => {
+    const cartId = await h.cart();
+    const body = JSON.stringify({ cartId, processorToken: await h.token() });
+    expect(await post(`${bases.parsedFirst}/confirm`, body)).toMatchObject({
+      status: 200,
+      body: { status: "approved" },
+    });
+  });
+});
+
+describe.each(["express", "node"])("the %s adapter", (name) => {
+  const base = () => bases[name] ?? "";
+
+  it("runs session and confirm over HTTP", async () => {
+    const cartId = await h.cart();
+    expect((await post(`${base()}/session`, JSON.stringify({ cartId }))).status).toBe(200);
+    const confirmed = await post(
+      `${base()}/confirm`,
+      JSON.stringify({ cartId, processorToken: await h.token() }),
+    );
+    expect(confirmed).toMatchObject({ status: 200, body: { status: "approved" } });
+  });
+
+  it("answers 402 with the decline body", async () => {
+    const cartId = await h.cart();
+    const declined = await post(
+      `${base()}/confirm`,
+      JSON.stringify({ cartId, processorToken: await h.token("4544249167673670") }),
+    );
+    expect(declined).toMatchObject({
+      status: 402,
+      body: { status: "declined", code: "20051", category: "soft" },
+    });
+  });
+
+  it("answers broken JSON, oversized bodies and wrong shapes with 4xx, never 500", async () => {
+    expect(await post(`${base()}/confirm`, "{not json")).toMatchObject({
+      status: 400,
+      body: { error: "INVALID_REQUEST" },
+    });
+    const huge = JSON.stringify({ cartId: "x".repeat(40_000), processorToken: "tok" });
+    expect((await post(`${base()}/confirm`, huge)).status).toBe(413);
+    expect(await post(`${base()}/confirm`, "[]")).toMatchObject({ status: 400 });
+    expect((await post(`${base()}/confirm`, "cartId=1", "application/x-www-form-urlencoded")).status).toBe(
+      400,
+    );
+  });
+
+  it("redirects back from 3-D Secure to the order page", async () => {
+    const cartId = await h.cart();
+    const pending = await post(
+      `${base()}/confirm`,
+      JSON.stringify({ cartId, processorToken: await h.token("4010061700000021") }),
+    );
+    const back = await fetch(pending.body.redirectUrl, {
+      method: "POST",
+      body: "action=authenticate&password=Checkout1%21",
+      redirect: "manual",
+    });
+    const query = new URL(back.headers.get("location") ?? "").search;
+    const landed = await fetch(`${base()}/3ds-return${query}`, { redirect: "manual" });
+    expect(landed.status).toBe(303);
+    expect(landed.headers.get("location")).toBe(`http://127.0.0.1:3000/orders/${pending.body.orderId}`);
+    expect((await h.store.getOrder(pending.body.orderId))?.status).toBe("authorized");
+  });
+});
