@@ -1,5 +1,6 @@
 import type { HandoffEnvironment } from "@handoff/contracts";
 import type { Inventory } from "./inventory/port.js";
+import type { OrderEvents } from "./orders/events.js";
 import type { PaymentProcessor } from "./processor/port.js";
 import type { OrderStore } from "./store/port.js";
 
@@ -34,4 +35,6 @@ export interface HandoffDeps {
   settings: CheckoutSettings;
   logger: Logger;
   now: () => Date;
+  /** Listeners for order transitions (paid, declined, captured…); optional. */
+  events?: OrderEvents;
 }

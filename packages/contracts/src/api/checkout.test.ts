@@ -35,9 +35,12 @@ describe("our confirm API", () => {
     );
   });
 
-  it("gives every error code a 4xx or 503 status, never a 500", () => {
-    for (const status of Object.values(ERROR_STATUS))
-      expect(status === 503 || (status >= 400 && status < 500)).toBe(true);
+  it("gives every error code a 4xx, or 502/503 for the processor and store, never a 500", () => {
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      const upstream = code === "PROCESSOR_REJECTED" ? 502 : code.endsWith("_UNAVAILABLE") ? 503 : undefined;
+      expect(status, code).toBe(upstream ?? status);
+      if (!upstream) expect(status >= 400 && status < 500, code).toBe(true);
+    }
     expect(errorResponseSchema.safeParse({ error: "OUT_OF_STOCK", message: "x" }).success).toBe(true);
     expect(errorResponseSchema.safeParse({ error: "SOMETHING_ELSE", message: "x" }).success).toBe(false);
   });

@@ -154,7 +154,27 @@ async function confirmAgain(known: Attempt, cartId: string, deps: HandoffDeps): 
     return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
   }
   if (known.result) return replay(known.result);
+  // Settled later (a webhook, the sweep) for a request that never got its answer: answer from the status.
+  if (PAID.has(known.status) && known.paymentId) {
+    return { status: 200, body: { status: "approved", orderId: order.id, paymentId: known.paymentId } };
+  }
+  if (known.status === "declined")
+    return { status: CONFIRM_STATUS.declined, body: declineBody(order.id, known.responseCode ?? "20005") };
   return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
+}
+
+function declineBody(orderId: string, code: string): ConfirmResponse {
+  const decline = classifyResponseCode(code);
+  const reason = decline.reason ?? "generic_decline";
+  return {
+    status: "declined",
+    orderId,
+    code,
+    reason,
+    category: decline.category === "approved" ? "soft" : decline.category,
+    retryable: decline.retryable,
+    message: declineMessage(reason),
+  };
 }
 
 /** Records a final answer for an attempt that took no money (bad token, refused request). */
@@ -210,17 +230,7 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promis
       );
       return result;
     }
-    const decline = classifyResponseCode(payment.response_code);
-    const reason = decline.reason ?? "generic_decline";
-    const body: ConfirmResponse = {
-      status: "declined",
-      orderId: order.id,
-      code: payment.response_code,
-      reason,
-      category: decline.category === "approved" ? "soft" : decline.category,
-      retryable: decline.retryable,
-      message: declineMessage(reason),
-    };
+    const body = declineBody(order.id, payment.response_code);
     const result = { status: CONFIRM_STATUS.declined, body };
     await applySignal(
       deps,

@@ -69,4 +69,33 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX order_events_by_order ON order_events (order_id, id)",
   ],
+  [
+    `CREATE TABLE webhook_events (
+      id TEXT PRIMARY KEY,
+      type TEXT NOT NULL,
+      raw_body TEXT NOT NULL,
+      headers_json TEXT NOT NULL,
+      received_at TEXT NOT NULL,
+      status TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at TEXT NOT NULL,
+      order_id TEXT,
+      outcome TEXT,
+      processed_at TEXT
+    )`,
+    "CREATE INDEX webhook_events_due ON webhook_events (status, next_attempt_at)",
+    "CREATE INDEX webhook_events_by_order ON webhook_events (order_id, received_at)",
+    `CREATE TABLE rejected_requests (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at TEXT NOT NULL,
+      method TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      header_names TEXT NOT NULL,
+      body_sha256 TEXT NOT NULL,
+      body_size INTEGER NOT NULL,
+      -- Only for bodies that were signed but could not be read: authentic, so worth keeping.
+      raw_body TEXT
+    )`,
+    "CREATE INDEX rejected_requests_at ON rejected_requests (at)",
+  ],
 ];

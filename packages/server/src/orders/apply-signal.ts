@@ -1,6 +1,7 @@
 import type { OrderStatus } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
+import { orderEventFor } from "./events.js";
 import { type Attempt, orderStatusOf } from "./model.js";
 import { type PaymentSignal, transition } from "./state-machine.js";
 
@@ -10,7 +11,7 @@ export interface SignalEvidence {
   detail?: Record<string, unknown>;
 }
 
-type Deps = Pick<HandoffDeps, "store" | "inventory" | "logger">;
+type Deps = Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now">;
 
 /**
  * Writes an attempt's change, its order's status, its timeline entries and what happens to its

@@ -1,0 +1,68 @@
+import type { OrderStatus } from "@handoff/contracts";
+import type { Logger } from "../deps.js";
+
+export type OrderEventType =
+  | "paid"
+  | "needs_review"
+  | "declined"
+  | "captured"
+  | "refunded"
+  | "voided"
+  | "disputed";
+
+export interface OrderEvent {
+  type: OrderEventType;
+  orderId: string;
+  at: string;
+  /** The order's status after the transition (disputes leave it as it was). */
+  status: OrderStatus;
+  detail: Record<string, unknown>;
+}
+
+export type OrderEventListener = (event: OrderEvent) => void | Promise<void>;
+
+const EVENT_FOR_STATUS: Partial<Record<OrderStatus, OrderEventType>> = {
+  authorized: "paid",
+  needs_review: "needs_review",
+  declined: "declined",
+  captured: "captured",
+  partially_refunded: "refunded",
+  refunded: "refunded",
+  voided: "voided",
+};
+
+export function orderEventFor(status: OrderStatus): OrderEventType | undefined {
+  return EVENT_FOR_STATUS[status];
+}
+
+/**
+ * In-process listeners for what happens to orders (`onOrderPaid` and friends). Each status
+ * transition is applied once, so each is announced once. A failing listener is logged and never
+ * breaks payment processing.
+ */
+export class OrderEvents {
+  private readonly listeners = new Map<OrderEventType | "*", Set<OrderEventListener>>();
+
+  constructor(private readonly logger?: Logger) {}
+
+  on(type: OrderEventType | "*", listener: OrderEventListener): () => void {
+    const set = this.listeners.get(type) ?? new Set();
+    set.add(listener);
+    this.listeners.set(type, set);
+    return () => set.delete(listener);
+  }
+
+  async emit(event: OrderEvent): Promise<void> {
+    const targets = [...(this.listeners.get(event.type) ?? []), ...(this.listeners.get("*") ?? [])];
+    for (const listener of targets) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.logger?.error(
+          { orderId: event.orderId, type: event.type, err: String(error) },
+          "order event listener failed",
+        );
+      }
+    }
+  }
+}

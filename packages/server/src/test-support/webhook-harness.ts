@@ -1,0 +1,60 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createWebhookHandler } from "../http/webhooks-node.js";
+import { type OrderEvent, OrderEvents } from "../orders/events.js";
+import { createWebhooks, type Webhooks } from "../webhooks/setup.js";
+import { type Harness, startHarness } from "./harness.js";
+
+export interface WebhookHarness extends Harness {
+  webhooks: Webhooks;
+  url: string;
+  /** Every order event emitted, in order. */
+  emitted: OrderEvent[];
+  /** Waits until the sandbox has delivered everything and the worker has processed it. */
+  settle(): Promise<void>;
+}
+
+/** The checkout harness plus the webhook receiver on node:http, with the sandbox delivering to it. */
+export async function startWebhookHarness(
+  options: { authorizationKey?: string; extraKeys?: string[]; startWorker?: boolean } = {},
+): Promise<WebhookHarness> {
+  const base = await startHarness({ captureDelayMs: 20 });
+  const events = new OrderEvents(base.deps.logger);
+  const emitted: OrderEvent[] = [];
+  events.on("*", (e) => {
+    emitted.push(e);
+  });
+  base.deps.events = events;
+  const webhooks = createWebhooks({
+    db: base.db,
+    deps: base.deps,
+    signatureKeys: [...(options.extraKeys ?? []), base.sandbox.keys.signatureKey],
+    authorizationKey: options.authorizationKey,
+    worker: { pollMs: 50, baseBackoffMs: 20 },
+  });
+  const handler = createWebhookHandler(webhooks.receiver);
+  const server: Server = createServer(async (req, res) => {
+    if (!(await handler(req, res))) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/checkoutdotcom`;
+  base.sandbox.webhookUrls = [url];
+  if (options.authorizationKey) base.sandbox.keys.authorizationKey = options.authorizationKey;
+  if (options.startWorker !== false) webhooks.worker.start();
+  return {
+    ...base,
+    webhooks,
+    url,
+    emitted,
+    async settle() {
+      await base.sandbox.idle();
+      await webhooks.worker.drain();
+    },
+    async close() {
+      await webhooks.worker.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await base.close();
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { GroupCommitter } from "../db/group-commit.js";
+import type { Row, SqlClient } from "../db/sql-client.js";
+
+export type InboxStatus = "received" | "retrying" | "parked" | "processed" | "ignored" | "invalid" | "failed";
+
+export interface InboxEvent {
+  id: string;
+  type: string;
+  rawBody: string;
+  /** Selected headers only (content type, user agent, signature); never Authorization. */
+  headers: Record<string, string>;
+  receivedAt: string;
+}
+
+export interface StoredInboxEvent extends InboxEvent {
+  status: InboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  orderId?: string | undefined;
+  outcome?: string | undefined;
+  processedAt?: string | undefined;
+}
+
+export interface RejectedRequest {
+  at: string;
+  method: string;
+  reason: string;
+  headerNames: string[];
+  bodySha256: string;
+  bodySize: number;
+  rawBody?: string;
+}
+
+export interface InboxUpdate {
+  status: InboxStatus;
+  attempts: number;
+  nextAttemptAt?: string;
+  orderId?: string | undefined;
+  outcome: string;
+  processedAt?: string;
+}
+
+function toEvent(r: Row): StoredInboxEvent {
+  return {
+    id: String(r.id),
+    type: String(r.type),
+    rawBody: String(r.raw_body),
+    headers: JSON.parse(String(r.headers_json)),
+    receivedAt: String(r.received_at),
+    status: String(r.status) as InboxStatus,
+    attempts: Number(r.attempts),
+    nextAttemptAt: String(r.next_attempt_at),
+    orderId: r.order_id === null ? undefined : String(r.order_id),
+    outcome: r.outcome === null ? undefined : String(r.outcome),
+    processedAt: r.processed_at === null ? undefined : String(r.processed_at),
+  };
+}
+
+/**
+ * The webhook inbox: every verified event is stored here, durably, before it is acknowledged,
+ * and processed from here afterwards. The `evt_` id is the key: a redelivery changes nothing.
+ */
+export class SqlWebhookInbox {
+  private readonly writer: GroupCommitter;
+
+  constructor(private readonly db: SqlClient) {
+    this.writer = new GroupCommitter(db);
+  }
+
+  /** Resolves once the event is durable (or known already). */
+  async insert(event: InboxEvent): Promise<"inserted" | "duplicate"> {
+    const result = await this.writer.submit({
+      sql: `INSERT INTO webhook_events (id, type, raw_body, headers_json, received_at, status, attempts, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, 'received', 0, ?) ON CONFLICT (id) DO NOTHING`,
+      args: [
+        event.id,
+        event.type,
+        event.rawBody,
+        JSON.stringify(event.headers),
+        event.receivedAt,
+        event.receivedAt,
+      ],
+    });
+    return result.rowsAffected === 1 ? "inserted" : "duplicate";
+  }
+
+  async reject(r: RejectedRequest): Promise<void> {
+    await this.writer.submit({
+      sql: `INSERT INTO rejected_requests (at, method, reason, header_names, body_sha256, body_size, raw_body)
+            VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        r.at,
+        r.method,
+        r.reason,
+        JSON.stringify(r.headerNames),
+        r.bodySha256,
+        r.bodySize,
+        r.rawBody ?? null,
+      ],
+    });
+  }
+
+  /** Events waiting to be processed, oldest first: new, retrying and parked ones whose time has come. */
+  async due(now: string, limit: number): Promise<StoredInboxEvent[]> {
+    const result = await this.db.execute(
+      `SELECT * FROM webhook_events WHERE status IN ('received', 'retrying', 'parked') AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, received_at LIMIT ?`,
+      [now, limit],
+    );
+    return result.rows.map(toEvent);
+  }
+
+  async update(id: string, u: InboxUpdate): Promise<void> {
+    await this.db.execute(
+      `UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+       order_id = COALESCE(?, order_id), outcome = ?, processed_at = ? WHERE id = ?`,
+      [
+        u.status,
+        u.attempts,
+        u.nextAttemptAt ?? null,
+        u.orderId ?? null,
+        u.outcome,
+        u.processedAt ?? null,
+        id,
+      ],
+    );
+  }
+
+  async get(id: string): Promise<StoredInboxEvent | undefined> {
+    const row = (await this.db.execute("SELECT * FROM webhook_events WHERE id = ?", [id])).rows[0];
+    return row ? toEvent(row) : undefined;
+  }
+
+  async list(filter: { status?: InboxStatus; orderId?: string; limit: number }): Promise<StoredInboxEvent[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (filter.status) {
+      where.push("status = ?");
+      args.push(filter.status);
+    }
+    if (filter.orderId) {
+      where.push("order_id = ?");
+      args.push(filter.orderId);
+    }
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const result = await this.db.execute(
+      `SELECT * FROM webhook_events ${clause} ORDER BY received_at DESC LIMIT ?`,
+      [...args, filter.limit],
+    );
+    return result.rows.map(toEvent);
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.db.execute("SELECT COUNT(*) AS n FROM webhook_events")).rows[0]?.n ?? 0);
+  }
+
+  async rejected(limit: number): Promise<RejectedRequest[]> {
+    const result = await this.db.execute("SELECT * FROM rejected_requests ORDER BY id DESC LIMIT ?", [limit]);
+    return result.rows.map((r) => ({
+      at: String(r.at),
+      method: String(r.method),
+      reason: String(r.reason),
+      headerNames: JSON.parse(String(r.header_names)),
+      bodySha256: String(r.body_sha256),
+      bodySize: Number(r.body_size),
+      ...(r.raw_body === null ? {} : { rawBody: String(r.raw_body) }),
+    }));
+  }
+
+  /** Operator replay: process a stored event again, whatever happened to it before. */
+  async requeue(id: string, now: string): Promise<boolean> {
+    const result = await this.db.execute(
+      "UPDATE webhook_events SET status = 'received', attempts = 0, next_attempt_at = ?, outcome = 'replay requested' WHERE id = ?",
+      [now, id],
+    );
+    return result.rowsAffected === 1;
+  }
+}

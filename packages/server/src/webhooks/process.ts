@@ -1,0 +1,164 @@
+import {
+  accelerateTokenOf,
+  type DisputeEvent,
+  isDisputeEvent,
+  isPaymentEvent,
+  type PaymentEvent,
+  parseWebhookEvent,
+} from "@handoff/contracts";
+import type { HandoffDeps } from "../deps.js";
+import { applySignal } from "../orders/apply-signal.js";
+import type { Attempt } from "../orders/model.js";
+import type { StoredInboxEvent } from "./inbox.js";
+import { signalFromEvent } from "./signals.js";
+
+/** What processing one stored event came to. `parked`: its attempt does not exist yet; try later. */
+export type ProcessResult =
+  | { status: "processed"; orderId: string; outcome: string }
+  | { status: "parked"; outcome: string }
+  | { status: "ignored"; orderId?: string; outcome: string }
+  | { status: "invalid"; outcome: string };
+
+type Deps = Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now">;
+
+/** Matches an event to its attempt: by AccelerateToken, then payment id, then the order reference. */
+async function matchAttempt(
+  deps: Deps,
+  token: string | undefined,
+  paymentId: string | undefined,
+  reference: string | undefined,
+) {
+  if (token) {
+    const byToken = await deps.store.attemptByToken(token);
+    if (byToken) return byToken;
+  }
+  if (paymentId) {
+    const byPayment = await deps.store.attemptByPaymentId(paymentId);
+    if (byPayment) return byPayment;
+  }
+  if (reference) {
+    const attempts = await deps.store.attemptsOfOrder(reference);
+    // Only an attempt that could be this payment: the one still waiting for its answer.
+    const open = attempts.filter(
+      (a) => !a.paymentId && (a.status === "processing" || a.status === "unknown"),
+    );
+    if (open.length === 1) return open[0];
+  }
+  return undefined;
+}
+
+async function processPayment(
+  deps: Deps,
+  stored: StoredInboxEvent,
+  event: PaymentEvent,
+): Promise<ProcessResult> {
+  const data = event.data;
+  const attempt: Attempt | undefined = await matchAttempt(
+    deps,
+    accelerateTokenOf(event),
+    data.id,
+    data.reference,
+  );
+  if (!attempt) return { status: "parked", outcome: `no attempt matches ${data.id} yet` };
+  if (attempt.paymentId && attempt.paymentId !== data.id) {
+    return {
+      status: "ignored",
+      orderId: attempt.orderId,
+      outcome: `token belongs to ${attempt.paymentId}, not ${data.id}`,
+    };
+  }
+  const webhook = {
+    kind: "webhook",
+    detail: {
+      eventId: stored.id,
+      type: event.type,
+      paymentId: data.id,
+      ...(data.amount !== undefined ? { amount: data.amount } : {}),
+      ...(data.response_code ? { responseCode: data.response_code } : {}),
+      ...(data.action_id ? { actionId: data.action_id } : {}),
+    },
+  };
+  const signal = signalFromEvent(event);
+  if (!signal) {
+    await deps.store.appendEvent(attempt.orderId, webhook);
+    return {
+      status: "processed",
+      orderId: attempt.orderId,
+      outcome: `${event.type} recorded (no status change)`,
+    };
+  }
+  const result = await applySignal(
+    deps,
+    attempt,
+    signal,
+    { source: "webhook", detail: { eventId: stored.id, type: event.type } },
+    {
+      events: [webhook],
+      patch: {
+        ...(attempt.paymentId ? {} : { paymentId: data.id }),
+        ...(data.response_code && (event.type === "payment_approved" || event.type === "payment_declined")
+          ? { responseCode: data.response_code }
+          : {}),
+      },
+    },
+  );
+  const outcome = result.changed
+    ? `applied: ${signal} → ${result.attempt.status}`
+    : `ignored: ${signal} (no change)`;
+  return { status: "processed", orderId: attempt.orderId, outcome };
+}
+
+async function processDispute(
+  deps: Deps,
+  stored: StoredInboxEvent,
+  event: DisputeEvent,
+): Promise<ProcessResult> {
+  const data = event.data;
+  const attempt = await matchAttempt(deps, undefined, data.payment_id, undefined);
+  const orderId =
+    attempt?.orderId ??
+    (data.payment_reference ? (await deps.store.getOrder(data.payment_reference))?.id : undefined);
+  if (!orderId) return { status: "parked", outcome: `no order matches dispute ${data.id} yet` };
+  // Disputes attach to the order; they never move its status backward.
+  await deps.store.appendEvent(orderId, {
+    kind: "dispute",
+    detail: {
+      eventId: stored.id,
+      type: event.type,
+      disputeId: data.id,
+      ...(data.amount !== undefined ? { amount: data.amount, currency: data.currency } : {}),
+      ...(data.reason_code ? { reasonCode: data.reason_code } : {}),
+      ...(data.evidence_required_by ? { evidenceRequiredBy: data.evidence_required_by } : {}),
+    },
+  });
+  const order = await deps.store.getOrder(orderId);
+  if (order && deps.events) {
+    await deps.events.emit({
+      type: "disputed",
+      orderId,
+      at: deps.now().toISOString(),
+      status: order.status,
+      detail: { eventType: event.type, disputeId: data.id },
+    });
+  }
+  return { status: "processed", orderId, outcome: `${event.type} attached` };
+}
+
+/** Applies one stored event. Throws only when the store itself fails (the worker retries). */
+export async function processStoredEvent(deps: Deps, stored: StoredInboxEvent): Promise<ProcessResult> {
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.rawBody);
+  } catch {
+    return { status: "invalid", outcome: "body is not JSON" };
+  }
+  const parsed = parseWebhookEvent(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { status: "invalid", outcome: `schema: ${issue?.path.join(".") || "(root)"}: ${issue?.message}` };
+  }
+  const event = parsed.data;
+  if (isPaymentEvent(event)) return processPayment(deps, stored, event);
+  if (isDisputeEvent(event)) return processDispute(deps, stored, event);
+  return { status: "ignored", outcome: `event type ${event.type} is stored but not handled` };
+}

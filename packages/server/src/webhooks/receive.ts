@@ -1,0 +1,180 @@
+import { eventIdSchema } from "@handoff/contracts";
+import type { Logger } from "../deps.js";
+import { type ApiReply, errorReply } from "../reply.js";
+import type { InboxEvent, RejectedRequest } from "./inbox.js";
+import type { SignatureProblem } from "./verify.js";
+
+/**
+ * This module imports nothing from Node: the fetch adapter runs it on edge runtimes with a
+ * WebCrypto verifier, the node:http and Express adapters with the synchronous node:crypto one.
+ */
+export type SignatureCheck = (
+  body: Uint8Array,
+  header: string | undefined,
+  keys: readonly string[],
+) => SignatureProblem | undefined | Promise<SignatureProblem | undefined>;
+
+/** What an adapter hands the pipeline: the raw bytes, never a parsed body. */
+export interface IncomingWebhook {
+  method: string;
+  header(name: string): string | undefined;
+  headerNames: string[];
+  /** Undefined when the adapter stopped reading at the size limit. */
+  body: Uint8Array | undefined;
+  bodySize: number;
+}
+
+export interface WebhookInboxPort {
+  insert(event: InboxEvent): Promise<"inserted" | "duplicate">;
+  reject(record: RejectedRequest): Promise<void>;
+}
+
+export interface WebhookReceiverOptions {
+  inbox: WebhookInboxPort;
+  /** One key, or several during rotation: a body signed with any of them is accepted. */
+  signatureKeys: readonly string[];
+  /** When set, `Authorization` must equal it exactly. */
+  authorizationKey?: string | undefined;
+  allowedMethods?: readonly string[];
+  maxBodyBytes?: number;
+  logger: Logger;
+  now?: () => Date;
+  /** Called after a new event is durable (wakes the worker). */
+  onStored?: (eventId: string) => void;
+  signatureCheck: SignatureCheck;
+  /** Constant-time `Authorization` comparison. */
+  authorizationCheck: (header: string | undefined, expected: string | undefined) => boolean;
+  /** A developer's explanation of a failed check, for the log. */
+  explain: (problem: SignatureProblem) => string;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const KEPT_HEADERS = ["content-type", "user-agent", "cko-signature"];
+const EVT_ID = eventIdSchema;
+
+export type WebhookReceiver = ((request: IncomingWebhook) => Promise<ApiReply>) & {
+  readonly allowedMethods: readonly string[];
+  readonly maxBodyBytes: number;
+};
+
+/**
+ * The receiving half of the webhook gateway: method → size → Authorization → signature on the raw
+ * bytes → parse → one durable insert (deduplicated on `evt_`) → 200. Everything a sender gets wrong
+ * is a 4xx and is recorded (reason, method, header names, body hash and size; never secret values);
+ * a store that cannot write answers 503 so Checkout.com retries.
+ */
+export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
+  const allowed = (options.allowedMethods ?? ["POST"]).map((m) => m.toUpperCase());
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = options.now ?? (() => new Date());
+  const decoder = new TextDecoder();
+
+  async function sha256Hex(bytes: Uint8Array): Promise<string> {
+    const digest = await globalThis.crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function refuse(
+    request: IncomingWebhook,
+    reason: string,
+    reply: ApiReply,
+    keepBody = false,
+  ): Promise<ApiReply> {
+    const body = request.body ?? new Uint8Array();
+    const record: RejectedRequest = {
+      at: now().toISOString(),
+      method: request.method,
+      reason,
+      headerNames: request.headerNames.map((h) => h.toLowerCase()).sort(),
+      bodySha256: await sha256Hex(body),
+      bodySize: request.bodySize,
+      ...(keepBody ? { rawBody: decoder.decode(body) } : {}),
+    };
+    try {
+      await options.inbox.reject(record);
+    } catch (error) {
+      options.logger.error({ reason, err: String(error) }, "could not record a rejected webhook");
+    }
+    return reply;
+  }
+
+  const receive = async (request: IncomingWebhook): Promise<ApiReply> => {
+    if (!allowed.includes(request.method.toUpperCase())) {
+      const reply = errorReply(
+        "SOURCE_METHOD_NOT_ALLOWED",
+        `Webhooks are accepted with ${allowed.join(", ")} only.`,
+      );
+      return refuse(request, "method_not_allowed", { ...reply, headers: { allow: allowed.join(", ") } });
+    }
+    if (!request.body || request.bodySize > maxBodyBytes) {
+      return refuse(
+        request,
+        "body_too_large",
+        errorReply("PAYLOAD_TOO_LARGE", `Webhook bodies are limited to ${maxBodyBytes} bytes.`),
+      );
+    }
+    const body = request.body;
+    if (!options.authorizationCheck(request.header("authorization"), options.authorizationKey)) {
+      return refuse(
+        request,
+        "authorization_mismatch",
+        errorReply("SOURCE_AUTH_FAILED", "Authentication failed."),
+      );
+    }
+    const problem = await options.signatureCheck(
+      body,
+      request.header("cko-signature"),
+      options.signatureKeys,
+    );
+    if (problem) {
+      options.logger.warn({ problem }, `Webhook signature check failed: ${options.explain(problem)}`);
+      return refuse(request, problem, errorReply("SOURCE_AUTH_FAILED", "Authentication failed."));
+    }
+
+    const text = decoder.decode(body);
+    let envelope: { id?: unknown; type?: unknown };
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      return refuse(request, "unparsable", errorReply("EVENT_UNPARSABLE", "The body is not JSON."), true);
+    }
+    const id = envelope && typeof envelope === "object" ? envelope.id : undefined;
+    const type = envelope && typeof envelope === "object" ? envelope.type : undefined;
+    if (!EVT_ID.safeParse(id).success || typeof type !== "string" || type === "") {
+      return refuse(
+        request,
+        "not_an_event",
+        errorReply("EVENT_UNPARSABLE", "The body is not a Checkout.com event (id, type)."),
+        true,
+      );
+    }
+
+    const headers: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = request.header(name);
+      if (value !== undefined) headers[name] = value;
+    }
+    try {
+      const stored = await options.inbox.insert({
+        id: id as string,
+        type,
+        rawBody: text,
+        headers,
+        receivedAt: now().toISOString(),
+      });
+      if (stored === "inserted") options.onStored?.(id as string);
+      return {
+        status: 200,
+        body: { received: true, ...(stored === "duplicate" ? { duplicate: true } : {}) },
+      };
+    } catch (error) {
+      options.logger.error(
+        { eventId: id, err: error instanceof Error ? error.message : String(error) },
+        "webhook not stored",
+      );
+      // Whatever failed, the event is not stored: 503 makes Checkout.com deliver it again.
+      return errorReply("STORE_UNAVAILABLE", "The event could not be stored; please retry.");
+    }
+  };
+  return Object.assign(receive, { allowedMethods: allowed, maxBodyBytes });
+}

@@ -1,0 +1,130 @@
+import type { HandoffDeps } from "../deps.js";
+import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
+import { processStoredEvent } from "./process.js";
+
+export interface WorkerOptions {
+  /** Events taken per pass. */
+  batchSize?: number;
+  /** How often the worker looks for due events when nothing wakes it. */
+  pollMs?: number;
+  /** First wait after a failure or a park; doubles up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Processing failures before an event is marked failed (parked events wait instead). */
+  maxAttempts?: number;
+}
+
+/**
+ * Processes the inbox after the acknowledgement. Everything stored but not processed is picked up
+ * on start (a crash between the 200 and processing loses nothing); failures retry with backoff;
+ * events whose attempt does not exist yet are parked and retried until it does.
+ */
+export class WebhookWorker {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly options: Required<WorkerOptions>;
+
+  constructor(
+    private readonly inbox: SqlWebhookInbox,
+    private readonly deps: Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now">,
+    options: WorkerOptions = {},
+  ) {
+    this.options = {
+      batchSize: 100,
+      pollMs: 1000,
+      baseBackoffMs: 250,
+      maxBackoffMs: 5 * 60_000,
+      maxAttempts: 10,
+      ...options,
+    };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Something new is in the inbox: look now rather than at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      } else {
+        this.timer = setTimeout(() => this.wake(), this.options.pollMs);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Processes everything due now; resolves when nothing due is left. Tests call this directly. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const due = await this.inbox.due(this.deps.now().toISOString(), this.options.batchSize);
+      if (due.length === 0) return;
+      for (const event of due) await this.processOne(event);
+      if (due.length < this.options.batchSize) return;
+    }
+  }
+
+  private backoff(attempts: number): string {
+    const wait = Math.min(
+      this.options.maxBackoffMs,
+      this.options.baseBackoffMs * 2 ** Math.max(0, attempts - 1),
+    );
+    return new Date(this.deps.now().getTime() + wait).toISOString();
+  }
+
+  private async processOne(event: StoredInboxEvent): Promise<void> {
+    const attempts = event.attempts + 1;
+    try {
+      const result = await processStoredEvent(this.deps, event);
+      if (result.status === "parked") {
+        await this.inbox.update(event.id, {
+          status: "parked",
+          attempts,
+          nextAttemptAt: this.backoff(attempts),
+          outcome: result.outcome,
+        });
+        return;
+      }
+      await this.inbox.update(event.id, {
+        status: result.status,
+        attempts,
+        orderId: "orderId" in result ? result.orderId : undefined,
+        outcome: result.outcome,
+        processedAt: this.deps.now().toISOString(),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failed = attempts >= this.options.maxAttempts;
+      this.deps.logger.error({ eventId: event.id, attempts, err: message }, "webhook processing failed");
+      try {
+        await this.inbox.update(event.id, {
+          status: failed ? "failed" : "retrying",
+          attempts,
+          nextAttemptAt: this.backoff(attempts),
+          outcome: `error: ${message}`,
+        });
+      } catch {
+        // The store is down: the event stays as it was and the next pass tries again.
+      }
+    }
+  }
+}
