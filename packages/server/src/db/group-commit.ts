@@ -36,7 +36,7 @@ export class GroupCommitter {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.db.batch(batch.map((p) => p.statement));
-        batch.forEach((p, i) => p.resolve(results[i] ?? { rows: [], rowsAffected: 0 }));
+        for (const [i, p] of batch.entries()) p.resolve(results[i] ?? { rows: [], rowsAffected: 0 });
       } catch (error) {
         for (const p of batch) p.reject(error);
       }

@@ -51,7 +51,9 @@ export function createFetchWebhookHandler(
   return async (request) => {
     const bytes = new Uint8Array(await request.arrayBuffer());
     const headerNames: string[] = [];
-    request.headers.forEach((_value, name) => headerNames.push(name));
+    request.headers.forEach((_value, name) => {
+      headerNames.push(name);
+    });
     const reply = await receiver({
       method: request.method,
       header: (name) => request.headers.get(name) ?? undefined,

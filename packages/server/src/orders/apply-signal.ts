@@ -87,5 +87,20 @@ export async function applySignal(
     { orderId: attempt.orderId, from, to: result.status, source: evidence.source },
     "order status changed",
   );
+  // Each transition is applied once (the machine is monotonic and the write is durable), so it is announced once.
+  const type = isLatest ? orderEventFor(result.status) : undefined;
+  if (type && deps.events) {
+    await deps.events.emit({
+      type,
+      orderId: attempt.orderId,
+      at: deps.now().toISOString(),
+      status: result.status,
+      detail: {
+        from,
+        source: evidence.source,
+        ...(updated.paymentId ? { paymentId: updated.paymentId } : {}),
+      },
+    });
+  }
   return { attempt: updated, changed: true };
 }
