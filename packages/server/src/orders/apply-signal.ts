@@ -3,6 +3,7 @@ import type { HandoffDeps } from "../deps.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
 import { orderEventFor } from "./events.js";
 import { type Attempt, orderStatusOf } from "./model.js";
+import { orderLock } from "./order-lock.js";
 import { type PaymentSignal, transition } from "./state-machine.js";
 
 export interface SignalEvidence {
@@ -48,7 +49,20 @@ const RELEASES_STOCK = new Set<OrderStatus>(["declined", "voided", "canceled", "
  * machine. A signal the machine refuses is recorded with why and changes no status; `patch`
  * (what the processor told us: payment id, response code, the answer given) is kept either way.
  */
-export async function applySignal(
+export function applySignal(
+  deps: Deps,
+  attempt: Attempt,
+  signal: PaymentSignal,
+  evidence: SignalEvidence,
+  extra: { events?: TimelineEvent[]; patch?: AttemptPatch; isLatest?: boolean } = {},
+): Promise<{ attempt: Attempt; changed: boolean }> {
+  return orderLock.run(attempt.orderId, async () => {
+    const fresh = (await deps.store.attemptById(attempt.id)) ?? attempt;
+    return applyLocked(deps, fresh, signal, evidence, extra);
+  });
+}
+
+async function applyLocked(
   deps: Deps,
   attempt: Attempt,
   signal: PaymentSignal,

@@ -1,6 +1,7 @@
 import type { HandoffDeps } from "../deps.js";
 import { applySignal, recordAttempt } from "./apply-signal.js";
 import type { Attempt } from "./model.js";
+import { orderLock } from "./order-lock.js";
 import { signalFromPayment } from "./signals.js";
 
 export interface SweepResult {
@@ -53,15 +54,20 @@ async function settle(
   if (!payment) {
     if (attempt.status === "requires_action") return "unchanged";
     // Checkout.com never saw this charge: free the order and its stock so the shopper can pay.
-    await recordAttempt(
-      deps,
-      attempt,
-      { status: "failed" },
-      { status: "pending" },
-      [...calls, { kind: "reconciled", detail: { attemptId: attempt.id, found: false } }],
-      "release",
-    );
-    return "not_charged";
+    const freed = await orderLock.run(attempt.orderId, async () => {
+      const fresh = await deps.store.attemptById(attempt.id);
+      if (fresh?.status !== attempt.status) return false;
+      await recordAttempt(
+        deps,
+        attempt,
+        { status: "failed" },
+        { status: "pending" },
+        [...calls, { kind: "reconciled", detail: { attemptId: attempt.id, found: false } }],
+        "release",
+      );
+      return true;
+    });
+    return freed ? "not_charged" : "unchanged";
   }
   const signal = signalFromPayment(payment);
   if (!signal) return "unchanged";

@@ -56,6 +56,7 @@ export interface OrderStore {
     events: TimelineEvent[],
     also?: SqlStatement[],
   ): Promise<Attempt>;
+  attemptById(id: string): Promise<Attempt | undefined>;
   attemptByToken(token: string): Promise<Attempt | undefined>;
   attemptByPaymentId(paymentId: string): Promise<Attempt | undefined>;
   attemptsOfOrder(orderId: string): Promise<Attempt[]>;

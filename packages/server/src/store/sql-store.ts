@@ -180,6 +180,10 @@ export class SqlOrderStore implements OrderStore {
     return row ? toAttempt(row) : undefined;
   }
 
+  attemptById(id: string) {
+    return this.oneAttempt("id", id);
+  }
+
   attemptByToken(token: string) {
     return this.oneAttempt("processor_token", token);
   }
