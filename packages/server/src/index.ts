@@ -6,11 +6,21 @@ export type { CheckoutSettings, HandoffDeps, Logger } from "./deps.js";
 export { createHandoff, type Handoff } from "./handoff.js";
 export { createHandoffRouter, type HandoffRouterOptions } from "./http/express.js";
 export { createHandoffHandler } from "./http/node.js";
+export { createWebhookRouter, WebhookBodyAlreadyParsedError } from "./http/webhooks-express.js";
+export { createFetchWebhookHandler, type FetchWebhookOptions } from "./http/webhooks-fetch.js";
+export { createWebhookHandler } from "./http/webhooks-node.js";
 export type { Inventory, PricedCart, ReserveResult, StockShortfall } from "./inventory/port.js";
 export { type CartItems, cartItemsSchema, type Product, SqlInventory } from "./inventory/sql-inventory.js";
 export { type OpenedHandoff, type OpenHandoffOptions, openHandoff } from "./open.js";
 export { applySignal } from "./orders/apply-signal.js";
+export {
+  type OrderEvent,
+  type OrderEventListener,
+  OrderEvents,
+  type OrderEventType,
+} from "./orders/events.js";
 export type { Attempt, AttemptStatus, Order, OrderLine, TimelineEntry } from "./orders/model.js";
+export { reconcileStuckAttempts, type SweepResult } from "./orders/reconcile.js";
 export { signalFromPayment } from "./orders/signals.js";
 export { isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./orders/state-machine.js";
 export { type CheckoutComOptions, CheckoutComProcessor } from "./processor/checkout-com.js";
@@ -21,3 +31,14 @@ export { createSession } from "./session/use-case.js";
 export type { OrderStore } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export { threeDsReturn } from "./three-ds/use-case.js";
+export { type InboxStatus, SqlWebhookInbox, type StoredInboxEvent } from "./webhooks/inbox.js";
+export { createWebhookReceiver, type IncomingWebhook, type WebhookReceiver } from "./webhooks/receive.js";
+export { createWebhooks, type Webhooks, type WebhooksOptions } from "./webhooks/setup.js";
+export {
+  CheckoutSignatureError,
+  checkSignature,
+  signTestWebhook,
+  verifyCheckoutSignature,
+} from "./webhooks/verify.js";
+export { checkSignatureWeb } from "./webhooks/verify-web.js";
+export { WebhookWorker, type WorkerOptions } from "./webhooks/worker.js";

@@ -10,8 +10,8 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export async function forkTs(modulePath: string): Promise<Child> {
-  const child: ChildProcess = fork(modulePath, [], {
+export async function forkTs(modulePath: string, args: string[] = []): Promise<Child> {
+  const child: ChildProcess = fork(modulePath, args, {
     execArgv: ["--conditions=@handoff/source", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -1,0 +1,88 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createWebhookHandler,
+  createWebhookRouter,
+  createWebhooks,
+  type HandoffDeps,
+  openSqlite,
+  SqlWebhookInbox,
+} from "@handoff/server";
+import express from "express";
+import { pino } from "pino";
+
+/**
+ * One webhook server per process for the ingest benchmark: a bare HMAC-only server or Handoff's
+ * adapter (verify + durable store + ack, worker off), on node:http or Express.
+ */
+const mode = process.argv[2] as "node-bare" | "node-handoff" | "express-bare" | "express-handoff";
+const KEY = "whsec_bench";
+
+function bareCheck(body: Buffer, header: string | undefined): boolean {
+  if (!header || header.length !== 64) return false;
+  const expected = createHmac("sha256", KEY).update(body).digest();
+  return timingSafeEqual(Buffer.from(header, "hex"), expected);
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+const bare: RequestListener = async (req: IncomingMessage, res: ServerResponse) => {
+  const ok = bareCheck(await readAll(req), req.headers["cko-signature"] as string | undefined);
+  res.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(ok ? '{"received":true}' : "{}");
+};
+
+const dir = await mkdtemp(join(tmpdir(), "handoff-ingest-"));
+const db = await openSqlite(`file:${join(dir, "ingest.db")}`);
+const logger = pino({ level: "silent" });
+const webhooks = createWebhooks({
+  db,
+  deps: { logger, now: () => new Date() } as unknown as HandoffDeps,
+  signatureKeys: [KEY],
+});
+const inbox = new SqlWebhookInbox(db);
+
+let listener: RequestListener;
+if (mode === "node-bare") listener = bare;
+else if (mode === "node-handoff") {
+  const handle = createWebhookHandler(webhooks.receiver);
+  listener = async (req, res) => {
+    if (!(await handle(req, res))) res.writeHead(404).end();
+  };
+} else {
+  const app = express();
+  if (mode === "express-bare")
+    app.post("/webhooks/checkoutdotcom", express.raw({ type: "*/*" }), (req, res) => {
+      const ok = bareCheck(req.body as Buffer, req.get("cko-signature"));
+      res.status(ok ? 200 : 401).json(ok ? { received: true } : {});
+    });
+  else app.use("/webhooks/checkoutdotcom", createWebhookRouter(webhooks.receiver, logger));
+  listener = app;
+}
+
+const server = createServer(listener);
+server.keepAliveTimeout = 10_000;
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+process.on("message", async (message: { type: string }) => {
+  if (message.type === "count") process.send?.({ type: "count", stored: await inbox.count() });
+  if (message.type === "stop") {
+    server.closeAllConnections();
+    server.close();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+});
+process.send?.({
+  type: "ready",
+  url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/checkoutdotcom`,
+});
