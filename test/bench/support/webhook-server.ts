@@ -23,7 +23,7 @@ const mode = process.argv[2] as "node-bare" | "node-handoff" | "express-bare" | 
 const KEY = "whsec_bench";
 
 function bareCheck(body: Buffer, header: string | undefined): boolean {
-  if (!header || header.length !== 64) return false;
+  if (header?.length !== 64) return false;
   const expected = createHmac("sha256", KEY).update(body).digest();
   return timingSafeEqual(Buffer.from(header, "hex"), expected);
 }

@@ -64,8 +64,7 @@ export async function openSqlite(
     throw new Error(`DATABASE_URL must start with file: for SQLite, got "${url}"`);
   const path = url.slice("file:".length);
   if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
-  const client = createClient({ url, concurrency: 1 });
-  const sql = new LibsqlSqlClient(client);
+  const sql: SqlClient = new LibsqlSqlClient(createClient({ url, concurrency: 1 }));
   if (path !== ":memory:") await sql.execute("PRAGMA journal_mode = WAL");
   await sql.execute(`PRAGMA synchronous = ${options.synchronous ?? "FULL"}`);
   await sql.execute("PRAGMA foreign_keys = ON");
