@@ -78,6 +78,30 @@ export const DECLINE_MESSAGES_EN: Readonly<Record<DeclineReason, string>> = {
   generic_decline: "Your card was declined. Try another card or contact your bank.",
 };
 
+const DECLINE_MESSAGES_FR: Readonly<Record<DeclineReason, string>> = {
+  insufficient_funds: "Fonds insuffisants sur votre carte. Essayez une autre carte.",
+  card_expired: "Votre carte a expiré. Essayez une autre carte.",
+  card_number_invalid: "Le numéro de carte n'est pas valide. Vérifiez-le ou essayez une autre carte.",
+  card_details_invalid: "Les informations de la carte ne correspondent pas. Vérifiez la date et le code.",
+  cvv_failed: "Le code de sécurité ne correspond pas. Vérifiez-le et réessayez.",
+  limit_exceeded: "Ce paiement dépasse le plafond de votre carte. Essayez une autre carte.",
+  not_permitted: "Votre carte ne peut pas être utilisée pour cet achat. Essayez une autre carte.",
+  contact_issuer: "Votre banque a refusé ce paiement. Contactez-la ou essayez une autre carte.",
+  issuer_unavailable: "Votre banque n'a pas répondu à temps. Veuillez réessayer.",
+  authentication_failed:
+    "Votre banque n'a pas pu vérifier ce paiement. Réessayez ou utilisez une autre carte.",
+  authentication_required: "Votre banque doit vérifier ce paiement. Veuillez réessayer.",
+  card_unusable: "Cette carte ne peut pas être utilisée. Utilisez une autre carte.",
+  risk_blocked: "Nous ne pouvons pas accepter ce paiement. Utilisez un autre moyen de paiement.",
+  generic_decline: "Votre carte a été refusée. Essayez une autre carte ou contactez votre banque.",
+};
+
+/** Decline messages by language; add a language here and every shopper using it is served. */
+export const DECLINE_MESSAGES: Readonly<Record<string, Readonly<Record<DeclineReason, string>>>> = {
+  en: DECLINE_MESSAGES_EN,
+  fr: DECLINE_MESSAGES_FR,
+};
+
 export interface ResponseClassification {
   category: ResponseCategory;
   /** For declines: the reason shown to merchants and keyed into shopper messages. */
@@ -97,6 +121,14 @@ export function classifyResponseCode(code: string): ResponseClassification {
   return { category: "soft", reason: REASON_BY_CODE[code] ?? "generic_decline", retryable: true };
 }
 
-export function declineMessage(reason: DeclineReason): string {
-  return DECLINE_MESSAGES_EN[reason];
+/** The shopper's message for a decline, in their language ("fr-FR" → fr), English when we have none. */
+export function declineMessage(reason: DeclineReason, locale = "en"): string {
+  const language = locale.toLowerCase().split("-")[0] ?? "en";
+  return (DECLINE_MESSAGES[language] ?? DECLINE_MESSAGES_EN)[reason];
+}
+
+/** The first language of an Accept-Language header ("fr-CH, fr;q=0.9, en;q=0.8" → "fr-CH"). */
+export function preferredLocale(acceptLanguage: string | undefined | null): string | undefined {
+  const first = acceptLanguage?.split(",")[0]?.split(";")[0]?.trim();
+  return first && /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(first) ? first : undefined;
 }

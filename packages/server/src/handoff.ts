@@ -1,4 +1,4 @@
-import { confirm } from "./confirm/use-case.js";
+import { type ConfirmContext, confirm } from "./confirm/use-case.js";
 import type { HandoffDeps } from "./deps.js";
 import type { ApiReply } from "./reply.js";
 import { createSession } from "./session/use-case.js";
@@ -8,7 +8,7 @@ import { threeDsReturn } from "./three-ds/use-case.js";
 export interface Handoff {
   readonly deps: HandoffDeps;
   session(body: unknown): Promise<ApiReply>;
-  confirm(body: unknown): Promise<ApiReply>;
+  confirm(body: unknown, context?: ConfirmContext): Promise<ApiReply>;
   threeDsReturn(query: URLSearchParams): Promise<ApiReply>;
 }
 
@@ -16,7 +16,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
   return {
     deps,
     session: (body) => createSession(body, deps),
-    confirm: (body) => confirm(body, deps),
+    confirm: (body, context) => confirm(body, deps, context),
     threeDsReturn: (query) => threeDsReturn(query, deps),
   };
 }

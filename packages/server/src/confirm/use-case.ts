@@ -49,7 +49,16 @@ function replay(result: StoredResult): ApiReply {
  * `POST …/confirm {cartId, processorToken}`: turns a token into a correctly charged order,
  * exactly once. The amount comes from the cart, priced here; the browser never sends it.
  */
-export async function confirm(input: unknown, deps: HandoffDeps): Promise<ApiReply> {
+export interface ConfirmContext {
+  /** The shopper's language (Accept-Language), for decline messages. */
+  locale?: string | undefined;
+}
+
+export async function confirm(
+  input: unknown,
+  deps: HandoffDeps,
+  context: ConfirmContext = {},
+): Promise<ApiReply> {
   const parsed = confirmRequestSchema.safeParse(input);
   if (!parsed.success) {
     return errorReply("INVALID_REQUEST", "The confirm request is not valid.", {
@@ -60,7 +69,7 @@ export async function confirm(input: unknown, deps: HandoffDeps): Promise<ApiRep
 
   // The same token again (a double click, a retry after a timeout): answer what we answered.
   const known = await deps.store.attemptByToken(processorToken);
-  if (known) return confirmAgain(known, cartId, deps);
+  if (known) return confirmAgain(known, cartId, deps, context.locale);
 
   const cart = await deps.inventory.priceCart(cartId);
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
@@ -131,7 +140,7 @@ export async function confirm(input: unknown, deps: HandoffDeps): Promise<ApiRep
     }
     await deps.store.appendEvent(order.id, { kind: "stock_reserved", detail: { lines } });
   }
-  return charge(order, attempt, deps);
+  return charge(order, attempt, deps, context.locale);
 }
 
 async function outOfStock(deps: HandoffDeps, order: Order, short: StockShortfall[]): Promise<ApiReply> {
@@ -142,14 +151,19 @@ async function outOfStock(deps: HandoffDeps, order: Order, short: StockShortfall
   });
 }
 
-async function confirmAgain(known: Attempt, cartId: string, deps: HandoffDeps): Promise<ApiReply> {
+async function confirmAgain(
+  known: Attempt,
+  cartId: string,
+  deps: HandoffDeps,
+  locale?: string,
+): Promise<ApiReply> {
   const order = await deps.store.getOrder(known.orderId);
   if (!order || order.cartId !== cartId) {
     return errorReply("TOKEN_USED", TOKEN_MESSAGES.TOKEN_USED ?? "", { orderId: known.orderId });
   }
   const abandoned =
     known.status === "processing" && deps.now().getTime() - Date.parse(known.updatedAt) > ABANDONED_AFTER_MS;
-  if (known.status === "unknown" || abandoned) return charge(order, known, deps);
+  if (known.status === "unknown" || abandoned) return charge(order, known, deps, locale);
   if (known.status === "processing") {
     return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
   }
@@ -159,11 +173,14 @@ async function confirmAgain(known: Attempt, cartId: string, deps: HandoffDeps): 
     return { status: 200, body: { status: "approved", orderId: order.id, paymentId: known.paymentId } };
   }
   if (known.status === "declined")
-    return { status: CONFIRM_STATUS.declined, body: declineBody(order.id, known.responseCode ?? "20005") };
+    return {
+      status: CONFIRM_STATUS.declined,
+      body: declineBody(order.id, known.responseCode ?? "20005", locale),
+    };
   return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
 }
 
-function declineBody(orderId: string, code: string): ConfirmResponse {
+function declineBody(orderId: string, code: string, locale?: string): ConfirmResponse {
   const decline = classifyResponseCode(code);
   const reason = decline.reason ?? "generic_decline";
   return {
@@ -173,7 +190,7 @@ function declineBody(orderId: string, code: string): ConfirmResponse {
     reason,
     category: decline.category === "approved" ? "soft" : decline.category,
     retryable: decline.retryable,
-    message: declineMessage(reason),
+    message: declineMessage(reason, locale),
   };
 }
 
@@ -182,7 +199,7 @@ async function finish(deps: HandoffDeps, attempt: Attempt, result: StoredResult,
   await recordAttempt(deps, attempt, { status: "failed", result }, { status: "pending" }, events, "release");
 }
 
-async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promise<ApiReply> {
+async function charge(order: Order, attempt: Attempt, deps: HandoffDeps, locale?: string): Promise<ApiReply> {
   const channel = deps.settings.processingChannelFor(order.currency);
   const request: PaymentRequest = {
     source: { type: "token", token: attempt.processorToken },
@@ -230,7 +247,7 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps): Promis
       );
       return result;
     }
-    const body = declineBody(order.id, payment.response_code);
+    const body = declineBody(order.id, payment.response_code, locale);
     const result = { status: CONFIRM_STATUS.declined, body };
     await applySignal(
       deps,

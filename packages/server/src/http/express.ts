@@ -1,3 +1,4 @@
+import { preferredLocale } from "@handoff/contracts";
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
@@ -39,7 +40,7 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   router.post(
     "/confirm",
     json,
-    run((req) => handoff.confirm(req.body)),
+    run((req) => handoff.confirm(req.body, { locale: preferredLocale(req.get("accept-language")) })),
   );
   router.get(
     "/3ds-return",

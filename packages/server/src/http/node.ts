@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { preferredLocale } from "@handoff/contracts";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
 import { type ApiReply, errorReply } from "../reply.js";
@@ -53,8 +54,10 @@ export function createHandoffHandler(handoff: Handoff, options: { basePath?: str
     const route = `${req.method} ${url.pathname.slice(base.length)}`;
     try {
       if (route === "POST /session") write(res, await handoff.session(await readJson(req)));
-      else if (route === "POST /confirm") write(res, await handoff.confirm(await readJson(req)));
-      else if (route === "GET /3ds-return") write(res, await handoff.threeDsReturn(url.searchParams));
+      else if (route === "POST /confirm") {
+        const locale = preferredLocale(req.headers["accept-language"]);
+        write(res, await handoff.confirm(await readJson(req), { locale }));
+      } else if (route === "GET /3ds-return") write(res, await handoff.threeDsReturn(url.searchParams));
       else return false;
     } catch (error) {
       if (error instanceof TooLarge) write(res, errorReply("PAYLOAD_TOO_LARGE", "The body is too large."));

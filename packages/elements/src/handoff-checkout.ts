@@ -1,0 +1,432 @@
+import type { CheckoutError, CheckoutWebComponents, Component } from "@checkout.com/checkout-web-components";
+import { formatMoney } from "@handoff/contracts/money";
+import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { fetchSession, type Outcome, postConfirm, RequestError, toOutcome } from "./api.js";
+import { loadComponents } from "./components-loader.js";
+import { fill, type Strings, stringsFor } from "./strings.js";
+import { styles } from "./styles.js";
+import type {
+  CheckoutFlow,
+  ErrorDetail,
+  HandoffEventMap,
+  HandoffOptions,
+  PaymentInitiatedDetail,
+  Session,
+} from "./types.js";
+import { VERSION } from "./version.js";
+
+type State = "idle" | "loading" | "ready" | "processing" | "success" | "declined" | "error" | "redirecting";
+type Tone = "info" | "error" | "success";
+
+const MODE = "CheckoutDotComToken";
+
+/**
+ * `<handoff-checkout>`: card payment in `CheckoutDotComToken` mode. The card fields are Checkout.com's
+ * iframe, mounted in this element's light DOM (slotted in) so payment iframes and 3-D Secure never live
+ * inside our shadow root; the widget itself never sees card data, only the token.
+ *
+ * @fires handoff-ready @fires handoff-tokenized @fires handoff-success @fires handoff-decline
+ * @fires handoff-requires-action (cancelable: prevent it to handle the 3-D Secure redirect yourself)
+ * @fires handoff-error
+ * @csspart container @csspart pay-button @csspart message @csspart retry-button @csspart open-button @csspart dialog
+ */
+export class HandoffCheckout extends LitElement {
+  /** Which Handoff registered the tag: a second copy on the page compares versions. */
+  static readonly handoffVersion = VERSION;
+  static override styles = styles;
+  static override properties = {
+    checkoutMode: { attribute: "checkout-mode" },
+    checkoutFlow: { attribute: "checkout-flow" },
+    sessionUrl: { attribute: "session-url" },
+    confirmUrl: { attribute: "confirm-url" },
+    cartId: { attribute: "cart-id" },
+    locale: {},
+    appearance: { attribute: false },
+    strings: { attribute: false },
+    onPaymentInitiated: { attribute: false },
+    state: { state: true },
+    message: { state: true },
+  };
+
+  declare checkoutMode: string;
+  declare checkoutFlow: CheckoutFlow;
+  declare sessionUrl: string;
+  declare confirmUrl: string;
+  declare cartId: string;
+  declare locale: string;
+  declare appearance: Record<string, unknown> | undefined;
+  declare strings: Partial<Strings> | undefined;
+  declare onPaymentInitiated: HandoffOptions["onPaymentInitiated"];
+  declare state: State;
+  declare message: string;
+
+  private tone: Tone = "info";
+  private retryAction: (() => void) | undefined;
+  private session: Session | undefined;
+  private checkout: CheckoutWebComponents | undefined;
+  private card: Component | undefined;
+  private cardHost: HTMLElement | undefined;
+  private started = false;
+  private teardown: ReturnType<typeof setTimeout> | undefined;
+  /** Synchronous guard: a double click never sends two confirms. */
+  private busy = false;
+  private lastToken: PaymentInitiatedDetail | undefined;
+
+  constructor() {
+    super();
+    this.checkoutMode = MODE;
+    this.checkoutFlow = "InlinePayment";
+    this.sessionUrl = "";
+    this.confirmUrl = "";
+    this.cartId = "";
+    this.locale = "";
+    this.state = "idle";
+    this.message = "";
+  }
+
+  private get language(): string {
+    return this.locale || (typeof navigator === "undefined" ? "en" : navigator.language);
+  }
+
+  private get t(): Strings {
+    return stringsFor(this.language, this.strings);
+  }
+
+  private get amountText(): string {
+    const s = this.session;
+    return s ? formatMoney(s.amount, s.currency, this.locale || undefined) : "";
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-connected within the same turn (React StrictMode, a DOM move): keep everything as it is.
+    if (this.teardown) clearTimeout(this.teardown);
+    this.teardown = undefined;
+    if (!this.cardHost) {
+      this.cardHost = document.createElement("div");
+      this.cardHost.slot = "card";
+      this.cardHost.dataset.handoffCard = "";
+    }
+    if (!this.cardHost.isConnected) this.append(this.cardHost);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.teardown = setTimeout(() => this.reset(), 0);
+  }
+
+  /** Unmounts the card and forgets the session; a later connection starts afresh. */
+  private reset(): void {
+    this.teardown = undefined;
+    try {
+      this.card?.unmount();
+    } catch {
+      // already unmounted
+    }
+    this.card = undefined;
+    this.checkout = undefined;
+    this.session = undefined;
+    this.started = false;
+    this.busy = false;
+    this.state = "idle";
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (!this.started && this.isConnected && this.sessionUrl && this.cartId) void this.start();
+    if (changed.has("state") && ["declined", "error", "success"].includes(this.state)) {
+      // Move focus to the message so keyboard and screen-reader users hear what happened.
+      this.renderRoot.querySelector<HTMLElement>(".message")?.focus();
+    }
+  }
+
+  private emit<K extends keyof HandoffEventMap>(
+    name: K,
+    detail: HandoffEventMap[K],
+    cancelable = false,
+  ): boolean {
+    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  private fail(detail: ErrorDetail, text: string, retry?: () => void): void {
+    this.state = "error";
+    this.tone = "error";
+    this.message = text;
+    this.retryAction = detail.retryable ? retry : undefined;
+    this.emit("handoff-error", detail);
+  }
+
+  private async start(): Promise<void> {
+    this.started = true;
+    this.retryAction = undefined;
+    if (this.checkoutMode !== MODE) {
+      const message = `checkout-mode "${this.checkoutMode}" is not supported; use "${MODE}".`;
+      console.error(`<handoff-checkout>: ${message}`);
+      this.fail({ code: "unsupported_checkout_mode", message, retryable: false }, this.t.misconfigured);
+      return;
+    }
+    this.state = "loading";
+    this.tone = "info";
+    this.message = this.t.loading;
+    const restart = () => {
+      this.reset();
+      this.requestUpdate();
+    };
+    try {
+      this.session = await fetchSession(this.sessionUrl, this.cartId, this.language);
+    } catch (error) {
+      const e = error instanceof RequestError ? error : new RequestError("NETWORK_ERROR", true);
+      const text =
+        e.code === "NETWORK_ERROR"
+          ? this.t.networkError
+          : e.code === "CART_CHANGED"
+            ? this.t.cartChanged
+            : this.t.unavailable;
+      this.fail(
+        { code: e.code, message: "The checkout session could not be created.", retryable: e.retryable },
+        text,
+        restart,
+      );
+      return;
+    }
+    try {
+      const ready = new Promise<void>((resolve) => {
+        void loadComponents(this.session as Session, {
+          ...(this.locale ? { locale: this.locale } : {}),
+          ...(this.appearance ? { appearance: this.appearance } : {}),
+          onReady: () => resolve(),
+          onChange: () => this.requestUpdate(),
+          onError: (_component, error) => this.cardError(error),
+        })
+          .then(async (checkout) => {
+            if (!this.started) return;
+            this.checkout = checkout;
+            const card = checkout.create("card");
+            if (!(await card.isAvailable()))
+              throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
+            this.card = card.mount(this.cardHost as HTMLElement);
+          })
+          .catch((error: unknown) => this.loaderFailed(error, restart));
+      });
+      await ready;
+    } catch (error) {
+      this.loaderFailed(error, restart);
+      return;
+    }
+    if (this.state !== "loading") return;
+    this.state = "ready";
+    this.message = "";
+    this.emit("handoff-ready", { amount: this.session.amount, currency: this.session.currency });
+  }
+
+  private loaderFailed(error: unknown, retry: () => void): void {
+    const code = (error as { code?: string }).code ?? "script_failed";
+    this.fail(
+      { code, message: "The secure card form could not be loaded.", retryable: true },
+      this.t.networkError,
+      retry,
+    );
+  }
+
+  private cardError(error: CheckoutError): void {
+    if (this.state === "processing") return;
+    this.tone = "error";
+    this.message = this.t.genericError;
+    this.emit("handoff-error", { code: error.code, message: error.message, retryable: true });
+  }
+
+  /** Pays: tokenizes the card and confirms. The Pay button calls it; in the Inline flow, your own button does. */
+  async submit(): Promise<void> {
+    if (this.busy || this.state === "success" || this.state === "redirecting" || !this.card) return;
+    this.busy = true;
+    this.state = "processing";
+    this.tone = "info";
+    this.message = this.t.processing;
+    this.retryAction = undefined;
+    try {
+      const token = await this.tokenize();
+      if (token) await this.confirmWith(token, true);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async tokenize(): Promise<PaymentInitiatedDetail | undefined> {
+    try {
+      const result = await this.card?.tokenize();
+      const data = (
+        result as { data?: { token: string; scheme?: string; last4?: string; bin?: string } } | undefined
+      )?.data;
+      if (!data?.token) throw Object.assign(new Error("no token"), { code: "tokenize_failed" });
+      const detail: PaymentInitiatedDetail = {
+        processorToken: data.token,
+        cartId: this.cartId,
+        card: {
+          ...(data.scheme ? { scheme: data.scheme } : {}),
+          ...(data.last4 ? { last4: data.last4 } : {}),
+          ...(data.bin ? { bin: data.bin } : {}),
+        },
+      };
+      this.lastToken = detail;
+      this.emit("handoff-tokenized", detail);
+      return detail;
+    } catch (error) {
+      const e = error as { code?: string; details?: { status?: number } };
+      if (e.code === "component_invalid") {
+        this.state = "ready";
+        this.tone = "error";
+        this.message = this.t.cardIncomplete;
+        this.renderRoot.querySelector<HTMLElement>(".message")?.focus();
+        return undefined;
+      }
+      if (e.details?.status === 401) {
+        this.fail(
+          { code: "invalid_public_key", message: "Checkout.com refused the public key.", retryable: false },
+          this.t.misconfigured,
+        );
+        return undefined;
+      }
+      this.fail(
+        { code: e.code ?? "tokenize_failed", message: "The card could not be tokenized.", retryable: true },
+        this.t.networkError,
+        () => void this.submit(),
+      );
+      return undefined;
+    }
+  }
+
+  private async confirmWith(token: PaymentInitiatedDetail, mayRetokenize: boolean): Promise<void> {
+    let outcome: Outcome;
+    if (this.onPaymentInitiated) {
+      try {
+        outcome = toOutcome(await this.onPaymentInitiated(token));
+      } catch {
+        outcome = { kind: "error", code: "MERCHANT_CONFIRM_FAILED", retryable: true };
+      }
+    } else {
+      outcome = await postConfirm(this.confirmUrl, this.cartId, token.processorToken, this.language);
+    }
+    this.show(outcome, token, mayRetokenize);
+  }
+
+  private show(outcome: Outcome, token: PaymentInitiatedDetail, mayRetokenize: boolean): void {
+    const t = this.t;
+    switch (outcome.kind) {
+      case "approved":
+        this.state = "success";
+        this.tone = "success";
+        this.message = t.success;
+        this.emit("handoff-success", outcome.body);
+        return;
+      case "declined": {
+        this.state = "declined";
+        this.tone = "error";
+        this.message = outcome.body.message;
+        this.emit("handoff-decline", outcome.body);
+        return;
+      }
+      case "requires_action": {
+        this.state = "redirecting";
+        this.tone = "info";
+        this.message = t.redirecting;
+        // Top-level redirect by default (never inside our shadow root); cancel the event to do it yourself.
+        if (this.emit("handoff-requires-action", outcome.body, true))
+          window.location.assign(outcome.body.redirectUrl);
+        return;
+      }
+      case "token":
+        // An expired or used token: get a fresh one once, silently, then ask the shopper.
+        if (mayRetokenize) {
+          void this.tokenize().then((fresh) => (fresh ? this.confirmWith(fresh, false) : undefined));
+          return;
+        }
+        this.state = "ready";
+        this.tone = "error";
+        this.message = t.enterCardAgain;
+        this.emit("handoff-error", {
+          code: outcome.code,
+          message: "The card token could not be used.",
+          retryable: true,
+        });
+        return;
+      case "error": {
+        const text =
+          outcome.code === "NETWORK_ERROR"
+            ? t.networkError
+            : outcome.code === "OUT_OF_STOCK"
+              ? t.outOfStock
+              : outcome.code === "CART_CHANGED"
+                ? t.cartChanged
+                : outcome.code === "PROCESSOR_UNAVAILABLE"
+                  ? t.unavailable
+                  : t.genericError;
+        // Retrying a confirm with the same token is safe: the server answers it idempotently.
+        const retry = outcome.code === "CART_CHANGED" ? undefined : () => void this.retryConfirm(token);
+        this.fail(
+          { code: outcome.code, message: outcome.message ?? text, retryable: outcome.retryable },
+          text,
+          retry,
+        );
+      }
+    }
+  }
+
+  private async retryConfirm(token: PaymentInitiatedDetail): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.state = "processing";
+    this.tone = "info";
+    this.message = this.t.processing;
+    try {
+      await this.confirmWith(token, true);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Modal flow: opens the payment dialog. */
+  open(): void {
+    this.renderRoot.querySelector("dialog")?.showModal();
+  }
+
+  close(): void {
+    this.renderRoot.querySelector("dialog")?.close();
+  }
+
+  private payButton() {
+    const t = this.t;
+    const canPay = this.state === "ready" || this.state === "declined";
+    const label = this.state === "processing" ? t.processing : fill(t.pay, { amount: this.amountText });
+    return html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay} aria-disabled=${String(!canPay)}
+      aria-busy=${String(this.state === "processing")} @click=${() => void this.submit()}>${label}</button>`;
+  }
+
+  private body() {
+    const tone = this.tone;
+    return html`
+      <div class="card">
+        ${this.state === "loading" || this.state === "idle" ? html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>` : nothing}
+        <slot name="card"></slot>
+      </div>
+      <div role="status" aria-live="polite" aria-atomic="true">
+        <p class="message" part="message" data-tone=${tone} tabindex="-1">${this.message}</p>
+      </div>
+      ${this.retryAction ? html`<button class="secondary" part="retry-button" type="button" @click=${this.retryAction}>${this.t.retry}</button>` : nothing}
+      ${this.checkoutFlow === "Inline" ? nothing : this.payButton()}
+    `;
+  }
+
+  override render() {
+    if (this.checkoutFlow !== "Modal") return html`<div part="container">${this.body()}</div>`;
+    const t = this.t;
+    return html`
+      <button class="pay" part="open-button" type="button" @click=${() => this.open()}>${fill(t.pay, { amount: this.amountText })}</button>
+      <dialog part="dialog" aria-labelledby="handoff-dialog-title">
+        <div class="dialog-head">
+          <h2 id="handoff-dialog-title">${t.dialogTitle}</h2>
+          <button class="secondary" type="button" @click=${() => this.close()}>${t.close}</button>
+        </div>
+        <div part="container">${this.body()}</div>
+      </dialog>
+    `;
+  }
+}

@@ -1,0 +1,88 @@
+import { defineHandoffCheckout } from "./define.js";
+import type { HandoffCheckout } from "./handoff-checkout.js";
+import type { HandoffEventMap, HandoffOptions } from "./types.js";
+import { TAG } from "./version.js";
+
+type Callback<K extends keyof HandoffEventMap> = (
+  detail: HandoffEventMap[K],
+  event: CustomEvent<HandoffEventMap[K]>,
+) => void;
+
+export interface MountOptions extends HandoffOptions {
+  onReady?: Callback<"handoff-ready">;
+  onTokenized?: Callback<"handoff-tokenized">;
+  onSuccess?: Callback<"handoff-success">;
+  onDecline?: Callback<"handoff-decline">;
+  /** Call `event.preventDefault()` to handle the 3-D Secure redirect yourself. */
+  onRequiresAction?: Callback<"handoff-requires-action">;
+  onError?: Callback<"handoff-error">;
+}
+
+export interface MountedCheckout {
+  element: HandoffCheckout;
+  /** Pays (for the Inline flow, where your own button starts the payment). */
+  submit(): Promise<void>;
+  unmount(): void;
+}
+
+const CALLBACKS = {
+  onReady: "handoff-ready",
+  onTokenized: "handoff-tokenized",
+  onSuccess: "handoff-success",
+  onDecline: "handoff-decline",
+  onRequiresAction: "handoff-requires-action",
+  onError: "handoff-error",
+} as const;
+
+const mounted = new WeakMap<Element, MountedCheckout>();
+
+/**
+ * Puts a checkout into `target`. Mounting again into the same target replaces the first one, and
+ * every listener is removed on unmount (no leaked handlers, no double submissions).
+ *
+ * @example
+ * Handoff.mount("#checkout", { sessionUrl: "/api/checkout/session", confirmUrl: "/api/checkout/confirm",
+ *   cartId, onSuccess: ({ orderId }) => location.assign(`/orders/${orderId}`) });
+ */
+export function mount(target: string | Element, options: MountOptions): MountedCheckout {
+  const host = typeof target === "string" ? document.querySelector(target) : target;
+  if (!host) throw new Error(`Handoff.mount: no element matches ${String(target)}`);
+  mounted.get(host)?.unmount();
+  defineHandoffCheckout();
+
+  const element = document.createElement(TAG) as HandoffCheckout;
+  const { onPaymentInitiated, appearance, strings, ...rest } = options;
+  element.checkoutMode = rest.checkoutMode ?? "CheckoutDotComToken";
+  element.checkoutFlow = rest.checkoutFlow ?? "InlinePayment";
+  element.sessionUrl = rest.sessionUrl;
+  element.confirmUrl = rest.confirmUrl ?? "";
+  element.cartId = rest.cartId;
+  element.locale = rest.locale ?? "";
+  element.appearance = appearance;
+  element.strings = strings;
+  element.onPaymentInitiated = onPaymentInitiated;
+
+  const controller = new AbortController();
+  for (const [name, event] of Object.entries(CALLBACKS) as Array<
+    [keyof typeof CALLBACKS, keyof HandoffEventMap]
+  >) {
+    const callback = options[name] as ((detail: unknown, event: Event) => void) | undefined;
+    if (callback) {
+      element.addEventListener(event, (e) => callback((e as CustomEvent).detail, e), {
+        signal: controller.signal,
+      });
+    }
+  }
+  host.append(element);
+  const handle: MountedCheckout = {
+    element,
+    submit: () => element.submit(),
+    unmount: () => {
+      controller.abort();
+      element.remove();
+      if (mounted.get(host) === handle) mounted.delete(host);
+    },
+  };
+  mounted.set(host, handle);
+  return handle;
+}

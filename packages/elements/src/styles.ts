@@ -1,0 +1,121 @@
+import { css } from "lit";
+
+/**
+ * Constructable stylesheet (no inline style attributes: strict CSP). Theme with custom properties
+ * on the element, or with ::part(pay-button), ::part(message)…
+ */
+export const styles = css`
+  :host {
+    display: block;
+    font: var(--handoff-font, 16px/1.5 system-ui, sans-serif);
+    color: var(--handoff-color-text, #1a1d23);
+    --_primary: var(--handoff-color-primary, #1849c6);
+    --_danger: var(--handoff-color-danger, #a4001d);
+    --_success: var(--handoff-color-success, #0b6b2e);
+    --_radius: var(--handoff-radius, 8px);
+  }
+  .card {
+    position: relative;
+    /* Reserved before the card fields arrive: no layout shift. */
+    min-height: var(--handoff-card-height, 194px);
+  }
+  .skeleton {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    gap: 12px;
+    align-content: start;
+  }
+  .skeleton span {
+    display: block;
+    height: 44px;
+    border-radius: var(--_radius);
+    background: linear-gradient(90deg, #eceef1, #f6f7f8, #eceef1);
+    background-size: 200% 100%;
+    animation: shimmer 1.2s infinite linear;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .skeleton span {
+      animation: none;
+    }
+  }
+  @keyframes shimmer {
+    to {
+      background-position: -200% 0;
+    }
+  }
+  .message {
+    margin: 12px 0 0;
+    min-height: 1.5em;
+  }
+  .message:focus {
+    outline: none;
+  }
+  .message:focus-visible {
+    outline: 3px solid var(--_primary);
+    outline-offset: 2px;
+  }
+  .message[data-tone="error"] {
+    color: var(--_danger);
+  }
+  .message[data-tone="success"] {
+    color: var(--_success);
+    font-weight: 600;
+  }
+  button {
+    font: inherit;
+    min-height: 44px;
+    min-width: 44px;
+    padding: 10px 18px;
+    border-radius: var(--_radius);
+    border: 2px solid var(--_primary);
+    cursor: pointer;
+  }
+  button:focus-visible {
+    outline: 3px solid var(--_primary);
+    outline-offset: 2px;
+  }
+  .pay {
+    width: 100%;
+    margin-top: 12px;
+    background: var(--_primary);
+    color: var(--handoff-color-on-primary, #fff);
+    font-weight: 600;
+  }
+  .pay[disabled] {
+    opacity: 0.6;
+    cursor: not-allowed;
+  }
+  .secondary {
+    margin-top: 8px;
+    background: transparent;
+    color: var(--_primary);
+  }
+  dialog {
+    border: 0;
+    border-radius: var(--_radius);
+    padding: 24px;
+    width: min(480px, calc(100vw - 32px));
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 45%);
+  }
+  .dialog-head {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    gap: 12px;
+  }
+  h2 {
+    margin: 0;
+    font-size: 1.25rem;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
