@@ -1,4 +1,4 @@
-import type { CheckoutError, CheckoutWebComponents, Component } from "@checkout.com/checkout-web-components";
+import type { CheckoutError, Component } from "@checkout.com/checkout-web-components";
 import { formatMoney } from "@handoff/contracts/money";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { fetchSession, type Outcome, postConfirm, RequestError, toOutcome } from "./api.js";
@@ -63,14 +63,12 @@ export class HandoffCheckout extends LitElement {
   private tone: Tone = "info";
   private retryAction: (() => void) | undefined;
   private session: Session | undefined;
-  private checkout: CheckoutWebComponents | undefined;
   private card: Component | undefined;
   private cardHost: HTMLElement | undefined;
   private started = false;
   private teardown: ReturnType<typeof setTimeout> | undefined;
   /** Synchronous guard: a double click never sends two confirms. */
   private busy = false;
-  private lastToken: PaymentInitiatedDetail | undefined;
 
   constructor() {
     super();
@@ -124,7 +122,6 @@ export class HandoffCheckout extends LitElement {
       // already unmounted
     }
     this.card = undefined;
-    this.checkout = undefined;
     this.session = undefined;
     this.started = false;
     this.busy = false;
@@ -199,7 +196,6 @@ export class HandoffCheckout extends LitElement {
         })
           .then(async (checkout) => {
             if (!this.started) return;
-            this.checkout = checkout;
             const card = checkout.create("card");
             if (!(await card.isAvailable()))
               throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
@@ -266,7 +262,6 @@ export class HandoffCheckout extends LitElement {
           ...(data.bin ? { bin: data.bin } : {}),
         },
       };
-      this.lastToken = detail;
       this.emit("handoff-tokenized", detail);
       return detail;
     } catch (error) {
