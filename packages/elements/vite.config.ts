@@ -5,6 +5,9 @@ import { defineConfig } from "vite";
 // code. Lit's html`` and css`` templates are minified too: their indentation is most of our bytes.
 export default defineConfig({
   plugins: [minifyTemplateLiterals()],
+  // Always Lit's production build, whatever NODE_ENV says (vitest sets "test", which picks dev mode).
+  resolve: { conditions: ["module", "browser", "production"] },
+  define: { "process.env.NODE_ENV": JSON.stringify("production") },
   build: {
     outDir: "dist",
     emptyOutDir: false,

@@ -129,7 +129,11 @@ export class HandoffCheckout extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (!this.started && this.isConnected && this.sessionUrl && this.cartId) void this.start();
+    if (!this.started && this.isConnected && this.sessionUrl && this.cartId) {
+      this.started = true;
+      // After this update, not inside it: start() changes state, which schedules the next one.
+      queueMicrotask(() => void this.start());
+    }
     if (changed.has("state") && ["declined", "error", "success"].includes(this.state)) {
       // Move focus to the message so keyboard and screen-reader users hear what happened.
       this.renderRoot.querySelector<HTMLElement>(".message")?.focus();
@@ -153,7 +157,6 @@ export class HandoffCheckout extends LitElement {
   }
 
   private async start(): Promise<void> {
-    this.started = true;
     this.retryAction = undefined;
     if (this.checkoutMode !== MODE) {
       const message = `checkout-mode "${this.checkoutMode}" is not supported; use "${MODE}".`;

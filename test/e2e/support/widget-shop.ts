@@ -1,0 +1,115 @@
+import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { createHandoffHandler } from "@handoff/server";
+import { build } from "vite";
+import { type Harness, startHarness } from "../../../packages/server/src/test-support/harness.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+const require = createRequire(import.meta.url);
+
+/** Builds the script-tag bundle exactly as `pnpm build` does, so tests never run a stale one. */
+export async function buildScriptTagBundle(): Promise<string> {
+  const elements = resolve(root, "packages/elements");
+  await build({ root: elements, configFile: resolve(elements, "vite.config.ts"), logLevel: "silent" });
+  return readFile(resolve(elements, "dist/handoff.js"), "utf8");
+}
+
+const PAGE_SCRIPT = `
+const params = new URLSearchParams(location.search);
+window.events = [];
+const options = {
+  sessionUrl: "/api/checkout/session",
+  confirmUrl: "/api/checkout/confirm",
+  cartId: params.get("cart"),
+};
+for (const key of ["flow", "locale", "mode"]) {
+  const value = params.get(key);
+  if (value) options[{ flow: "checkoutFlow", locale: "locale", mode: "checkoutMode" }[key]] = value;
+}
+for (const name of ["onReady", "onTokenized", "onSuccess", "onDecline", "onRequiresAction", "onError"]) {
+  options[name] = (detail) => window.events.push({ name, detail });
+}
+if (params.get("merchant")) {
+  // The merchant's own code confirms (Accelerate-style handoff) and hands the result back.
+  options.onPaymentInitiated = async (detail) => {
+    window.events.push({ name: "merchantConfirm", detail });
+    const response = await fetch("/api/checkout/confirm", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cartId: detail.cartId, processorToken: detail.processorToken }),
+    });
+    return response.json();
+  };
+}
+window.checkout = Handoff.mount("#checkout", options);
+document.getElementById("own-pay").addEventListener("click", () => window.checkout.submit());
+`;
+
+export interface WidgetShop {
+  h: Harness;
+  url: string;
+  csp: string;
+  close(): Promise<void>;
+}
+
+/** A merchant page under a strict CSP, the real confirm endpoint, the sandbox, an order page. */
+export async function startWidgetShop(bundle: string): Promise<WidgetShop> {
+  const h = await startHarness({ captureDelayMs: 60_000 });
+  const handler = createHandoffHandler(h.handoff, { basePath: "/api/checkout" });
+  const axe = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+  let base = "";
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${h.sandbox.url}`,
+    `frame-src ${h.sandbox.url}`,
+    "connect-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+  ].join("; ");
+  const server: Server = createServer(async (req, res) => {
+    if (await handler(req, res)) return;
+    const url = new URL(req.url ?? "/", "http://x");
+    const send = (type: string, body: string, status = 200) =>
+      res.writeHead(status, { "content-type": type, "content-security-policy": csp }).end(body);
+    if (url.pathname === "/") {
+      return send(
+        "text/html; charset=utf-8",
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Checkout</title>
+<link rel="stylesheet" href="/shop.css"><script src="/handoff.js"></script><script src="/page.js" defer></script></head>
+<body><main><h1>Checkout</h1><div id="checkout"></div><button id="own-pay" type="button">Place order</button></main></body></html>`,
+      );
+    }
+    if (url.pathname === "/handoff.js") return send("text/javascript", bundle);
+    if (url.pathname === "/page.js") return send("text/javascript", PAGE_SCRIPT);
+    if (url.pathname === "/axe.js") return send("text/javascript", axe);
+    if (url.pathname === "/shop.css")
+      return send("text/css", "body{font-family:system-ui;margin:24px;max-width:520px}");
+    if (url.pathname === "/favicon.ico") return send("image/x-icon", "", 204);
+    const order = /^\/orders\/(ord_\w+)$/.exec(url.pathname);
+    if (order) {
+      const found = await h.store.getOrder(order[1] ?? "");
+      return send(
+        "text/html; charset=utf-8",
+        `<!doctype html><title>Order</title><p id="status">${found?.status ?? "unknown"}</p>`,
+      );
+    }
+    send("text/plain", "not found", 404);
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  h.deps.settings.threeDsReturnUrl = `${base}/api/checkout/3ds-return`;
+  h.deps.settings.orderPageUrl = (id) => `${base}/orders/${id}`;
+  return {
+    h,
+    url: base,
+    csp,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await h.close();
+    },
+  };
+}
