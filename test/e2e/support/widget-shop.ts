@@ -56,7 +56,9 @@ export interface WidgetShop {
 }
 
 /** A merchant page under a strict CSP, the real confirm endpoint, the sandbox, an order page. */
-export async function startWidgetShop(bundle: string): Promise<WidgetShop> {
+export type ExtraRoutes = Record<string, () => { type: string; body: string }>;
+
+export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): Promise<WidgetShop> {
   const h = await startHarness({ captureDelayMs: 60_000 });
   const handler = createHandoffHandler(h.handoff, { basePath: "/api/checkout" });
   const axe = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -81,6 +83,11 @@ export async function startWidgetShop(bundle: string): Promise<WidgetShop> {
 <link rel="stylesheet" href="/shop.css"><script src="/handoff.js"></script><script src="/page.js" defer></script></head>
 <body><main><h1>Checkout</h1><div id="checkout"></div><button id="own-pay" type="button">Place order</button></main></body></html>`,
       );
+    }
+    const route = extra[url.pathname];
+    if (route) {
+      const { type, body } = route();
+      return send(type, body);
     }
     if (url.pathname === "/handoff.js") return send("text/javascript", bundle);
     if (url.pathname === "/page.js") return send("text/javascript", PAGE_SCRIPT);

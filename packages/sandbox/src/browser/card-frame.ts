@@ -1,3 +1,4 @@
+import { browserScript } from "./components.js";
 /**
  * The card fields, on the sandbox's own origin inside an iframe, standing in for Checkout.com's
  * hosted fields: the merchant's page never sees the card number. It tokenizes through `/tokens`
@@ -170,5 +171,5 @@ input[aria-invalid="true"] { border-color: var(--error); }
 `;
 
 export function cardFrameScript(): string {
-  return `(${installCardFrame.toString()})(window);\n`;
+  return browserScript(installCardFrame, "window");
 }

@@ -191,6 +191,15 @@ export function installCheckoutWebComponents(
 }
 
 /** The script served at `/checkout-web-components/index.js`. */
+/**
+ * Wraps a self-contained function for the browser. Transpilers that keep function names (esbuild's
+ * keepNames, as tsx runs it) insert `__name(fn, "name")` calls into the function's source; the
+ * browser has no such helper, so the wrapper defines one that returns its argument.
+ */
+export function browserScript(fn: (...args: never[]) => void, args: string): string {
+  return `(function () {\n  var __name = function (target) { return target; };\n  (${fn.toString()})(${args});\n})();\n`;
+}
+
 export function componentsScript(config: EmulationConfig): string {
-  return `/* @handoff/sandbox: offline emulation of Checkout Web Components */\n(${installCheckoutWebComponents.toString()})(window, ${JSON.stringify(config)});\n`;
+  return `/* @handoff/sandbox: offline emulation of Checkout Web Components */\n${browserScript(installCheckoutWebComponents, `window, ${JSON.stringify(config)}`)}`;
 }

@@ -1,0 +1,78 @@
+import { resolve } from "node:path";
+import type { Browser } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
+import { startWidgetShop, type WidgetShop } from "./support/widget-shop.js";
+
+let shop: WidgetShop;
+let browser: Browser;
+let app = "";
+
+/** Bundles the React fixture in development mode, so StrictMode's double mount really happens. */
+async function buildReactApp(): Promise<string> {
+  const result = await build({
+    configFile: false,
+    logLevel: "silent",
+    mode: "development",
+    root: resolve(import.meta.dirname, "fixtures/react"),
+    resolve: { conditions: ["@handoff/source", "module", "browser", "development"] },
+    define: { "process.env.NODE_ENV": JSON.stringify("development") },
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: "main.tsx", formats: ["es"], fileName: () => "react-app.js" },
+    },
+  });
+  const outputs = Array.isArray(result) ? result : [result];
+  const chunk = outputs.flatMap((o) => ("output" in o ? o.output : [])).find((c) => c.type === "chunk");
+  if (!chunk || chunk.type !== "chunk") throw new Error("the React fixture did not build");
+  return chunk.code;
+}
+
+beforeAll(async () => {
+  app = await buildReactApp();
+  shop = await startWidgetShop("", {
+    "/react": reactPage,
+    "/react-app.js": () => ({ type: "text/javascript", body: app }),
+  });
+  browser = await launchChromium();
+}, 90_000);
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+});
+
+const reactPage = () => ({
+  type: "text/html; charset=utf-8",
+  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>React checkout</title>
+<script type="module" src="/react-app.js"></script></head><body><main><h1>Checkout</h1><div id="root"></div></main></body></html>`,
+});
+
+describe("@handoff/react under React 19 StrictMode", () => {
+  it("mounts the card once, pays, and reports each event once", async () => {
+    const cart = await shop.h.cart([{ sku: "poster", quantity: 1 }]);
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${shop.url}/react?cart=${cart}`);
+    await page.waitForFunction(() =>
+      (window as unknown as { events: Array<{ name: string }> }).events.some((e) => e.name === "onReady"),
+    );
+    expect(await page.locator("iframe[name=cko-card-frame]").count()).toBe(1);
+    const frame = page.frameLocator("iframe[name=cko-card-frame]");
+    await frame.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
+    await frame.getByLabel("Security code").fill("123");
+    await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+    await page.waitForFunction(() =>
+      (window as unknown as { events: Array<{ name: string }> }).events.some((e) => e.name === "onSuccess"),
+    );
+    await screenshot(page, "react-strictmode-success");
+    const names = await page.evaluate(() =>
+      (window as unknown as { events: Array<{ name: string }> }).events.map((e) => e.name),
+    );
+    expect(names).toEqual(["onReady", "onTokenized", "onSuccess"]);
+    expect(errors.filter((e) => !/dev mode|Download the React DevTools/.test(e))).toEqual([]);
+    await page.close();
+  });
+});
