@@ -26,7 +26,7 @@ async function buildReactApp(): Promise<string> {
   });
   const outputs = Array.isArray(result) ? result : [result];
   const chunk = outputs.flatMap((o) => ("output" in o ? o.output : [])).find((c) => c.type === "chunk");
-  if (!chunk || chunk.type !== "chunk") throw new Error("the React fixture did not build");
+  if (chunk?.type !== "chunk") throw new Error("the React fixture did not build");
   return chunk.code;
 }
 
