@@ -1,39 +1,85 @@
 /**
- * `pnpm start`: the whole shop in one command. Until the shop exists, it runs what exists (the
- * offline Checkout.com) and says plainly which parts are not built yet.
+ * `pnpm start`: the whole shop in one command. Local mode (the default) starts the offline
+ * Checkout.com sandbox with its webhooks pointed at the shop and the keys shared by the two; with
+ * CKO_ENVIRONMENT=sandbox or production and real keys, the same shop talks to Checkout.com.
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { createSandbox } from "@handoff/sandbox";
+import { randomBytes } from "node:crypto";
+import { type RunningShop, startShop } from "@handoff/demo-shop";
+import { createSandbox, type Sandbox } from "@handoff/sandbox";
+import { ConfigError, loadConfig } from "@handoff/server";
 
-const root = resolve(import.meta.dirname, "..");
-const missing = [
-  { name: "demos/shop (merchant shop and ops dashboard)", dir: "demos/shop" },
-  { name: "demos/react-shop (React storefront)", dir: "demos/react-shop" },
-].filter((p) => !existsSync(resolve(root, p.dir, "package.json")));
+const env = process.env;
+let sandbox: Sandbox | undefined;
+let shop: RunningShop | undefined;
 
-const port = Number(process.env.HANDOFF_SANDBOX_PORT ?? 3100);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(
-    `HANDOFF_SANDBOX_PORT must be a port number (1-65535), got "${process.env.HANDOFF_SANDBOX_PORT}"`,
+async function main(): Promise<void> {
+  const local = (env.CKO_ENVIRONMENT ?? "local") === "local";
+  // Validate everything first, with placeholder local keys, so a bad setting stops us before anything listens.
+  const probe = loadConfig(
+    env,
+    local ? { publicKey: "pk_sbox_x", secretKey: "sk_sbox_x", signatureKey: "x" } : undefined,
   );
-  process.exit(1);
+  if (local) {
+    sandbox = createSandbox({
+      webhookUrls: [`http://127.0.0.1:${probe.port}/webhooks/checkoutdotcom`],
+      ...(env.CKO_PUBLIC_KEY ? { publicKey: env.CKO_PUBLIC_KEY } : {}),
+      ...(env.CKO_SECRET_KEY ? { secretKey: env.CKO_SECRET_KEY } : {}),
+      ...(env.CKO_WEBHOOK_SIGNATURE_KEY ? { signatureKey: env.CKO_WEBHOOK_SIGNATURE_KEY.split(",")[0] } : {}),
+      ...(env.CKO_WEBHOOK_AUTHORIZATION_KEY ? { authorizationKey: env.CKO_WEBHOOK_AUTHORIZATION_KEY } : {}),
+    });
+    try {
+      await sandbox.listen(probe.sandboxPort);
+    } catch (error) {
+      throw new ConfigError(
+        "HANDOFF_SANDBOX_PORT",
+        `port ${probe.sandboxPort} is not free (${(error as Error).message})`,
+      );
+    }
+  }
+  const config = loadConfig(env, sandbox?.keys);
+  const opsToken = env.HANDOFF_OPS_TOKEN ?? randomBytes(18).toString("base64url");
+  try {
+    shop = await startShop({ config, opsToken, logLevel: env.LOG_LEVEL ?? "info" });
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE")
+      throw new ConfigError("PORT", `port ${config.port} is not free`);
+    throw error;
+  }
+  const lines = [
+    "",
+    "Handoff demo is running",
+    `  shop         ${shop.url}/`,
+    `  React shop   ${shop.url}/react/`,
+    `  ops          ${shop.url}/ops   (token: ${opsToken})`,
+    sandbox
+      ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom)`
+      : `  Checkout.com ${config.apiUrl} (${config.environment})`,
+    `  database     ${config.databaseUrl}`,
+    "",
+    "Test cards (any future expiry, any CVC):",
+    "  4242 4242 4242 4242  approved",
+    "  4544 2491 6767 3670  declined: insufficient funds",
+    "  4539 2536 5571 1767  declined: stolen card (shown as 'can't be used')",
+    "  4010 0617 0000 0021  3-D Secure challenge (password Checkout1!)",
+    "  4000 0000 0000 0101  approved, flagged for review",
+    "",
+    "Ctrl-C stops everything.",
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
 }
-const sandbox = createSandbox();
-try {
-  await sandbox.listen(port);
-} catch (error) {
-  console.error(
-    `Cannot start the sandbox on port ${port}: ${(error as Error).message}. Set HANDOFF_SANDBOX_PORT.`,
-  );
-  process.exit(1);
+
+async function stop(code: number): Promise<never> {
+  await shop?.close().catch(() => undefined);
+  await sandbox?.close().catch(() => undefined);
+  process.exit(code);
 }
-console.log(`Offline Checkout.com (sandbox): ${sandbox.url}`);
-console.log(
-  `  public key ${sandbox.keys.publicKey}  (test card 4242 4242 4242 4242, any future date, any CVC)`,
-);
-for (const part of missing) console.log(`not built yet: ${part.name}`);
-console.log("Ctrl-C stops everything.");
-const stop = () => sandbox.close().then(() => process.exit(0));
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+main().catch((error: unknown) => {
+  // Bad configuration: one line naming the variable, nothing else.
+  if (error instanceof ConfigError) process.stderr.write(`Cannot start: ${error.message}\n`);
+  else process.stderr.write(`Cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  void stop(1);
+});

@@ -20,6 +20,7 @@ export {
   type OrderEventType,
 } from "./orders/events.js";
 export type { Attempt, AttemptStatus, Order, OrderLine, TimelineEntry } from "./orders/model.js";
+export { livePayment, type OperatorAction, requestOperatorAction } from "./orders/operator.js";
 export { reconcileStuckAttempts, type SweepResult } from "./orders/reconcile.js";
 export { signalFromPayment } from "./orders/signals.js";
 export { isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./orders/state-machine.js";

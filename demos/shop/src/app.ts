@@ -1,0 +1,133 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import type { HandoffEnvironment } from "@handoff/contracts";
+import {
+  createHandoffRouter,
+  createWebhookRouter,
+  type Handoff,
+  type SqlInventory,
+  type Webhooks,
+} from "@handoff/server";
+import express, { type Express } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import { page } from "./html.js";
+import { opsRouter } from "./ops/router.js";
+import { storefrontRouter } from "./storefront.js";
+
+export interface ShopAppOptions {
+  handoff: Handoff;
+  webhooks: Webhooks;
+  inventory: SqlInventory;
+  logger: Logger;
+  opsToken: string;
+  environment: HandoffEnvironment;
+  /** Where Checkout.com's scripts and frames come from: the sandbox in local mode. */
+  checkoutOrigin: string;
+  /** Built React storefront, served at /react/. */
+  reactDist?: string;
+  stuckAfterMs?: number;
+}
+
+const require = createRequire(import.meta.url);
+const publicDir = resolve(dirname(new URL(import.meta.url).pathname), "../public");
+
+/**
+ * The demo merchant: storefront, checkout routes, webhook endpoint and ops dashboard, under a
+ * strict Content-Security-Policy (no inline script, no eval; scripts and frames only from here and
+ * Checkout.com), one structured log line per request, no secrets logged.
+ */
+export function createShopApp(options: ShopAppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (req, res) => {
+        const id = (req.headers["x-request-id"] as string | undefined) ?? crypto.randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      redact: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        'req.headers["cko-signature"]',
+        'res.headers["set-cookie"]',
+      ],
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split("?")[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  const checkout = options.checkoutOrigin;
+  const frames = options.environment === "local" ? [checkout] : ["https://*.checkout.com"];
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", checkout],
+          frameSrc: frames,
+          connectSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      // Same-origin posts keep their Origin header (with no-referrer, Chrome sends "null"), so the ops
+      // dashboard can refuse cross-site form posts.
+      referrerPolicy: { policy: "same-origin" },
+    }),
+  );
+
+  // Raw bytes for signatures: the webhook router reads its own body, before any JSON parser.
+  app.use("/webhooks/checkoutdotcom", createWebhookRouter(options.webhooks.receiver, options.logger));
+  app.use("/api/checkout", createHandoffRouter(options.handoff));
+  app.get("/handoff.js", (_req, res) => res.sendFile(require.resolve("@handoff/elements/handoff.js")));
+  app.use("/assets", express.static(publicDir, { fallthrough: false }));
+  if (options.reactDist && existsSync(resolve(options.reactDist, "index.html"))) {
+    app.use("/react", express.static(options.reactDist));
+    app.get(/^\/react(\/.*)?$/, (_req, res) =>
+      res.sendFile(resolve(options.reactDist as string, "index.html")),
+    );
+  } else {
+    app.get(/^\/react(\/.*)?$/, (_req, res) => {
+      res
+        .status(503)
+        .send(
+          page(
+            "React shop",
+            "<main><h1>React shop not built</h1><p>Run <code>pnpm build</code>, then reload.</p></main>",
+          ),
+        );
+    });
+  }
+  app.use(
+    "/ops",
+    opsRouter({
+      deps: options.handoff.deps,
+      webhooks: options.webhooks,
+      token: options.opsToken,
+      stuckAfterMs: options.stuckAfterMs ?? 2 * 60_000,
+    }),
+  );
+  app.use(storefrontRouter({ inventory: options.inventory, store: options.handoff.deps.store }));
+  app.get("/favicon.ico", (_req, res) => res.status(204).end());
+  app.use((_req, res) => {
+    res
+      .status(404)
+      .send(page("Not found", '<main><h1>Not found</h1><p><a href="/">Back to the shop</a></p></main>'));
+  });
+  return app;
+}

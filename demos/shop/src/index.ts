@@ -1,0 +1,83 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, resolve } from "node:path";
+import { createWebhooks, OrderEvents, openHandoff, type ServerConfig } from "@handoff/server";
+import { pino } from "pino";
+import { createShopApp } from "./app.js";
+import { CATALOG } from "./catalog.js";
+
+export { createShopApp, type ShopAppOptions } from "./app.js";
+export { CATALOG } from "./catalog.js";
+
+export interface RunningShop {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartShopOptions {
+  config: ServerConfig;
+  opsToken: string;
+  /** Listen here instead of config.port (0 picks a free port; tests use it). */
+  port?: number;
+  logLevel?: string;
+  /** Seconds between reconciliation sweeps. */
+  sweepEverySeconds?: number;
+}
+
+const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../react-shop/dist");
+
+/** Starts the demo shop: SQLite store, checkout and webhook routes, worker, sweep, ops dashboard. */
+export async function startShop(options: StartShopOptions): Promise<RunningShop> {
+  const logger = pino({ name: "shop", level: options.logLevel ?? "info" });
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(options.port ?? options.config.port, "127.0.0.1", done));
+  const port = (server.address() as AddressInfo).port;
+  // The 3-D Secure return URL is built from PUBLIC_URL; with a picked port it is this one.
+  const config =
+    options.port === 0 ? { ...options.config, publicUrl: `http://127.0.0.1:${port}` } : options.config;
+
+  const opened = await openHandoff({ config, basePath: "/api/checkout", logger });
+  const events = new OrderEvents(logger);
+  events.on("*", (event) =>
+    logger.info({ orderId: event.orderId, orderEvent: event.type, status: event.status }, "order event"),
+  );
+  opened.handoff.deps.events = events;
+  const webhooks = createWebhooks({
+    db: opened.db,
+    deps: opened.handoff.deps,
+    signatureKeys: config.webhookSignatureKeys,
+    authorizationKey: config.webhookAuthorizationKey,
+  });
+  webhooks.worker.start();
+  const sweep = setInterval(
+    () => void webhooks.reconcile(2 * 60_000),
+    (options.sweepEverySeconds ?? 30) * 1000,
+  );
+  sweep.unref();
+  if ((await opened.inventory.listProducts()).length === 0) await opened.inventory.upsertProducts(CATALOG);
+
+  const app = createShopApp({
+    handoff: opened.handoff,
+    webhooks,
+    inventory: opened.inventory,
+    logger,
+    opsToken: options.opsToken,
+    environment: config.environment,
+    checkoutOrigin:
+      config.environment === "local"
+        ? new URL(config.apiUrl).origin
+        : "https://checkout-web-components.checkout.com",
+    reactDist,
+  });
+  server.on("request", app);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      clearInterval(sweep);
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await webhooks.worker.stop();
+      await opened.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
+import { livePayment, requestOperatorAction } from "./operator.js";
+
+let h: WebhookHarness;
+beforeAll(async () => {
+  h = await startWebhookHarness();
+});
+afterAll(() => h.close());
+
+async function paidOrder(): Promise<string> {
+  const reply = await h.handoff.confirm({ cartId: await h.cart(), processorToken: await h.token() });
+  await h.settle();
+  return (reply.body as { orderId: string }).orderId;
+}
+
+describe("operator actions", () => {
+  it("refunds in part, then in full, and the webhooks move the order to refunded", async () => {
+    const orderId = await paidOrder();
+    expect(
+      await requestOperatorAction(h.deps, orderId, "refund", { amount: 900, operator: "ops" }),
+    ).toMatchObject({ status: 202 });
+    await h.settle();
+    expect((await h.store.getOrder(orderId))?.status).toBe("partially_refunded");
+    expect(await requestOperatorAction(h.deps, orderId, "refund", {})).toMatchObject({ status: 202 });
+    await h.settle();
+    expect((await h.store.getOrder(orderId))?.status).toBe("refunded");
+    const actions = (await h.store.timeline(orderId)).filter((e) => e.kind === "operator_action");
+    expect(actions.map((a) => a.detail)).toMatchObject([
+      { action: "refund", amount: 900, accepted: true },
+      { action: "refund", accepted: true },
+    ]);
+  });
+
+  it("shows what Checkout.com allows now, and refuses what it does not", async () => {
+    const orderId = await paidOrder();
+    const live = await livePayment(h.deps, orderId);
+    expect("allowed" in live && live.allowed).toEqual(["refund"]);
+    expect(await requestOperatorAction(h.deps, orderId, "void", {})).toMatchObject({
+      status: 409,
+      body: { error: "ACTION_NOT_ALLOWED" },
+    });
+    expect(await requestOperatorAction(h.deps, orderId, "refund", { amount: 999_999 })).toMatchObject({
+      status: 400,
+    });
+    expect(await requestOperatorAction(h.deps, orderId, "refund", { amount: "12.50" })).toMatchObject({
+      status: 400,
+    });
+  });
+
+  it("answers 404 for an order with no payment", async () => {
+    const cartId = await h.cart();
+    await h.handoff.session({ cartId });
+    const order = await h.store.findOrderByCart(cartId);
+    expect(await requestOperatorAction(h.deps, order?.id ?? "", "capture", {})).toMatchObject({
+      status: 404,
+    });
+  });
+});

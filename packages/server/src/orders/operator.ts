@@ -1,0 +1,99 @@
+import type { PaymentDetails } from "@handoff/contracts";
+import type { HandoffDeps } from "../deps.js";
+import { processorFailureReply } from "../processor/failure-reply.js";
+import { type ApiReply, errorReply } from "../reply.js";
+import type { Attempt } from "./model.js";
+
+export type OperatorAction = "capture" | "void" | "refund";
+
+/** The order's charged attempt: the latest one Checkout.com gave a payment id to. */
+async function chargedAttempt(deps: HandoffDeps, orderId: string): Promise<Attempt | undefined> {
+  const attempts = await deps.store.attemptsOfOrder(orderId);
+  return attempts.filter((a) => a.paymentId && a.status !== "failed").at(-1);
+}
+
+/** The payment as Checkout.com sees it now: balances and the actions its links allow. */
+export async function livePayment(
+  deps: HandoffDeps,
+  orderId: string,
+): Promise<{ payment: PaymentDetails; allowed: OperatorAction[] } | ApiReply> {
+  const attempt = await chargedAttempt(deps, orderId);
+  if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment yet.");
+  const outcome = await deps.processor.getPayment(attempt.paymentId);
+  if (outcome.kind !== "found")
+    return processorFailureReply(
+      outcome.kind === "not_found" ? { kind: "unavailable", reason: "payment not found" } : outcome,
+      deps.logger,
+      orderId,
+    );
+  const links = outcome.payment._links;
+  const allowed = (["capture", "void", "refund"] as const).filter((a) => links[a] !== undefined);
+  return { payment: outcome.payment, allowed };
+}
+
+/**
+ * Capture, void or refund from the merchant's side. The request is idempotent (its key is the
+ * payment, the action and how many of that action the timeline already holds, so a double click
+ * sends one), answered 202 by Checkout.com, and the status moves when the webhook confirms it.
+ */
+export async function requestOperatorAction(
+  deps: HandoffDeps,
+  orderId: string,
+  action: OperatorAction,
+  input: { amount?: unknown; operator?: string },
+): Promise<ApiReply> {
+  const amount = input.amount === undefined || input.amount === "" ? undefined : Number(input.amount);
+  if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
+    return errorReply("INVALID_REQUEST", "amount must be a positive whole number of minor units.", {
+      issues: [{ path: "amount", message: "expected a positive integer in minor units" }],
+    });
+  }
+  const attempt = await chargedAttempt(deps, orderId);
+  if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to act on.");
+  const paymentId = attempt.paymentId;
+  const earlier = (await deps.store.timeline(orderId)).filter(
+    (e) => e.kind === "operator_action" && e.detail.action === action && e.detail.accepted === true,
+  ).length;
+  const key = `handoff:${paymentId}:${action}:${earlier + 1}:${amount ?? "all"}`;
+  const body = {
+    ...(amount !== undefined && action !== "void" ? { amount } : {}),
+    reference: orderId.slice(0, 50),
+  };
+  const outcome =
+    action === "capture"
+      ? await deps.processor.capture(paymentId, body, key)
+      : action === "refund"
+        ? await deps.processor.refund(paymentId, body, key)
+        : await deps.processor.void(paymentId, { reference: body.reference }, key);
+  const calls = outcome.calls.map((call) => ({ kind: "processor_call", detail: { ...call } }));
+  const accepted = outcome.kind === "accepted";
+  for (const event of [
+    ...calls,
+    {
+      kind: "operator_action",
+      detail: {
+        action,
+        accepted,
+        ...(amount !== undefined ? { amount } : {}),
+        ...(input.operator ? { operator: input.operator } : {}),
+        ...(accepted ? { actionId: outcome.action.action_id } : { failure: outcome.kind }),
+      },
+    },
+  ]) {
+    await deps.store.appendEvent(orderId, event);
+  }
+  if (accepted) return { status: 202, body: { accepted: true, actionId: outcome.action.action_id } };
+  if (outcome.kind === "not_allowed") {
+    return errorReply("ACTION_NOT_ALLOWED", `Checkout.com does not allow a ${action} on this payment now.`);
+  }
+  if (outcome.kind === "rejected") {
+    return errorReply(
+      "INVALID_REQUEST",
+      `Checkout.com refused the ${action}: ${outcome.codes.join(", ") || "invalid"}.`,
+      {
+        issues: outcome.codes.map((code) => ({ path: "amount", message: code })),
+      },
+    );
+  }
+  return processorFailureReply(outcome, deps.logger, orderId);
+}

@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type RunningShop, startShop } from "@handoff/demo-shop";
+import { createSandbox, type Sandbox } from "@handoff/sandbox";
+import { loadConfig, signTestWebhook } from "@handoff/server";
+import type { Browser, Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
+
+/** The demo as a newcomer meets it: sandbox + shop + SQLite, bought through in a real browser. */
+const OPS_TOKEN = "ops-token-for-tests";
+let sandbox: Sandbox;
+let shop: RunningShop;
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  const root = resolve(import.meta.dirname, "../..");
+  await Promise.all([
+    build({
+      root: resolve(root, "packages/elements"),
+      configFile: resolve(root, "packages/elements/vite.config.ts"),
+      logLevel: "silent",
+    }),
+    build({
+      root: resolve(root, "demos/react-shop"),
+      configFile: resolve(root, "demos/react-shop/vite.config.ts"),
+      logLevel: "silent",
+    }),
+  ]);
+  dir = await mkdtemp(join(tmpdir(), "handoff-shop-"));
+  sandbox = createSandbox({ captureDelayMs: 300 });
+  await sandbox.listen();
+  const config = loadConfig(
+    { CKO_API_URL: sandbox.url, DATABASE_URL: `file:${join(dir, "shop.db")}` },
+    sandbox.keys,
+  );
+  shop = await startShop({ config, opsToken: OPS_TOKEN, port: 0, logLevel: "silent" });
+  sandbox.webhookUrls = [`${shop.url}/webhooks/checkoutdotcom`];
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await sandbox?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function payWith(page: Page, number: string) {
+  const frame = page.frameLocator("iframe[name=cko-card-frame]");
+  await frame.getByLabel("Card number").fill(number);
+  await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
+  await frame.getByLabel("Security code").fill("123");
+  await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+}
+
+async function buyFromCatalog(page: Page, sku = "mug", quantity = "2") {
+  await page.goto(`${shop.url}/`);
+  await page.getByLabel(new RegExp(sku === "mug" ? "Enamel camp mug" : "Heavy canvas tote")).fill(quantity);
+  await page.getByRole("button", { name: "Go to checkout" }).click();
+  await page.waitForURL(/\/checkout\?cart=cart_/);
+}
+
+const orderStatus = (page: Page) => page.locator("#order-status");
+
+describe("the demo shop in Chromium", () => {
+  it("sells with 4242 from the script-tag page, and the order page turns captured when the webhook lands", async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${shop.url}/`);
+    await screenshot(page, "shop-catalog");
+    await buyFromCatalog(page);
+    expect(await page.textContent("main")).toContain("£29.00");
+    await screenshot(page, "shop-checkout");
+    await payWith(page, "4242 4242 4242 4242");
+    await page.waitForURL(/\/orders\/ord_/);
+    // Only payment_captured, a webhook, moves the order to captured.
+    await page.waitForSelector('#order-status[data-status="captured"]', { timeout: 15_000 });
+    await expect(orderStatus(page).textContent()).resolves.toBe("Paid");
+    await screenshot(page, "shop-order-paid");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("sells from the React page too", async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${shop.url}/react/`);
+    await page.getByLabel(/Heavy canvas tote/).fill("1");
+    await page.getByRole("button", { name: "Go to checkout" }).click();
+    await screenshot(page, "react-shop-checkout");
+    await payWith(page, "4242 4242 4242 4242");
+    await page.waitForURL(/\/orders\/ord_/);
+    await page.waitForSelector('#order-status[data-status="captured"]', { timeout: 15_000 });
+    expect(errors.filter((e) => !/React DevTools/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a declined card's message and keeps the shopper on the checkout", async () => {
+    const page = await browser.newPage();
+    await buyFromCatalog(page, "tote", "1");
+    await payWith(page, "4544 2491 6767 3670");
+    const message = page.locator("handoff-checkout").locator(".message");
+    await expect(message.textContent()).resolves.toMatch(/insufficient funds/);
+    await screenshot(page, "shop-declined");
+    expect(page.url()).toMatch(/\/checkout\?cart=/);
+    await page.close();
+  });
+
+  it("completes the 3-D Secure challenge and lands on the paid order", async () => {
+    const page = await browser.newPage();
+    await buyFromCatalog(page, "mug", "1");
+    await payWith(page, "4010 0617 0000 0021");
+    await page.waitForURL(/\/3ds\/sid_/);
+    await page.getByLabel("Password").fill("Checkout1!");
+    await page.locator("#txtButton").click();
+    await page.waitForURL(/\/orders\/ord_/);
+    await page.waitForSelector('#order-status[data-status="captured"]', { timeout: 15_000 });
+    await page.close();
+  });
+
+  it("lets an operator sign in and see an order's timeline and a rejected webhook", async () => {
+    const bad = signTestWebhook(
+      { id: "evt_aaaaaaaaaaaaaaaaaaaaaaaaaa", type: "payment_approved", data: {} },
+      "not-the-key",
+    );
+    expect(
+      (
+        await fetch(`${shop.url}/webhooks/checkoutdotcom`, {
+          method: "POST",
+          body: bad.body,
+          headers: bad.headers,
+        })
+      ).status,
+    ).toBe(401);
+
+    const page = await browser.newPage();
+    await page.goto(`${shop.url}/ops`);
+    await page.waitForURL(/\/ops\/login/);
+    await page.getByLabel("Ops token").fill(OPS_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/ops$/);
+    await screenshot(page, "ops-orders");
+    await page.locator("table a").first().click();
+    await page.waitForURL(/\/ops\/orders\/ord_/);
+    const timeline = await page.textContent("main");
+    expect(timeline).toMatch(/POST \/payments try 1/);
+    expect(timeline).toMatch(/webhook payment_captured/);
+    await screenshot(page, "ops-order-timeline");
+    await page.getByRole("link", { name: "Rejected requests" }).click();
+    await expect(page.textContent("main")).resolves.toMatch(/signature_mismatch/);
+    expect(await page.textContent("main")).not.toContain("not-the-key");
+    await screenshot(page, "ops-rejected");
+    await page.close();
+  });
+
+  it("refunds from the ops dashboard and the order follows when Checkout.com confirms", async () => {
+    const orders = (await (
+      await fetch(`${shop.url}/ops/api/orders?status=captured`, {
+        headers: { authorization: `Bearer ${OPS_TOKEN}` },
+      })
+    ).json()) as {
+      orders: Array<{ id: string }>;
+    };
+    const orderId = orders.orders[0]?.id ?? "";
+    const page = await browser.newPage();
+    await page.goto(`${shop.url}/ops/login`);
+    await page.getByLabel("Ops token").fill(OPS_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.goto(`${shop.url}/ops/orders/${orderId}`);
+    await page.getByRole("button", { name: "Refund" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/refund requested/);
+    await sandbox.idle();
+    await page.waitForTimeout(300);
+    await page.reload();
+    await expect(page.textContent("main")).resolves.toMatch(/status refunded/);
+    await page.close();
+  });
+
+  it("keeps the ops API behind its token and pages under a strict CSP", async () => {
+    expect((await fetch(`${shop.url}/ops/api/orders`)).status).toBe(401);
+    expect(
+      (await fetch(`${shop.url}/ops/api/orders`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } }))
+        .status,
+    ).toBe(200);
+    const csp = (await fetch(`${shop.url}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self' " + sandbox.url);
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).not.toContain("unsafe-eval");
+  });
+});
