@@ -103,8 +103,8 @@ describe("the demo shop in Chromium", () => {
     const page = await browser.newPage();
     await buyFromCatalog(page, "tote", "1");
     await payWith(page, "4544 2491 6767 3670");
-    const message = page.locator("handoff-checkout").locator(".message");
-    await expect(message.textContent()).resolves.toMatch(/insufficient funds/);
+    // Wait for the words to appear: right after the click the message still says "Processing…".
+    await page.locator("handoff-checkout .message", { hasText: /insufficient funds/ }).waitFor();
     await screenshot(page, "shop-declined");
     expect(page.url()).toMatch(/\/checkout\?cart=/);
     await page.close();
@@ -187,7 +187,7 @@ describe("the demo shop in Chromium", () => {
         .status,
     ).toBe(200);
     const csp = (await fetch(`${shop.url}/`)).headers.get("content-security-policy") ?? "";
-    expect(csp).toContain("script-src 'self' " + sandbox.url);
+    expect(csp).toContain(`script-src 'self' ${sandbox.url}`);
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).not.toContain("unsafe-eval");
   });

@@ -54,7 +54,9 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     await screenshot(page, "widget-ready");
     await payButton(page).click();
     await waitFor(page, "onSuccess");
-    await expect(message(page).textContent()).resolves.toMatch(/Payment successful/);
+    await message(page)
+      .filter({ hasText: /Payment successful/ })
+      .waitFor();
     await screenshot(page, "widget-success");
     expect(await names(page)).toEqual(["onReady", "onTokenized", "onSuccess"]);
     const success = (await events(page)).find((e) => e.name === "onSuccess")?.detail as { orderId: string };
@@ -70,7 +72,9 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     await fill(page, "4544 2491 6767 3670");
     await payButton(page).click();
     await waitFor(page, "onDecline");
-    await expect(message(page).textContent()).resolves.toMatch(/insufficient funds/);
+    await message(page)
+      .filter({ hasText: /insufficient funds/ })
+      .waitFor();
     const focused = await page.evaluate(
       () => document.querySelector("handoff-checkout")?.shadowRoot?.activeElement?.className,
     );
@@ -89,7 +93,9 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     await fill(page, "4539 2536 5571 1767");
     await payButton(page).click();
     await waitFor(page, "onDecline");
-    await expect(message(page).textContent()).resolves.toMatch(/can't be used/);
+    await message(page)
+      .filter({ hasText: /can't be used/ })
+      .waitFor();
     expect(await message(page).textContent()).not.toMatch(/stolen/i);
     await page.close();
   });
@@ -100,7 +106,9 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     await expect(payButton(page).textContent()).resolves.toMatch(/Payer 14,50/);
     await payButton(page).click();
     await waitFor(page, "onDecline");
-    await expect(message(page).textContent()).resolves.toMatch(/Fonds insuffisants/);
+    await message(page)
+      .filter({ hasText: /Fonds insuffisants/ })
+      .waitFor();
     await page.close();
   });
 
@@ -152,7 +160,9 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     });
     await payButton(page).click();
     await waitFor(page, "onError");
-    await expect(message(page).textContent()).resolves.toMatch(/couldn't reach the payment service/);
+    await message(page)
+      .filter({ hasText: /couldn't reach the payment service/ })
+      .waitFor();
     await screenshot(page, "widget-network-error");
     await page.locator("handoff-checkout").getByRole("button", { name: "Try again" }).click();
     await waitFor(page, "onSuccess");

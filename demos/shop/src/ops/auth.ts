@@ -42,6 +42,9 @@ export function requireOperator(token: string, mode: "api" | "page") {
 export function sameOrigin(req: Request, res: Response, next: NextFunction): void {
   const origin = req.get("origin") ?? req.get("referer");
   const host = req.get("host");
-  if (origin && host && URL.canParse(origin) && new URL(origin).host === host) return next();
+  if (origin && host && URL.canParse(origin) && new URL(origin).host === host) {
+    next();
+    return;
+  }
   res.status(403).json({ error: "UNAUTHORIZED", message: "Cross-site form posts are refused." });
 }

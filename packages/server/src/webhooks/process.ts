@@ -103,8 +103,8 @@ async function processPayment(
     },
   );
   const outcome = result.changed
-    ? `applied: ${signal} → ${result.attempt.status}`
-    : `ignored: ${signal} (no change)`;
+    ? `order now ${result.attempt.status}`
+    : `no change (${signal} already applied, or it would move the order backward)`;
   return { status: "processed", orderId: attempt.orderId, outcome };
 }
 
