@@ -9,7 +9,16 @@ import {
 import express, { type Request, type Response, type Router } from "express";
 import { esc } from "../html.js";
 import { isOperator, OPS_COOKIE, requireOperator, sameOrigin, tokenMatches } from "./auth.js";
-import { attemptRows, inboxRows, money, opsPage, orderRows, table, timelineTable } from "./views.js";
+import {
+  attemptRows,
+  inboxRows,
+  money,
+  opsPage,
+  orderRows,
+  statusFilterForm,
+  table,
+  timelineTable,
+} from "./views.js";
 
 export interface OpsOptions {
   deps: HandoffDeps;
@@ -130,15 +139,10 @@ export function opsRouter(options: OpsOptions): Router {
   router.get("/", async (req, res) => {
     const status = statusFilter(req.query.status);
     const orders = await store.listOrders({ ...(status ? { status } : {}), limit: 200 });
-    const choices = ["", ...ORDER_STATUSES]
-      .map(
-        (s) => `<option value="${s}"${s === (status ?? "") ? " selected" : ""}>${s || "any status"}</option>`,
-      )
-      .join("");
     res.send(
       opsPage(
         "Orders",
-        `<form method="get" action="/ops"><label for="status">Status</label> <select id="status" name="status">${choices}</select> <button type="submit">Filter</button></form>
+        `${statusFilterForm("/ops", ORDER_STATUSES, status)}
 ${table(["Order", "Updated", "Amount", "Status"], orderRows(orders), "No orders yet.")}`,
         notice(req),
       ),
@@ -201,15 +205,10 @@ ${table(["Order", "Updated", "Amount", "Status"], orderRows(orders), "No orders 
   router.get("/webhooks", async (req, res) => {
     const status = INBOX_STATUSES.find((s) => s === req.query.status);
     const events = await webhooks.inbox.list({ ...(status ? { status } : {}), limit: 200 });
-    const choices = ["", ...INBOX_STATUSES]
-      .map(
-        (s) => `<option value="${s}"${s === (status ?? "") ? " selected" : ""}>${s || "any status"}</option>`,
-      )
-      .join("");
     res.send(
       opsPage(
         "Webhook inbox",
-        `<form method="get" action="/ops/webhooks"><label for="status">Status</label> <select id="status" name="status">${choices}</select> <button type="submit">Filter</button></form>
+        `${statusFilterForm("/ops/webhooks", INBOX_STATUSES, status)}
 ${table(["Event", "Type", "Status", "Outcome", "Order", "Received", ""], inboxRows(events), "No webhooks received yet.")}`,
         notice(req),
       ),

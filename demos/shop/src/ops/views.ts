@@ -20,6 +20,21 @@ export function table(headers: string[], rows: string[][], empty: string): strin
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** A GET form that filters a list by status. */
+export function statusFilterForm(
+  action: string,
+  statuses: readonly string[],
+  current: string | undefined,
+): string {
+  const options = ["", ...statuses]
+    .map(
+      (s) =>
+        `<option value="${esc(s)}"${s === (current ?? "") ? " selected" : ""}>${esc(s || "any status")}</option>`,
+    )
+    .join("");
+  return `<form method="get" action="${esc(action)}"><label for="status">Status</label> <select id="status" name="status">${options}</select> <button type="submit">Filter</button></form>`;
+}
+
 export const money = (o: Pick<Order, "amount" | "currency">) => esc(formatMoney(o.amount, o.currency));
 
 export function orderRows(orders: Order[]): string[][] {

@@ -16,12 +16,14 @@ function createdOn(nowMs: number): string {
   return new Date(nowMs).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
 }
 
-export function paymentEvent(
+/** The envelope every event shares; `subject` is what the event is about (pay_… or dsp_…). */
+function envelope(
   type: string,
-  payment: SandboxPayment,
+  subject: string,
+  data: Record<string, unknown>,
   base: string,
   nowMs: number,
-  action?: SandboxAction,
+  links: Record<string, { href: string }> = {},
 ): WebhookEnvelope {
   const id = newId("evt");
   return {
@@ -29,14 +31,26 @@ export function paymentEvent(
     type,
     version: "1.0.29",
     created_on: createdOn(nowMs),
-    data: webhookPaymentData(payment, base, action),
+    data,
     _links: {
       self: { href: `${base}/workflows/events/${id}` },
-      subject: { href: `${base}/workflows/events/subject/${payment.id}` },
-      payment: { href: `${base}/payments/${payment.id}` },
-      payment_actions: { href: `${base}/payments/${payment.id}/actions` },
+      subject: { href: `${base}/workflows/events/subject/${subject}` },
+      ...links,
     },
   };
+}
+
+export function paymentEvent(
+  type: string,
+  payment: SandboxPayment,
+  base: string,
+  nowMs: number,
+  action?: SandboxAction,
+): WebhookEnvelope {
+  return envelope(type, payment.id, webhookPaymentData(payment, base, action), base, nowMs, {
+    payment: { href: `${base}/payments/${payment.id}` },
+    payment_actions: { href: `${base}/payments/${payment.id}/actions` },
+  });
 }
 
 export function disputeEvent(
@@ -45,30 +59,20 @@ export function disputeEvent(
   base: string,
   nowMs: number,
 ): WebhookEnvelope {
-  const id = newId("evt");
   const disputeId = newId("dsp");
-  return {
-    id,
-    type,
-    version: "1.0.29",
-    created_on: createdOn(nowMs),
-    data: {
-      id: disputeId,
-      category: "fraudulent",
-      status: type.replace(/^dispute_/, ""),
-      amount: payment.balances.total_captured || payment.amount,
-      currency: payment.currency,
-      reason_code: "10.4",
-      payment_id: payment.id,
-      payment_action_id: payment.actionId,
-      ...(payment.reference !== undefined ? { payment_reference: payment.reference } : {}),
-      payment_method: payment.card.scheme.toUpperCase(),
-      date: new Date(nowMs).toISOString(),
-      evidence_required_by: new Date(nowMs + 14 * 86_400_000).toISOString(),
-    },
-    _links: {
-      self: { href: `${base}/workflows/events/${id}` },
-      subject: { href: `${base}/workflows/events/subject/${disputeId}` },
-    },
+  const data = {
+    id: disputeId,
+    category: "fraudulent",
+    status: type.replace(/^dispute_/, ""),
+    amount: payment.balances.total_captured || payment.amount,
+    currency: payment.currency,
+    reason_code: "10.4",
+    payment_id: payment.id,
+    payment_action_id: payment.actionId,
+    ...(payment.reference !== undefined ? { payment_reference: payment.reference } : {}),
+    payment_method: payment.card.scheme.toUpperCase(),
+    date: new Date(nowMs).toISOString(),
+    evidence_required_by: new Date(nowMs + 14 * 86_400_000).toISOString(),
   };
+  return envelope(type, disputeId, data, base, nowMs);
 }

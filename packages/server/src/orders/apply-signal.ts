@@ -49,13 +49,24 @@ const RELEASES_STOCK = new Set<OrderStatus>(["declined", "voided", "canceled", "
  * machine. A signal the machine refuses is recorded with why and changes no status; `patch`
  * (what the processor told us: payment id, response code, the answer given) is kept either way.
  */
+export interface SignalExtra {
+  /** Timeline entries written with the change (the webhook, the processor calls). */
+  events?: TimelineEvent[];
+  /** What the processor told us, kept whether or not the status moves. */
+  patch?: AttemptPatch;
+  /** The caller knows this is the order's latest attempt (saves a read). */
+  isLatest?: boolean;
+}
+
+type SignalResult = Promise<{ attempt: Attempt; changed: boolean }>;
+
 export function applySignal(
   deps: Deps,
   attempt: Attempt,
   signal: PaymentSignal,
   evidence: SignalEvidence,
-  extra: { events?: TimelineEvent[]; patch?: AttemptPatch; isLatest?: boolean } = {},
-): Promise<{ attempt: Attempt; changed: boolean }> {
+  extra: SignalExtra = {},
+): SignalResult {
   return orderLock.run(attempt.orderId, async () => {
     const fresh = (await deps.store.attemptById(attempt.id)) ?? attempt;
     return applyLocked(deps, fresh, signal, evidence, extra);
@@ -67,8 +78,8 @@ async function applyLocked(
   attempt: Attempt,
   signal: PaymentSignal,
   evidence: SignalEvidence,
-  extra: { events?: TimelineEvent[]; patch?: AttemptPatch; isLatest?: boolean } = {},
-): Promise<{ attempt: Attempt; changed: boolean }> {
+  extra: SignalExtra,
+): SignalResult {
   const from = orderStatusOf(attempt);
   const result = transition(from, signal);
   const base = { signal, source: evidence.source, attemptId: attempt.id, ...evidence.detail };
