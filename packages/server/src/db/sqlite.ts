@@ -56,17 +56,14 @@ class LibsqlSqlClient implements SqlClient {
  * connection: every statement is synchronous underneath, so a batch is atomic and the durability
  * pragmas (WAL, synchronous=FULL) hold for every write.
  */
-export async function openSqlite(
-  url: string,
-  options: { synchronous?: "FULL" | "NORMAL" } = {},
-): Promise<SqlClient> {
+export async function openSqlite(url: string): Promise<SqlClient> {
   if (!url.startsWith("file:"))
     throw new Error(`DATABASE_URL must start with file: for SQLite, got "${url}"`);
   const path = url.slice("file:".length);
   if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
   const sql: SqlClient = new LibsqlSqlClient(createClient({ url, concurrency: 1 }));
   if (path !== ":memory:") await sql.execute("PRAGMA journal_mode = WAL");
-  await sql.execute(`PRAGMA synchronous = ${options.synchronous ?? "FULL"}`);
+  await sql.execute("PRAGMA synchronous = FULL");
   await sql.execute("PRAGMA foreign_keys = ON");
   await sql.execute("PRAGMA busy_timeout = 5000");
   await migrate(sql);
