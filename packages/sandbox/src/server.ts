@@ -72,6 +72,8 @@ export class Sandbox {
   private readonly faults: Fault[] = [];
   private readonly idempotency: IdempotencyCache;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Distant deadlines (3-D Secure expiry): cleared on close, never waited for by `idle()`. */
+  private readonly deadlines = new Set<ReturnType<typeof setTimeout>>();
   private readonly router = new Router();
   private baseUrl = "http://127.0.0.1";
 
@@ -102,6 +104,8 @@ export class Sandbox {
       baseUrl: () => this.baseUrl,
       emit: (type, payment, action) => this.emitPaymentEvent(type, payment, action),
       later: (fn, ms) => this.later(fn, ms / this.timeScale),
+      deadline: (fn, ms) => this.deadline(fn, ms / this.timeScale),
+      timeScale: () => this.timeScale,
       captureDelayMs: options.captureDelayMs ?? 2000,
       amountTriggers: options.amountTriggers ?? false,
       requireProcessingChannel: options.requireProcessingChannel ?? false,
@@ -146,8 +150,9 @@ export class Sandbox {
 
   async close(): Promise<void> {
     this.webhooks.stop();
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of [...this.timers, ...this.deadlines]) clearTimeout(timer);
     this.timers.clear();
+    this.deadlines.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -171,8 +176,9 @@ export class Sandbox {
     this.idempotency.clear();
     this.faults.length = 0;
     this.clockOffsetMs = 0;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of [...this.timers, ...this.deadlines]) clearTimeout(timer);
     this.timers.clear();
+    this.deadlines.clear();
     this.random = seededRandom(this.options.seed ?? 1);
   }
 
@@ -187,6 +193,15 @@ export class Sandbox {
 
   emitPaymentEvent(type: string, payment: SandboxPayment, action?: Parameters<typeof paymentEvent>[4]) {
     return this.webhooks.emit(paymentEvent(type, payment, this.baseUrl, this.now(), action));
+  }
+
+  private deadline(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.deadlines.delete(timer);
+      fn();
+    }, ms);
+    timer.unref();
+    this.deadlines.add(timer);
   }
 
   private later(fn: () => void, ms: number): void {

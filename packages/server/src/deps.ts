@@ -19,8 +19,10 @@ export interface CheckoutSettings {
   processingChannelFor: (currency: string) => string | undefined;
   /** Absolute URL of the 3-D Secure return route; Checkout.com sends the shopper back here. */
   threeDsReturnUrl: string;
-  /** Where the shopper lands after 3-D Secure. */
+  /** Where the shopper lands after 3-D Secure, and where a paid cart's checkout points. */
   orderPageUrl: (orderId: string) => string;
+  /** The checkout page for a cart: a failed 3-D Secure sends the shopper back here to try again. */
+  checkoutPageUrl?: ((cartId: string) => string) | undefined;
   /** Local mode: the sandbox's Web Components emulation script. */
   componentsScriptUrl?: string | undefined;
   /** Ask for 3-D Secure on every payment (Checkout.com decides whether to challenge). */

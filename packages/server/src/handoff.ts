@@ -7,7 +7,7 @@ import { threeDsReturn } from "./three-ds/use-case.js";
 /** The use cases bound to their dependencies: what HTTP adapters (and tests) call. */
 export interface Handoff {
   readonly deps: HandoffDeps;
-  session(body: unknown): Promise<ApiReply>;
+  session(body: unknown, context?: ConfirmContext): Promise<ApiReply>;
   confirm(body: unknown, context?: ConfirmContext): Promise<ApiReply>;
   threeDsReturn(query: URLSearchParams): Promise<ApiReply>;
 }
@@ -15,7 +15,7 @@ export interface Handoff {
 export function createHandoff(deps: HandoffDeps): Handoff {
   return {
     deps,
-    session: (body) => createSession(body, deps),
+    session: (body, context) => createSession(body, deps, context?.locale),
     confirm: (body, context) => confirm(body, deps, context),
     threeDsReturn: (query) => threeDsReturn(query, deps),
   };

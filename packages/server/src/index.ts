@@ -12,7 +12,6 @@ export { createWebhookHandler } from "./http/webhooks-node.js";
 export type { Inventory, PricedCart, ReserveResult, StockShortfall } from "./inventory/port.js";
 export { type CartItems, cartItemsSchema, type Product, SqlInventory } from "./inventory/sql-inventory.js";
 export { type OpenedHandoff, type OpenHandoffOptions, openHandoff } from "./open.js";
-export { applySignal } from "./orders/apply-signal.js";
 export {
   type OrderEvent,
   type OrderEventListener,
@@ -20,8 +19,10 @@ export {
   type OrderEventType,
 } from "./orders/events.js";
 export type { Attempt, AttemptStatus, Order, OrderLine, TimelineEntry } from "./orders/model.js";
-export { livePayment, type OperatorAction, requestOperatorAction } from "./orders/operator.js";
-export { reconcileStuckAttempts, type SweepResult } from "./orders/reconcile.js";
+export { isPaid } from "./orders/model.js";
+export { type Settled, type Settlement, type SettleInput, settle } from "./orders/settle.js";
+export { livePayment, type OperatorAction, releaseReview, requestOperatorAction } from "./orders/operator.js";
+export { reconcileStuckAttempts, type SweepOptions, type SweepResult } from "./orders/reconcile.js";
 export { signalFromPayment } from "./orders/signals.js";
 export { isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./orders/state-machine.js";
 export { type CheckoutComOptions, CheckoutComProcessor } from "./processor/checkout-com.js";

@@ -15,6 +15,8 @@ export interface OpenHandoffOptions {
   basePath: string;
   /** Order page for a shopper back from 3-D Secure. Default `${publicUrl}/orders/:id`. */
   orderPageUrl?: (orderId: string) => string;
+  /** Checkout page for a cart, where a failed 3-D Secure sends the shopper back to pay again. */
+  checkoutPageUrl?: (cartId: string) => string;
   logger?: Logger;
   processor?: { timeoutMs?: number; retry?: RetryPolicy };
 }
@@ -46,6 +48,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHa
       processingChannelFor: processingChannelFor(config),
       threeDsReturnUrl: `${config.publicUrl}${options.basePath}/3ds-return`,
       orderPageUrl: options.orderPageUrl ?? ((id) => `${config.publicUrl}/orders/${id}`),
+      checkoutPageUrl: options.checkoutPageUrl,
       componentsScriptUrl:
         config.environment === "local" ? `${config.apiUrl}/checkout-web-components/index.js` : undefined,
       threeDs: true,

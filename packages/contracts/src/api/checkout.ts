@@ -18,13 +18,27 @@ export const sessionResponseSchema = z.object({
   currency: currencyCodeSchema,
   /** Local mode only: the sandbox's emulation of Checkout.com's CDN script, loaded before the official loader. */
   componentsScriptUrl: z.string().optional(),
+  /** What happened to the shopper's last try, when they come back to pay again (a failed 3-D Secure). */
+  notice: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
-/** `POST …/confirm`: never an amount; the server computes it from the cart. */
+/**
+ * `POST …/confirm`: the server computes the amount from the cart and never charges one the browser
+ * sends. `amount` and `currency` are what the shopper was shown: when they differ from the order's,
+ * the confirm is refused (CART_CHANGED) rather than charging something the shopper did not see.
+ */
 export const confirmRequestSchema = z.object({
   cartId: z.string().min(1).max(100),
   processorToken: z.string().regex(/^tok_\w{26}$/, "expected a tok_ token from Checkout.com"),
+  amount: minorAmountSchema.optional(),
+  currency: currencyCodeSchema.optional(),
+  /** Flow's `risk.device_session_id`, forwarded to Checkout.com's risk engine. */
+  deviceSessionId: z
+    .string()
+    .regex(/^dsid_\w+$/, "expected Flow's dsid_ device session")
+    .max(100)
+    .optional(),
 });
 export type ConfirmRequest = z.infer<typeof confirmRequestSchema>;
 

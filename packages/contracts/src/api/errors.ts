@@ -45,9 +45,18 @@ export const errorResponseSchema = z.looseObject({
   issues: z.array(issueSchema).optional(),
   /** OUT_OF_STOCK: which lines could not be reserved. */
   lines: z
-    .array(z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() }))
+    .array(
+      z.object({
+        sku: z.string(),
+        name: z.string().optional(),
+        requested: z.number().int(),
+        available: z.number().int(),
+      }),
+    )
     .optional(),
   orderId: z.string().optional(),
+  /** ORDER_COMPLETED: where the shopper can see the order they already paid for. */
+  orderUrl: z.string().optional(),
 });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 

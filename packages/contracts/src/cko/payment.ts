@@ -52,6 +52,10 @@ export const paymentRequestSchema = z.looseObject({
   success_url: z.string().max(1024).optional(),
   failure_url: z.string().max(1024).optional(),
   metadata: metadataRequestSchema.optional(),
+  /** Flow's tokenize result carries the device session its risk engine fingerprinted. */
+  risk: z
+    .looseObject({ enabled: z.boolean().optional(), device_session_id: z.string().max(100).optional() })
+    .optional(),
 });
 export type PaymentRequest = z.input<typeof paymentRequestSchema>;
 

@@ -58,7 +58,7 @@ export interface SandboxPayment {
   card: CardData;
   sourceId?: string;
   metadata: Metadata;
-  risk: { flagged: boolean; score: number };
+  risk: { flagged: boolean; score: number; device_session_id?: string };
   threeDs?: {
     enrolled: "Y" | "N" | "U";
     downgraded: boolean;

@@ -28,12 +28,19 @@ export interface PaymentServiceOptions {
   emit: (type: string, payment: SandboxPayment, action?: SandboxAction) => void;
   /** Runs `fn` later (auto-capture); the sandbox clears these on close. */
   later: (fn: () => void, ms: number) => void;
+  /** Runs `fn` at a distant deadline (3-D Secure expiry) that `idle()` does not wait for. */
+  deadline: (fn: () => void, ms: number) => void;
+  /** Real-time divisor: 60 makes the 15-minute 3-D Secure limit 15 seconds. */
+  timeScale: () => number;
   captureDelayMs: number;
   amountTriggers: boolean;
   requireProcessingChannel: boolean;
 }
 
 export type ActionKind = "capture" | "refund" | "void";
+
+/** How long a 3-D Secure challenge stays open before Checkout.com gives up on it (time-scaled). */
+export const THREE_DS_TIMEOUT_MS = 15 * 60_000;
 
 interface PaymentSession {
   id: string;
@@ -77,7 +84,13 @@ export class PaymentService {
 
   find(idOrSession: string): SandboxPayment | undefined {
     const id = idOrSession.startsWith("sid_") ? this.bySession.get(idOrSession) : idOrSession;
-    return id ? this.payments.get(id) : undefined;
+    const payment = id ? this.payments.get(id) : undefined;
+    // The clock may have been moved past the 3-D Secure limit without the timer firing.
+    if (payment?.sessionId && payment.status === "Pending") {
+      const age = this.options.now() - Date.parse(payment.requestedOn);
+      if (age >= THREE_DS_TIMEOUT_MS / this.options.timeScale()) this.expireChallenge(payment);
+    }
+    return payment;
   }
 
   createPayment(body: Body): ApiResult {
@@ -108,7 +121,11 @@ export class PaymentService {
       approved: false,
       card: token.card,
       metadata: (request.metadata ?? {}) as Metadata,
-      risk: { flagged: false, score: 0 },
+      risk: {
+        flagged: false,
+        score: 0,
+        ...(request.risk?.device_session_id ? { device_session_id: request.risk.device_session_id } : {}),
+      },
       capture: request.capture_on !== undefined || request.capture !== false,
       ...(request.success_url ? { successUrl: request.success_url } : {}),
       ...(request.failure_url ? { failureUrl: request.failure_url } : {}),
@@ -160,6 +177,8 @@ export class PaymentService {
     payment.threeDs = { enrolled: "Y", downgraded: false };
     this.bySession.set(payment.sessionId, payment.id);
     this.options.emit("payment_pending", payment);
+    // Checkout.com gives the cardholder 15 minutes, then declines with 20152 (reference §3.3).
+    this.options.deadline(() => this.expireChallenge(payment), THREE_DS_TIMEOUT_MS);
     return { status: 202, body: pendingResponse(payment, base) };
   }
 
@@ -183,7 +202,7 @@ export class PaymentService {
     payment.authCode = newAuthCode();
     payment.responseCode = flagged ? "10100" : "10000";
     payment.responseSummary = flagged ? "Approved - Risk flagged" : "Approved";
-    payment.risk = flagged ? { flagged: true, score: 85 } : { flagged: false, score: 0 };
+    payment.risk = { ...payment.risk, ...(flagged ? { flagged: true, score: 85 } : { flagged: false, score: 0 }) };
     payment.sourceId = newId("src");
     payment.processedOn = this.iso();
     payment.balances = settleBalances({ ...emptyBalances(), total_authorized: payment.amount });
@@ -210,6 +229,17 @@ export class PaymentService {
   private autoCapture(payment: SandboxPayment): void {
     if (payment.status !== "Authorized" || payment.balances.available_to_capture === 0) return;
     this.applyAction(payment, "capture", payment.balances.available_to_capture, {});
+  }
+
+  private expireChallenge(payment: SandboxPayment): void {
+    if (payment.status !== "Pending") return;
+    payment.threeDs = { enrolled: "Y", downgraded: false, challenged: true };
+    this.decline(
+      payment,
+      "20152",
+      "Initial 3DS transaction not completed within 15 minutes",
+      "payment_authentication_failed",
+    );
   }
 
   /** The 3-D Secure challenge page's outcome. Returns where to send the shopper. */

@@ -50,12 +50,13 @@ describe("confirm: approvals", () => {
     const kinds = (await h.store.timeline(body.orderId)).map((e) => e.kind);
     expect(kinds).toEqual([
       "order_created",
+      "processor_call", // the payment session, opened when the checkout loaded
       "attempt_started",
       "stock_reserved",
       "processor_call",
       "status_changed",
     ]);
-    const call = (await h.store.timeline(body.orderId)).find((e) => e.kind === "processor_call");
+    const call = (await h.store.timeline(body.orderId)).findLast((e) => e.kind === "processor_call");
     expect(JSON.stringify(call)).not.toContain(h.sandbox.keys.secretKey);
   });
 
@@ -64,11 +65,30 @@ describe("confirm: approvals", () => {
     expect(h.sandbox.payments.payments.get(body.paymentId)).toMatchObject({ amount: 2400, currency: "JPY" });
   });
 
-  it("ignores an amount the browser sends", async () => {
+  it("never charges an amount the browser sends: one that differs from the session's is refused", async () => {
     const cartId = await h.cart([{ sku: "poster", quantity: 1 }]);
-    const reply = await h.handoff.confirm({ cartId, processorToken: await h.token(), amount: 1 });
+    const tampered = await h.handoff.confirm({ cartId, processorToken: await h.token(), amount: 1 });
+    expect(tampered).toMatchObject({ status: 409, body: { error: "CART_CHANGED" } });
+    const orderId = (tampered.body as { orderId: string }).orderId;
+    expect(await h.chargesFor(orderId)).toBe(0);
+    const shown = { amount: 2200, currency: "GBP" };
+    const reply = await h.handoff.confirm({ cartId, processorToken: await h.token(), ...shown });
     const paymentId = (reply.body as { paymentId: string }).paymentId;
     expect(h.sandbox.payments.payments.get(paymentId)?.amount).toBe(2200);
+  });
+
+  it("refuses to charge a cart no checkout session was opened for", async () => {
+    const cartId = await h.cart([{ sku: "poster", quantity: 3 }], { session: false });
+    const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
+    expect(reply).toMatchObject({ status: 409, body: { error: "CART_CHANGED" } });
+  });
+
+  it("forwards Flow's device session to Checkout.com's risk engine", async () => {
+    const cartId = await h.cart([{ sku: "poster", quantity: 1 }]);
+    const deviceSessionId = "dsid_ltfz5ij4fq3e5h4y7kqgjwdlbu";
+    const reply = await h.handoff.confirm({ cartId, processorToken: await h.token(), deviceSessionId });
+    const paymentId = (reply.body as { paymentId: string }).paymentId;
+    expect(h.sandbox.payments.payments.get(paymentId)?.risk).toMatchObject({ device_session_id: deviceSessionId });
   });
 
   it("holds a risk-flagged approval for review while the shopper sees success", async () => {
@@ -238,7 +258,7 @@ describe("confirm: Checkout.com trouble", () => {
     const orderId = (reply.body as { orderId: string }).orderId;
     expect(await h.chargesFor(orderId)).toBe(1);
     const calls = (await h.store.timeline(orderId))
-      .filter((e) => e.kind === "processor_call")
+      .filter((e) => e.kind === "processor_call" && e.detail.operation !== "POST /payment-sessions")
       .map((e) => e.detail);
     expect(calls[0]).toMatchObject({ attempt: 1, error: "timeout" });
     expect(calls.at(-1)).toMatchObject({ status: 200 });

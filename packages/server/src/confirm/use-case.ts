@@ -11,12 +11,20 @@ import {
 import type { HandoffDeps } from "../deps.js";
 import { newId } from "../ids.js";
 import type { StockShortfall } from "../inventory/port.js";
-import { applySignal, recordAttempt } from "../orders/apply-signal.js";
-import { matchesCart, orderForCart } from "../orders/from-cart.js";
-import { type Attempt, type Order, orderStatusOf, type StoredResult } from "../orders/model.js";
+import { matchesCart } from "../orders/from-cart.js";
+import {
+  type Attempt,
+  isInFlight,
+  isPaid,
+  type Order,
+  orderStatusOf,
+  type StoredResult,
+} from "../orders/model.js";
+import { paymentStatusOf, type SettleInput, settle } from "../orders/settle.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { TimelineEvent } from "../store/port.js";
+import { isWaitingForThreeDs, settleWaitingThreeDs } from "../three-ds/waiting.js";
 
 /** A `processing` attempt older than this was cut off (a crash, a restart): charge again with its key. */
 const ABANDONED_AFTER_MS = 60_000;
@@ -33,8 +41,6 @@ const TOKEN_MESSAGES: Record<string, string> = {
   TOKEN_USED: "These card details were already used. Please enter them again.",
   TOKEN_INVALID: "The card details could not be read. Please enter them again.",
 };
-
-const PAID = new Set(["authorized", "needs_review", "captured", "partially_refunded", "refunded"]);
 
 /** Same order, same token: the same key, so a retry can never charge twice. */
 export function idempotencyKeyFor(orderId: string, processorToken: string): string {
@@ -65,7 +71,8 @@ export async function confirm(
       issues: toRequestIssues(parsed.error),
     });
   }
-  const { cartId, processorToken } = parsed.data;
+  const request = parsed.data;
+  const { cartId, processorToken } = request;
 
   // The same token again (a double click, a retry after a timeout): answer what we answered.
   const known = await deps.store.attemptByToken(processorToken);
@@ -74,9 +81,25 @@ export async function confirm(
   const cart = await deps.inventory.priceCart(cartId);
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
   if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
-  const order = await orderForCart(deps, cart);
-  if (!matchesCart(order, cart)) {
-    await deps.store.appendEvent(order.id, { kind: "confirm_refused", detail: { error: "CART_CHANGED" } });
+  // The session fixed what the shopper is shown; confirm charges exactly that or nothing.
+  const order = await deps.store.findOrderByCart(cartId);
+  if (!order) {
+    return errorReply(
+      "CART_CHANGED",
+      "No checkout session covers this cart. Load the checkout (POST …/session) before paying.",
+    );
+  }
+  const shown = request.amount !== undefined || request.currency !== undefined;
+  const shownDiffers =
+    shown && (request.amount !== order.amount || (request.currency ?? order.currency) !== order.currency);
+  if (!matchesCart(order, cart) || shownDiffers) {
+    await deps.store.appendEvent(order.id, {
+      kind: "confirm_refused",
+      detail: {
+        error: "CART_CHANGED",
+        ...(shown ? { shown: { amount: request.amount, currency: request.currency } } : {}),
+      },
+    });
     return errorReply(
       "CART_CHANGED",
       "The cart changed since checkout started. Please review it and pay again.",
@@ -86,20 +109,24 @@ export async function confirm(
     );
   }
 
-  const attempts = await deps.store.attemptsOfOrder(order.id);
-  const latest = attempts.at(-1);
+  let latest = (await deps.store.attemptsOfOrder(order.id)).at(-1);
+  // Back from an unfinished 3-D Secure with another card: find out, and free the order if still pending.
+  if (isWaitingForThreeDs(latest)) latest = await settleWaitingThreeDs(deps, latest, "confirm", true);
   const status = orderStatusOf(latest);
-  if (PAID.has(status) && latest?.paymentId) {
+  if (isPaid(status) && latest?.paymentId) {
     // Already paid with another token: say so, charge nothing.
-    return { status: 200, body: { status: "approved", orderId: order.id, paymentId: latest.paymentId } };
+    return approvedReply(order.id, latest);
   }
-  if (status === "requires_action" || latest?.status === "processing" || latest?.status === "unknown") {
+  if (status === "requires_action" || isInFlight(latest)) {
     return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
       orderId: order.id,
     });
   }
   if (status !== "pending" && status !== "declined") {
-    return errorReply("ORDER_COMPLETED", `This order is ${status}.`, { orderId: order.id });
+    return errorReply("ORDER_COMPLETED", `This order is ${status}.`, {
+      orderId: order.id,
+      orderUrl: deps.settings.orderPageUrl(order.id),
+    });
   }
 
   const at = deps.now().toISOString();
@@ -135,20 +162,40 @@ export async function confirm(
     const reserved = await deps.inventory.reserve(order.id, order.lines);
     if (!reserved.ok) {
       const reply = await outOfStock(deps, order, reserved.lines);
-      await finish(deps, attempt, { status: reply.status, body: reply.body as Record<string, unknown> }, []);
+      await settle(
+        deps,
+        attempt,
+        { kind: "not_charged" },
+        { source: "confirm", patch: { result: stored(reply) } },
+      );
       return reply;
     }
     await deps.store.appendEvent(order.id, { kind: "stock_reserved", detail: { lines } });
   }
-  return charge(order, attempt, deps, context.locale);
+  return charge(order, attempt, deps, context.locale, request.deviceSessionId);
+}
+
+function stored(reply: ApiReply): StoredResult {
+  return { status: reply.status, body: reply.body as Record<string, unknown> };
+}
+
+function approvedReply(orderId: string, attempt: Attempt): ApiReply {
+  const review = paymentStatusOf(attempt) === "needs_review";
+  return {
+    status: CONFIRM_STATUS.approved,
+    body: {
+      status: "approved",
+      orderId,
+      paymentId: attempt.paymentId,
+      ...(review ? { needsReview: true } : {}),
+    },
+  };
 }
 
 async function outOfStock(deps: HandoffDeps, order: Order, short: StockShortfall[]): Promise<ApiReply> {
   await deps.store.appendEvent(order.id, { kind: "stock_refused", detail: { lines: short } });
-  return errorReply("OUT_OF_STOCK", `Not enough stock for ${short.map((l) => l.sku).join(", ")}.`, {
-    lines: short,
-    orderId: order.id,
-  });
+  const names = short.map((l) => l.name ?? l.sku).join(", ");
+  return errorReply("OUT_OF_STOCK", `Not enough stock for ${names}.`, { lines: short, orderId: order.id });
 }
 
 async function confirmAgain(
@@ -164,19 +211,20 @@ async function confirmAgain(
   const abandoned =
     known.status === "processing" && deps.now().getTime() - Date.parse(known.updatedAt) > ABANDONED_AFTER_MS;
   if (known.status === "unknown" || abandoned) return charge(order, known, deps, locale);
-  if (known.status === "processing") {
-    return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
-  }
   if (known.result) return replay(known.result);
-  // Settled later (a webhook, the sweep) for a request that never got its answer: answer from the status.
-  if (PAID.has(known.status) && known.paymentId) {
-    return { status: 200, body: { status: "approved", orderId: order.id, paymentId: known.paymentId } };
-  }
-  if (known.status === "declined")
+  return answerFromAttempt(order, known, locale);
+}
+
+/** The answer for an attempt whose request never got one (a webhook or the sweep settled it). */
+function answerFromAttempt(order: Order, attempt: Attempt, locale?: string): ApiReply {
+  const status = paymentStatusOf(attempt);
+  if (isPaid(status) && attempt.paymentId) return approvedReply(order.id, attempt);
+  if (status === "declined") {
     return {
       status: CONFIRM_STATUS.declined,
-      body: declineBody(order.id, known.responseCode ?? "20005", locale),
+      body: declineBody(order.id, attempt.responseCode ?? "20005", locale),
     };
+  }
   return errorReply("ATTEMPT_IN_PROGRESS", "This payment is still being processed.", { orderId: order.id });
 }
 
@@ -194,12 +242,13 @@ function declineBody(orderId: string, code: string, locale?: string): ConfirmRes
   };
 }
 
-/** Records a final answer for an attempt that took no money (bad token, refused request). */
-async function finish(deps: HandoffDeps, attempt: Attempt, result: StoredResult, events: TimelineEvent[]) {
-  await recordAttempt(deps, attempt, { status: "failed", result }, { status: "pending" }, events, "release");
-}
-
-async function charge(order: Order, attempt: Attempt, deps: HandoffDeps, locale?: string): Promise<ApiReply> {
+async function charge(
+  order: Order,
+  attempt: Attempt,
+  deps: HandoffDeps,
+  locale?: string,
+  deviceSessionId?: string,
+): Promise<ApiReply> {
   const channel = deps.settings.processingChannelFor(order.currency);
   const request: PaymentRequest = {
     source: { type: "token", token: attempt.processorToken },
@@ -210,6 +259,7 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps, locale?
     capture: true,
     metadata: { AccelerateToken: attempt.processorToken },
     ...(channel ? { processing_channel_id: channel } : {}),
+    ...(deviceSessionId ? { risk: { enabled: true, device_session_id: deviceSessionId } } : {}),
     ...(deps.settings.threeDs
       ? {
           "3ds": { enabled: true },
@@ -223,9 +273,20 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps, locale?
     kind: "processor_call",
     detail: { ...call },
   }));
+  const answer = async (
+    reply: ApiReply,
+    change: Parameters<typeof settle>[2],
+    input: Omit<SettleInput, "source" | "events">,
+  ): Promise<ApiReply> => {
+    await settle(deps, attempt, change, {
+      source: "confirm",
+      events,
+      ...input,
+      patch: { ...input.patch, result: stored(reply) },
+    });
+    return reply;
+  };
 
-  // One durable write after charging: the answer, the status, the stock and the timeline together.
-  // The attempt is its order's latest: no other can open while it is processing or unknown.
   if (outcome.kind === "processed") {
     const payment = outcome.payment;
     const seen = { paymentId: payment.id, responseCode: payment.response_code };
@@ -237,55 +298,45 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps, locale?
         paymentId: payment.id,
         ...(flagged ? { needsReview: true } : {}),
       };
-      const result = { status: CONFIRM_STATUS.approved, body };
-      await applySignal(
-        deps,
-        attempt,
-        flagged ? "flagged" : "authorized",
-        { source: "confirm", detail: seen },
-        { events, patch: { ...seen, result }, isLatest: true },
+      return answer(
+        { status: CONFIRM_STATUS.approved, body },
+        { kind: "signal", signal: flagged ? "flagged" : "authorized" },
+        { detail: seen, patch: seen },
       );
-      return result;
     }
-    const body = declineBody(order.id, payment.response_code, locale);
-    const result = { status: CONFIRM_STATUS.declined, body };
-    await applySignal(
-      deps,
-      attempt,
-      "declined",
-      { source: "confirm", detail: { ...seen, summary: payment.response_summary } },
-      { events, patch: { ...seen, result }, isLatest: true },
+    return answer(
+      { status: CONFIRM_STATUS.declined, body: declineBody(order.id, payment.response_code, locale) },
+      { kind: "signal", signal: "declined" },
+      { detail: { ...seen, summary: payment.response_summary }, patch: seen },
     );
-    return result;
   }
 
   if (outcome.kind === "pending") {
-    const body: ConfirmResponse = {
-      status: "requires_action",
-      orderId: order.id,
-      redirectUrl: outcome.payment._links.redirect.href,
-    };
-    const result = { status: CONFIRM_STATUS.requires_action, body };
-    await applySignal(
-      deps,
-      attempt,
-      "requires_action",
-      { source: "confirm", detail: { paymentId: outcome.payment.id } },
+    const redirectUrl = outcome.payment._links.redirect.href;
+    return answer(
       {
-        events,
-        patch: { paymentId: outcome.payment.id, redirectUrl: body.redirectUrl, result },
-        isLatest: true,
+        status: CONFIRM_STATUS.requires_action,
+        body: { status: "requires_action", orderId: order.id, redirectUrl },
       },
+      { kind: "signal", signal: "requires_action" },
+      { detail: { paymentId: outcome.payment.id }, patch: { paymentId: outcome.payment.id, redirectUrl } },
     );
-    return result;
   }
 
   if (outcome.kind === "unavailable") {
-    // Checkout.com may or may not have charged: keep the stock and the key, let a retry or the sweep find out.
-    await deps.store.updateAttempt(attempt, { status: "unknown" }, undefined, [
-      ...events,
-      { kind: "outcome_unknown", detail: { reason: outcome.reason } },
-    ]);
+    // Checkout.com may or may not have charged: keep the stock and the key, let a retry or the sweep
+    // find out. A webhook may have told us meanwhile; then that answer stands and is given.
+    const settled = await settle(
+      deps,
+      attempt,
+      { kind: "unknown" },
+      {
+        source: "confirm",
+        events: [...events, { kind: "outcome_unknown", detail: { reason: outcome.reason } }],
+      },
+    );
+    if (!settled.changed && !isInFlight(settled.attempt))
+      return answerFromAttempt(order, settled.attempt, locale);
     return processorFailureReply(outcome, deps.logger, order.id);
   }
 
@@ -293,19 +344,14 @@ async function charge(order: Order, attempt: Attempt, deps: HandoffDeps, locale?
     outcome.kind === "rejected" ? outcome.codes.map((c) => TOKEN_ERRORS[c]).find(Boolean) : undefined;
   if (tokenError) {
     const body = { error: tokenError, message: TOKEN_MESSAGES[tokenError], orderId: order.id };
-    await finish(deps, attempt, { status: 422, body }, [
-      ...events,
-      { kind: "token_refused", detail: { error: tokenError } },
-    ]);
-    return { status: 422, body };
+    return answer({ status: 422, body }, { kind: "not_charged" }, { detail: { error: tokenError } });
   }
   const reply = processorFailureReply(outcome, deps.logger, order.id);
-  await finish(deps, attempt, { status: reply.status, body: reply.body as Record<string, unknown> }, [
-    ...events,
+  return answer(
+    reply,
+    { kind: "not_charged" },
     {
-      kind: "processor_refused",
       detail: { failure: outcome.kind, ...(outcome.kind === "rejected" ? { codes: outcome.codes } : {}) },
     },
-  ]);
-  return reply;
+  );
 }

@@ -98,4 +98,9 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX rejected_requests_at ON rejected_requests (at)",
   ],
+  [
+    // The shopper left 3-D Secure and paid another way; an operator released a risk review.
+    "ALTER TABLE payment_attempts ADD COLUMN abandoned_at TEXT",
+    "ALTER TABLE payment_attempts ADD COLUMN review_released_at TEXT",
+  ],
 ];

@@ -35,7 +35,7 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   router.post(
     "/session",
     json,
-    run((req) => handoff.session(req.body)),
+    run((req) => handoff.session(req.body, { locale: preferredLocale(req.get("accept-language")) })),
   );
   router.post(
     "/confirm",

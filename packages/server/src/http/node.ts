@@ -53,8 +53,10 @@ export function createHandoffHandler(handoff: Handoff, options: { basePath?: str
     if (!url.pathname.startsWith(`${base}/`)) return false;
     const route = `${req.method} ${url.pathname.slice(base.length)}`;
     try {
-      if (route === "POST /session") write(res, await handoff.session(await readJson(req)));
-      else if (route === "POST /confirm") {
+      if (route === "POST /session") {
+        const locale = preferredLocale(req.headers["accept-language"]);
+        write(res, await handoff.session(await readJson(req), { locale }));
+      } else if (route === "POST /confirm") {
         const locale = preferredLocale(req.headers["accept-language"]);
         write(res, await handoff.confirm(await readJson(req), { locale }));
       } else if (route === "GET /3ds-return") write(res, await handoff.threeDsReturn(url.searchParams));

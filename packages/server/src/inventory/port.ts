@@ -11,6 +11,8 @@ export interface PricedCart {
 
 export interface StockShortfall {
   sku: string;
+  /** The product's name, so the shopper is told what sold out. */
+  name?: string;
   requested: number;
   available: number;
 }

@@ -174,7 +174,12 @@ export class SqlInventory implements Inventory {
       );
       const available = new Map(stock.rows.map((r) => [String(r.sku), Number(r.stock)]));
       return lines
-        .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }))
+        .map((l) => ({
+          sku: l.sku,
+          name: l.name,
+          requested: l.quantity,
+          available: available.get(l.sku) ?? 0,
+        }))
         .filter((l) => l.available < l.requested);
     },
   };

@@ -4,6 +4,8 @@ import type { Logger } from "../deps.js";
 export type OrderEventType =
   | "paid"
   | "needs_review"
+  /** An operator released a risk review: fulfil now (paid orders without review announce "paid"). */
+  | "released"
   | "declined"
   | "captured"
   | "refunded"

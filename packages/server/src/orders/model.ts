@@ -40,6 +40,13 @@ export interface Attempt {
   redirectUrl?: string | undefined;
   /** The answer given to the widget, replayed when the same token is confirmed again. */
   result?: StoredResult | undefined;
+  /**
+   * The shopper left 3-D Secure unfinished and paid another way (or never came back): this attempt
+   * no longer speaks for its order, and if its payment is approved anyway it is reversed.
+   */
+  abandonedAt?: string | undefined;
+  /** An operator released the risk review: later risk flags on this payment are not news. */
+  reviewReleasedAt?: string | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -57,9 +64,39 @@ export interface TimelineEntry {
   detail: Record<string, unknown>;
 }
 
+/** Statuses in which the shopper has paid: the stock is sold and the order must not be charged again. */
+const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  "authorized",
+  "needs_review",
+  "captured",
+  "partially_refunded",
+  "refunded",
+]);
+
+export function isPaid(status: OrderStatus): boolean {
+  return PAID_STATUSES.has(status);
+}
+
+/** Ends in which no money was taken: the held stock goes back on the shelf. */
+const UNPAID_ENDS: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  "declined",
+  "voided",
+  "canceled",
+  "expired",
+]);
+
+export function isUnpaidEnd(status: OrderStatus): boolean {
+  return UNPAID_ENDS.has(status);
+}
+
 /** The order's status follows its latest attempt; attempts that never charged leave it pending. */
 export function orderStatusOf(attempt: Attempt | undefined): OrderStatus {
-  if (!attempt) return "pending";
+  if (!attempt || attempt.abandonedAt) return "pending";
   const s = attempt.status;
   return s === "processing" || s === "unknown" || s === "failed" ? "pending" : s;
+}
+
+/** Whether the attempt has an answer that no later news can turn into "in flight" again. */
+export function isInFlight(attempt: Attempt | undefined): boolean {
+  return attempt?.status === "processing" || attempt?.status === "unknown";
 }

@@ -3,6 +3,8 @@ import type { HandoffDeps } from "../deps.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { Attempt } from "./model.js";
+import { settle } from "./settle.js";
+import { signalFromPayment } from "./signals.js";
 
 export type OperatorAction = "capture" | "void" | "refund";
 
@@ -96,4 +98,43 @@ export async function requestOperatorAction(
     );
   }
   return processorFailureReply(outcome, deps.logger, orderId);
+}
+
+/**
+ * Ends a risk review: the order takes the payment's status as Checkout.com reports it now (authorized,
+ * or captured if the capture landed during the review), and fulfilment hears `released`.
+ */
+export async function releaseReview(
+  deps: HandoffDeps,
+  orderId: string,
+  operator?: string,
+): Promise<ApiReply> {
+  const attempt = await chargedAttempt(deps, orderId);
+  if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to release.");
+  if (attempt.status !== "needs_review") {
+    return errorReply("ACTION_NOT_ALLOWED", `This order is not in review (it is ${attempt.status}).`);
+  }
+  const lookup = await deps.processor.getPayment(attempt.paymentId);
+  const events = lookup.calls.map((call) => ({ kind: "processor_call", detail: { ...call } }));
+  if (lookup.kind !== "found") {
+    for (const event of events) await deps.store.appendEvent(orderId, event);
+    return processorFailureReply(
+      lookup.kind === "not_found" ? { kind: "unavailable", reason: "payment not found" } : lookup,
+      deps.logger,
+      orderId,
+    );
+  }
+  const truth = signalFromPayment(lookup.payment) ?? "authorized";
+  const settled = await settle(
+    deps,
+    attempt,
+    { kind: "released", truth },
+    {
+      source: "operator",
+      detail: { action: "release", ...(operator ? { operator } : {}), paymentStatus: lookup.payment.status },
+      events,
+    },
+  );
+  if (!settled.changed) return errorReply("ACTION_NOT_ALLOWED", "This order is no longer in review.");
+  return { status: 200, body: { released: true, status: settled.attempt.status } };
 }

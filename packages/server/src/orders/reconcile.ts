@@ -1,7 +1,6 @@
 import type { HandoffDeps } from "../deps.js";
-import { applySignal, recordAttempt } from "./apply-signal.js";
-import type { Attempt } from "./model.js";
-import { orderLock } from "./order-lock.js";
+import { type Attempt, isPaid } from "./model.js";
+import { paymentStatusOf, reverseStrayPayment, settle } from "./settle.js";
 import { signalFromPayment } from "./signals.js";
 
 export interface SweepResult {
@@ -9,40 +8,75 @@ export interface SweepResult {
   changed: number;
   /** Attempts Checkout.com has no payment for: nothing was charged, the order is open again. */
   notCharged: number;
+  /** 3-D Secure left unfinished past its limit: the order and its stock are free again. */
+  abandoned: number;
   unreachable: number;
 }
+
+export interface SweepOptions {
+  /**
+   * How long a 3-D Secure challenge may stay unfinished before its stock goes back on the shelf.
+   * Checkout.com gives the shopper 15 minutes (then declines with 20152); a minute more by default.
+   */
+  abandonThreeDsAfterMs?: number;
+}
+
+const THREE_DS_LIMIT_MS = 16 * 60_000;
 
 /**
  * Reconciliation: attempts stuck in `processing`, `unknown` or `requires_action` past `olderThanMs`
  * are looked up at Checkout.com (by payment id, or by reference when the id never came back) and
- * what the payment says is applied like an event. A missed webhook is recovered here.
+ * what the payment says is settled like an event. A missed webhook is recovered here, and a 3-D
+ * Secure nobody finishes never holds stock for longer than its limit.
  */
-export async function reconcileStuckAttempts(deps: HandoffDeps, olderThanMs: number): Promise<SweepResult> {
-  const cutoff = new Date(deps.now().getTime() - olderThanMs).toISOString();
+export async function reconcileStuckAttempts(
+  deps: HandoffDeps,
+  olderThanMs: number,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const now = deps.now().getTime();
+  const cutoff = new Date(now - olderThanMs).toISOString();
   const stuck = await deps.store.staleAttempts(["processing", "unknown", "requires_action"], cutoff);
-  const result: SweepResult = { looked: stuck.length, changed: 0, notCharged: 0, unreachable: 0 };
+  const result: SweepResult = {
+    looked: stuck.length,
+    changed: 0,
+    notCharged: 0,
+    abandoned: 0,
+    unreachable: 0,
+  };
+  const abandonBefore = now - (options.abandonThreeDsAfterMs ?? THREE_DS_LIMIT_MS);
   for (const attempt of stuck) {
-    const outcome = await settle(deps, attempt);
-    if (outcome === "changed") result.changed++;
-    if (outcome === "not_charged") result.notCharged++;
-    if (outcome === "unreachable") result.unreachable++;
+    const outcome = await reconcileOne(deps, attempt, Date.parse(attempt.createdAt) < abandonBefore);
+    if (outcome !== "unchanged") result[outcome === "changed" ? "changed" : outcome]++;
+  }
+  // Abandoned payments approved anyway whose reversal did not take (a race with auto-capture, an
+  // outage): look again and reverse. The keys are fixed, so a repeat is answered, not redone.
+  const strays = (await deps.store.staleAttempts(["authorized", "needs_review", "captured"], cutoff)).filter(
+    (a) => a.abandonedAt,
+  );
+  for (const stray of strays) {
+    result.looked++;
+    if ((await reconcileOne(deps, stray, true)) === "unreachable") result.unreachable++;
+    const fresh = await deps.store.attemptById(stray.id);
+    if (fresh && isPaid(paymentStatusOf(fresh))) await reverseStrayPayment(deps, fresh);
   }
   return result;
 }
 
-async function settle(
+async function reconcileOne(
   deps: HandoffDeps,
   attempt: Attempt,
-): Promise<"changed" | "unchanged" | "not_charged" | "unreachable"> {
+  pastThreeDsLimit: boolean,
+): Promise<"changed" | "unchanged" | "notCharged" | "abandoned" | "unreachable"> {
   const lookup = attempt.paymentId
     ? await deps.processor.getPayment(attempt.paymentId)
     : await deps.processor.findPaymentsByReference(attempt.orderId);
-  const calls = lookup.calls.map((call) => ({
+  const events = lookup.calls.map((call) => ({
     kind: "processor_call",
     detail: { ...call, source: "reconciliation" },
   }));
   if (lookup.kind === "unavailable") {
-    for (const call of calls) await deps.store.appendEvent(attempt.orderId, call);
+    for (const event of events) await deps.store.appendEvent(attempt.orderId, event);
     return "unreachable";
   }
   const payment =
@@ -54,35 +88,31 @@ async function settle(
   if (!payment) {
     if (attempt.status === "requires_action") return "unchanged";
     // Checkout.com never saw this charge: free the order and its stock so the shopper can pay.
-    const freed = await orderLock.run(attempt.orderId, async () => {
-      const fresh = await deps.store.attemptById(attempt.id);
-      if (fresh?.status !== attempt.status) return false;
-      await recordAttempt(
-        deps,
-        attempt,
-        { status: "failed" },
-        { status: "pending" },
-        [...calls, { kind: "reconciled", detail: { attemptId: attempt.id, found: false } }],
-        "release",
-      );
-      return true;
-    });
-    return freed ? "not_charged" : "unchanged";
+    const freed = await settle(
+      deps,
+      attempt,
+      { kind: "not_charged" },
+      { source: "reconciliation", events, detail: { found: false } },
+    );
+    return freed.changed ? "notCharged" : "unchanged";
   }
-  const signal = signalFromPayment(payment);
-  if (!signal) return "unchanged";
-  const applied = await applySignal(
-    deps,
-    attempt,
-    signal,
-    { source: "reconciliation", detail: { paymentId: payment.id, paymentStatus: payment.status } },
-    {
-      events: calls,
-      patch: {
-        ...(attempt.paymentId ? {} : { paymentId: payment.id }),
-        ...(payment.response_code ? { responseCode: payment.response_code } : {}),
-      },
+  const input = {
+    source: "reconciliation" as const,
+    events,
+    detail: { paymentId: payment.id, paymentStatus: payment.status },
+    patch: {
+      ...(attempt.paymentId ? {} : { paymentId: payment.id }),
+      ...(payment.response_code ? { responseCode: payment.response_code } : {}),
     },
-  );
+  };
+  const signal = signalFromPayment(payment);
+  if (!signal) {
+    // Still pending at Checkout.com. An unfinished 3-D Secure past its limit gives the stock back;
+    // should it be approved after all, settling reverses it.
+    if (attempt.status !== "requires_action" || attempt.abandonedAt || !pastThreeDsLimit) return "unchanged";
+    const abandoned = await settle(deps, attempt, { kind: "abandoned" }, input);
+    return abandoned.changed ? "abandoned" : "unchanged";
+  }
+  const applied = await settle(deps, attempt, { kind: "signal", signal }, input);
   return applied.changed ? "changed" : "unchanged";
 }

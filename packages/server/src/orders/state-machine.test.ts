@@ -36,12 +36,11 @@ const EXPECTED: Record<OrderStatus, Partial<Record<PaymentSignal, OrderStatus>>>
     voided: "voided",
   },
   needs_review: {
-    captured: "captured",
     partially_refunded: "partially_refunded",
     refunded: "refunded",
     voided: "voided",
   },
-  captured: { partially_refunded: "partially_refunded", refunded: "refunded" },
+  captured: { flagged: "needs_review", partially_refunded: "partially_refunded", refunded: "refunded" },
   partially_refunded: { refunded: "refunded" },
   refunded: {},
   declined: {},
@@ -50,11 +49,11 @@ const EXPECTED: Record<OrderStatus, Partial<Record<PaymentSignal, OrderStatus>>>
   expired: {},
 };
 
+/** Review is a hold beside the payment's progress (an operator ends it), so it has no rank here. */
 const RANK: Record<string, number> = {
   pending: 0,
   requires_action: 1,
   authorized: 2,
-  needs_review: 2,
   captured: 3,
   partially_refunded: 4,
   refunded: 5,
@@ -121,6 +120,12 @@ describe("order state machine", () => {
         },
       ),
     );
+  });
+
+  it("holds a risk-flagged payment in review whatever capture or approval arrives, before or after the flag", () => {
+    expect(replay("pending", ["flagged", "captured", "authorized"])).toBe("needs_review");
+    expect(replay("pending", ["captured", "flagged", "captured"])).toBe("needs_review");
+    expect(replay("pending", ["flagged", "refunded"])).toBe("refunded");
   });
 
   it("keeps captured when payment_captured arrives before payment_approved", () => {

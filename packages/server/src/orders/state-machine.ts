@@ -25,7 +25,7 @@ export type Transition =
   | { changed: false; status: OrderStatus; reason: string };
 
 /** Forward progress of a successful payment; needs_review sits beside authorized. */
-const RANK: Partial<Record<OrderStatus, number>> = {
+const RANK: Partial<Record<OrderStatus, number>> & { captured: number } = {
   pending: 0,
   requires_action: 1,
   authorized: 2,
@@ -69,10 +69,17 @@ export function transition(from: OrderStatus, signal: PaymentSignal): Transition
     return { changed: true, status: to };
   }
 
+  // A risk flag holds the order for review, even when the capture came first; only an operator
+  // (release, void, refund) ends the hold, so captures and approvals arriving later change nothing.
+  if (to === "needs_review") {
+    if (fromRank <= RANK.captured) return { changed: true, status: to };
+    return { changed: false, status: from, reason: `money is already going back (${from})` };
+  }
+  if (from === "needs_review" && (to === "authorized" || to === "captured")) {
+    return { changed: false, status: from, reason: "held for review until an operator releases it" };
+  }
   const toRank = RANK[to] ?? 0;
   if (toRank > fromRank) return { changed: true, status: to };
-  // A flag on an authorized payment holds it for review; the reverse is not news.
-  if (from === "authorized" && to === "needs_review") return { changed: true, status: to };
   return { changed: false, status: from, reason: `${signal} would move ${from} backward` };
 }
 

@@ -1,15 +1,21 @@
-import { sessionRequestSchema, toRequestIssues } from "@handoff/contracts";
+import {
+  classifyResponseCode,
+  declineMessage,
+  sessionRequestSchema,
+  toRequestIssues,
+} from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
 import { matchesCart, orderForCart } from "../orders/from-cart.js";
-import { orderStatusOf } from "../orders/model.js";
+import { isInFlight, isPaid, orderStatusOf } from "../orders/model.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import { isWaitingForThreeDs, settleWaitingThreeDs } from "../three-ds/waiting.js";
 
 /**
  * `POST …/session {cartId}`: prices the cart on the server, keeps the cart's order in step with
  * it, and opens a Checkout.com payment session for exactly that amount.
  */
-export async function createSession(input: unknown, deps: HandoffDeps): Promise<ApiReply> {
+export async function createSession(input: unknown, deps: HandoffDeps, locale?: string): Promise<ApiReply> {
   const parsed = sessionRequestSchema.safeParse(input);
   if (!parsed.success) {
     return errorReply("INVALID_REQUEST", "The session request is not valid.", {
@@ -21,16 +27,21 @@ export async function createSession(input: unknown, deps: HandoffDeps): Promise<
   if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
 
   let order = await orderForCart(deps, cart);
-  const attempts = await deps.store.attemptsOfOrder(order.id);
-  const latest = attempts.at(-1);
+  let latest = (await deps.store.attemptsOfOrder(order.id)).at(-1);
+  // Back from the issuer page (Back, reload, another tab): what became of that payment? A pending one
+  // stays open until the shopper pays another way, so finishing 3-D Secure in the other tab still works.
+  if (isWaitingForThreeDs(latest)) latest = await settleWaitingThreeDs(deps, latest, "session", false);
   const status = orderStatusOf(latest);
-  if (latest?.status === "processing" || latest?.status === "unknown" || status === "requires_action") {
+  if (isInFlight(latest)) {
     return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this cart is already in progress.", {
       orderId: order.id,
     });
   }
-  if (status !== "pending" && status !== "declined") {
-    return errorReply("ORDER_COMPLETED", "This cart has already been paid for.", { orderId: order.id });
+  if (isPaid(status) || (status !== "pending" && status !== "declined" && status !== "requires_action")) {
+    return errorReply("ORDER_COMPLETED", "This cart has already been paid for.", {
+      orderId: order.id,
+      orderUrl: deps.settings.orderPageUrl(order.id),
+    });
   }
   if (!matchesCart(order, cart)) {
     await deps.store.updateOrderDraft(order.id, {
@@ -54,6 +65,14 @@ export async function createSession(input: unknown, deps: HandoffDeps): Promise<
     await deps.store.appendEvent(order.id, { kind: "processor_call", detail: { ...call } });
   if (outcome.kind !== "created") return processorFailureReply(outcome, deps.logger, order.id);
 
+  // A shopper sent back here by a failed 3-D Secure is told why, above a fresh card form.
+  const notice =
+    latest?.status === "declined" && latest.redirectUrl && !latest.abandonedAt
+      ? {
+          code: latest.responseCode ?? "20151",
+          message: declineMessage(threeDsReason(latest.responseCode), locale),
+        }
+      : undefined;
   return {
     status: 200,
     body: {
@@ -65,6 +84,11 @@ export async function createSession(input: unknown, deps: HandoffDeps): Promise<
       ...(deps.settings.componentsScriptUrl
         ? { componentsScriptUrl: deps.settings.componentsScriptUrl }
         : {}),
+      ...(notice ? { notice } : {}),
     },
   };
+}
+
+function threeDsReason(code: string | undefined) {
+  return classifyResponseCode(code ?? "20151").reason ?? "authentication_failed";
 }

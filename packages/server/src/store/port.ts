@@ -21,6 +21,8 @@ export interface AttemptPatch {
   riskFlagged?: boolean;
   redirectUrl?: string;
   result?: StoredResult;
+  abandonedAt?: string;
+  reviewReleasedAt?: string;
 }
 
 /**

@@ -31,6 +31,8 @@ function toAttempt(r: Row): Attempt {
     riskFlagged: Number(r.risk_flagged) === 1,
     redirectUrl: str(r.redirect_url),
     result: r.result_json ? JSON.parse(String(r.result_json)) : undefined,
+    abandonedAt: str(r.abandoned_at),
+    reviewReleasedAt: str(r.review_released_at),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
@@ -150,7 +152,7 @@ export class SqlOrderStore implements OrderStore {
     const statements: SqlStatement[] = [
       {
         sql: `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
-              redirect_url = ?, result_json = ?, updated_at = ? WHERE id = ?`,
+              redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, updated_at = ? WHERE id = ?`,
         args: [
           next.status,
           next.paymentId ?? null,
@@ -158,6 +160,8 @@ export class SqlOrderStore implements OrderStore {
           next.riskFlagged ? 1 : 0,
           next.redirectUrl ?? null,
           next.result ? JSON.stringify(next.result) : null,
+          next.abandonedAt ?? null,
+          next.reviewReleasedAt ?? null,
           at,
           next.id,
         ],

@@ -28,7 +28,8 @@ export interface Harness {
   returnUrl: string;
   /** Tokenizes a test card through the sandbox, as the browser's iframe would. */
   token(number?: string): Promise<string>;
-  cart(items?: Array<{ sku: string; quantity: number }>): Promise<string>;
+  /** A cart with its checkout session opened, as the widget does before the shopper can pay. */
+  cart(items?: Array<{ sku: string; quantity: number }>, options?: { session?: boolean }): Promise<string>;
   /** Payments the sandbox has seen, for "charged exactly once" assertions. */
   chargesFor(orderId: string): Promise<number>;
   close(): Promise<void>;
@@ -68,13 +69,14 @@ export async function startHarness(
     logger: pino({ level: "silent" }),
     now: () => new Date(),
   };
+  const handoff = createHandoff(deps);
   return {
     sandbox,
     db,
     inventory,
     store,
     deps,
-    handoff: createHandoff(deps),
+    handoff,
     returnUrl,
     async token(number = "4242424242424242") {
       const result = sandbox.payments.createToken({
@@ -86,9 +88,13 @@ export async function startHarness(
       });
       return (result.body as { token: string }).token;
     },
-    async cart(items = [{ sku: "mug", quantity: 2 }]) {
+    async cart(items = [{ sku: "mug", quantity: 2 }], options = {}) {
       const result = await inventory.createCart(items);
       if (!result.ok) throw new Error(`cart refused: ${result.error}`);
+      if (options.session !== false) {
+        const session = await handoff.session({ cartId: result.cart.cartId });
+        if (session.status !== 200) throw new Error(`session refused: ${JSON.stringify(session.body)}`);
+      }
       return result.cart.cartId;
     },
     async chargesFor(orderId) {

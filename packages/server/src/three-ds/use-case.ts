@@ -1,13 +1,14 @@
 import { sessionIdSchema } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
-import { applySignal } from "../orders/apply-signal.js";
+import { settle } from "../orders/settle.js";
 import { signalFromPayment } from "../orders/signals.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 
 /**
  * `GET …/3ds-return?cko-session-id=sid_…`: the shopper is back from their bank. Look the payment
- * up (never trust the query string alone), apply what it says, and send them to their order page.
+ * up (never trust the query string alone), apply what it says, and send them on: to the order page
+ * when it went through, back to the checkout (with the card form and the reason) when it did not.
  */
 export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): Promise<ApiReply> {
   const parsed = sessionIdSchema.safeParse(query.get("cko-session-id"));
@@ -22,20 +23,31 @@ export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): 
   if (outcome.kind !== "found") return processorFailureReply(outcome, deps.logger, "unknown");
 
   const payment = outcome.payment;
-  const attempt = await deps.store.attemptByPaymentId(payment.id);
+  let attempt = await deps.store.attemptByPaymentId(payment.id);
   if (!attempt) return errorReply("ORDER_NOT_FOUND", "No order matches this payment.");
   const calls = outcome.calls.map((call) => ({ kind: "processor_call", detail: { ...call } }));
   const signal = signalFromPayment(payment);
   if (signal) {
-    await applySignal(
+    const settled = await settle(
       deps,
       attempt,
-      signal,
-      { source: "3ds_return", detail: { paymentId: payment.id, paymentStatus: payment.status } },
-      { events: calls, ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}) },
+      { kind: "signal", signal },
+      {
+        source: "3ds_return",
+        detail: { paymentId: payment.id, paymentStatus: payment.status },
+        events: calls,
+        ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}),
+      },
     );
+    attempt = settled.attempt;
   } else {
     for (const call of calls) await deps.store.appendEvent(attempt.orderId, call);
   }
-  return { status: 303, headers: { location: deps.settings.orderPageUrl(attempt.orderId) } };
+  const order = await deps.store.getOrder(attempt.orderId);
+  const failed = attempt.status === "declined" && !attempt.abandonedAt;
+  const location =
+    failed && order && deps.settings.checkoutPageUrl
+      ? deps.settings.checkoutPageUrl(order.cartId)
+      : deps.settings.orderPageUrl(attempt.orderId);
+  return { status: 303, headers: { location } };
 }

@@ -6,8 +6,7 @@ import {
   type PaymentEvent,
   parseWebhookEvent,
 } from "@handoff/contracts";
-import type { HandoffDeps } from "../deps.js";
-import { applySignal } from "../orders/apply-signal.js";
+import { type SettleDeps, settle } from "../orders/settle.js";
 import type { Attempt } from "../orders/model.js";
 import type { StoredInboxEvent } from "./inbox.js";
 import { signalFromEvent } from "./signals.js";
@@ -19,7 +18,7 @@ export type ProcessResult =
   | { status: "ignored"; orderId?: string; outcome: string }
   | { status: "invalid"; outcome: string };
 
-type Deps = Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now">;
+type Deps = SettleDeps;
 
 /** Matches an event to its attempt: by AccelerateToken, then payment id, then the order reference. */
 async function matchAttempt(
@@ -87,12 +86,13 @@ async function processPayment(
       outcome: `${event.type} recorded (no status change)`,
     };
   }
-  const result = await applySignal(
+  const result = await settle(
     deps,
     attempt,
-    signal,
-    { source: "webhook", detail: { eventId: stored.id, type: event.type } },
+    { kind: "signal", signal },
     {
+      source: "webhook",
+      detail: { eventId: stored.id, type: event.type },
       events: [webhook],
       patch: {
         ...(attempt.paymentId ? {} : { paymentId: data.id }),

@@ -1,6 +1,6 @@
 import type { SqlClient } from "../db/sql-client.js";
 import type { HandoffDeps } from "../deps.js";
-import { reconcileStuckAttempts } from "../orders/reconcile.js";
+import { reconcileStuckAttempts, type SweepOptions } from "../orders/reconcile.js";
 import { SqlWebhookInbox } from "./inbox.js";
 import { createWebhookReceiver, type WebhookReceiver } from "./receive.js";
 import { checkAuthorization, checkSignature, explainSignatureProblem } from "./verify.js";
@@ -21,7 +21,7 @@ export interface Webhooks {
   receiver: WebhookReceiver;
   worker: WebhookWorker;
   /** Looks up attempts stuck longer than `olderThanMs` and applies what Checkout.com says. */
-  reconcile(olderThanMs: number): ReturnType<typeof reconcileStuckAttempts>;
+  reconcile(olderThanMs: number, options?: SweepOptions): ReturnType<typeof reconcileStuckAttempts>;
   /** Operator replay: process a stored event again, bypassing the duplicate check. */
   replay(eventId: string): Promise<boolean>;
 }
@@ -47,7 +47,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     inbox,
     receiver,
     worker,
-    reconcile: (olderThanMs) => reconcileStuckAttempts(options.deps, olderThanMs),
+    reconcile: (olderThanMs, sweep) => reconcileStuckAttempts(options.deps, olderThanMs, sweep),
     async replay(eventId) {
       const found = await inbox.requeue(eventId, options.deps.now().toISOString());
       if (found) worker.wake();

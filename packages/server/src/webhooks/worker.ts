@@ -1,4 +1,4 @@
-import type { HandoffDeps } from "../deps.js";
+import type { SettleDeps } from "../orders/settle.js";
 import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
 import { processStoredEvent } from "./process.js";
 
@@ -28,7 +28,7 @@ export class WebhookWorker {
 
   constructor(
     private readonly inbox: SqlWebhookInbox,
-    private readonly deps: Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now">,
+    private readonly deps: SettleDeps,
     options: WorkerOptions = {},
   ) {
     this.options = {
