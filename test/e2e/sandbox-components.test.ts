@@ -30,6 +30,7 @@ const checkout = await loadCheckoutWebComponents({
   environment: "sandbox",
   onReady: () => { window.cardReady = true; },
   onChange: (component) => { window.cardValid = component.isValid(); },
+  onPaymentCompleted: (_component, result) => { window.completed = result; },
 });
 const card = checkout.create("card");
 window.card = card;
@@ -94,6 +95,23 @@ async function fillCard(page: Page, number: string, expiry = "12 / 34", cvv = "1
 }
 
 describe("Checkout Web Components emulation in Chromium", () => {
+  it("draws Flow's own Pay button unless told not to, and that button pays through the session, bypassing confirm", async () => {
+    const { page, errors } = await openCheckout();
+    await fillCard(page, "4242 4242 4242 4242");
+    const frame = page.frameLocator("iframe[name=cko-card-frame]");
+    await frame.getByRole("button", { name: "Pay" }).click();
+    await page.waitForFunction(() => (window as unknown as { completed?: unknown }).completed !== undefined);
+    const completed = await page.evaluate(
+      () => (window as unknown as { completed: { id: string } }).completed,
+    );
+    expect(completed).toMatchObject({ id: expect.stringMatching(/^pay_/), status: "Approved" });
+    // The charge Handoff must never allow: the session's amount, no confirm, no AccelerateToken.
+    const payment = sandbox.payments.payments.get(completed.id);
+    expect(payment).toMatchObject({ amount: 2500, reference: "ord_browser", metadata: {} });
+    expect(errors, errors.join("\n")).toEqual([]);
+    await page.close();
+  });
+
   it("keeps card fields in the sandbox's iframe and tokenizes through the official loader", async () => {
     const { page, errors } = await openCheckout();
     const frameUrl = await page.locator("iframe[name=cko-card-frame]").getAttribute("src");

@@ -4,6 +4,7 @@ Handoff.mount(host, {
   sessionUrl: "/api/checkout/session",
   confirmUrl: "/api/checkout/confirm",
   cartId: host.dataset.cartId,
+  cartUrl: host.dataset.cartUrl,
   onSuccess: (result) => {
     setTimeout(() => location.assign(`/orders/${encodeURIComponent(result.orderId)}`), 1200);
   },

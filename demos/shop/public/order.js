@@ -1,6 +1,8 @@
-// Keeps the order status live: the webhook may land a moment after the shopper does.
+// Keeps the order status live: webhooks land after the shopper does, and refunds can come days later.
 const el = document.getElementById("order-status");
-const FINAL = new Set(["captured", "refunded", "declined", "voided", "canceled", "expired"]);
+// Only these can never change again; captured and partly refunded orders can still be refunded.
+const FINAL = new Set(["refunded", "declined", "voided", "canceled", "expired"]);
+const SETTLED = new Set(["captured", "partially_refunded", "needs_review"]);
 async function poll() {
   try {
     const response = await fetch(`/api/orders/${encodeURIComponent(el.dataset.orderId)}`, {
@@ -17,6 +19,7 @@ async function poll() {
   } catch {
     // offline for a moment: try again
   }
-  setTimeout(poll, 1000);
+  // Quick while the payment settles, then calmer once it has.
+  setTimeout(poll, SETTLED.has(el.dataset.status) ? 3000 : 1000);
 }
 if (!FINAL.has(el.dataset.status)) poll();

@@ -36,7 +36,12 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   const config =
     options.port === 0 ? { ...options.config, publicUrl: `http://127.0.0.1:${port}` } : options.config;
 
-  const opened = await openHandoff({ config, basePath: "/api/checkout", logger });
+  const opened = await openHandoff({
+    config,
+    basePath: "/api/checkout",
+    logger,
+    checkoutPageUrl: (cartId) => `${config.publicUrl}/checkout?cart=${encodeURIComponent(cartId)}`,
+  });
   const events = new OrderEvents(logger);
   events.on("*", (event) =>
     logger.info({ orderId: event.orderId, orderEvent: event.type, status: event.status }, "order event"),

@@ -1,5 +1,13 @@
-import type { ConfirmApproved, ConfirmDeclined, ConfirmRequiresAction } from "@handoff/contracts";
-import type { PaymentInitiatedResult, Session } from "./types.js";
+import type {
+  ConfirmApproved,
+  ConfirmDeclined,
+  ConfirmRequiresAction,
+  ErrorResponse,
+} from "@handoff/contracts";
+import type { PaymentInitiatedDetail, PaymentInitiatedResult, Session } from "./types.js";
+
+/** What an error answer may carry for its screen: the paid order's page, the lines that sold out. */
+export type ErrorBody = Pick<ErrorResponse, "orderUrl" | "lines">;
 
 /** A confirm answer, whoever produced it (our POST or the merchant's `onPaymentInitiated`). */
 export type Outcome =
@@ -7,7 +15,12 @@ export type Outcome =
   | { kind: "declined"; body: ConfirmDeclined }
   | { kind: "requires_action"; body: ConfirmRequiresAction }
   | { kind: "token"; code: string }
-  | { kind: "error"; code: string; retryable: boolean; message?: string };
+  | { kind: "error"; code: string; retryable: boolean; message?: string; body?: ErrorBody };
+
+/** No answer yet: the request timed out, or the server is still processing that payment. */
+export function isUnanswered(outcome: Outcome): boolean {
+  return outcome.kind === "error" && (outcome.code === "TIMEOUT" || outcome.code === "ATTEMPT_IN_PROGRESS");
+}
 
 const TOKEN_ERRORS = new Set(["TOKEN_EXPIRED", "TOKEN_USED", "TOKEN_INVALID"]);
 
@@ -21,15 +34,26 @@ export function toOutcome(body: PaymentInitiatedResult | undefined, httpStatus?:
   if (error && TOKEN_ERRORS.has(error.error)) return { kind: "token", code: error.error };
   const code = error?.error ?? (httpStatus ? `HTTP_${httpStatus}` : "INVALID_ANSWER");
   const retryable = error?.retryable ?? (httpStatus === undefined || httpStatus >= 500 || httpStatus === 409);
-  return { kind: "error", code, retryable, ...(error?.message ? { message: error.message } : {}) };
+  const { orderUrl, lines } = (error ?? {}) as ErrorBody;
+  return {
+    kind: "error",
+    code,
+    retryable,
+    ...(error?.message ? { message: error.message } : {}),
+    ...(orderUrl || lines
+      ? { body: { ...(orderUrl ? { orderUrl } : {}), ...(lines ? { lines } : {}) } }
+      : {}),
+  };
 }
 
 async function postJson(
   url: string,
   body: unknown,
   locale: string,
+  signal?: AbortSignal,
 ): Promise<{ status: number; json: unknown }> {
   const response = await fetch(url, {
+    ...(signal ? { signal } : {}),
     method: "POST",
     // The server writes decline messages in this language.
     headers: { "content-type": "application/json", accept: "application/json", "accept-language": locale },
@@ -49,6 +73,7 @@ export class RequestError extends Error {
   constructor(
     readonly code: string,
     readonly retryable: boolean,
+    readonly body?: ErrorBody,
   ) {
     super(code);
   }
@@ -62,22 +87,30 @@ export async function fetchSession(url: string, cartId: string, locale: string):
     throw new RequestError("NETWORK_ERROR", true);
   }
   if (answer.status !== 200) {
-    const code = (answer.json as { error?: string } | undefined)?.error ?? `HTTP_${answer.status}`;
-    throw new RequestError(code, answer.status >= 500);
+    const json = answer.json as (ErrorBody & { error?: string }) | undefined;
+    throw new RequestError(json?.error ?? `HTTP_${answer.status}`, answer.status >= 500, json);
   }
   return answer.json as Session;
 }
 
+/** POSTs the token with the amount the shopper was shown, so the server charges that or nothing. */
 export async function postConfirm(
   url: string,
-  cartId: string,
-  processorToken: string,
+  token: PaymentInitiatedDetail,
   locale: string,
+  timeoutMs: number,
 ): Promise<Outcome> {
+  const { cartId, processorToken, amount, currency, deviceSessionId } = token;
   try {
-    const { status, json } = await postJson(url, { cartId, processorToken }, locale);
+    const { status, json } = await postJson(
+      url,
+      { cartId, processorToken, amount, currency, deviceSessionId },
+      locale,
+      AbortSignal.timeout(timeoutMs),
+    );
     return toOutcome(json as PaymentInitiatedResult, status);
-  } catch {
-    return { kind: "error", code: "NETWORK_ERROR", retryable: true };
+  } catch (error) {
+    const timedOut = (error as { name?: string }).name === "TimeoutError";
+    return { kind: "error", code: timedOut ? "TIMEOUT" : "NETWORK_ERROR", retryable: true };
   }
 }

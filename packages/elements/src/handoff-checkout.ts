@@ -1,7 +1,15 @@
 import type { CheckoutError, Component } from "@checkout.com/checkout-web-components";
 import { formatMoney } from "@handoff/contracts/money";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import { fetchSession, type Outcome, postConfirm, RequestError, toOutcome } from "./api.js";
+import {
+  type ErrorBody,
+  fetchSession,
+  isUnanswered,
+  type Outcome,
+  postConfirm,
+  RequestError,
+  toOutcome,
+} from "./api.js";
 import { loadComponents } from "./components-loader.js";
 import { fill, type Strings, stringsFor } from "./strings.js";
 import { styles } from "./styles.js";
@@ -15,10 +23,27 @@ import type {
 } from "./types.js";
 import { VERSION } from "./version.js";
 
-type State = "idle" | "loading" | "ready" | "processing" | "success" | "declined" | "error" | "redirecting";
+/**
+ * `blocked`: the server's answer ends this checkout (already paid, sold out) and names where to go
+ * instead; no Pay, no Try again.
+ */
+type State =
+  | "idle"
+  | "loading"
+  | "ready"
+  | "processing"
+  | "success"
+  | "declined"
+  | "error"
+  | "redirecting"
+  | "blocked";
 type Tone = "info" | "error" | "success";
 
 const MODE = "CheckoutDotComToken";
+/** After this long without an answer, the widget asks again with the same token instead of guessing. */
+const CONFIRM_TIMEOUT_MS = 20_000;
+/** How often it asks again (the same token is answered idempotently) before offering to check later. */
+const RECHECKS = 4;
 
 /**
  * `<handoff-checkout>`: card payment in `CheckoutDotComToken` mode. The card fields are Checkout.com's
@@ -40,6 +65,8 @@ export class HandoffCheckout extends LitElement {
     sessionUrl: { attribute: "session-url" },
     confirmUrl: { attribute: "confirm-url" },
     cartId: { attribute: "cart-id" },
+    cartUrl: { attribute: "cart-url" },
+    confirmTimeoutMs: { attribute: "confirm-timeout", type: Number },
     locale: {},
     appearance: { attribute: false },
     strings: { attribute: false },
@@ -53,6 +80,9 @@ export class HandoffCheckout extends LitElement {
   declare sessionUrl: string;
   declare confirmUrl: string;
   declare cartId: string;
+  /** Where the shopper edits the cart (linked when something sold out). */
+  declare cartUrl: string;
+  declare confirmTimeoutMs: number;
   declare locale: string;
   declare appearance: Record<string, unknown> | undefined;
   declare strings: Partial<Strings> | undefined;
@@ -62,6 +92,8 @@ export class HandoffCheckout extends LitElement {
 
   private tone: Tone = "info";
   private retryAction: (() => void) | undefined;
+  /** Where a `blocked` screen sends the shopper (their paid order, the cart). */
+  private link: { href: string; text: string } | undefined;
   private session: Session | undefined;
   private card: Component | undefined;
   private cardHost: HTMLElement | undefined;
@@ -77,6 +109,8 @@ export class HandoffCheckout extends LitElement {
     this.sessionUrl = "";
     this.confirmUrl = "";
     this.cartId = "";
+    this.cartUrl = "";
+    this.confirmTimeoutMs = CONFIRM_TIMEOUT_MS;
     this.locale = "";
     this.state = "idle";
     this.message = "";
@@ -92,7 +126,7 @@ export class HandoffCheckout extends LitElement {
 
   private get amountText(): string {
     const s = this.session;
-    return s ? formatMoney(s.amount, s.currency, this.locale || undefined) : "";
+    return s ? formatMoney(s.amount, s.currency, this.language) : "";
   }
 
   override connectedCallback(): void {
@@ -116,6 +150,9 @@ export class HandoffCheckout extends LitElement {
   /** Unmounts the card and forgets the session; a later connection starts afresh. */
   private reset(): void {
     this.teardown = undefined;
+    this.link = undefined;
+    this.retryAction = undefined;
+    this.message = "";
     try {
       this.card?.unmount();
     } catch {
@@ -129,6 +166,11 @@ export class HandoffCheckout extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    // A new cart (a React prop, a single-page cart edit) is a new amount: never keep showing the old one.
+    if (changed.has("cartId") && changed.get("cartId") && this.started && this.state !== "redirecting") {
+      this.reset();
+    }
+    if (this.cardHost) this.cardHost.inert = this.state === "processing";
     if (!this.started && this.isConnected && this.sessionUrl && this.cartId) {
       this.started = true;
       // After this update, not inside it: start() changes state, which schedules the next one.
@@ -156,6 +198,40 @@ export class HandoffCheckout extends LitElement {
     this.emit("handoff-error", detail);
   }
 
+  /** An answer that ends this checkout: say why, link where to go, offer nothing that can only fail. */
+  private block(detail: ErrorDetail, text: string, link?: { href: string; text: string }): void {
+    this.state = "blocked";
+    this.tone = "error";
+    this.message = text;
+    this.retryAction = undefined;
+    this.link = link;
+    this.emit("handoff-error", detail);
+  }
+
+  /** ORDER_COMPLETED and OUT_OF_STOCK get their own screens; true when `error` was one of them. */
+  private blockFor(error: RequestError | { code: string; body?: ErrorBody }): boolean {
+    const body = "body" in error ? error.body : undefined;
+    if (error.code === "ORDER_COMPLETED") {
+      const href = body?.orderUrl;
+      this.block(
+        { code: error.code, message: "This cart has already been paid for.", retryable: false },
+        this.t.alreadyPaid,
+        href ? { href, text: this.t.viewOrder } : undefined,
+      );
+      return true;
+    }
+    if (error.code === "OUT_OF_STOCK") {
+      const names = (body?.lines ?? []).map((l) => l.name ?? l.sku).join(", ");
+      this.block(
+        { code: error.code, message: `Out of stock: ${names}`, retryable: false },
+        names ? fill(this.t.soldOut, { items: names }) : this.t.outOfStock,
+        this.cartUrl ? { href: this.cartUrl, text: this.t.editCart } : undefined,
+      );
+      return true;
+    }
+    return false;
+  }
+
   private async start(): Promise<void> {
     this.retryAction = undefined;
     if (this.checkoutMode !== MODE) {
@@ -175,6 +251,7 @@ export class HandoffCheckout extends LitElement {
       this.session = await fetchSession(this.sessionUrl, this.cartId, this.language);
     } catch (error) {
       const e = error instanceof RequestError ? error : new RequestError("NETWORK_ERROR", true);
+      if (this.blockFor(e)) return;
       const text =
         e.code === "NETWORK_ERROR"
           ? this.t.networkError
@@ -199,7 +276,8 @@ export class HandoffCheckout extends LitElement {
         })
           .then(async (checkout) => {
             if (!this.started) return;
-            const card = checkout.create("card");
+            // Our Pay button is the only one: Flow's own would pay through the session, without confirm.
+            const card = checkout.create("card", { showPayButton: false });
             if (!(await card.isAvailable()))
               throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
             this.card = card.mount(this.cardHost as HTMLElement);
@@ -213,7 +291,10 @@ export class HandoffCheckout extends LitElement {
     }
     if (this.state !== "loading") return;
     this.state = "ready";
-    this.message = "";
+    // Sent back by a failed 3-D Secure: say why above the fresh card form.
+    const notice = this.session.notice;
+    this.tone = notice ? "error" : "info";
+    this.message = notice?.message ?? "";
     this.emit("handoff-ready", { amount: this.session.amount, currency: this.session.currency });
   }
 
@@ -235,15 +316,22 @@ export class HandoffCheckout extends LitElement {
 
   /** Pays: tokenizes the card and confirms. The Pay button calls it; in the Inline flow, your own button does. */
   async submit(): Promise<void> {
-    if (this.busy || this.state === "success" || this.state === "redirecting" || !this.card) return;
+    if (this.busy || !this.card || !["ready", "declined", "error"].includes(this.state)) return;
+    await this.whileBusy(async () => {
+      const token = await this.tokenize();
+      if (token) await this.confirmWith(token);
+    });
+  }
+
+  /** One payment at a time, held through re-tokenization and re-checks: a double click sends one confirm. */
+  private async whileBusy(work: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.state = "processing";
     this.tone = "info";
     this.message = this.t.processing;
     this.retryAction = undefined;
     try {
-      const token = await this.tokenize();
-      if (token) await this.confirmWith(token, true);
+      await work();
     } finally {
       this.busy = false;
     }
@@ -251,14 +339,20 @@ export class HandoffCheckout extends LitElement {
 
   private async tokenize(): Promise<PaymentInitiatedDetail | undefined> {
     try {
-      const result = await this.card?.tokenize();
-      const data = (
-        result as { data?: { token: string; scheme?: string; last4?: string; bin?: string } } | undefined
-      )?.data;
+      const result = (await this.card?.tokenize()) as
+        | {
+            data?: { token: string; scheme?: string; last4?: string; bin?: string };
+            risk?: { device_session_id?: string };
+          }
+        | undefined;
+      const data = result?.data;
       if (!data?.token) throw Object.assign(new Error("no token"), { code: "tokenize_failed" });
+      const device = result?.risk?.device_session_id;
       const detail: PaymentInitiatedDetail = {
         processorToken: data.token,
         cartId: this.cartId,
+        ...(this.session ? { amount: this.session.amount, currency: this.session.currency } : {}),
+        ...(device ? { deviceSessionId: device } : {}),
         card: {
           ...(data.scheme ? { scheme: data.scheme } : {}),
           ...(data.last4 ? { last4: data.last4 } : {}),
@@ -292,27 +386,44 @@ export class HandoffCheckout extends LitElement {
     }
   }
 
-  private async confirmWith(token: PaymentInitiatedDetail, mayRetokenize: boolean): Promise<void> {
-    let outcome: Outcome;
-    if (this.onPaymentInitiated) {
-      try {
-        outcome = toOutcome(await this.onPaymentInitiated(token));
-      } catch {
-        outcome = { kind: "error", code: "MERCHANT_CONFIRM_FAILED", retryable: true };
-      }
-    } else {
-      outcome = await postConfirm(this.confirmUrl, this.cartId, token.processorToken, this.language);
+  private async confirmOnce(token: PaymentInitiatedDetail): Promise<Outcome> {
+    if (!this.onPaymentInitiated)
+      return postConfirm(this.confirmUrl, token, this.language, this.confirmTimeoutMs);
+    try {
+      return toOutcome(await this.onPaymentInitiated(token));
+    } catch {
+      return { kind: "error", code: "MERCHANT_CONFIRM_FAILED", retryable: true };
     }
-    this.show(outcome, token, mayRetokenize);
   }
 
-  private show(outcome: Outcome, token: PaymentInitiatedDetail, mayRetokenize: boolean): void {
+  private async confirmWith(first: PaymentInitiatedDetail): Promise<void> {
+    let token = first;
+    let outcome = await this.confirmOnce(token);
+    if (outcome.kind === "token") {
+      // An expired or used token: get a fresh one once, silently, still busy, then ask the shopper.
+      const fresh = await this.tokenize();
+      if (!fresh) return;
+      token = fresh;
+      outcome = await this.confirmOnce(token);
+    }
+    // No answer in time: ask again with the same token (answered idempotently, never charged twice)
+    // until the server knows, rather than guessing "failed" about a payment that may have gone through.
+    for (let i = 0; i < RECHECKS && isUnanswered(outcome); i++) {
+      this.message = this.t.stillChecking;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** i));
+      outcome = await this.confirmOnce(token);
+    }
+    this.show(outcome, token);
+  }
+
+  private show(outcome: Outcome, token: PaymentInitiatedDetail): void {
     const t = this.t;
+    this.retryAction = undefined;
     switch (outcome.kind) {
       case "approved":
         this.state = "success";
         this.tone = "success";
-        this.message = t.success;
+        this.message = outcome.body.needsReview ? t.successReview : t.success;
         this.emit("handoff-success", outcome.body);
         return;
       case "declined": {
@@ -332,11 +443,6 @@ export class HandoffCheckout extends LitElement {
         return;
       }
       case "token":
-        // An expired or used token: get a fresh one once, silently, then ask the shopper.
-        if (mayRetokenize) {
-          void this.tokenize().then((fresh) => (fresh ? this.confirmWith(fresh, false) : undefined));
-          return;
-        }
         this.state = "ready";
         this.tone = "error";
         this.message = t.enterCardAgain;
@@ -347,37 +453,28 @@ export class HandoffCheckout extends LitElement {
         });
         return;
       case "error": {
+        if (this.blockFor(outcome)) return;
+        if (outcome.code === "CART_CHANGED") {
+          // Show the cart's new total before anyone pays it.
+          this.reset();
+          this.requestUpdate();
+          return;
+        }
         const text =
-          outcome.code === "NETWORK_ERROR"
+          outcome.code === "NETWORK_ERROR" || outcome.code === "TIMEOUT"
             ? t.networkError
-            : outcome.code === "OUT_OF_STOCK"
-              ? t.outOfStock
-              : outcome.code === "CART_CHANGED"
-                ? t.cartChanged
-                : outcome.code === "PROCESSOR_UNAVAILABLE"
-                  ? t.unavailable
-                  : t.genericError;
+            : outcome.code === "PROCESSOR_UNAVAILABLE"
+              ? t.unavailable
+              : outcome.code === "ATTEMPT_IN_PROGRESS"
+                ? t.stillChecking
+                : t.genericError;
         // Retrying a confirm with the same token is safe: the server answers it idempotently.
-        const retry = outcome.code === "CART_CHANGED" ? undefined : () => void this.retryConfirm(token);
         this.fail(
           { code: outcome.code, message: outcome.message ?? text, retryable: outcome.retryable },
           text,
-          retry,
+          () => void this.whileBusy(() => this.confirmWith(token)),
         );
       }
-    }
-  }
-
-  private async retryConfirm(token: PaymentInitiatedDetail): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    this.state = "processing";
-    this.tone = "info";
-    this.message = this.t.processing;
-    try {
-      await this.confirmWith(token, true);
-    } finally {
-      this.busy = false;
     }
   }
 
@@ -390,12 +487,22 @@ export class HandoffCheckout extends LitElement {
     this.renderRoot.querySelector("dialog")?.close();
   }
 
+  /** Never "Pay" without the amount: a placeholder until the session says what will be charged. */
+  private payLabel() {
+    return this.amountText
+      ? fill(this.t.pay, { amount: this.amountText })
+      : html`<span class="amount-skeleton" aria-hidden="true"></span><span class="visually-hidden">${this.t.loading}</span>`;
+  }
+
   private payButton() {
     const t = this.t;
     const canPay = this.state === "ready" || this.state === "declined";
-    const label = this.state === "processing" ? t.processing : fill(t.pay, { amount: this.amountText });
+    const processing = this.state === "processing";
+    const label = processing
+      ? html`<span class="spinner" aria-hidden="true"></span>${t.processing}`
+      : this.payLabel();
     return html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay} aria-disabled=${String(!canPay)}
-      aria-busy=${String(this.state === "processing")} @click=${() => void this.submit()}>${label}</button>`;
+      aria-busy=${String(processing)} @click=${() => void this.submit()}>${label}</button>`;
   }
 
   private body() {
@@ -409,7 +516,8 @@ export class HandoffCheckout extends LitElement {
         <p class="message" part="message" data-tone=${tone} tabindex="-1">${this.message}</p>
       </div>
       ${this.retryAction ? html`<button class="secondary" part="retry-button" type="button" @click=${this.retryAction}>${this.t.retry}</button>` : nothing}
-      ${this.checkoutFlow === "Inline" ? nothing : this.payButton()}
+      ${this.link ? html`<a class="link" part="link" href=${this.link.href}>${this.link.text}</a>` : nothing}
+      ${this.checkoutFlow === "Inline" || this.state === "success" || this.state === "blocked" ? nothing : this.payButton()}
     `;
   }
 
@@ -417,7 +525,7 @@ export class HandoffCheckout extends LitElement {
     if (this.checkoutFlow !== "Modal") return html`<div part="container">${this.body()}</div>`;
     const t = this.t;
     return html`
-      <button class="pay" part="open-button" type="button" @click=${() => this.open()}>${fill(t.pay, { amount: this.amountText })}</button>
+      <button class="pay" part="open-button" type="button" @click=${() => this.open()}>${this.payLabel()}</button>
       <dialog part="dialog" aria-labelledby="handoff-dialog-title">
         <div class="dialog-head">
           <h2 id="handoff-dialog-title">${t.dialogTitle}</h2>

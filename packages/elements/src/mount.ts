@@ -57,6 +57,8 @@ export function mount(target: string | Element, options: MountOptions): MountedC
   element.sessionUrl = rest.sessionUrl;
   element.confirmUrl = rest.confirmUrl ?? "";
   element.cartId = rest.cartId;
+  element.cartUrl = rest.cartUrl ?? "";
+  if (rest.confirmTimeoutMs) element.confirmTimeoutMs = rest.confirmTimeoutMs;
   element.locale = rest.locale ?? "";
   element.appearance = appearance;
   element.strings = strings;

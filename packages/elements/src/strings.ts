@@ -14,6 +14,12 @@ export interface Strings {
   cardIncomplete: string;
   enterCardAgain: string;
   outOfStock: string;
+  soldOut: string;
+  editCart: string;
+  alreadyPaid: string;
+  viewOrder: string;
+  successReview: string;
+  stillChecking: string;
   cartChanged: string;
   networkError: string;
   unavailable: string;
@@ -33,6 +39,12 @@ const en: Strings = {
   cardIncomplete: "Please complete your card details.",
   enterCardAgain: "Please enter your card details again.",
   outOfStock: "Sorry, something in your cart just sold out.",
+  soldOut: "Sorry, not enough left of: {items}. Change your cart to continue.",
+  editCart: "Edit your cart",
+  alreadyPaid: "This order is already paid. Nothing more to pay.",
+  viewOrder: "View your order",
+  successReview: "Payment received. We're reviewing your order and will confirm it shortly.",
+  stillChecking: "Still confirming your payment with the bank. Please don't pay again.",
   cartChanged: "Your cart changed. Please review it before paying.",
   networkError: "We couldn't reach the payment service. Check your connection and try again.",
   unavailable: "Payments are not available right now. Please try again in a moment.",
@@ -52,6 +64,12 @@ const fr: Strings = {
   cardIncomplete: "Veuillez compléter les informations de votre carte.",
   enterCardAgain: "Veuillez saisir à nouveau les informations de votre carte.",
   outOfStock: "Désolé, un article de votre panier vient d'être épuisé.",
+  soldOut: "Désolé, il n'en reste pas assez : {items}. Modifiez votre panier pour continuer.",
+  editCart: "Modifier votre panier",
+  alreadyPaid: "Cette commande est déjà payée. Il n'y a plus rien à payer.",
+  viewOrder: "Voir votre commande",
+  successReview: "Paiement reçu. Nous vérifions votre commande et la confirmerons sous peu.",
+  stillChecking: "Confirmation du paiement auprès de la banque en cours. Ne payez pas une seconde fois.",
   cartChanged: "Votre panier a changé. Vérifiez-le avant de payer.",
   networkError: "Impossible de joindre le service de paiement. Vérifiez votre connexion et réessayez.",
   unavailable: "Le paiement est momentanément indisponible. Réessayez dans un instant.",

@@ -86,6 +86,44 @@ export const styles = css`
     opacity: 0.6;
     cursor: not-allowed;
   }
+  .amount-skeleton {
+    display: inline-block;
+    width: 6em;
+    height: 1em;
+    vertical-align: middle;
+    border-radius: 4px;
+    background: currentColor;
+    opacity: 0.35;
+  }
+  .spinner {
+    display: inline-block;
+    width: 1em;
+    height: 1em;
+    margin-inline-end: 8px;
+    vertical-align: -0.15em;
+    border: 2px solid currentColor;
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
+  }
+  .link {
+    display: inline-block;
+    margin-top: 8px;
+    color: var(--_primary);
+    font-weight: 600;
+    min-height: 44px;
+    line-height: 44px;
+  }
   .secondary {
     margin-top: 8px;
     background: transparent;

@@ -17,6 +17,11 @@ export type PaymentInitiatedResult =
 export interface PaymentInitiatedDetail {
   processorToken: string;
   cartId: string;
+  /** What the shopper was shown on the Pay button; send them with the token so nothing else is charged. */
+  amount?: number;
+  currency?: string;
+  /** Flow's risk fingerprint of this browser, for Checkout.com's risk engine (`risk.device_session_id`). */
+  deviceSessionId?: string;
   /** The card's scheme and last four digits, for display; never the number. */
   card: { scheme?: string; last4?: string; bin?: string };
 }
@@ -27,6 +32,10 @@ export interface HandoffOptions {
   sessionUrl: string;
   confirmUrl?: string;
   cartId: string;
+  /** Where the shopper edits their cart; linked when something sold out. */
+  cartUrl?: string;
+  /** How long to wait for confirm before asking again with the same token. Default 20 s. */
+  confirmTimeoutMs?: number;
   locale?: string;
   /** Checkout.com design tokens (colorAction, colorBorder, borderRadius…), passed to the card fields. */
   appearance?: Record<string, unknown>;

@@ -317,6 +317,12 @@ export class Sandbox {
       );
       return reply === "drop" ? { status: 500 } : { ...reply, headers: this.cors() };
     });
+    // What Flow's own Pay button calls (public key, like /tokens): a payment made from the session,
+    // which is why token mode must turn that button off.
+    r.on("POST", "/payment-sessions/:id/submit", async (ctx) => {
+      if (!keyMatches(ctx.req.headers.authorization, this.keys.publicKey)) return { status: 401 };
+      return this.payments.submitPaymentSession(ctx.params.id ?? "", await this.json(ctx));
+    });
     r.on(
       "POST",
       "/payment-sessions",

@@ -20,9 +20,9 @@ export {
 } from "./orders/events.js";
 export type { Attempt, AttemptStatus, Order, OrderLine, TimelineEntry } from "./orders/model.js";
 export { isPaid } from "./orders/model.js";
-export { type Settled, type Settlement, type SettleInput, settle } from "./orders/settle.js";
 export { livePayment, type OperatorAction, releaseReview, requestOperatorAction } from "./orders/operator.js";
 export { reconcileStuckAttempts, type SweepOptions, type SweepResult } from "./orders/reconcile.js";
+export { type Settled, type SettleInput, type Settlement, settle } from "./orders/settle.js";
 export { signalFromPayment } from "./orders/signals.js";
 export { isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./orders/state-machine.js";
 export { type CheckoutComOptions, CheckoutComProcessor } from "./processor/checkout-com.js";

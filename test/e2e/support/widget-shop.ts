@@ -25,9 +25,10 @@ const options = {
   confirmUrl: "/api/checkout/confirm",
   cartId: params.get("cart"),
 };
-for (const key of ["flow", "locale", "mode"]) {
+const NAMES = { flow: "checkoutFlow", locale: "locale", mode: "checkoutMode", cartUrl: "cartUrl", timeout: "confirmTimeoutMs" };
+for (const key of Object.keys(NAMES)) {
   const value = params.get(key);
-  if (value) options[{ flow: "checkoutFlow", locale: "locale", mode: "checkoutMode" }[key]] = value;
+  if (value) options[NAMES[key]] = key === "timeout" ? Number(value) : value;
 }
 for (const name of ["onReady", "onTokenized", "onSuccess", "onDecline", "onRequiresAction", "onError"]) {
   options[name] = (detail) => window.events.push({ name, detail });
@@ -109,6 +110,7 @@ export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): 
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   h.deps.settings.threeDsReturnUrl = `${base}/api/checkout/3ds-return`;
   h.deps.settings.orderPageUrl = (id) => `${base}/orders/${id}`;
+  h.deps.settings.checkoutPageUrl = (cart) => `${base}/?cart=${cart}`;
   return {
     h,
     url: base,

@@ -3,6 +3,7 @@ import {
   type HandoffDeps,
   livePayment,
   type OperatorAction,
+  releaseReview,
   requestOperatorAction,
   type Webhooks,
 } from "@handoff/server";
@@ -111,6 +112,10 @@ export function opsRouter(options: OpsOptions): Router {
       .status(found ? 202 : 404)
       .json(found ? { replaying: true } : { error: "NOT_FOUND", message: "No such event." });
   });
+  api.post("/orders/:id/release", async (req, res) => {
+    const reply = await releaseReview(deps, req.params.id, "api");
+    res.status(reply.status).json(reply.body);
+  });
   api.post("/orders/:id/:action", json, async (req, res) => {
     const action = ACTIONS.find((a) => a === req.params.action);
     if (!action)
@@ -158,13 +163,16 @@ ${table(["Order", "Updated", "Amount", "Status"], orderRows(orders), "No orders 
     let payment = "<p>No payment has been made for this order yet.</p>";
     if (live && "payment" in live) {
       const b = live.payment.balances;
-      const forms = live.allowed
+      let forms = live.allowed
         .map(
           (action) => `<form class="inline" method="post" action="/ops/orders/${esc(order.id)}/${action}">
   ${action === "void" ? "" : `<label for="${action}-amount">Amount (minor units, empty = all)</label><input id="${action}-amount" name="amount" inputmode="numeric">`}
   <button type="submit">${action[0]?.toUpperCase()}${action.slice(1)}</button></form>`,
         )
         .join("");
+      if (order.status === "needs_review") {
+        forms = `<form class="inline" method="post" action="/ops/orders/${esc(order.id)}/release"><button type="submit">Release review</button></form>${forms}`;
+      }
       payment = `<p>Checkout.com says <strong>${esc(live.payment.status)}</strong>${b ? ` · captured ${esc(b.total_captured)}, refunded ${esc(b.total_refunded)}, voided ${esc(b.total_voided)} (minor units)` : ""}</p>${forms || "<p>No action is possible on this payment now.</p>"}`;
     } else if (live) {
       payment = `<p class="notice error">Checkout.com could not be asked about this payment just now.</p>`;
@@ -180,6 +188,16 @@ ${table(["Order", "Updated", "Amount", "Status"], orderRows(orders), "No orders 
         notice(req),
       ),
     );
+  });
+
+  router.post("/orders/:id/release", sameOrigin, async (req: Request<{ id: string }>, res: Response) => {
+    const reply = await releaseReview(deps, req.params.id, "dashboard");
+    const back = `/ops/orders/${encodeURIComponent(req.params.id)}`;
+    const text =
+      reply.status === 200
+        ? "Review released: the order goes to fulfilment."
+        : String((reply.body as { message?: string }).message);
+    res.redirect(303, `${back}?${reply.status === 200 ? "done" : "failed"}=${encodeURIComponent(text)}`);
   });
 
   router.post(

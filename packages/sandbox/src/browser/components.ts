@@ -62,7 +62,17 @@ export function installCheckoutWebComponents(
         const message = event.data as { channel?: string; type?: string; id?: number; [k: string]: unknown };
         if (!message || message.channel !== CHANNEL) return;
         if (message.type === "ready") callbacks.onReady?.(component);
-        else if (message.type === "change") {
+        else if (message.type === "resize" && typeof message.height === "number" && iframe) {
+          iframe.style.height = `${message.height}px`;
+        } else if (message.type === "payment_completed") {
+          const data = message.data as { id: string; status: string; type: string };
+          if (data?.status === "Approved") callbacks.onPaymentCompleted?.(component, data as never);
+          else
+            callbacks.onError?.(
+              component,
+              fail("Request", "payment_request_declined", "The payment was declined"),
+            );
+        } else if (message.type === "change") {
           valid = message.valid === true;
           callbacks.onChange?.(component);
         } else if (message.type === "tokenized" || message.type === "tokenize_failed") {
@@ -91,9 +101,14 @@ export function installCheckoutWebComponents(
           pending.set(id, { resolve, reject });
           iframe?.contentWindow?.postMessage({ channel: CHANNEL, type: "tokenize", id }, config.origin);
         })) as { bin: string; scheme?: string; card_type?: string; token: string; type: "card" };
+        // Flow's risk module fingerprints the browser; its id travels with the token.
+        const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        const random = win.crypto.getRandomValues(new Uint8Array(26));
+        const deviceSessionId = `dsid_${Array.from(random, (b) => alphabet[b % 32]).join("")}`;
         const result = {
           type: "card",
           data,
+          risk: { device_session_id: deviceSessionId },
           cardMetadata: {
             bin: data.bin,
             scheme: (data.scheme ?? "").toLowerCase(),
@@ -135,6 +150,9 @@ export function installCheckoutWebComponents(
             parentOrigin: win.location.origin,
             locale: options.locale ?? "en-GB",
             appearance: options.appearance ?? {},
+            // As the real Flow does: its own Pay button unless the integration turns it off.
+            showPayButton: componentOptions.showPayButton !== false,
+            paymentSessionId: (options.paymentSession as { id?: string } | undefined)?.id,
           };
           iframe = win.document.createElement("iframe");
           iframe.src = `${config.origin}/checkout-web-components/card-frame.html#${encodeURIComponent(JSON.stringify(frameConfig))}`;
@@ -143,7 +161,7 @@ export function installCheckoutWebComponents(
           iframe.setAttribute("allow", "payment");
           // CSSOM, not a style attribute: allowed under a strict Content-Security-Policy.
           iframe.style.width = "100%";
-          iframe.style.minHeight = "190px";
+          iframe.style.height = "190px";
           iframe.style.border = "0";
           iframe.style.display = "block";
           win.addEventListener("message", onMessage);

@@ -48,6 +48,8 @@ interface PaymentSession {
   amount: number;
   currency: string;
   reference?: string;
+  successUrl?: string;
+  failureUrl?: string;
   createdAt: number;
 }
 
@@ -202,7 +204,10 @@ export class PaymentService {
     payment.authCode = newAuthCode();
     payment.responseCode = flagged ? "10100" : "10000";
     payment.responseSummary = flagged ? "Approved - Risk flagged" : "Approved";
-    payment.risk = { ...payment.risk, ...(flagged ? { flagged: true, score: 85 } : { flagged: false, score: 0 }) };
+    payment.risk = {
+      ...payment.risk,
+      ...(flagged ? { flagged: true, score: 85 } : { flagged: false, score: 0 }),
+    };
     payment.sourceId = newId("src");
     payment.processedOn = this.iso();
     payment.balances = settleBalances({ ...emptyBalances(), total_authorized: payment.amount });
@@ -375,6 +380,27 @@ export class PaymentService {
     return action;
   }
 
+  /**
+   * `POST /payment-sessions/{id}/submit`: Flow paying by itself with the session's amount, as its own
+   * Pay button does. The payment carries no metadata: nothing ties it to a merchant's confirm.
+   */
+  submitPaymentSession(id: string, body: Body): ApiResult {
+    const session = this.paymentSessions.get(id);
+    if (!session) return notFound();
+    const result = this.createPayment({
+      source: { type: "token", token: body.session_data },
+      amount: session.amount,
+      currency: session.currency,
+      ...(session.reference ? { reference: session.reference } : {}),
+      ...(session.successUrl ? { success_url: session.successUrl } : {}),
+      ...(session.failureUrl ? { failure_url: session.failureUrl } : {}),
+    });
+    const payment = result.body as { id?: string; status?: string; approved?: boolean };
+    if (!payment.id) return result;
+    const status = result.status === 202 ? "Action Required" : payment.approved ? "Approved" : "Declined";
+    return { status: result.status, body: { id: payment.id, status, type: "card" } };
+  }
+
   createPaymentSession(body: Body): ApiResult {
     const parsed = paymentSessionRequestSchema.safeParse(body);
     if (!parsed.success) return apiError(422, errorCodesFor(parsed.error, body));
@@ -385,6 +411,8 @@ export class PaymentService {
       amount: parsed.data.amount,
       currency: parsed.data.currency,
       ...(parsed.data.reference ? { reference: parsed.data.reference } : {}),
+      ...(parsed.data.success_url ? { successUrl: parsed.data.success_url } : {}),
+      ...(parsed.data.failure_url ? { failureUrl: parsed.data.failure_url } : {}),
       createdAt: this.options.now(),
     };
     this.paymentSessions.set(session.id, session);

@@ -88,7 +88,9 @@ describe("confirm: approvals", () => {
     const deviceSessionId = "dsid_ltfz5ij4fq3e5h4y7kqgjwdlbu";
     const reply = await h.handoff.confirm({ cartId, processorToken: await h.token(), deviceSessionId });
     const paymentId = (reply.body as { paymentId: string }).paymentId;
-    expect(h.sandbox.payments.payments.get(paymentId)?.risk).toMatchObject({ device_session_id: deviceSessionId });
+    expect(h.sandbox.payments.payments.get(paymentId)?.risk).toMatchObject({
+      device_session_id: deviceSessionId,
+    });
   });
 
   it("holds a risk-flagged approval for review while the shopper sees success", async () => {

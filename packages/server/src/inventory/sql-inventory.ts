@@ -2,7 +2,10 @@ import { z } from "zod";
 import { ConstraintError, type SqlClient } from "../db/sql-client.js";
 import { newId } from "../ids.js";
 import type { OrderLine } from "../orders/model.js";
-import type { Inventory, PricedCart, ReserveResult, SqlStockStatements } from "./port.js";
+import type { Inventory, PricedCart, ReserveResult, SqlStockStatements, StockShortfall } from "./port.js";
+
+/** Most of one product a cart may hold, however many lines it is spread over. */
+export const MAX_QUANTITY_PER_PRODUCT = 99;
 
 export interface Product {
   sku: string;
@@ -22,6 +25,10 @@ export type CartResult =
   | { ok: true; cart: PricedCart }
   | { ok: false; error: "UNKNOWN_SKU"; skus: string[] }
   | { ok: false; error: "MIXED_CURRENCY" }
+  /** More of a product than is on the shelf now: refused before the shopper types a card. */
+  | { ok: false; error: "OUT_OF_STOCK"; lines: StockShortfall[] }
+  /** The same product on several lines adds up past the per-product limit. */
+  | { ok: false; error: "QUANTITY_TOO_LARGE"; skus: string[] }
   | { ok: false; error: "CART_NOT_FOUND" };
 
 /**
@@ -71,13 +78,24 @@ export class SqlInventory implements Inventory {
     const merged = new Map<string, number>();
     for (const item of items) merged.set(item.sku, (merged.get(item.sku) ?? 0) + item.quantity);
     const skus = [...merged.keys()];
+    const tooMany = skus.filter((sku) => (merged.get(sku) ?? 0) > MAX_QUANTITY_PER_PRODUCT);
+    if (tooMany.length > 0) return { ok: false, error: "QUANTITY_TOO_LARGE", skus: tooMany };
     const found = await this.db.execute(
-      `SELECT sku, currency FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`,
+      `SELECT sku, name, currency, stock FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`,
       skus,
     );
     const known = new Map(found.rows.map((r) => [String(r.sku), String(r.currency)]));
     const unknown = skus.filter((s) => !known.has(s));
     if (unknown.length > 0) return { ok: false, error: "UNKNOWN_SKU", skus: unknown };
+    const short = found.rows
+      .map((r) => ({
+        sku: String(r.sku),
+        name: String(r.name),
+        requested: merged.get(String(r.sku)) ?? 0,
+        available: Number(r.stock),
+      }))
+      .filter((l) => l.requested > l.available);
+    if (short.length > 0) return { ok: false, error: "OUT_OF_STOCK", lines: short };
     const currencies = new Set(known.values());
     if (currencies.size !== 1) return { ok: false, error: "MIXED_CURRENCY" };
     const currency = [...currencies][0] ?? "";

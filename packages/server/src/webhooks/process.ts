@@ -6,8 +6,8 @@ import {
   type PaymentEvent,
   parseWebhookEvent,
 } from "@handoff/contracts";
-import { type SettleDeps, settle } from "../orders/settle.js";
 import type { Attempt } from "../orders/model.js";
+import { type SettleDeps, settle } from "../orders/settle.js";
 import type { StoredInboxEvent } from "./inbox.js";
 import { signalFromEvent } from "./signals.js";
 
