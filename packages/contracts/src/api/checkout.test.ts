@@ -3,13 +3,22 @@ import { CONFIRM_STATUS, confirmRequestSchema, confirmResponseSchema } from "./c
 import { ERROR_STATUS, errorResponseSchema, toRequestIssues } from "./errors.js";
 
 describe("our confirm API", () => {
-  it("takes a cart and a token, and drops any amount the browser tries to send", () => {
+  it("takes a cart and a token; an amount is only what the shopper was shown, and extra fields are dropped", () => {
     const parsed = confirmRequestSchema.parse({
       cartId: "cart_1",
       processorToken: "tok_ubfj2q76miwundwlk72vxt2i7q",
-      amount: 1,
+      amount: 1450,
+      currency: "GBP",
+      total: 1,
     });
-    expect(parsed).toEqual({ cartId: "cart_1", processorToken: "tok_ubfj2q76miwundwlk72vxt2i7q" });
+    expect(parsed).toEqual({
+      cartId: "cart_1",
+      processorToken: "tok_ubfj2q76miwundwlk72vxt2i7q",
+      amount: 1450,
+      currency: "GBP",
+    });
+    const fractional = confirmRequestSchema.safeParse({ ...parsed, amount: 14.5 });
+    expect(fractional.success).toBe(false);
   });
 
   it("explains a bad request field by field", () => {

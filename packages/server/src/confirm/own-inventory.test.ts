@@ -62,13 +62,17 @@ describe("confirm with the merchant's own inventory (the port, no shared transac
 
   it("refuses a cart it cannot stock, charges nothing, and leaves the order open for another try", async () => {
     await h.inventory.upsertProducts([
-      { sku: "solo", name: "One-off", unitAmount: 500, currency: "GBP", stock: 1 },
+      { sku: "solo", name: "One-off", unitAmount: 500, currency: "GBP", stock: 2 },
     ]);
     const cartId = await h.cart([{ sku: "solo", quantity: 2 }]);
+    // Someone else bought one between the cart and the payment.
+    await h.inventory.upsertProducts([
+      { sku: "solo", name: "One-off", unitAmount: 500, currency: "GBP", stock: 1 },
+    ]);
     const reply = await confirm({ cartId, processorToken: await h.token() }, deps);
     expect(reply).toMatchObject({
       status: 409,
-      body: { error: "OUT_OF_STOCK", lines: [{ sku: "solo", requested: 2, available: 1 }] },
+      body: { error: "OUT_OF_STOCK", lines: [{ sku: "solo", name: "One-off", requested: 2, available: 1 }] },
     });
     const orderId = (reply.body as { orderId: string }).orderId;
     expect(await h.chargesFor(orderId)).toBe(0);
