@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     "Handoff demo is running",
     `  shop         ${shop.url}/`,
     `  React shop   ${shop.url}/react/`,
-    `  ops          ${shop.url}/ops   (token: ${opsToken})`,
+    // A token the operator supplied is theirs to know: print only one we made up.
+    `  ops          ${shop.url}/ops   (${env.HANDOFF_OPS_TOKEN ? "token from HANDOFF_OPS_TOKEN" : `token: ${opsToken}`})`,
     sandbox
       ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom)`
       : `  Checkout.com ${config.apiUrl} (${config.environment})`,

@@ -7,13 +7,14 @@ import {
   createWebhookRouter,
   type Handoff,
   type SqlInventory,
+  StoreUnavailableError,
   type Webhooks,
 } from "@handoff/server";
-import express, { type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
-import { page } from "./html.js";
+import { esc, page } from "./html.js";
 import { opsRouter } from "./ops/router.js";
 import { storefrontRouter } from "./storefront.js";
 
@@ -124,10 +125,51 @@ export function createShopApp(options: ShopAppOptions): Express {
   );
   app.use(storefrontRouter({ inventory: options.inventory, store: options.handoff.deps.store }));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
-  app.use((_req, res) => {
+  app.use((req, res) => {
+    if (wantsJson(req)) {
+      res.status(404).json({ error: "NOT_FOUND", message: `No route ${req.method} ${req.path}.` });
+      return;
+    }
     res
       .status(404)
       .send(page("Not found", '<main><h1>Not found</h1><p><a href="/">Back to the shop</a></p></main>'));
   });
+  app.use(shopErrorHandler(options.logger));
   return app;
+}
+
+/** API paths answer JSON, whatever happened; pages answer a page. */
+function wantsJson(req: Request): boolean {
+  return /^\/(api|ops\/api|webhooks)\//.test(req.path) || req.path === "/api";
+}
+
+/**
+ * The one error handler behind every router: a stable code, JSON for APIs and a page for people,
+ * never a stack trace or a dependency's name. A store that cannot write is a quick 503.
+ */
+function shopErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const err = error as { type?: string; status?: number; statusCode?: number };
+    const status = err.status ?? err.statusCode ?? 500;
+    const [code, httpStatus, message] =
+      error instanceof StoreUnavailableError
+        ? (["STORE_UNAVAILABLE", 503, "Orders cannot be saved right now. Please try again shortly."] as const)
+        : err.type === "entity.too.large"
+          ? (["PAYLOAD_TOO_LARGE", 413, "The request body is too large."] as const)
+          : status >= 400 && status < 500
+            ? (["INVALID_REQUEST", status, "The request could not be read."] as const)
+            : (["INTERNAL", 500, "Something went wrong on our side."] as const);
+    if (httpStatus >= 500)
+      logger.error({ err: error instanceof Error ? error.message : String(error), code }, "request failed");
+    if (res.headersSent) return;
+    res.status(httpStatus);
+    if (wantsJson(req)) res.json({ error: code, message });
+    else
+      res.send(
+        page(
+          "Something went wrong",
+          `<main><h1>Sorry</h1><p>${esc(message)}</p><p><a href="/">Back to the shop</a></p></main>`,
+        ),
+      );
+  };
 }

@@ -55,7 +55,12 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   });
   webhooks.worker.start();
   const sweep = setInterval(
-    () => void webhooks.reconcile(2 * 60_000),
+    () =>
+      void webhooks
+        .reconcile(2 * 60_000)
+        .catch((error: unknown) =>
+          logger.warn({ err: String(error) }, "reconciliation sweep failed; next one retries"),
+        ),
     (options.sweepEverySeconds ?? 30) * 1000,
   );
   sweep.unref();

@@ -467,7 +467,9 @@ export class HandoffCheckout extends LitElement {
               ? t.unavailable
               : outcome.code === "ATTEMPT_IN_PROGRESS"
                 ? t.stillChecking
-                : t.genericError;
+                : outcome.code === "RATE_LIMITED"
+                  ? t.rateLimited
+                  : t.genericError;
         // Retrying a confirm with the same token is safe: the server answers it idempotently.
         this.fail(
           { code: outcome.code, message: outcome.message ?? text, retryable: outcome.retryable },

@@ -20,6 +20,7 @@ export interface Strings {
   viewOrder: string;
   successReview: string;
   stillChecking: string;
+  rateLimited: string;
   cartChanged: string;
   networkError: string;
   unavailable: string;
@@ -45,6 +46,7 @@ const en: Strings = {
   viewOrder: "View your order",
   successReview: "Payment received. We're reviewing your order and will confirm it shortly.",
   stillChecking: "Still confirming your payment with the bank. Please don't pay again.",
+  rateLimited: "Too many payment attempts. Please wait a few minutes, then try again.",
   cartChanged: "Your cart changed. Please review it before paying.",
   networkError: "We couldn't reach the payment service. Check your connection and try again.",
   unavailable: "Payments are not available right now. Please try again in a moment.",
@@ -70,6 +72,7 @@ const fr: Strings = {
   viewOrder: "Voir votre commande",
   successReview: "Paiement reçu. Nous vérifions votre commande et la confirmerons sous peu.",
   stillChecking: "Confirmation du paiement auprès de la banque en cours. Ne payez pas une seconde fois.",
+  rateLimited: "Trop de tentatives de paiement. Patientez quelques minutes, puis réessayez.",
   cartChanged: "Votre panier a changé. Vérifiez-le avant de payer.",
   networkError: "Impossible de joindre le service de paiement. Vérifiez votre connexion et réessayez.",
   unavailable: "Le paiement est momentanément indisponible. Réessayez dans un instant.",

@@ -1,4 +1,5 @@
 import type { HandoffEnvironment } from "@handoff/contracts";
+import type { ConfirmVelocity } from "./confirm/velocity.js";
 import type { Inventory } from "./inventory/port.js";
 import type { OrderEvents } from "./orders/events.js";
 import type { PaymentProcessor } from "./processor/port.js";
@@ -39,4 +40,6 @@ export interface HandoffDeps {
   now: () => Date;
   /** Listeners for order transitions (paid, declined, captured…); optional. */
   events?: OrderEvents;
+  /** Card-testing limits on confirm; `createHandoff` supplies the defaults. */
+  velocity?: ConfirmVelocity;
 }

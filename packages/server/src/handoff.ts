@@ -1,4 +1,5 @@
 import { type ConfirmContext, confirm } from "./confirm/use-case.js";
+import { ConfirmVelocity } from "./confirm/velocity.js";
 import type { HandoffDeps } from "./deps.js";
 import type { ApiReply } from "./reply.js";
 import { createSession } from "./session/use-case.js";
@@ -13,6 +14,7 @@ export interface Handoff {
 }
 
 export function createHandoff(deps: HandoffDeps): Handoff {
+  deps.velocity ??= new ConfirmVelocity();
   return {
     deps,
     session: (body, context) => createSession(body, deps, context?.locale),

@@ -13,21 +13,34 @@ export function tokenMatches(a: string | undefined, b: string): boolean {
 function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const [key, ...value] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(value.join("="));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join("="));
+    } catch {
+      return undefined; // a malformed cookie is no cookie, never a 500
+    }
   }
   return undefined;
 }
 
-/** The ops token, as `Authorization: Bearer …` (API) or the HttpOnly cookie the login form sets (pages). */
-export function isOperator(req: Request, token: string): boolean {
+function bearer(req: Request): string | undefined {
   const header = req.get("authorization");
-  const bearer = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
-  return tokenMatches(bearer, token) || tokenMatches(cookie(req, OPS_COOKIE), token);
+  return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+}
+
+/**
+ * The JSON API takes the bearer token only: a browser attaches cookies to cross-site requests, never
+ * an Authorization header, so no page elsewhere can act through an operator's session. Pages take
+ * the HttpOnly cookie the login form sets.
+ */
+export function isOperator(req: Request, token: string, mode: "api" | "page" = "page"): boolean {
+  if (mode === "api") return tokenMatches(bearer(req), token);
+  return tokenMatches(cookie(req, OPS_COOKIE), token) || tokenMatches(bearer(req), token);
 }
 
 export function requireOperator(token: string, mode: "api" | "page") {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (isOperator(req, token)) return next();
+    if (isOperator(req, token, mode)) return next();
     if (mode === "api") {
       res
         .status(401)
@@ -47,4 +60,31 @@ export function sameOrigin(req: Request, res: Response, next: NextFunction): voi
     return;
   }
   res.status(403).json({ error: "UNAUTHORIZED", message: "Cross-site form posts are refused." });
+}
+
+/**
+ * Failed sign-ins per client: after `limit` in `windowMs` every try is refused until the window has
+ * passed, the right token included, so guessing cannot run at machine speed.
+ */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly limit = 5,
+    private readonly windowMs = 15 * 60_000,
+  ) {}
+
+  blocked(client: string, now = Date.now()): boolean {
+    const recent = (this.failures.get(client) ?? []).filter((t) => t > now - this.windowMs);
+    if (recent.length === 0) this.failures.delete(client);
+    else this.failures.set(client, recent);
+    return recent.length >= this.limit;
+  }
+
+  failed(client: string, now = Date.now()): void {
+    const recent = (this.failures.get(client) ?? []).filter((t) => t > now - this.windowMs);
+    recent.push(now);
+    this.failures.set(client, recent);
+    if (this.failures.size > 10_000) this.failures.clear();
+  }
 }

@@ -9,7 +9,7 @@ import {
 } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
 import { esc } from "../html.js";
-import { isOperator, OPS_COOKIE, requireOperator, sameOrigin, tokenMatches } from "./auth.js";
+import { isOperator, LoginThrottle, OPS_COOKIE, requireOperator, sameOrigin, tokenMatches } from "./auth.js";
 import {
   attemptRows,
   inboxRows,
@@ -51,6 +51,12 @@ export function opsRouter(options: OpsOptions): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "4kb" });
   const json = express.json({ limit: "4kb" });
+  const throttle = new LoginThrottle();
+  // Operator pages and answers hold order and customer data: never kept by a browser or proxy cache.
+  router.use((_req, res, next) => {
+    res.set("cache-control", "no-store");
+    next();
+  });
 
   router.get("/login", (req, res) => {
     if (isOperator(req, token)) return res.redirect(303, "/ops");
@@ -63,8 +69,19 @@ export function opsRouter(options: OpsOptions): Router {
     );
   });
   router.post("/login", form, sameOrigin, (req, res) => {
+    const client = req.ip ?? "unknown";
+    if (throttle.blocked(client)) {
+      res.status(429).send(
+        opsPage("Sign in", `<p><a href="/ops/login">Back</a></p>`, {
+          text: "Too many wrong tokens. Wait 15 minutes before trying again.",
+          error: true,
+        }),
+      );
+      return;
+    }
     const given = String((req.body as { token?: string } | undefined)?.token ?? "");
     if (!tokenMatches(given, token)) {
+      throttle.failed(client);
       res.status(401).send(
         opsPage("Sign in", `<p><a href="/ops/login">Try again</a></p>`, {
           text: "That token is not right.",
@@ -208,8 +225,10 @@ ${table(["Order", "Updated", "Amount", "Status"], orderRows(orders), "No orders 
       const action = ACTIONS.find((a) => a === req.params.action);
       const back = `/ops/orders/${encodeURIComponent(req.params.id)}`;
       if (!action) return void res.redirect(303, `${back}?failed=${encodeURIComponent("Unknown action.")}`);
+      // An empty field in the form means the whole balance; anything typed must be whole minor units.
+      const typed = (req.body as { amount?: string }).amount;
       const reply = await requestOperatorAction(deps, req.params.id, action, {
-        amount: (req.body as { amount?: string }).amount,
+        amount: typed === "" ? undefined : typed,
         operator: "dashboard",
       });
       const text =

@@ -15,6 +15,10 @@ export const ERROR_STATUS = {
   OUT_OF_STOCK: 409,
   ATTEMPT_IN_PROGRESS: 409,
   ACTION_NOT_ALLOWED: 409,
+  /** An amount that is not a positive whole number of minor units (`"1e3"`, `true`, `" 12 "`, `""`). */
+  AMOUNT_INVALID: 400,
+  /** Too many tries: card testing on a cart, many confirms from one client, repeated failed logins. */
+  RATE_LIMITED: 429,
   TOKEN_INVALID: 422,
   TOKEN_EXPIRED: 422,
   TOKEN_USED: 422,

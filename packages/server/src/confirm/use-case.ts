@@ -58,6 +58,8 @@ function replay(result: StoredResult): ApiReply {
 export interface ConfirmContext {
   /** The shopper's language (Accept-Language), for decline messages. */
   locale?: string | undefined;
+  /** Who is asking (the client's IP), for the card-testing limit. */
+  client?: string | undefined;
 }
 
 export async function confirm(
@@ -77,6 +79,7 @@ export async function confirm(
   // The same token again (a double click, a retry after a timeout): answer what we answered.
   const known = await deps.store.attemptByToken(processorToken);
   if (known) return confirmAgain(known, cartId, deps, context.locale);
+  if (deps.velocity?.clientBlocked(context.client, deps.now().getTime())) return tooManyTries();
 
   const cart = await deps.inventory.priceCart(cartId);
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
@@ -109,7 +112,12 @@ export async function confirm(
     );
   }
 
-  let latest = (await deps.store.attemptsOfOrder(order.id)).at(-1);
+  const attempts = await deps.store.attemptsOfOrder(order.id);
+  if (deps.velocity?.cartBlocked(attempts, deps.now().getTime())) {
+    await deps.store.appendEvent(order.id, { kind: "confirm_refused", detail: { error: "RATE_LIMITED" } });
+    return tooManyTries(order.id);
+  }
+  let latest = attempts.at(-1);
   // Back from an unfinished 3-D Secure with another card: find out, and free the order if still pending.
   if (isWaitingForThreeDs(latest)) latest = await settleWaitingThreeDs(deps, latest, "confirm", true);
   const status = orderStatusOf(latest);
@@ -173,6 +181,14 @@ export async function confirm(
     await deps.store.appendEvent(order.id, { kind: "stock_reserved", detail: { lines } });
   }
   return charge(order, attempt, deps, context.locale, request.deviceSessionId);
+}
+
+function tooManyTries(orderId?: string): ApiReply {
+  return errorReply(
+    "RATE_LIMITED",
+    "Too many payment attempts. Please wait a few minutes before trying again.",
+    { retryable: true, ...(orderId ? { orderId } : {}) },
+  );
 }
 
 function stored(reply: ApiReply): StoredResult {

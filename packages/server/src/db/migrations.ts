@@ -103,4 +103,8 @@ export const MIGRATIONS: string[][] = [
     "ALTER TABLE payment_attempts ADD COLUMN abandoned_at TEXT",
     "ALTER TABLE payment_attempts ADD COLUMN review_released_at TEXT",
   ],
+  [
+    // How many refused webhook requests sampling dropped just before this one.
+    "ALTER TABLE rejected_requests ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0",
+  ],
 ];

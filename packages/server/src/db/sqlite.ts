@@ -65,7 +65,9 @@ export async function openSqlite(url: string): Promise<SqlClient> {
   if (path !== ":memory:") await sql.execute("PRAGMA journal_mode = WAL");
   await sql.execute("PRAGMA synchronous = FULL");
   await sql.execute("PRAGMA foreign_keys = ON");
-  await sql.execute("PRAGMA busy_timeout = 5000");
+  // Another process holding the write lock makes a write fail fast (503) rather than block every route:
+  // this driver waits synchronously, so a long busy timeout would freeze the event loop.
+  await sql.execute("PRAGMA busy_timeout = 250");
   await migrate(sql);
   return sql;
 }

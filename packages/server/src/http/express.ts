@@ -40,7 +40,10 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   router.post(
     "/confirm",
     json,
-    run((req) => handoff.confirm(req.body, { locale: preferredLocale(req.get("accept-language")) })),
+    // req.ip honours the app's "trust proxy" setting behind a load balancer.
+    run((req) =>
+      handoff.confirm(req.body, { locale: preferredLocale(req.get("accept-language")), client: req.ip }),
+    ),
   );
   router.get(
     "/3ds-return",

@@ -58,7 +58,7 @@ export function createHandoffHandler(handoff: Handoff, options: { basePath?: str
         write(res, await handoff.session(await readJson(req), { locale }));
       } else if (route === "POST /confirm") {
         const locale = preferredLocale(req.headers["accept-language"]);
-        write(res, await handoff.confirm(await readJson(req), { locale }));
+        write(res, await handoff.confirm(await readJson(req), { locale, client: req.socket.remoteAddress }));
       } else if (route === "GET /3ds-return") write(res, await handoff.threeDsReturn(url.searchParams));
       else return false;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
-import { livePayment, requestOperatorAction } from "./operator.js";
+import { livePayment, parseMinorAmount, requestOperatorAction } from "./operator.js";
 
 let h: WebhookHarness;
 beforeAll(async () => {
@@ -46,6 +46,20 @@ describe("operator actions", () => {
     expect(await requestOperatorAction(h.deps, orderId, "refund", { amount: "12.50" })).toMatchObject({
       status: 400,
     });
+  });
+
+  it("never coerces an amount: each of these is refused with AMOUNT_INVALID and nothing is refunded", async () => {
+    const orderId = await paidOrder();
+    const paymentId = (await h.store.attemptsOfOrder(orderId)).at(-1)?.paymentId ?? "";
+    for (const amount of ["", true, [1], "0x10", "1e3", " 12 ", 12.5, -5, 0, null, "٣"]) {
+      expect(await requestOperatorAction(h.deps, orderId, "refund", { amount })).toMatchObject({
+        status: 400,
+        body: { error: "AMOUNT_INVALID" },
+      });
+    }
+    expect(h.sandbox.payments.payments.get(paymentId)?.balances.total_refunded).toBe(0);
+    expect(parseMinorAmount("1450")).toEqual({ ok: true, amount: 1450 });
+    expect(parseMinorAmount(undefined)).toEqual({ ok: true });
   });
 
   it("answers 404 for an order with no payment", async () => {

@@ -8,6 +8,19 @@ import { signalFromPayment } from "./signals.js";
 
 export type OperatorAction = "capture" | "void" | "refund";
 
+/**
+ * A positive whole number of minor units: a JSON integer, or digits only (a form field). Absent
+ * means the whole balance. Nothing is coerced: `""`, `true`, `[1]`, `"0x10"`, `"1e3"`, `" 12 "`,
+ * `12.5` are refused rather than read as some other amount.
+ */
+export function parseMinorAmount(value: unknown): { ok: true; amount?: number } | { ok: false } {
+  if (value === undefined) return { ok: true };
+  if (typeof value === "number")
+    return Number.isSafeInteger(value) && value > 0 ? { ok: true, amount: value } : { ok: false };
+  if (typeof value === "string" && /^[1-9]\d{0,14}$/.test(value)) return { ok: true, amount: Number(value) };
+  return { ok: false };
+}
+
 /** The order's charged attempt: the latest one Checkout.com gave a payment id to. */
 async function chargedAttempt(deps: HandoffDeps, orderId: string): Promise<Attempt | undefined> {
   const attempts = await deps.store.attemptsOfOrder(orderId);
@@ -44,12 +57,15 @@ export async function requestOperatorAction(
   action: OperatorAction,
   input: { amount?: unknown; operator?: string },
 ): Promise<ApiReply> {
-  const amount = input.amount === undefined || input.amount === "" ? undefined : Number(input.amount);
-  if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
-    return errorReply("INVALID_REQUEST", "amount must be a positive whole number of minor units.", {
-      issues: [{ path: "amount", message: "expected a positive integer in minor units" }],
+  const parsed = parseMinorAmount(input.amount);
+  if (!parsed.ok) {
+    return errorReply("AMOUNT_INVALID", "amount must be a positive whole number of minor units.", {
+      issues: [
+        { path: "amount", message: "expected a positive integer in minor units, e.g. 1450 for £14.50" },
+      ],
     });
   }
+  const amount = parsed.amount;
   const attempt = await chargedAttempt(deps, orderId);
   if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to act on.");
   const paymentId = attempt.paymentId;

@@ -46,7 +46,7 @@ export async function reconcileStuckAttempts(
   };
   const abandonBefore = now - (options.abandonThreeDsAfterMs ?? THREE_DS_LIMIT_MS);
   for (const attempt of stuck) {
-    const outcome = await reconcileOne(deps, attempt, Date.parse(attempt.createdAt) < abandonBefore);
+    const outcome = await reconcileOne(deps, attempt, Date.parse(attempt.createdAt) <= abandonBefore);
     if (outcome !== "unchanged") result[outcome === "changed" ? "changed" : outcome]++;
   }
   // Abandoned payments approved anyway whose reversal did not take (a race with auto-capture, an

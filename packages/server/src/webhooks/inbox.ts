@@ -29,6 +29,15 @@ export interface RejectedRequest {
   bodySha256: string;
   bodySize: number;
   rawBody?: string;
+  /** Refused requests dropped by sampling just before this one. */
+  suppressed?: number;
+}
+
+export interface RejectionRetention {
+  /** Refused requests older than this are deleted. Default 7 days. */
+  maxAgeMs?: number;
+  /** At most this many are kept. Default 10,000. */
+  maxRows?: number;
 }
 
 export interface InboxUpdate {
@@ -63,8 +72,15 @@ function toEvent(r: Row): StoredInboxEvent {
 export class SqlWebhookInbox {
   private readonly writer: GroupCommitter;
 
-  constructor(private readonly db: SqlClient) {
+  private rejectedSincePrune = 0;
+  private readonly retention: Required<RejectionRetention>;
+
+  constructor(
+    private readonly db: SqlClient,
+    retention: RejectionRetention = {},
+  ) {
     this.writer = new GroupCommitter(db);
+    this.retention = { maxAgeMs: 7 * 24 * 3_600_000, maxRows: 10_000, ...retention };
   }
 
   /** Resolves once the event is durable (or known already). */
@@ -86,8 +102,8 @@ export class SqlWebhookInbox {
 
   async reject(r: RejectedRequest): Promise<void> {
     await this.writer.submit({
-      sql: `INSERT INTO rejected_requests (at, method, reason, header_names, body_sha256, body_size, raw_body)
-            VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO rejected_requests (at, method, reason, header_names, body_sha256, body_size, raw_body, suppressed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         r.at,
         r.method,
@@ -96,8 +112,24 @@ export class SqlWebhookInbox {
         r.bodySha256,
         r.bodySize,
         r.rawBody ?? null,
+        r.suppressed ?? 0,
       ],
     });
+    if (++this.rejectedSincePrune >= 200) {
+      this.rejectedSincePrune = 0;
+      await this.pruneRejected(new Date(Date.parse(r.at) - this.retention.maxAgeMs).toISOString());
+    }
+  }
+
+  /** Retention for refused requests: by age, and by count so a flood cannot grow the table. */
+  async pruneRejected(before: string): Promise<void> {
+    await this.db.batch([
+      { sql: "DELETE FROM rejected_requests WHERE at < ?", args: [before] },
+      {
+        sql: "DELETE FROM rejected_requests WHERE id <= (SELECT MAX(id) FROM rejected_requests) - ?",
+        args: [this.retention.maxRows],
+      },
+    ]);
   }
 
   /** Events waiting to be processed, oldest first: new, retrying and parked ones whose time has come. */
@@ -164,6 +196,7 @@ export class SqlWebhookInbox {
       bodySha256: String(r.body_sha256),
       bodySize: Number(r.body_size),
       ...(r.raw_body === null ? {} : { rawBody: String(r.raw_body) }),
+      ...(Number(r.suppressed) > 0 ? { suppressed: Number(r.suppressed) } : {}),
     }));
   }
 

@@ -2,6 +2,7 @@ import { eventIdSchema } from "@handoff/contracts";
 import type { Logger } from "../deps.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { InboxEvent, RejectedRequest } from "./inbox.js";
+import { RejectionSampler } from "./rejection-sampler.js";
 import type { SignatureProblem } from "./verify.js";
 
 /**
@@ -46,6 +47,8 @@ export interface WebhookReceiverOptions {
   authorizationCheck: (header: string | undefined, expected: string | undefined) => boolean;
   /** A developer's explanation of a failed check, for the log. */
   explain: (problem: SignatureProblem) => string;
+  /** How many refused requests are written (and logged); default 60 a minute. */
+  rejectionSampler?: RejectionSampler;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -68,6 +71,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = options.now ?? (() => new Date());
   const decoder = new TextDecoder();
+  const sampler = options.rejectionSampler ?? new RejectionSampler();
 
   async function sha256Hex(bytes: Uint8Array): Promise<string> {
     const digest = await globalThis.crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
@@ -79,7 +83,12 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     reason: string,
     reply: ApiReply,
     keepBody = false,
+    log?: () => void,
   ): Promise<ApiReply> {
+    // Sampled, so a flood of refused requests can neither grow the table nor the log without limit.
+    const sample = sampler.take(now().getTime());
+    if (!sample) return reply;
+    log?.();
     const body = request.body ?? new Uint8Array();
     const record: RejectedRequest = {
       at: now().toISOString(),
@@ -89,6 +98,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       bodySha256: await sha256Hex(body),
       bodySize: request.bodySize,
       ...(keepBody ? { rawBody: decoder.decode(body) } : {}),
+      ...(sample.suppressedBefore > 0 ? { suppressed: sample.suppressedBefore } : {}),
     };
     try {
       await options.inbox.reject(record);
@@ -127,8 +137,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       options.signatureKeys,
     );
     if (problem) {
-      options.logger.warn({ problem }, `Webhook signature check failed: ${options.explain(problem)}`);
-      return refuse(request, problem, errorReply("SOURCE_AUTH_FAILED", "Authentication failed."));
+      return refuse(request, problem, errorReply("SOURCE_AUTH_FAILED", "Authentication failed."), false, () =>
+        options.logger.warn({ problem }, `Webhook signature check failed: ${options.explain(problem)}`),
+      );
     }
 
     const text = decoder.decode(body);

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from "../db/sql-client.js";
 import type { SettleDeps } from "../orders/settle.js";
 import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
 import { processStoredEvent } from "./process.js";
@@ -12,6 +13,9 @@ export interface WorkerOptions {
   maxBackoffMs?: number;
   /** Processing failures before an event is marked failed (parked events wait instead). */
   maxAttempts?: number;
+  /** First pause when the store itself fails (disk full, locked); doubles up to `maxStorePauseMs`. */
+  storePauseMs?: number;
+  maxStorePauseMs?: number;
 }
 
 /**
@@ -24,6 +28,8 @@ export class WebhookWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** While the store fails: how long the worker rests before looking again (0 when healthy). */
+  private storePause = 0;
   private readonly options: Required<WorkerOptions>;
 
   constructor(
@@ -37,6 +43,8 @@ export class WebhookWorker {
       baseBackoffMs: 250,
       maxBackoffMs: 5 * 60_000,
       maxAttempts: 10,
+      storePauseMs: 500,
+      maxStorePauseMs: 30_000,
       ...options,
     };
   }
@@ -53,18 +61,49 @@ export class WebhookWorker {
       this.again = true;
       return;
     }
+    // Resting after a store failure: a new event does not cut the rest short (it is stored or 503'd).
+    if (this.storePause > 0 && this.timer) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      } else {
-        this.timer = setTimeout(() => this.wake(), this.options.pollMs);
-      }
-    });
+    this.running = this.drain()
+      .then(
+        () => this.storeRecovered(),
+        (error: unknown) => this.storeFailed(error),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again && this.storePause === 0) {
+          this.again = false;
+          this.wake();
+        } else {
+          this.again = false;
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.wake();
+          }, this.storePause || this.options.pollMs);
+        }
+      });
+  }
+
+  /**
+   * The store cannot read or write (full disk, held lock): stop this pass instead of spinning on the
+   * same due rows, rest with a doubling pause, and say so once per pause rather than once per event.
+   */
+  private storeFailed(error: unknown): void {
+    const first = this.storePause === 0;
+    this.storePause = first
+      ? this.options.storePauseMs
+      : Math.min(this.options.maxStorePauseMs, this.storePause * 2);
+    const err = error instanceof Error ? error.message : String(error);
+    if (first)
+      this.deps.logger.error({ err, pauseMs: this.storePause }, "webhook worker paused: store unavailable");
+  }
+
+  private storeRecovered(): void {
+    if (this.storePause === 0) return;
+    this.storePause = 0;
+    this.deps.logger.info({}, "webhook worker resumed: store available again");
   }
 
   async stop(): Promise<void> {
@@ -112,19 +151,17 @@ export class WebhookWorker {
         processedAt: this.deps.now().toISOString(),
       });
     } catch (error) {
+      // The store itself failing is not this event's fault: end the pass, the event stays due.
+      if (error instanceof StoreUnavailableError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const failed = attempts >= this.options.maxAttempts;
       this.deps.logger.error({ eventId: event.id, attempts, err: message }, "webhook processing failed");
-      try {
-        await this.inbox.update(event.id, {
-          status: failed ? "failed" : "retrying",
-          attempts,
-          nextAttemptAt: this.backoff(attempts),
-          outcome: `error: ${message}`,
-        });
-      } catch {
-        // The store is down: the event stays as it was and the next pass tries again.
-      }
+      await this.inbox.update(event.id, {
+        status: failed ? "failed" : "retrying",
+        attempts,
+        nextAttemptAt: this.backoff(attempts),
+        outcome: `error: ${message}`,
+      });
     }
   }
 }
