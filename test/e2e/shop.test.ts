@@ -95,7 +95,7 @@ describe("the demo shop in Chromium", () => {
     const refund = await fetch(`${shop.url}/ops/api/orders/${orderId}/refund`, {
       method: "POST",
       headers: { authorization: `Bearer ${OPS_TOKEN}`, "content-type": "application/json" },
-      body: "{}",
+      body: JSON.stringify({ full: true }),
     });
     expect(refund.status).toBe(202);
     await page.waitForSelector('#order-status[data-status="refunded"]', { timeout: 15_000 });

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
-import { createWebhooks, OrderEvents, openHandoff, type ServerConfig } from "@handoff/server";
+import { createWebhooks, OrderEvents, openHandoff, type ServerConfig, type SqlClient } from "@handoff/server";
 import { pino } from "pino";
 import { createShopApp } from "./app.js";
 import { CATALOG } from "./catalog.js";
@@ -22,6 +22,8 @@ export interface StartShopOptions {
   logLevel?: string;
   /** Seconds between reconciliation sweeps. */
   sweepEverySeconds?: number;
+  /** An already open database (see `openHandoff`). */
+  db?: SqlClient;
 }
 
 const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../react-shop/dist");
@@ -41,6 +43,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
     basePath: "/api/checkout",
     logger,
     checkoutPageUrl: (cartId) => `${config.publicUrl}/checkout?cart=${encodeURIComponent(cartId)}`,
+    ...(options.db ? { db: options.db } : {}),
   });
   const events = new OrderEvents(logger);
   events.on("*", (event) =>

@@ -1,6 +1,13 @@
 export { ConfigError, loadConfig, processingChannelFor, type ServerConfig } from "./config.js";
 export { confirm, idempotencyKeyFor } from "./confirm/use-case.js";
-export { ConstraintError, type SqlClient, StoreUnavailableError } from "./db/sql-client.js";
+export {
+  ConstraintError,
+  type SqlClient,
+  type SqlResult,
+  type SqlStatement,
+  type SqlValue,
+  StoreUnavailableError,
+} from "./db/sql-client.js";
 export { migrate, openSqlite } from "./db/sqlite.js";
 export type { CheckoutSettings, HandoffDeps, Logger } from "./deps.js";
 export { createHandoff, type Handoff } from "./handoff.js";

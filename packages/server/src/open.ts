@@ -19,6 +19,8 @@ export interface OpenHandoffOptions {
   checkoutPageUrl?: (cartId: string) => string;
   logger?: Logger;
   processor?: { timeoutMs?: number; retry?: RetryPolicy };
+  /** An already open database (a shared connection, or one wrapped for fault injection); default: open `config.databaseUrl`. */
+  db?: SqlClient;
 }
 
 export interface OpenedHandoff {
@@ -31,7 +33,7 @@ export interface OpenedHandoff {
 /** Wires the default stack from configuration: SQLite store and inventory, Checkout.com (or the sandbox). */
 export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHandoff> {
   const { config } = options;
-  const db = await openSqlite(config.databaseUrl);
+  const db = options.db ?? (await openSqlite(config.databaseUrl));
   const inventory = new SqlInventory(db);
   const handoff = createHandoff({
     store: new SqlOrderStore(db),

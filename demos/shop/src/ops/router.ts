@@ -139,8 +139,10 @@ export function opsRouter(options: OpsOptions): Router {
       return void res
         .status(404)
         .json({ error: "NOT_FOUND", message: "Actions are capture, void and refund." });
+    const body = (req.body ?? {}) as { amount?: unknown; full?: unknown };
     const reply = await requestOperatorAction(deps, req.params.id, action, {
-      amount: (req.body as { amount?: unknown } | undefined)?.amount,
+      amount: body.amount,
+      full: body.full,
       operator: "api",
     });
     res.status(reply.status).json(reply.body);
@@ -228,7 +230,7 @@ ${table(["Order", "Updated", "Amount", "Status"], orderRows(orders), "No orders 
       // An empty field in the form means the whole balance; anything typed must be whole minor units.
       const typed = (req.body as { amount?: string }).amount;
       const reply = await requestOperatorAction(deps, req.params.id, action, {
-        amount: typed === "" ? undefined : typed,
+        ...(typed === "" || typed === undefined ? { full: true } : { amount: typed }),
         operator: "dashboard",
       });
       const text =

@@ -22,7 +22,9 @@ describe("operator actions", () => {
     ).toMatchObject({ status: 202 });
     await h.settle();
     expect((await h.store.getOrder(orderId))?.status).toBe("partially_refunded");
-    expect(await requestOperatorAction(h.deps, orderId, "refund", {})).toMatchObject({ status: 202 });
+    expect(await requestOperatorAction(h.deps, orderId, "refund", { full: true })).toMatchObject({
+      status: 202,
+    });
     await h.settle();
     expect((await h.store.getOrder(orderId))?.status).toBe("refunded");
     const actions = (await h.store.timeline(orderId)).filter((e) => e.kind === "operator_action");
@@ -58,6 +60,11 @@ describe("operator actions", () => {
       });
     }
     expect(h.sandbox.payments.payments.get(paymentId)?.balances.total_refunded).toBe(0);
+    // An empty request never means "everything".
+    expect(await requestOperatorAction(h.deps, orderId, "refund", {})).toMatchObject({
+      status: 400,
+      body: { error: "AMOUNT_INVALID" },
+    });
     expect(parseMinorAmount("1450")).toEqual({ ok: true, amount: 1450 });
     expect(parseMinorAmount(undefined)).toEqual({ ok: true });
   });
@@ -66,7 +73,7 @@ describe("operator actions", () => {
     const cartId = await h.cart();
     await h.handoff.session({ cartId });
     const order = await h.store.findOrderByCart(cartId);
-    expect(await requestOperatorAction(h.deps, order?.id ?? "", "capture", {})).toMatchObject({
+    expect(await requestOperatorAction(h.deps, order?.id ?? "", "capture", { full: true })).toMatchObject({
       status: 404,
     });
   });

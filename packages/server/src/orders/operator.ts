@@ -55,15 +55,17 @@ export async function requestOperatorAction(
   deps: HandoffDeps,
   orderId: string,
   action: OperatorAction,
-  input: { amount?: unknown; operator?: string },
+  input: { amount?: unknown; full?: unknown; operator?: string },
 ): Promise<ApiReply> {
   const parsed = parseMinorAmount(input.amount);
-  if (!parsed.ok) {
-    return errorReply("AMOUNT_INVALID", "amount must be a positive whole number of minor units.", {
-      issues: [
-        { path: "amount", message: "expected a positive integer in minor units, e.g. 1450 for £14.50" },
-      ],
-    });
+  // Moving money needs an amount, or an explicit `full: true`: a missing or empty body never means "all".
+  const explicit = action === "void" || (parsed.ok && (parsed.amount !== undefined || input.full === true));
+  if (!parsed.ok || !explicit || (input.full !== undefined && input.full !== true)) {
+    return errorReply(
+      "AMOUNT_INVALID",
+      `A ${action} needs amount (a positive whole number of minor units, e.g. 1450 for £14.50) or full: true.`,
+      { issues: [{ path: "amount", message: "expected a positive integer in minor units, or full: true" }] },
+    );
   }
   const amount = parsed.amount;
   const attempt = await chargedAttempt(deps, orderId);

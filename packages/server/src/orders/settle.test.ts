@@ -196,7 +196,9 @@ describe("fraud review", () => {
     await h.sandbox.idle();
     const mark = h.sandbox.webhooks.events.length;
     await deliver(eventsOf(new Set([paymentId])));
-    expect(await requestOperatorAction(h.deps, orderId, "refund", {})).toMatchObject({ status: 202 });
+    expect(await requestOperatorAction(h.deps, orderId, "refund", { full: true })).toMatchObject({
+      status: 202,
+    });
     await h.sandbox.idle();
     await deliver(eventsOf(new Set([paymentId]), mark));
     expect((await h.store.getOrder(orderId))?.status).toBe("refunded");

@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+import { startShop } from "@handoff/demo-shop";
+import {
+  loadConfig,
+  openSqlite,
+  type SqlClient,
+  type SqlResult,
+  type SqlStatement,
+  type SqlValue,
+  StoreUnavailableError,
+} from "@handoff/server";
+
+/**
+ * The demo shop in its own process, for the gauntlet: killed with SIGKILL, starved of disk, and
+ * measured (memory) from outside. argv: JSON {env, keys}. With `fullWhileExists`, writes fail as
+ * SQLite's SQLITE_FULL does while that file exists: the fallback where no small filesystem can be
+ * mounted.
+ */
+const { env, keys, fullWhileExists } = JSON.parse(process.argv[2] ?? "{}") as {
+  env: Record<string, string>;
+  keys: { publicKey: string; secretKey: string; signatureKey: string };
+  fullWhileExists?: string;
+};
+
+const WRITE = /^\s*(INSERT|UPDATE|DELETE)/i;
+function fullDisk(db: SqlClient, flag: string): SqlClient {
+  const refuse = () => new StoreUnavailableError("SQLITE_FULL: database or disk is full");
+  return {
+    async execute(sql: string, args?: SqlValue[]): Promise<SqlResult> {
+      if (WRITE.test(sql) && existsSync(flag)) throw refuse();
+      return db.execute(sql, args);
+    },
+    async batch(statements: SqlStatement[]) {
+      if (statements.some((s) => WRITE.test(s.sql)) && existsSync(flag)) throw refuse();
+      return db.batch(statements);
+    },
+    close: () => db.close(),
+  };
+}
+
+const config = loadConfig(env, keys);
+const db = await openSqlite(config.databaseUrl);
+const shop = await startShop({
+  config,
+  opsToken: "gauntlet-ops-token",
+  port: 0,
+  logLevel: env.LOG_LEVEL ?? "silent",
+  db: fullWhileExists ? fullDisk(db, fullWhileExists) : db,
+});
+process.send?.({ type: "ready", url: shop.url });
+process.on("message", async (message: { type?: string }) => {
+  if (message.type === "memory") {
+    process.send?.({ type: "memory", rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
+  }
+  if (message.type === "stop") {
+    await shop.close();
+    process.exit(0);
+  }
+});
