@@ -1,7 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
-import { createWebhooks, OrderEvents, openHandoff, type ServerConfig, type SqlClient } from "@handoff/server";
+import {
+  createWebhooks,
+  OrderEvents,
+  openHandoff,
+  type ServerConfig,
+  type SqlClient,
+  type VelocityLimits,
+} from "@handoff/server";
 import { pino } from "pino";
 import { createShopApp } from "./app.js";
 import { CATALOG } from "./catalog.js";
@@ -24,6 +31,8 @@ export interface StartShopOptions {
   sweepEverySeconds?: number;
   /** An already open database (see `openHandoff`). */
   db?: SqlClient;
+  /** Card-testing limits on confirm (see `openHandoff`). */
+  velocity?: VelocityLimits;
 }
 
 const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../react-shop/dist");
@@ -44,6 +53,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
     logger,
     checkoutPageUrl: (cartId) => `${config.publicUrl}/checkout?cart=${encodeURIComponent(cartId)}`,
     ...(options.db ? { db: options.db } : {}),
+    ...(options.velocity ? { velocity: options.velocity } : {}),
   });
   const events = new OrderEvents(logger);
   events.on("*", (event) =>

@@ -1,5 +1,6 @@
 export { ConfigError, loadConfig, processingChannelFor, type ServerConfig } from "./config.js";
 export { confirm, idempotencyKeyFor } from "./confirm/use-case.js";
+export { ConfirmVelocity, DEFAULT_VELOCITY, type VelocityLimits } from "./confirm/velocity.js";
 export {
   ConstraintError,
   type SqlClient,

@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { processingChannelFor, type ServerConfig } from "./config.js";
+import { ConfirmVelocity, type VelocityLimits } from "./confirm/velocity.js";
 import type { SqlClient } from "./db/sql-client.js";
 import { openSqlite } from "./db/sqlite.js";
 import type { Logger } from "./deps.js";
@@ -21,6 +22,8 @@ export interface OpenHandoffOptions {
   processor?: { timeoutMs?: number; retry?: RetryPolicy };
   /** An already open database (a shared connection, or one wrapped for fault injection); default: open `config.databaseUrl`. */
   db?: SqlClient;
+  /** Card-testing limits on confirm (default 5 failed tries per cart, 20 confirms per client, per 10 minutes). */
+  velocity?: VelocityLimits;
 }
 
 export interface OpenedHandoff {
@@ -57,6 +60,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHa
     },
     logger: options.logger ?? pino({ name: "handoff" }),
     now: () => new Date(),
+    ...(options.velocity ? { velocity: new ConfirmVelocity(options.velocity) } : {}),
   });
   return { handoff, db, inventory, close: () => db.close() };
 }

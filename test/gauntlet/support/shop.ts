@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningShop, startShop } from "@handoff/demo-shop";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
-import { loadConfig, openSqlite, type SqlClient, signTestWebhook } from "@handoff/server";
+import {
+  loadConfig,
+  openSqlite,
+  type SqlClient,
+  signTestWebhook,
+  type VelocityLimits,
+} from "@handoff/server";
 
 export const OPS_TOKEN = "gauntlet-ops-token";
 
@@ -22,13 +28,24 @@ export interface GauntletShop {
   close(): Promise<void>;
 }
 
-export async function startGauntletShop(options: { captureDelayMs?: number } = {}): Promise<GauntletShop> {
+export async function startGauntletShop(
+  options: { captureDelayMs?: number; velocity?: VelocityLimits; timeScale?: number } = {},
+): Promise<GauntletShop> {
   const dir = await mkdtemp(join(tmpdir(), "handoff-gauntlet-"));
-  const sandbox = createSandbox({ captureDelayMs: options.captureDelayMs ?? 50 });
+  const sandbox = createSandbox({
+    captureDelayMs: options.captureDelayMs ?? 50,
+    timeScale: options.timeScale ?? 1,
+  });
   await sandbox.listen();
   const databaseUrl = `file:${join(dir, "shop.db")}`;
   const config = loadConfig({ CKO_API_URL: sandbox.url, DATABASE_URL: databaseUrl }, sandbox.keys);
-  const shop = await startShop({ config, opsToken: OPS_TOKEN, port: 0, logLevel: "silent" });
+  const shop = await startShop({
+    config,
+    opsToken: OPS_TOKEN,
+    port: 0,
+    logLevel: "silent",
+    ...(options.velocity ? { velocity: options.velocity } : {}),
+  });
   sandbox.webhookUrls = [`${shop.url}/webhooks/checkoutdotcom`];
   const db = await openSqlite(databaseUrl);
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,9 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type Client, createClient, LibsqlError } from "@libsql/client";
+import Database from "libsql";
 import { MIGRATIONS } from "./migrations.js";
 import {
   ConstraintError,
+  type Row,
   type SqlClient,
   type SqlResult,
   type SqlStatement,
@@ -11,24 +12,52 @@ import {
   StoreUnavailableError,
 } from "./sql-client.js";
 
+type Statement = ReturnType<Database.Database["prepare"]>;
+
 function classify(error: unknown): Error {
-  const code = error instanceof LibsqlError ? `${error.code} ${error.message}` : String(error);
-  if (/UNIQUE|PRIMARYKEY/i.test(code)) return new ConstraintError(code, "unique");
-  if (/CHECK/i.test(code)) return new ConstraintError(code, "check");
-  if (/CONSTRAINT/i.test(code)) return new ConstraintError(code, "other");
-  return new StoreUnavailableError(error instanceof Error ? error.message : code);
+  const code = (error as { code?: string }).code ?? "";
+  const text = `${code} ${error instanceof Error ? error.message : String(error)}`;
+  if (/UNIQUE|PRIMARYKEY/i.test(code)) return new ConstraintError(text, "unique");
+  if (/CHECK/i.test(code)) return new ConstraintError(text, "check");
+  if (/CONSTRAINT/i.test(code)) return new ConstraintError(text, "other");
+  return new StoreUnavailableError(text.trim());
 }
 
-function toResult(result: { rows: unknown[]; rowsAffected: number }): SqlResult {
-  return { rows: result.rows as SqlResult["rows"], rowsAffected: result.rowsAffected };
-}
-
+/**
+ * SQLite through libsql's synchronous, better-sqlite3-compatible engine: each distinct SQL text is
+ * prepared once and reused (the stores use a fixed set), and a batch is one IMMEDIATE transaction
+ * that rolls back whole on any error, COMMIT failures (SQLITE_BUSY, SQLITE_FULL) included, so the
+ * connection is never left inside a broken transaction.
+ */
 class LibsqlSqlClient implements SqlClient {
-  constructor(private readonly client: Client) {}
+  private readonly statements = new Map<string, Statement>();
+  private readonly inTransaction: (statements: SqlStatement[]) => SqlResult[];
+
+  constructor(private readonly db: Database.Database) {
+    this.inTransaction = db.transaction((statements: SqlStatement[]) =>
+      statements.map((s) => this.run(s.sql, s.args ?? [])),
+    ).immediate;
+  }
+
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // The stores use a fixed set of statements; ad-hoc SQL (operators, tests) must not grow this without end.
+      if (this.statements.size < 500) this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private run(sql: string, args: SqlValue[]): SqlResult {
+    const statement = this.prepared(sql);
+    if (statement.reader) return { rows: statement.all(args) as Row[], rowsAffected: 0 };
+    return { rows: [], rowsAffected: Number(statement.run(args).changes) };
+  }
 
   async execute(sql: string, args: SqlValue[] = []): Promise<SqlResult> {
     try {
-      return toResult(await this.client.execute({ sql, args }));
+      return this.run(sql, args);
     } catch (error) {
       throw classify(error);
     }
@@ -36,18 +65,15 @@ class LibsqlSqlClient implements SqlClient {
 
   async batch(statements: SqlStatement[]): Promise<SqlResult[]> {
     try {
-      const results = await this.client.batch(
-        statements.map((s) => ({ sql: s.sql, args: s.args ?? [] })),
-        "write",
-      );
-      return results.map(toResult);
+      return this.inTransaction(statements);
     } catch (error) {
       throw classify(error);
     }
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    this.statements.clear();
+    this.db.close();
   }
 }
 
@@ -61,8 +87,9 @@ export async function openSqlite(url: string): Promise<SqlClient> {
     throw new Error(`DATABASE_URL must start with file: for SQLite, got "${url}"`);
   const path = url.slice("file:".length);
   if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
-  const sql: SqlClient = new LibsqlSqlClient(createClient({ url, concurrency: 1 }));
+  const sql: SqlClient = new LibsqlSqlClient(new Database(path));
   if (path !== ":memory:") await sql.execute("PRAGMA journal_mode = WAL");
+  // Explicit: better-sqlite3-style builds default WAL to NORMAL, which can lose the last commits on power loss.
   await sql.execute("PRAGMA synchronous = FULL");
   await sql.execute("PRAGMA foreign_keys = ON");
   // Another process holding the write lock makes a write fail fast (503) rather than block every route:

@@ -61,8 +61,7 @@ export class WebhookWorker {
       this.again = true;
       return;
     }
-    // Resting after a store failure: a new event does not cut the rest short (it is stored or 503'd).
-    if (this.storePause > 0 && this.timer) return;
+    // A wake during a store pause means an event was just stored: the store writes again, so look now.
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.drain()
