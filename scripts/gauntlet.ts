@@ -39,6 +39,7 @@ const expectedSections = [
   "abuse",
   "abuse-client",
   "browser",
+  "chaos",
   "crash",
   "full-disk",
   "hostile-input",
