@@ -102,6 +102,8 @@ for (const [size, viewport] of [
       await payButton(page).click();
       await page.waitForURL(/\/3ds\/sid_/);
       await page.goBack();
+      // Back, then a reload for good measure: the checkout is open again either way.
+      if (size === "390 px") await page.reload();
       await fill(page, "4242 4242 4242 4242");
       await expect(payButton(page).textContent()).resolves.toMatch(/Pay £99\.00/);
       await payButton(page).click();
@@ -203,6 +205,7 @@ describe("the checkout's own screens", () => {
         .getByRole("button", { name: /Processing/ })
         .isDisabled(),
     ).resolves.toBe(true);
+    expect(await audit(page)).toEqual([]);
     await screenshot(page, "edges-still-checking");
     await waitFor(page, "onSuccess");
     const success = (await events(page)).find((e) => e.name === "onSuccess")?.detail as { orderId: string };
@@ -211,10 +214,40 @@ describe("the checkout's own screens", () => {
   });
 
   it("tells a shopper whose payment is held for review that it is being reviewed", async () => {
-    const { page } = await open();
+    const { page, errors } = await open({}, [{ sku: "mug", quantity: 1 }], PHONE);
     await fill(page, "4000 0000 0000 0101");
     await payButton(page).click();
     await message(page).filter({ hasText: "reviewing your order" }).waitFor();
+    expect(await audit(page)).toEqual([]);
+    await screenshot(page, "edges-review-390");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("holds the busy guard through a silent re-tokenization: clicks on the merchant's own button send one payment", async () => {
+    const { page } = await open({ flow: "Inline" });
+    await fill(page, "4242 4242 4242 4242");
+    let confirms = 0;
+    await page.route("**/api/checkout/confirm", async (route) => {
+      confirms++;
+      // The first token is stale by the time it lands: the widget fetches another, still busy.
+      if (confirms === 1) shop.h.sandbox.advanceClock(16 * 60_000);
+      await new Promise((r) => setTimeout(r, 150));
+      await route.continue();
+    });
+    try {
+      await page.locator("#own-pay").click();
+      for (let i = 0; i < 5; i++) {
+        await page.waitForTimeout(60);
+        await page.locator("#own-pay").click();
+      }
+      await waitFor(page, "onSuccess");
+    } finally {
+      shop.h.sandbox.advanceClock(-16 * 60_000);
+    }
+    expect(confirms).toBe(2);
+    const success = (await events(page)).find((e) => e.name === "onSuccess")?.detail as { orderId: string };
+    expect(paymentsOf(success.orderId)).toHaveLength(1);
     await page.close();
   });
 
