@@ -94,55 +94,52 @@ const webhookSourceSchema = z.looseObject({
     .optional(),
 });
 
+/**
+ * Only the payment id (and the envelope's id and type) must be right. Every other field Handoff reads
+ * is taken when it is well formed and dropped when it is not, so a field Checkout.com starts sending
+ * in a new format never stops an event from being applied.
+ */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
 const paymentEventDataSchema = z.looseObject({
   id: paymentIdSchema,
-  action_id: z.string().optional(),
-  reference: z.string().optional(),
-  amount: z.number().int().optional(),
-  currency: currencyCodeSchema.optional(),
-  response_code: z.string().optional(),
-  response_summary: z.string().optional(),
-  processed_on: z.string().optional(),
-  metadata: metadataSchema.optional(),
-  source: webhookSourceSchema.optional(),
-  balances: balancesSchema.optional(),
-  risk: riskSchema.optional(),
-  event_links: z.record(z.string(), z.string()).optional(),
+  action_id: lenient(z.string()),
+  reference: lenient(z.string()),
+  amount: lenient(z.number().int()),
+  currency: lenient(currencyCodeSchema),
+  response_code: lenient(z.string()),
+  response_summary: lenient(z.string()),
+  processed_on: lenient(z.string()),
+  metadata: lenient(metadataSchema),
+  source: lenient(webhookSourceSchema),
+  balances: lenient(balancesSchema),
+  risk: lenient(riskSchema),
+  event_links: lenient(z.record(z.string(), z.string())),
 });
 
-const paymentResultDataSchema = paymentEventDataSchema.extend({
-  action_id: z.string(),
-  amount: z.number().int(),
-  currency: currencyCodeSchema,
-  response_code: z.string(),
-});
-
-const paymentActionDataSchema = paymentEventDataSchema.extend({
-  action_id: z.string(),
-  amount: z.number().int(),
-  currency: currencyCodeSchema,
-});
+const paymentResultDataSchema = paymentEventDataSchema;
+const paymentActionDataSchema = paymentEventDataSchema;
 
 const disputeEventDataSchema = z.looseObject({
   id: disputeIdSchema,
-  payment_id: paymentIdSchema.optional(),
-  payment_action_id: z.string().optional(),
-  payment_reference: z.string().optional(),
-  amount: z.number().int().optional(),
-  currency: currencyCodeSchema.optional(),
-  reason_code: z.string().optional(),
-  category: z.string().optional(),
-  date: z.string().optional(),
-  evidence_required_by: z.string().optional(),
+  payment_id: lenient(paymentIdSchema),
+  payment_action_id: lenient(z.string()),
+  payment_reference: lenient(z.string()),
+  amount: lenient(z.number().int()),
+  currency: lenient(currencyCodeSchema),
+  reason_code: lenient(z.string()),
+  category: lenient(z.string()),
+  date: lenient(z.string()),
+  evidence_required_by: lenient(z.string()),
 });
 
 /** Shared envelope. `created_on` is the pushed shape; `timestamp` appears in the Workflows GET shape. */
 const envelope = {
   id: eventIdSchema,
-  version: z.string().optional(),
-  created_on: z.string().optional(),
-  timestamp: z.string().optional(),
-  _links: z.record(z.string(), linkSchema).optional(),
+  version: lenient(z.string()),
+  created_on: lenient(z.string()),
+  timestamp: lenient(z.string()),
+  _links: lenient(z.record(z.string(), linkSchema)),
 };
 
 export const paymentResultEventSchema = z.looseObject({
@@ -193,8 +190,8 @@ export type UnknownWebhookEvent = z.infer<typeof unknownWebhookEventSchema> & { 
 export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
 
 /**
- * Parses a decoded webhook body. Known types are held to their schema (so a malformed
- * `payment_captured` fails with a path such as `data.amount`), any other type parses loosely.
+ * Parses a decoded webhook body. A known type fails only when what identifies it is wrong (the
+ * `evt_` id, `data.id`); any other field in an unexpected format is dropped. Other types parse loosely.
  */
 export function parseWebhookEvent(input: unknown): z.ZodSafeParseResult<WebhookEvent> {
   const type = typeof input === "object" && input !== null ? (input as { type?: unknown }).type : undefined;

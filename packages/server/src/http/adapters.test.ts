@@ -68,6 +68,25 @@ describe.each(["express", "node"])("the %s adapter", (name) => {
     expect(confirmed).toMatchObject({ status: 200, body: { status: "approved" } });
   });
 
+  it("reads a JSON body sent as text/plain or with no Content-Type at all (Accelerate's example page)", async () => {
+    const cartId = await h.cart();
+    const plain = await post(
+      `${base()}/confirm`,
+      JSON.stringify({ cartId, processorToken: await h.token() }),
+      "text/plain",
+    );
+    expect(plain).toMatchObject({ status: 200, body: { status: "approved" } });
+    const other = await h.cart();
+    const bare = await fetch(`${base()}/confirm`, {
+      method: "POST",
+      body: new Blob([JSON.stringify({ processorToken: await h.token(), cartId: other })]),
+    });
+    expect(bare.headers.get("content-type") ?? "").toContain("application/json");
+    expect(await bare.json()).toMatchObject({ status: "approved" });
+    const session = await post(`${base()}/session`, JSON.stringify({ cartId: await h.cart() }), "text/plain");
+    expect(session.status).toBe(200);
+  });
+
   it("answers 402 with the decline body", async () => {
     const cartId = await h.cart();
     const declined = await post(

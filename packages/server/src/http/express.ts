@@ -28,7 +28,9 @@ function send(res: Response, reply: ApiReply): void {
  */
 export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOptions = {}): Router {
   const router = express.Router();
-  const json = express.json({ limit: options.jsonLimit ?? "16kb" });
+  // JSON whatever the Content-Type says (or without one): Accelerate's example page posts
+  // {processorToken, cartId} with none, and a text/plain post never needs a CORS preflight.
+  const json = express.json({ limit: options.jsonLimit ?? "16kb", type: () => true });
   const run = (work: (req: Request) => Promise<ApiReply>) => async (req: Request, res: Response) => {
     send(res, await work(req));
   };

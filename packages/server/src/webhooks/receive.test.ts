@@ -77,12 +77,23 @@ describe("webhook receiver", () => {
     expect(reply.headers.get("allow")).toBe("POST");
   });
 
-  it("keeps a signed body that is not JSON and answers 400", async () => {
+  it("stores a signed body that is not JSON or not an event (200, so Checkout.com never retries it), invalid with the reason", async () => {
     const { body, headers } = signed("this is { not json");
-    expect(await send(body, headers)).toMatchObject({ status: 400, body: { error: "EVENT_UNPARSABLE" } });
-    expect(await lastRejection()).toMatchObject({ reason: "unparsable", rawBody: "this is { not json" });
+    expect(await send(body, headers)).toMatchObject({ status: 200, body: { received: true } });
+    // The same bytes again are the same stored event.
+    expect(await send(body, headers)).toMatchObject({ status: 200, body: { duplicate: true } });
     const notEvent = signed({ hello: "world" });
-    expect((await send(notEvent.body, notEvent.headers)).status).toBe(400);
+    expect((await send(notEvent.body, notEvent.headers)).status).toBe(200);
+    await h.webhooks.worker.drain();
+    const kept = (await h.webhooks.inbox.list({ status: "invalid", limit: 10 })).filter((e) =>
+      e.id.startsWith("unparsed_"),
+    );
+    expect(kept.map((e) => [e.type, e.outcome])).toEqual(
+      expect.arrayContaining([
+        ["unparsable", "body is not JSON"],
+        ["not_an_event", expect.stringMatching(/^schema: /)],
+      ]),
+    );
   });
 
   it("refuses an oversized body with 413 before verifying it", async () => {
