@@ -7,6 +7,8 @@ const live = {
   CKO_PUBLIC_KEY: "pk_aaaaaaaaaaaaaaaaaaaaaaaaaaa",
   CKO_SECRET_KEY: "sk_aaaaaaaaaaaaaaaaaaaaaaaaaaa",
   CKO_WEBHOOK_SIGNATURE_KEY: "sig",
+  CKO_PROCESSING_CHANNEL_ID: "pc_q4dbxom5jbgudnjzjpz7j2z6uq",
+  PUBLIC_URL: "https://shop.example",
 };
 
 function problem(env: NodeJS.ProcessEnv): string {
@@ -65,6 +67,50 @@ describe("configuration", () => {
     );
     expect(problem({ ...live, DATABASE_URL: "mysql://x" })).toMatch(/^DATABASE_URL: must be a file: URL/);
     expect(problem({ ...live, PUBLIC_URL: "not a url" })).toBe('PUBLIC_URL: "not a url" is not a URL');
+  });
+
+  it("refuses what would fail on first contact with the real Checkout.com, one line each", () => {
+    expect(problem({ ...live, PUBLIC_URL: undefined })).toBe("PUBLIC_URL: is required outside local mode");
+    expect(problem({ ...live, PUBLIC_URL: "http://127.0.0.1:3000" })).toMatch(
+      /^PUBLIC_URL: must be the shop's public https:\/\/ address outside local mode/,
+    );
+    expect(problem({ ...live, CKO_PROCESSING_CHANNEL_ID: undefined })).toMatch(
+      /^CKO_PROCESSING_CHANNEL_ID: is required outside local mode .*set it to none/,
+    );
+    expect(problem({ ...live, CKO_SECRET_KEY: "sk_test_4296fd52-efba-4a38-b6ce-cf0d93639d8a" })).toMatch(
+      /^CKO_SECRET_KEY: is a key of Checkout.com's previous \(ABC\) platform/,
+    );
+    expect(problem({ ...live, CKO_SECRET_KEY: "sk_4296fd52-efba-4a38-b6ce-cf0d93639d8a" })).toMatch(
+      /previous \(ABC\)/,
+    );
+    expect(problem({ ...live, CKO_MERCHANT_SUBDOMAIN: "not a prefix!" })).toMatch(
+      /^CKO_MERCHANT_SUBDOMAIN: must be/,
+    );
+    for (const message of [
+      problem({ ...live, PUBLIC_URL: undefined }),
+      problem({ ...live, CKO_PROCESSING_CHANNEL_ID: "" }),
+    ]) {
+      expect(message.split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("talks to the merchant-specific host, and takes none for accounts without processing channels", () => {
+    expect(loadConfig({ ...live, CKO_MERCHANT_SUBDOMAIN: "1a2b3c4d" }, undefined).apiUrl).toBe(
+      "https://1a2b3c4d.api.checkout.com",
+    );
+    const sandbox = {
+      ...live,
+      CKO_ENVIRONMENT: "sandbox",
+      CKO_PUBLIC_KEY: "pk_sbox_aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      CKO_SECRET_KEY: "sk_sbox_aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      CKO_MERCHANT_SUBDOMAIN: "1a2b3c4d",
+    };
+    expect(loadConfig(sandbox, undefined).apiUrl).toBe("https://1a2b3c4d.api.sandbox.checkout.com");
+    expect(loadConfig({ ...sandbox, CKO_API_URL: "http://127.0.0.1:9999" }, undefined).apiUrl).toBe(
+      "http://127.0.0.1:9999",
+    );
+    const none = loadConfig({ ...live, CKO_PROCESSING_CHANNEL_ID: "none" }, undefined);
+    expect(processingChannelFor(none)("GBP")).toBeUndefined();
   });
 
   it("accepts a correct production configuration", () => {

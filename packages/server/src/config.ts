@@ -16,7 +16,8 @@ export interface ServerConfig {
   publicKey: string;
   secretKey: string;
   apiUrl: string;
-  processingChannels: { default?: string; byCurrency: Record<string, string> };
+  /** `none`: the account's keys are bound to one channel and payments need none. */
+  processingChannels: { default?: string; byCurrency: Record<string, string>; none?: boolean };
   webhookSignatureKeys: string[];
   webhookAuthorizationKey?: string;
   databaseUrl: string;
@@ -30,7 +31,22 @@ const API_URLS = {
   production: "https://api.checkout.com",
 } as const;
 
+/** The merchant-specific host (`{prefix}.api[.sandbox].checkout.com`) when a prefix is given. */
+function merchantApiUrl(environment: "sandbox" | "production", prefix: string | undefined): string {
+  if (prefix === undefined || prefix === "") return API_URLS[environment];
+  if (!/^[a-z0-9]{4,32}$/.test(prefix)) {
+    throw new ConfigError(
+      "CKO_MERCHANT_SUBDOMAIN",
+      `must be your account's API prefix (letters and digits, from the Dashboard), got "${prefix}"`,
+    );
+  }
+  return environment === "sandbox"
+    ? `https://${prefix}.api.sandbox.checkout.com`
+    : `https://${prefix}.api.checkout.com`;
+}
+
 function url(variable: string, value: string): string {
+  if (value === "") throw new ConfigError(variable, "is required outside local mode");
   if (!URL.canParse(value)) throw new ConfigError(variable, `"${value}" is not a URL`);
   return value.replace(/\/$/, "");
 }
@@ -46,6 +62,7 @@ function port(variable: string, value: string | undefined, fallback: number): nu
 function channels(value: string | undefined): ServerConfig["processingChannels"] {
   const result: ServerConfig["processingChannels"] = { byCurrency: {} };
   if (!value) return result;
+  if (value.trim() === "none") return { byCurrency: {}, none: true };
   for (const part of value
     .split(",")
     .map((s) => s.trim())
@@ -73,7 +90,15 @@ function key(
   environment: HandoffEnvironment,
 ): string {
   if (!value) throw new ConfigError(variable, `is required when CKO_ENVIRONMENT=${environment}`);
-  const sandboxKey = new RegExp(`^${kind}_(sbox_|test_)`).test(value);
+  // Previous (ABC) platform keys: pk_test_/sk_test_, or a UUID after the prefix. Payment sessions
+  // (Flow) exist only on the current platform, so such a key fails on the first checkout.
+  if (new RegExp(`^${kind}_(test_)?[0-9a-f]{8}-[0-9a-f]{4}-|^${kind}_test_`).test(value)) {
+    throw new ConfigError(
+      variable,
+      `is a key of Checkout.com's previous (ABC) platform; Flow needs a current-platform key (${kind}_sbox_… or ${kind}_…)`,
+    );
+  }
+  const sandboxKey = new RegExp(`^${kind}_sbox_`).test(value);
   if (!value.startsWith(`${kind}_`)) throw new ConfigError(variable, `must start with ${kind}_`);
   if (environment === "production" && sandboxKey)
     throw new ConfigError(variable, "is a sandbox key but CKO_ENVIRONMENT=production");
@@ -115,7 +140,8 @@ export function loadConfig(
     : key("CKO_SECRET_KEY", env.CKO_SECRET_KEY, "sk", environment);
   const apiUrl = url(
     "CKO_API_URL",
-    env.CKO_API_URL ?? (isLocal ? `http://127.0.0.1:${sandboxPort}` : API_URLS[environment]),
+    env.CKO_API_URL ??
+      (isLocal ? `http://127.0.0.1:${sandboxPort}` : merchantApiUrl(environment, env.CKO_MERCHANT_SUBDOMAIN)),
   );
   const signatureKeys = (env.CKO_WEBHOOK_SIGNATURE_KEY ?? local?.signatureKey ?? "")
     .split(",")
@@ -134,18 +160,38 @@ export function loadConfig(
       `must be a file: URL for SQLite (the PostgreSQL store is not built yet), got "${databaseUrl}"`,
     );
   }
+  const processingChannels = channels(env.CKO_PROCESSING_CHANNEL_ID);
+  if (
+    !isLocal &&
+    !processingChannels.none &&
+    !processingChannels.default &&
+    Object.keys(processingChannels.byCurrency).length === 0
+  ) {
+    throw new ConfigError(
+      "CKO_PROCESSING_CHANNEL_ID",
+      "is required outside local mode (pc_…, or GBP=pc_…,EUR=pc_…); set it to none if your account needs none",
+    );
+  }
+  // Checkout.com sends challenged shoppers back here: it must be this shop's public https address.
+  const publicUrl = url("PUBLIC_URL", env.PUBLIC_URL ?? (isLocal ? `http://127.0.0.1:${appPort}` : ""));
+  if (!isLocal && !publicUrl.startsWith("https://")) {
+    throw new ConfigError(
+      "PUBLIC_URL",
+      `must be the shop's public https:// address outside local mode, got "${publicUrl}"`,
+    );
+  }
   return {
     environment,
     publicKey,
     secretKey,
     apiUrl,
-    processingChannels: channels(env.CKO_PROCESSING_CHANNEL_ID),
+    processingChannels,
     webhookSignatureKeys: signatureKeys,
     ...(env.CKO_WEBHOOK_AUTHORIZATION_KEY
       ? { webhookAuthorizationKey: env.CKO_WEBHOOK_AUTHORIZATION_KEY }
       : {}),
     databaseUrl,
-    publicUrl: url("PUBLIC_URL", env.PUBLIC_URL ?? `http://127.0.0.1:${appPort}`),
+    publicUrl,
     port: appPort,
     sandboxPort,
   };
