@@ -128,6 +128,8 @@ describe("attacks in a real browser", () => {
     await shopper.goto(`${g.url}/`);
     await shopper.getByLabel(/Enamel camp mug/).fill("1");
     await shopper.getByRole("button", { name: "Go to checkout" }).click();
+    await shopper.getByLabel("Email for your receipt").fill("shopper@example.com");
+    await shopper.getByRole("button", { name: "Continue to payment" }).click();
     await shopper.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).waitFor();
     await shopper.waitForTimeout(300);
     const secrets = [g.sandbox.keys.secretKey, g.sandbox.keys.signatureKey, OPS_TOKEN];

@@ -6,6 +6,7 @@ import {
   createHandoffRouter,
   createWebhookRouter,
   type Handoff,
+  handoffCsp,
   type SqlInventory,
   StoreUnavailableError,
   type Webhooks,
@@ -67,24 +68,11 @@ export function createShopApp(options: ShopAppOptions): Express {
       },
     }),
   );
-  const checkout = options.checkoutOrigin;
-  const frames = options.environment === "local" ? [checkout] : ["https://*.checkout.com"];
   app.use(
     helmet({
       contentSecurityPolicy: {
         useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", checkout],
-          frameSrc: frames,
-          connectSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", "data:"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-          objectSrc: ["'none'"],
-        },
+        directives: handoffCsp({ environment: options.environment, sandboxOrigin: options.checkoutOrigin }),
       },
       // Same-origin posts keep their Origin header (with no-referrer, Chrome sends "null"), so the ops
       // dashboard can refuse cross-site form posts.

@@ -3,6 +3,17 @@ import { cartItemsSchema, type OrderStore, type SqlInventory } from "@handoff/se
 import express, { type Router } from "express";
 import { esc, page } from "./html.js";
 
+/** Billing countries the demo offers; Checkout.com's risk engine and Flow want one on every session. */
+const COUNTRIES: Array<[string, string]> = [
+  ["GB", "United Kingdom"],
+  ["IE", "Ireland"],
+  ["FR", "France"],
+  ["DE", "Germany"],
+  ["ES", "Spain"],
+  ["NL", "Netherlands"],
+  ["US", "United States"],
+];
+
 /** What shoppers and the React shop use: catalog, carts, checkout page, order page. */
 export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderStore }): Router {
   const router = express.Router();
@@ -131,6 +142,13 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
         `<main><h1>Checkout</h1>
 <ul class="lines">${lines}</ul>
 <p class="total">Total <strong>${esc(formatMoney(cart.total, cart.currency))}</strong> · <a href="/cart?cart=${esc(encodeURIComponent(cart.cartId))}">Edit cart</a></p>
+<form id="details" class="details">
+  <label for="email">Email for your receipt</label>
+  <input id="email" name="email" type="email" autocomplete="email" required>
+  <label for="country">Billing country</label>
+  <select id="country" name="country" autocomplete="country" required>${COUNTRIES.map(([code, name]) => `<option value="${code}"${code === "GB" ? " selected" : ""}>${esc(name)}</option>`).join("")}</select>
+  <button type="submit">Continue to payment</button>
+</form>
 <div id="checkout" data-cart-id="${esc(cart.cartId)}" data-cart-url="/cart?cart=${esc(encodeURIComponent(cart.cartId))}"></div>
 <p class="hint">Test cards: 4242 4242 4242 4242 (approved), 4544 2491 6767 3670 (insufficient funds), 4010 0617 0000 0021 (3-D Secure, password Checkout1!).</p></main>`,
         { scripts: ["/handoff.js", "/assets/checkout.js"] },

@@ -1,4 +1,6 @@
 import type {
+  CheckoutBilling,
+  CheckoutCustomer,
   ConfirmApproved,
   ConfirmDeclined,
   ConfirmRequiresAction,
@@ -79,10 +81,14 @@ export class RequestError extends Error {
   }
 }
 
-export async function fetchSession(url: string, cartId: string, locale: string): Promise<Session> {
+export async function fetchSession(
+  url: string,
+  request: { cartId: string; customer?: CheckoutCustomer | undefined; billing?: CheckoutBilling | undefined },
+  locale: string,
+): Promise<Session> {
   let answer: { status: number; json: unknown };
   try {
-    answer = await postJson(url, { cartId }, locale);
+    answer = await postJson(url, request, locale);
   } catch {
     throw new RequestError("NETWORK_ERROR", true);
   }

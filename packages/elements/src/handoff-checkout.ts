@@ -1,4 +1,5 @@
 import type { CheckoutError, Component } from "@checkout.com/checkout-web-components";
+import type { CheckoutBilling, CheckoutCustomer } from "@handoff/contracts";
 import { formatMoney } from "@handoff/contracts/money";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import {
@@ -69,6 +70,8 @@ export class HandoffCheckout extends LitElement {
     confirmTimeoutMs: { attribute: "confirm-timeout", type: Number },
     locale: {},
     appearance: { attribute: false },
+    customer: { attribute: false },
+    billing: { attribute: false },
     strings: { attribute: false },
     onPaymentInitiated: { attribute: false },
     state: { state: true },
@@ -85,6 +88,10 @@ export class HandoffCheckout extends LitElement {
   declare confirmTimeoutMs: number;
   declare locale: string;
   declare appearance: Record<string, unknown> | undefined;
+  /** Who pays (email, name): sent with the session for Checkout.com's risk engine and Flow. */
+  declare customer: CheckoutCustomer | undefined;
+  /** The billing country (ISO 3166 alpha-2), sent with the session. */
+  declare billing: CheckoutBilling | undefined;
   declare strings: Partial<Strings> | undefined;
   declare onPaymentInitiated: HandoffOptions["onPaymentInitiated"];
   declare state: State;
@@ -167,7 +174,8 @@ export class HandoffCheckout extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     // A new cart (a React prop, a single-page cart edit) is a new amount: never keep showing the old one.
-    if (changed.has("cartId") && changed.get("cartId") && this.started && this.state !== "redirecting") {
+    const newSession = ["cartId", "customer", "billing"].some((k) => changed.has(k) && changed.get(k));
+    if (newSession && this.started && this.state !== "redirecting" && this.state !== "processing") {
       this.reset();
     }
     if (this.cardHost) this.cardHost.inert = this.state === "processing";
@@ -248,7 +256,11 @@ export class HandoffCheckout extends LitElement {
       this.requestUpdate();
     };
     try {
-      this.session = await fetchSession(this.sessionUrl, this.cartId, this.language);
+      this.session = await fetchSession(
+        this.sessionUrl,
+        { cartId: this.cartId, customer: this.customer, billing: this.billing },
+        this.language,
+      );
     } catch (error) {
       const e = error instanceof RequestError ? error : new RequestError("NETWORK_ERROR", true);
       if (this.blockFor(e)) return;

@@ -58,6 +58,8 @@ export function mount(target: string | Element, options: MountOptions): MountedC
   element.confirmUrl = rest.confirmUrl ?? "";
   element.cartId = rest.cartId;
   element.cartUrl = rest.cartUrl ?? "";
+  element.customer = rest.customer;
+  element.billing = rest.billing;
   if (rest.confirmTimeoutMs) element.confirmTimeoutMs = rest.confirmTimeoutMs;
   element.locale = rest.locale ?? "";
   element.appearance = appearance;

@@ -1,4 +1,6 @@
 import type {
+  CheckoutBilling,
+  CheckoutCustomer,
   ConfirmApproved,
   ConfirmDeclined,
   ConfirmRequiresAction,
@@ -34,6 +36,9 @@ export interface HandoffOptions {
   cartId: string;
   /** Where the shopper edits their cart; linked when something sold out. */
   cartUrl?: string;
+  /** Who pays and their billing country, as your checkout collected them (sent with the session). */
+  customer?: CheckoutCustomer;
+  billing?: CheckoutBilling;
   /** How long to wait for confirm before asking again with the same token. Default 20 s. */
   confirmTimeoutMs?: number;
   locale?: string;

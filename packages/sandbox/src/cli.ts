@@ -11,7 +11,7 @@ import { ChaosSpecError, parseChaos } from "./webhooks/chaos.js";
 const USAGE = `Usage:
   handoff-sandbox start [--port N] [--host H] [--webhook-url URL]… [--signature-key K] [--authorization-key K]
                         [--public-key pk_…] [--secret-key sk_…] [--time-scale X] [--seed N]
-                        [--chaos duplicate=0.2,reorder=0.3,delay=0-2000,fail-first=0.1] [--amount-triggers]
+                        [--chaos duplicate=0.2,reorder=0.3,delay=0-2000,fail-first=0.1] [--amount-triggers] [--strict]
   handoff-sandbox trigger TYPE --payment pay_… [--url http://127.0.0.1:3100]
   handoff-sandbox events [--url http://127.0.0.1:3100]`;
 
@@ -42,6 +42,7 @@ async function start(argv: string[]): Promise<void> {
       chaos: { type: "string" },
       seed: { type: "string" },
       "amount-triggers": { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
     },
   });
   const port = Number(values.port);
@@ -66,6 +67,7 @@ async function start(argv: string[]): Promise<void> {
     timeScale: positiveNumber("time-scale", values["time-scale"], 1),
     seed: values.seed === undefined ? 1 : Math.trunc(positiveNumber("seed", values.seed, 1)),
     amountTriggers: values["amount-triggers"] ?? false,
+    strict: values.strict ?? false,
     ...(chaos ? { chaos } : {}),
     ...(values["signature-key"] ? { signatureKey: values["signature-key"] } : {}),
     ...(values["authorization-key"] ? { authorizationKey: values["authorization-key"] } : {}),

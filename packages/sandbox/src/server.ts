@@ -39,6 +39,12 @@ export interface SandboxOptions {
   /** Enable the legacy amount-based decline triggers (reference §7.2). */
   amountTriggers?: boolean;
   requireProcessingChannel?: boolean;
+  /**
+   * As strict as a real current-platform account: payments need a processing channel (422
+   * `processing_channel_id_required`) and payment sessions a billing country (422
+   * `billing_address_country_required`, a code we chose: Checkout.com's is UNCONFIRMED).
+   */
+  strict?: boolean;
   /** Delay between authorization and auto-capture, before time scaling. Default 2000 ms. */
   captureDelayMs?: number;
 }
@@ -108,7 +114,8 @@ export class Sandbox {
       timeScale: () => this.timeScale,
       captureDelayMs: options.captureDelayMs ?? 2000,
       amountTriggers: options.amountTriggers ?? false,
-      requireProcessingChannel: options.requireProcessingChannel ?? false,
+      requireProcessingChannel: options.requireProcessingChannel ?? options.strict ?? false,
+      requireBillingCountry: options.strict ?? false,
     });
     this.routes();
     this.server = createServer((req, res) => {

@@ -1,4 +1,4 @@
-import type { HandoffEnvironment } from "@handoff/contracts";
+import type { CheckoutBilling, CheckoutCustomer, HandoffEnvironment } from "@handoff/contracts";
 import type { ConfirmVelocity } from "./confirm/velocity.js";
 import type { Inventory } from "./inventory/port.js";
 import type { OrderEvents } from "./orders/events.js";
@@ -42,4 +42,16 @@ export interface HandoffDeps {
   events?: OrderEvents;
   /** Card-testing limits on confirm; `createHandoff` supplies the defaults. */
   velocity?: ConfirmVelocity;
+  /**
+   * Who pays, for Checkout.com's risk engine and Flow (customer email and name, billing country).
+   * By default the session request's `customer` and `billing` are used as sent; a merchant who
+   * knows the signed-in customer on the server returns them here instead.
+   */
+  sessionDetails?: (request: {
+    cartId: string;
+    customer?: CheckoutCustomer | undefined;
+    billing?: CheckoutBilling | undefined;
+  }) =>
+    | Promise<{ customer?: CheckoutCustomer | undefined; billing?: CheckoutBilling | undefined }>
+    | { customer?: CheckoutCustomer | undefined; billing?: CheckoutBilling | undefined };
 }

@@ -12,6 +12,7 @@ export {
 export { migrate, openSqlite } from "./db/sqlite.js";
 export type { CheckoutSettings, HandoffDeps, Logger } from "./deps.js";
 export { createHandoff, type Handoff } from "./handoff.js";
+export { type CspDirectives, cspHeader, handoffCsp } from "./http/csp.js";
 export { createHandoffRouter, type HandoffRouterOptions } from "./http/express.js";
 export { createHandoffHandler } from "./http/node.js";
 export { createWebhookRouter, WebhookBodyAlreadyParsedError } from "./http/webhooks-express.js";

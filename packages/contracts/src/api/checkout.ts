@@ -2,8 +2,28 @@ import { z } from "zod";
 import { currencyCodeSchema, minorAmountSchema } from "../currency.js";
 import { DECLINE_REASONS } from "../response-codes.js";
 
-/** `POST …/session`: the browser names the cart; the server prices it. */
-export const sessionRequestSchema = z.object({ cartId: z.string().min(1).max(100) });
+/** Who is paying, as Checkout.com's risk engine and Flow want it: email, and name when known. */
+export const checkoutCustomerSchema = z.object({
+  email: z.email().max(255),
+  name: z.string().trim().min(1).max(255).optional(),
+});
+export type CheckoutCustomer = z.infer<typeof checkoutCustomerSchema>;
+
+/** The billing country (ISO 3166-1 alpha-2), which Flow and the fraud rules expect on every session. */
+export const checkoutBillingSchema = z.object({
+  country: z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166 country code such as GB"),
+});
+export type CheckoutBilling = z.infer<typeof checkoutBillingSchema>;
+
+/**
+ * `POST …/session`: the browser names the cart; the server prices it. The customer and billing
+ * country the merchant's checkout collected ride along (a server-side hook may supply them instead).
+ */
+export const sessionRequestSchema = z.object({
+  cartId: z.string().min(1).max(100),
+  customer: checkoutCustomerSchema.optional(),
+  billing: checkoutBillingSchema.optional(),
+});
 export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 
 export const environmentSchema = z.enum(["local", "sandbox", "production"]);

@@ -11,6 +11,7 @@ export const paymentSessionRequestSchema = z.looseObject({
   success_url: z.string().optional(),
   failure_url: z.string().optional(),
   billing: z.looseObject({ address: z.looseObject({ country: z.string().length(2) }) }).optional(),
+  customer: z.looseObject({ email: z.string().optional(), name: z.string().optional() }).optional(),
   locale: z.string().optional(),
 });
 export type PaymentSessionRequest = z.input<typeof paymentSessionRequestSchema>;

@@ -52,6 +52,8 @@ export const paymentRequestSchema = z.looseObject({
   success_url: z.string().max(1024).optional(),
   failure_url: z.string().max(1024).optional(),
   metadata: metadataRequestSchema.optional(),
+  /** The shopper's IP, for the risk engine. */
+  payment_ip: z.string().max(45).optional(),
   /** Flow's tokenize result carries the device session its risk engine fingerprinted. */
   risk: z
     .looseObject({ enabled: z.boolean().optional(), device_session_id: z.string().max(100).optional() })

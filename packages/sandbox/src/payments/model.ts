@@ -59,6 +59,8 @@ export interface SandboxPayment {
   sourceId?: string;
   metadata: Metadata;
   risk: { flagged: boolean; score: number; device_session_id?: string };
+  paymentIp?: string;
+  billingCountry?: string;
   threeDs?: {
     enrolled: "Y" | "N" | "U";
     downgraded: boolean;

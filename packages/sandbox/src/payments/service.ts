@@ -35,6 +35,7 @@ export interface PaymentServiceOptions {
   captureDelayMs: number;
   amountTriggers: boolean;
   requireProcessingChannel: boolean;
+  requireBillingCountry: boolean;
 }
 
 export type ActionKind = "capture" | "refund" | "void";
@@ -50,6 +51,9 @@ interface PaymentSession {
   reference?: string;
   successUrl?: string;
   failureUrl?: string;
+  /** What the merchant sent for the risk engine, kept so tests can see it arrived. */
+  billingCountry?: string;
+  customer?: { email?: string; name?: string };
   createdAt: number;
 }
 
@@ -134,6 +138,10 @@ export class PaymentService {
       ...(request.processing_channel_id ? { processingChannelId: request.processing_channel_id } : {}),
       ...(request.customer
         ? { customer: { id: request.customer.id ?? newId("cus"), ...request.customer } }
+        : {}),
+      ...(request.payment_ip ? { paymentIp: request.payment_ip } : {}),
+      ...(request.source.billing_address?.country
+        ? { billingCountry: request.source.billing_address.country }
         : {}),
       balances: emptyBalances(),
       actions: [],
@@ -405,6 +413,12 @@ export class PaymentService {
     const parsed = paymentSessionRequestSchema.safeParse(body);
     if (!parsed.success) return apiError(422, errorCodesFor(parsed.error, body));
     if (!isKnownCurrency(parsed.data.currency)) return apiError(422, ["currency_invalid"]);
+    if (this.options.requireBillingCountry && !parsed.data.billing?.address?.country) {
+      return apiError(422, ["billing_address_country_required"]);
+    }
+    if (this.options.requireProcessingChannel && !parsed.data.processing_channel_id) {
+      return apiError(422, ["processing_channel_id_required"]);
+    }
     const session: PaymentSession = {
       id: newPaymentSessionId(),
       secret: newPaymentSessionSecret(),
@@ -413,6 +427,10 @@ export class PaymentService {
       ...(parsed.data.reference ? { reference: parsed.data.reference } : {}),
       ...(parsed.data.success_url ? { successUrl: parsed.data.success_url } : {}),
       ...(parsed.data.failure_url ? { failureUrl: parsed.data.failure_url } : {}),
+      ...(parsed.data.billing?.address?.country
+        ? { billingCountry: parsed.data.billing.address.country }
+        : {}),
+      ...(parsed.data.customer ? { customer: parsed.data.customer } : {}),
       createdAt: this.options.now(),
     };
     this.paymentSessions.set(session.id, session);

@@ -180,7 +180,10 @@ export async function confirm(
     }
     await deps.store.appendEvent(order.id, { kind: "stock_reserved", detail: { lines } });
   }
-  return charge(order, attempt, deps, context.locale, request.deviceSessionId);
+  return charge(order, attempt, deps, context.locale, {
+    deviceSessionId: request.deviceSessionId,
+    paymentIp: context.client,
+  });
 }
 
 function tooManyTries(orderId?: string): ApiReply {
@@ -258,16 +261,29 @@ function declineBody(orderId: string, code: string, locale?: string): ConfirmRes
   };
 }
 
+/** What the shopper's browser tells the risk engine: Flow's device session and the client's IP. */
+interface RiskSignals {
+  deviceSessionId?: string | undefined;
+  paymentIp?: string | undefined;
+}
+
 async function charge(
   order: Order,
   attempt: Attempt,
   deps: HandoffDeps,
   locale?: string,
-  deviceSessionId?: string,
+  risk: RiskSignals = {},
 ): Promise<ApiReply> {
   const channel = deps.settings.processingChannelFor(order.currency);
+  const ip = risk.paymentIp?.replace(/^::ffff:/, "");
   const request: PaymentRequest = {
-    source: { type: "token", token: attempt.processorToken },
+    source: {
+      type: "token",
+      token: attempt.processorToken,
+      ...(order.billing ? { billing_address: { country: order.billing.country } } : {}),
+    },
+    ...(order.customer ? { customer: order.customer } : {}),
+    ...(ip ? { payment_ip: ip } : {}),
     amount: order.amount,
     currency: order.currency,
     reference: order.id,
@@ -275,7 +291,7 @@ async function charge(
     capture: true,
     metadata: { AccelerateToken: attempt.processorToken },
     ...(channel ? { processing_channel_id: channel } : {}),
-    ...(deviceSessionId ? { risk: { enabled: true, device_session_id: deviceSessionId } } : {}),
+    ...(risk.deviceSessionId ? { risk: { enabled: true, device_session_id: risk.deviceSessionId } } : {}),
     ...(deps.settings.threeDs
       ? {
           "3ds": { enabled: true },

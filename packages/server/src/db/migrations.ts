@@ -107,4 +107,10 @@ export const MIGRATIONS: string[][] = [
     // How many refused webhook requests sampling dropped just before this one.
     "ALTER TABLE rejected_requests ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0",
   ],
+  [
+    // What Checkout.com's risk engine and Flow want on the session and the payment.
+    "ALTER TABLE orders ADD COLUMN customer_email TEXT",
+    "ALTER TABLE orders ADD COLUMN customer_name TEXT",
+    "ALTER TABLE orders ADD COLUMN billing_country TEXT",
+  ],
 ];

@@ -1,4 +1,4 @@
-import type { ConfirmResponse, OrderStatus } from "@handoff/contracts";
+import type { CheckoutBilling, CheckoutCustomer, ConfirmResponse, OrderStatus } from "@handoff/contracts";
 
 export interface OrderLine {
   sku: string;
@@ -17,6 +17,9 @@ export interface Order {
   lines: OrderLine[];
   status: OrderStatus;
   riskFlagged: boolean;
+  /** Who pays and their billing country, sent to Checkout.com on the session and the payment. */
+  customer?: CheckoutCustomer | undefined;
+  billing?: CheckoutBilling | undefined;
   createdAt: string;
   updatedAt: string;
 }

@@ -43,13 +43,21 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
       orderUrl: deps.settings.orderPageUrl(order.id),
     });
   }
-  if (!matchesCart(order, cart)) {
-    await deps.store.updateOrderDraft(order.id, {
-      amount: cart.total,
-      currency: cart.currency,
-      lines: cart.lines,
-    });
-    order = { ...order, amount: cart.total, currency: cart.currency, lines: cart.lines };
+  // Who pays: what the merchant's checkout sent, or what its server knows (a signed-in customer).
+  const requested = { customer: parsed.data.customer, billing: parsed.data.billing };
+  const details = deps.sessionDetails
+    ? await deps.sessionDetails({ cartId: cart.cartId, ...requested })
+    : requested;
+  const customer = details.customer ?? order.customer;
+  const billing = details.billing ?? order.billing;
+  const sameDetails =
+    customer?.email === order.customer?.email &&
+    customer?.name === order.customer?.name &&
+    billing?.country === order.billing?.country;
+  if (!matchesCart(order, cart) || !sameDetails) {
+    const draft = { amount: cart.total, currency: cart.currency, lines: cart.lines, customer, billing };
+    await deps.store.updateOrderDraft(order.id, draft);
+    order = { ...order, ...draft };
   }
 
   const channel = deps.settings.processingChannelFor(order.currency);
@@ -58,6 +66,8 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
     currency: order.currency,
     reference: order.id,
     ...(channel ? { processing_channel_id: channel } : {}),
+    ...(order.billing ? { billing: { address: { country: order.billing.country } } } : {}),
+    ...(order.customer ? { customer: order.customer } : {}),
     success_url: deps.settings.threeDsReturnUrl,
     failure_url: deps.settings.threeDsReturnUrl,
   });

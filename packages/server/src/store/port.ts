@@ -33,10 +33,10 @@ export interface OrderStore {
   createOrder(order: Order): Promise<void>;
   getOrder(id: string): Promise<Order | undefined>;
   findOrderByCart(cartId: string): Promise<Order | undefined>;
-  /** Re-prices a draft order (a new session for a changed cart, before any charge). */
+  /** Re-prices a draft order and records who pays (a new session, before any charge). */
   updateOrderDraft(
     id: string,
-    draft: { amount: number; currency: string; lines: OrderLine[] },
+    draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
   ): Promise<void>;
   listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]>;
 

@@ -14,6 +14,15 @@ function toOrder(r: Row): Order {
     lines: JSON.parse(String(r.lines_json)),
     status: String(r.status) as OrderStatus,
     riskFlagged: Number(r.risk_flagged) === 1,
+    ...(r.customer_email
+      ? {
+          customer: {
+            email: String(r.customer_email),
+            ...(r.customer_name ? { name: String(r.customer_name) } : {}),
+          },
+        }
+      : {}),
+    ...(r.billing_country ? { billing: { country: String(r.billing_country) } } : {}),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
@@ -89,13 +98,23 @@ export class SqlOrderStore implements OrderStore {
 
   async updateOrderDraft(
     id: string,
-    draft: { amount: number; currency: string; lines: Order["lines"] },
+    draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
   ): Promise<void> {
     const at = this.now().toISOString();
     await this.db.batch([
       {
-        sql: "UPDATE orders SET amount = ?, currency = ?, lines_json = ?, updated_at = ? WHERE id = ?",
-        args: [draft.amount, draft.currency, JSON.stringify(draft.lines), at, id],
+        sql: `UPDATE orders SET amount = ?, currency = ?, lines_json = ?, customer_email = ?, customer_name = ?,
+              billing_country = ?, updated_at = ? WHERE id = ?`,
+        args: [
+          draft.amount,
+          draft.currency,
+          JSON.stringify(draft.lines),
+          draft.customer?.email ?? null,
+          draft.customer?.name ?? null,
+          draft.billing?.country ?? null,
+          at,
+          id,
+        ],
       },
       this.eventStatement(
         id,

@@ -37,10 +37,13 @@ export interface Harness {
 
 /** The real parts: a SQLite file in a temp folder, the sandbox over HTTP, the official SDK. */
 export async function startHarness(
-  options: { timeoutMs?: number; attempts?: number; captureDelayMs?: number } = {},
+  options: { timeoutMs?: number; attempts?: number; captureDelayMs?: number; strict?: boolean } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "handoff-test-"));
-  const sandbox = createSandbox({ captureDelayMs: options.captureDelayMs ?? 60_000 });
+  const sandbox = createSandbox({
+    captureDelayMs: options.captureDelayMs ?? 60_000,
+    strict: options.strict ?? false,
+  });
   await sandbox.listen();
   const db = await openSqlite(`file:${join(dir, "handoff.db")}`);
   const inventory = new SqlInventory(db);

@@ -71,6 +71,7 @@ describe("a shopper who leaves 3-D Secure unfinished", () => {
     expect(await stockOf("last-one")).toBe(0);
     // Checkout.com's 15 minutes pass.
     h.sandbox.advanceClock(15 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const swept = await h.webhooks.reconcile(0);
     expect(swept.changed).toBe(1);
     await h.settle();
@@ -82,6 +83,8 @@ describe("a shopper who leaves 3-D Secure unfinished", () => {
   it("frees the stock of a challenge still pending past the limit, and voids it if it is approved later", async () => {
     h.sandbox.webhookUrls = [];
     const { orderId, redirectUrl } = await leaveAtTheIssuer();
+    // "Older than 0 ms" must mean older than now: step past this millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const swept = await h.webhooks.reconcile(0, { abandonThreeDsAfterMs: 0 });
     expect(swept.abandoned).toBe(1);
     expect((await h.store.getOrder(orderId))?.status).toBe("pending");
