@@ -94,6 +94,12 @@ describe("webhook receiver", () => {
         ["not_an_event", expect.stringMatching(/^schema: /)],
       ]),
     );
+    // Replayable: an operator can run it through the worker again once the code understands it.
+    const first = kept[0];
+    expect(first && (await h.webhooks.replay(first.id))).toBe(true);
+    await h.webhooks.worker.drain();
+    const again = (await h.webhooks.inbox.list({ limit: 50 })).find((e) => e.id === first?.id);
+    expect(again).toMatchObject({ status: "invalid", attempts: 1 });
   });
 
   it("refuses an oversized body with 413 before verifying it", async () => {
