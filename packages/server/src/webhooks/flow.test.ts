@@ -154,14 +154,24 @@ describe("the reconciliation sweep", () => {
     expect(never.reply.status).toBe(503);
 
     await h.sandbox.idle();
-    await h.webhooks.reconcile(0);
+    // The sweep runs periodically; on a loaded machine one pass may find Checkout.com slow to answer.
+    const latestOf = async (orderId: string) => (await h.store.attemptsOfOrder(orderId)).at(-1)?.status;
+    for (let pass = 0; pass < 5; pass++) {
+      await h.webhooks.reconcile(0);
+      if (
+        (await latestOf(never.body.orderId)) === "failed" &&
+        (await statusOf(charged.body.orderId)) === "captured"
+      )
+        break;
+    }
+    expect(await latestOf(never.body.orderId)).toBe("failed");
     // Checkout.com has it captured by now (auto-capture): the sweep applies what it says.
     expect(await statusOf(charged.body.orderId)).toBe("captured");
     expect(await h.chargesFor(charged.body.orderId)).toBe(1);
     expect(await statusOf(never.body.orderId)).toBe("pending");
     // The order that was never charged takes a new card again.
     const retry = await h.handoff.confirm({ cartId: never.cartId, processorToken: await h.token() });
-    expect(retry.status).toBe(200);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
   });
 });
 
