@@ -54,6 +54,9 @@ export interface SandboxKeys {
   secretKey: string;
   signatureKey: string;
   authorizationKey?: string | undefined;
+  /** OAuth access key (client id and secret), exchanged at `/connect/token` for bearer tokens. */
+  clientId: string;
+  clientSecret: string;
 }
 
 const API_VERSION = "3.31.4";
@@ -89,6 +92,8 @@ export class Sandbox {
       secretKey: options.secretKey ?? newKey("sk"),
       signatureKey: options.signatureKey ?? newKey("sk").replace(/^sk_sbox_/, "whsec_"),
       authorizationKey: options.authorizationKey,
+      clientId: `ack_${newKey("sk").slice("sk_sbox_".length)}`,
+      clientSecret: newKey("sk").slice("sk_sbox_".length),
     };
     this.webhookUrls = [...(options.webhookUrls ?? [])];
     this.chaos = options.chaos ?? NO_CHAOS;
@@ -256,6 +261,40 @@ export class Sandbox {
     }
   }
 
+  /** OAuth bearer tokens handed out by `/connect/token`, with when they stop working. */
+  private readonly accessTokens = new Map<string, number>();
+
+  private validAccessToken(header: string | undefined): boolean {
+    const token = header?.replace(/^bearer\s+/i, "");
+    const expires = token ? this.accessTokens.get(token) : undefined;
+    return expires !== undefined && expires > this.now();
+  }
+
+  /** `POST /connect/token`: the client-credentials grant, as Checkout.com's access host answers it. */
+  private async issueAccessToken(ctx: RequestContext): Promise<Reply> {
+    const form = new URLSearchParams(await ctx.rawBody());
+    const basic = /^basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? "")?.[1];
+    const [basicId, basicSecret] = basic ? Buffer.from(basic, "base64").toString().split(":") : [];
+    const clientId = form.get("client_id") ?? basicId;
+    const clientSecret = form.get("client_secret") ?? basicSecret;
+    if (form.get("grant_type") !== "client_credentials")
+      return { status: 400, body: { error: "unsupported_grant_type" } };
+    if (clientId !== this.keys.clientId || clientSecret !== this.keys.clientSecret) {
+      return { status: 400, body: { error: "invalid_client" } };
+    }
+    const token = `oat_${newKey("sk").slice("sk_sbox_".length)}`;
+    this.accessTokens.set(token, this.now() + 3600_000);
+    return {
+      status: 200,
+      body: {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: 3600,
+        scope: form.get("scope") ?? "gateway",
+      },
+    };
+  }
+
   private cors(): Record<string, string> {
     return {
       "access-control-allow-origin": "*",
@@ -284,7 +323,10 @@ export class Sandbox {
     idempotencyScope?: string,
   ) {
     return async (ctx: RequestContext): Promise<Reply | "drop"> => {
-      if (!keyMatches(ctx.req.headers.authorization, this.keys.secretKey)) return { status: 401 };
+      const authorized =
+        keyMatches(ctx.req.headers.authorization, this.keys.secretKey) ||
+        this.validAccessToken(ctx.req.headers.authorization);
+      if (!authorized) return { status: 401 };
       return this.withFault(route, ctx, work, idempotencyScope);
     };
   }
@@ -316,6 +358,7 @@ export class Sandbox {
 
   private routes(): void {
     const r = this.router;
+    r.on("POST", "/connect/token", (ctx) => this.issueAccessToken(ctx));
     r.on("POST", "/tokens", async (ctx) => {
       if (!keyMatches(ctx.req.headers.authorization, this.keys.publicKey))
         return { status: 401, headers: this.cors() };

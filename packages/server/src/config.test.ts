@@ -113,6 +113,30 @@ describe("configuration", () => {
     expect(processingChannelFor(none)("GBP")).toBeUndefined();
   });
 
+  it("takes an OAuth access key instead of a secret key, both halves or neither", () => {
+    const { CKO_SECRET_KEY: _, ...noSecret } = live;
+    const oauth = {
+      ...noSecret,
+      CKO_CLIENT_ID: "ack_aaaaaaaaaaaaaaaaaaaaaaaaaa",
+      CKO_CLIENT_SECRET: "s3cret",
+    };
+    expect(loadConfig(oauth, undefined).oauth).toEqual({
+      clientId: "ack_aaaaaaaaaaaaaaaaaaaaaaaaaa",
+      clientSecret: "s3cret",
+      accessUrl: "https://access.checkout.com/connect/token",
+    });
+    expect(loadConfig({ ...oauth, CKO_MERCHANT_SUBDOMAIN: "1a2b3c4d" }, undefined).oauth?.accessUrl).toBe(
+      "https://1a2b3c4d.access.checkout.com/connect/token",
+    );
+    expect(problem({ ...noSecret, CKO_CLIENT_ID: "ack_aaaaaaaaaaaaaaaaaaaaaaaaaa" })).toMatch(
+      /^CKO_CLIENT_SECRET: is required/,
+    );
+    expect(problem({ ...noSecret, CKO_CLIENT_ID: "sk_nope", CKO_CLIENT_SECRET: "x" })).toMatch(
+      /^CKO_CLIENT_ID: must be an access key id/,
+    );
+    expect(problem(noSecret)).toBe("CKO_SECRET_KEY: is required when CKO_ENVIRONMENT=production");
+  });
+
   it("accepts a correct production configuration", () => {
     expect(loadConfig(live, undefined)).toMatchObject({
       environment: "production",

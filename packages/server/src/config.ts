@@ -18,6 +18,8 @@ export interface ServerConfig {
   apiUrl: string;
   /** `none`: the account's keys are bound to one channel and payments need none. */
   processingChannels: { default?: string; byCurrency: Record<string, string>; none?: boolean };
+  /** OAuth access key instead of a secret key; tokens come from `accessUrl`. */
+  oauth?: { clientId: string; clientSecret: string; accessUrl: string };
   webhookSignatureKeys: string[];
   webhookAuthorizationKey?: string;
   databaseUrl: string;
@@ -43,6 +45,36 @@ function merchantApiUrl(environment: "sandbox" | "production", prefix: string | 
   return environment === "sandbox"
     ? `https://${prefix}.api.sandbox.checkout.com`
     : `https://${prefix}.api.checkout.com`;
+}
+
+const ACCESS_URLS = {
+  sandbox: "https://access.sandbox.checkout.com/connect/token",
+  production: "https://access.checkout.com/connect/token",
+} as const;
+
+/** `CKO_CLIENT_ID` + `CKO_CLIENT_SECRET`, both or neither; `CKO_ACCESS_URL` overrides the token endpoint. */
+function oauthOf(env: NodeJS.ProcessEnv, environment: HandoffEnvironment): ServerConfig["oauth"] {
+  const id = env.CKO_CLIENT_ID;
+  const secret = env.CKO_CLIENT_SECRET;
+  if (!id && !secret) return undefined;
+  if (!id)
+    throw new ConfigError("CKO_CLIENT_ID", "is required with CKO_CLIENT_SECRET (the access key id, ack_…)");
+  if (!secret)
+    throw new ConfigError("CKO_CLIENT_SECRET", "is required with CKO_CLIENT_ID (the access key secret)");
+  if (!id.startsWith("ack_"))
+    throw new ConfigError("CKO_CLIENT_ID", `must be an access key id (ack_…), got "${id.slice(0, 8)}…"`);
+  const prefix = env.CKO_MERCHANT_SUBDOMAIN;
+  const fallback =
+    environment === "local"
+      ? `${(env.CKO_API_URL ?? "http://127.0.0.1:3100").replace(/\/$/, "")}/connect/token`
+      : prefix
+        ? ACCESS_URLS[environment].replace("https://access.", `https://${prefix}.access.`)
+        : ACCESS_URLS[environment];
+  return {
+    clientId: id,
+    clientSecret: secret,
+    accessUrl: url("CKO_ACCESS_URL", env.CKO_ACCESS_URL ?? fallback),
+  };
 }
 
 function url(variable: string, value: string): string {
@@ -135,9 +167,12 @@ export function loadConfig(
   const publicKey = isLocal
     ? (env.CKO_PUBLIC_KEY ?? local?.publicKey ?? "")
     : key("CKO_PUBLIC_KEY", env.CKO_PUBLIC_KEY, "pk", environment);
-  const secretKey = isLocal
-    ? (env.CKO_SECRET_KEY ?? local?.secretKey ?? "")
-    : key("CKO_SECRET_KEY", env.CKO_SECRET_KEY, "sk", environment);
+  const oauth = oauthOf(env, environment);
+  // An OAuth access key (client id and secret) stands in for the secret key.
+  const secretKey =
+    isLocal || oauth
+      ? (env.CKO_SECRET_KEY ?? local?.secretKey ?? "")
+      : key("CKO_SECRET_KEY", env.CKO_SECRET_KEY, "sk", environment);
   const apiUrl = url(
     "CKO_API_URL",
     env.CKO_API_URL ??
@@ -186,6 +221,7 @@ export function loadConfig(
     secretKey,
     apiUrl,
     processingChannels,
+    ...(oauth ? { oauth } : {}),
     webhookSignatureKeys: signatureKeys,
     ...(env.CKO_WEBHOOK_AUTHORIZATION_KEY
       ? { webhookAuthorizationKey: env.CKO_WEBHOOK_AUTHORIZATION_KEY }

@@ -43,6 +43,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHa
     inventory,
     processor: new CheckoutComProcessor({
       secretKey: config.secretKey,
+      oauth: config.oauth,
       publicKey: config.publicKey,
       host: config.apiUrl,
       ...options.processor,

@@ -10,8 +10,14 @@ import type { z } from "zod";
 import type { CallFailure, Outcome, PaymentOutcome, PaymentProcessor, ProcessorCall } from "./port.js";
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry.js";
 
+/** What Handoff calls: payments, their details and actions (`gateway`), and Flow's sessions. */
+export const OAUTH_SCOPES = ["gateway", "payment-sessions"];
+
 export interface CheckoutComOptions {
+  /** A secret key (`sk_…`), or leave it empty and give `oauth`. */
   secretKey: string;
+  /** An OAuth access key instead of a secret key. */
+  oauth?: { clientId: string; clientSecret: string; accessUrl: string; scopes?: string[] } | undefined;
   publicKey: string;
   /** API base URL: the sandbox's URL in local mode, Checkout.com's otherwise. */
   host: string;
@@ -51,15 +57,67 @@ function failureOf(error: SdkError): CallFailure {
 export class CheckoutComProcessor implements PaymentProcessor {
   private readonly sdk: InstanceType<typeof Checkout>;
   private readonly retry: RetryPolicy;
+  private readonly oauth: CheckoutComOptions["oauth"];
+  private readonly timeoutMs: number;
 
   constructor(options: CheckoutComOptions) {
-    this.sdk = new Checkout(options.secretKey, {
+    this.oauth = options.oauth;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.sdk = new Checkout(options.oauth?.clientSecret ?? options.secretKey, {
       pk: options.publicKey,
       host: options.host,
-      timeout: options.timeoutMs ?? 10_000,
+      timeout: this.timeoutMs,
       httpClient: "axios",
+      ...(options.oauth
+        ? { client: options.oauth.clientId, scope: options.oauth.scopes ?? OAUTH_SCOPES }
+        : {}),
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
+  }
+
+  /**
+   * With an OAuth access key the SDK sends its requests with a bearer token. We fetch that token
+   * ourselves and hand it to the SDK: its token URL cannot be configured (so no sandbox, no
+   * merchant-specific access host) and 5.2.1 adds `expires_in` seconds as milliseconds, which
+   * would ask for a new token every few seconds.
+   */
+  private async ensureAccessToken(calls: ProcessorCall[]): Promise<CallFailure | undefined> {
+    const oauth = this.oauth;
+    const config = (this.sdk as unknown as { config: { access?: { token: string; expires: Date } } }).config;
+    if (!oauth || (config.access && config.access.expires.getTime() - Date.now() > 60_000)) return undefined;
+    const started = performance.now();
+    try {
+      const response = await fetch(oauth.accessUrl, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: oauth.clientId,
+          client_secret: oauth.clientSecret,
+          scope: (oauth.scopes ?? OAUTH_SCOPES).join(" "),
+        }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const durationMs = Math.round(performance.now() - started);
+      calls.push({ operation: "POST /connect/token", attempt: 1, durationMs, status: response.status });
+      const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      if (response.status === 400 || response.status === 401) return { kind: "unauthorized" };
+      if (!response.ok || typeof body.access_token !== "string") {
+        return { kind: "unavailable", reason: `access token: HTTP ${response.status}` };
+      }
+      const seconds = typeof body.expires_in === "number" ? body.expires_in : 3600;
+      (config as { access?: unknown }).access = {
+        token: body.access_token,
+        type: typeof body.token_type === "string" ? body.token_type : "Bearer",
+        scope: body.scope,
+        expires: new Date(Date.now() + seconds * 1000),
+      };
+      return undefined;
+    } catch {
+      const durationMs = Math.round(performance.now() - started);
+      calls.push({ operation: "POST /connect/token", attempt: 1, durationMs, error: "network error" });
+      return { kind: "unavailable", reason: "access token: network error" };
+    }
   }
 
   /**
@@ -74,6 +132,8 @@ export class CheckoutComProcessor implements PaymentProcessor {
     send: () => Promise<unknown>,
   ): Promise<Outcome<{ kind: K; value: z.infer<S> }>> {
     const calls: ProcessorCall[] = [];
+    const denied = await this.ensureAccessToken(calls);
+    if (denied) return { ...denied, calls };
     const tries = retry ? this.retry.attempts : 1;
     let last: CallFailure = { kind: "unavailable", reason: "not attempted" };
     for (let attempt = 1; attempt <= tries; attempt++) {
