@@ -57,7 +57,8 @@ export async function startHarness(
       secretKey: sandbox.keys.secretKey,
       publicKey: sandbox.keys.publicKey,
       host: sandbox.url,
-      timeoutMs: options.timeoutMs ?? 2000,
+      // Generous: on a loaded CI machine a slow answer must not pass for a missing one (fault tests set their own).
+      timeoutMs: options.timeoutMs ?? 5000,
       retry: { attempts: options.attempts ?? 3, baseDelayMs: 20 },
     }),
     settings: {
