@@ -117,9 +117,6 @@ const paymentEventDataSchema = z.looseObject({
   event_links: lenient(z.record(z.string(), z.string())),
 });
 
-const paymentResultDataSchema = paymentEventDataSchema;
-const paymentActionDataSchema = paymentEventDataSchema;
-
 const disputeEventDataSchema = z.looseObject({
   id: disputeIdSchema,
   payment_id: lenient(paymentIdSchema),
@@ -145,12 +142,12 @@ const envelope = {
 export const paymentResultEventSchema = z.looseObject({
   ...envelope,
   type: z.literal(PAYMENT_RESULT_EVENT_TYPES),
-  data: paymentResultDataSchema,
+  data: paymentEventDataSchema,
 });
 export const paymentActionEventSchema = z.looseObject({
   ...envelope,
   type: z.literal(PAYMENT_ACTION_EVENT_TYPES),
-  data: paymentActionDataSchema,
+  data: paymentEventDataSchema,
 });
 export const paymentLifecycleEventSchema = z.looseObject({
   ...envelope,

@@ -18,9 +18,10 @@ import {
   isPaid,
   type Order,
   orderStatusOf,
+  paymentStatusOf,
   type StoredResult,
 } from "../orders/model.js";
-import { paymentStatusOf, type SettleInput, settle } from "../orders/settle.js";
+import { type SettleInput, settle } from "../orders/settle.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { TimelineEvent } from "../store/port.js";

@@ -92,11 +92,15 @@ export function isUnpaidEnd(status: OrderStatus): boolean {
   return UNPAID_ENDS.has(status);
 }
 
-/** The order's status follows its latest attempt; attempts that never charged leave it pending. */
-export function orderStatusOf(attempt: Attempt | undefined): OrderStatus {
-  if (!attempt || attempt.abandonedAt) return "pending";
+/** The payment's own status, whether or not the attempt still speaks for its order. */
+export function paymentStatusOf(attempt: Attempt): OrderStatus {
   const s = attempt.status;
   return s === "processing" || s === "unknown" || s === "failed" ? "pending" : s;
+}
+
+/** The order's status follows its latest attempt; attempts that never charged (or were abandoned) leave it pending. */
+export function orderStatusOf(attempt: Attempt | undefined): OrderStatus {
+  return !attempt || attempt.abandonedAt ? "pending" : paymentStatusOf(attempt);
 }
 
 /** Whether the attempt has an answer that no later news can turn into "in flight" again. */

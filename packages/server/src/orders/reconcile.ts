@@ -1,6 +1,6 @@
 import type { HandoffDeps } from "../deps.js";
-import { type Attempt, isPaid } from "./model.js";
-import { paymentStatusOf, reverseStrayPayment, settle } from "./settle.js";
+import { type Attempt, isPaid, paymentStatusOf } from "./model.js";
+import { reverseStrayPayment, settle } from "./settle.js";
 import { signalFromPayment } from "./signals.js";
 
 export interface SweepResult {
@@ -56,7 +56,10 @@ export async function reconcileStuckAttempts(
   );
   for (const stray of strays) {
     result.looked++;
-    if ((await reconcileOne(deps, stray, true)) === "unreachable") result.unreachable++;
+    const outcome = await reconcileOne(deps, stray, true);
+    if (outcome === "unreachable") result.unreachable++;
+    // A change was settled, and settling a stray payment already reverses it.
+    if (outcome === "changed") continue;
     const fresh = await deps.store.attemptById(stray.id);
     if (fresh && isPaid(paymentStatusOf(fresh))) await reverseStrayPayment(deps, fresh);
   }

@@ -6,8 +6,9 @@ import { confirm } from "../confirm/use-case.js";
 import { CheckoutComProcessor } from "../processor/checkout-com.js";
 import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
 import { signTestWebhook } from "../webhooks/verify.js";
+import { paymentStatusOf } from "./model.js";
 import { releaseReview, requestOperatorAction } from "./operator.js";
-import { paymentStatusOf, settle } from "./settle.js";
+import { settle } from "./settle.js";
 
 let h: WebhookHarness;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import type { OrderStatus } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
 import { type OrderEventType, orderEventFor } from "./events.js";
-import { type Attempt, isInFlight, isPaid, isUnpaidEnd } from "./model.js";
+import { type Attempt, isInFlight, isPaid, isUnpaidEnd, paymentStatusOf } from "./model.js";
 import { orderLock } from "./order-lock.js";
 import { type PaymentSignal, transition } from "./state-machine.js";
 
@@ -40,12 +40,6 @@ export interface Settled {
 /** What settling needs: reversing a stray payment calls the processor. */
 export type SettleDeps = Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now" | "processor">;
 type Deps = SettleDeps;
-
-/** The payment's own status, whether or not the attempt still speaks for its order. */
-export function paymentStatusOf(attempt: Attempt): OrderStatus {
-  const s = attempt.status;
-  return s === "processing" || s === "unknown" || s === "failed" ? "pending" : s;
-}
 
 interface Plan {
   patch: AttemptPatch;
