@@ -1,13 +1,37 @@
 import { defineConfig } from "vitest/config";
 
+/** The tests whose subject is the store: they run again on PostgreSQL (HANDOFF_TEST_ENGINE=postgres). */
+const STORE_SUITE = [
+  "packages/server/src/store/**/*.test.ts",
+  "packages/server/src/confirm/**/*.test.ts",
+  "packages/server/src/orders/**/*.test.ts",
+  "packages/server/src/three-ds/**/*.test.ts",
+  "packages/server/src/session/use-case.test.ts",
+  "packages/server/src/webhooks/flow.test.ts",
+];
+
 // Tests run against each package's TypeScript source through the "@handoff/source" export condition.
+// One private PostgreSQL serves the run (test/support/postgres-setup.ts); SQLite needs nothing.
 export default defineConfig({
   resolve: { conditions: ["@handoff/source"] },
   ssr: { resolve: { conditions: ["@handoff/source"], externalConditions: ["@handoff/source"] } },
   test: {
     reporters: ["default", "./scripts/summary-reporter.ts"],
-    include: ["packages/*/src/**/*.test.ts", "demos/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    globalSetup: ["./test/support/postgres-setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "sqlite",
+          include: ["packages/*/src/**/*.test.ts", "demos/*/src/**/*.test.ts", "test/**/*.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "postgres", include: STORE_SUITE, env: { HANDOFF_TEST_ENGINE: "postgres" } },
+      },
+    ],
   },
 });

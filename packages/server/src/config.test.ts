@@ -65,7 +65,10 @@ describe("configuration", () => {
     expect(problem({ ...live, CKO_PROCESSING_CHANNEL_ID: "GBP=abc" })).toMatch(
       /^CKO_PROCESSING_CHANNEL_ID: "abc" is not/,
     );
-    expect(problem({ ...live, DATABASE_URL: "mysql://x" })).toMatch(/^DATABASE_URL: must be a file: URL/);
+    expect(problem({ ...live, DATABASE_URL: "mysql://root:hunter2@db/x" })).toBe(
+      "DATABASE_URL: must be file:… (SQLite) or postgres://… (PostgreSQL), got a mysql: URL",
+    );
+    expect(problem({ ...live, DATABASE_URL: "postgres://shop:pw@db:5432/shop" })).toBe("no error");
     expect(problem({ ...live, PUBLIC_URL: "not a url" })).toBe('PUBLIC_URL: "not a url" is not a URL');
   });
 

@@ -189,10 +189,12 @@ export function loadConfig(
     );
   }
   const databaseUrl = env.DATABASE_URL ?? "file:./.data/handoff.db";
-  if (!databaseUrl.startsWith("file:")) {
+  if (!databaseUrl.startsWith("file:") && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    // Only the scheme: the rest may hold a password.
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(databaseUrl)?.[0] ?? "no scheme";
     throw new ConfigError(
       "DATABASE_URL",
-      `must be a file: URL for SQLite (the PostgreSQL store is not built yet), got "${databaseUrl}"`,
+      `must be file:… (SQLite) or postgres://… (PostgreSQL), got ${scheme === "no scheme" ? scheme : `a ${scheme} URL`}`,
     );
   }
   const processingChannels = channels(env.CKO_PROCESSING_CHANNEL_ID);
@@ -236,4 +238,16 @@ export function loadConfig(
 export function processingChannelFor(config: Pick<ServerConfig, "processingChannels">) {
   return (currency: string) =>
     config.processingChannels.byCurrency[currency] ?? config.processingChannels.default;
+}
+
+/** A database URL fit for a log line or a banner: the password replaced. */
+export function describeDatabaseUrl(url: string): string {
+  if (!/^postgres(ql)?:/.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://(unparseable URL)";
+  }
 }

@@ -1,15 +1,26 @@
-export { ConfigError, loadConfig, processingChannelFor, type ServerConfig } from "./config.js";
+export {
+  ConfigError,
+  describeDatabaseUrl,
+  loadConfig,
+  processingChannelFor,
+  type ServerConfig,
+} from "./config.js";
 export { confirm, idempotencyKeyFor } from "./confirm/use-case.js";
 export { ConfirmVelocity, DEFAULT_VELOCITY, type VelocityLimits } from "./confirm/velocity.js";
+export { migrate } from "./db/migrate.js";
+export { openDatabase } from "./db/open.js";
+export { isPostgresUrl, openPostgres, type PostgresOptions } from "./db/postgres.js";
 export {
   ConstraintError,
+  type Dialect,
   type SqlClient,
+  type SqlExecutor,
   type SqlResult,
   type SqlStatement,
   type SqlValue,
   StoreUnavailableError,
 } from "./db/sql-client.js";
-export { migrate, openSqlite } from "./db/sqlite.js";
+export { openSqlite } from "./db/sqlite.js";
 export type { CheckoutSettings, HandoffDeps, Logger } from "./deps.js";
 export { createHandoff, type Handoff } from "./handoff.js";
 export { type CspDirectives, cspHeader, handoffCsp } from "./http/csp.js";
@@ -18,7 +29,13 @@ export { createHandoffHandler } from "./http/node.js";
 export { createWebhookRouter, WebhookBodyAlreadyParsedError } from "./http/webhooks-express.js";
 export { createFetchWebhookHandler, type FetchWebhookOptions } from "./http/webhooks-fetch.js";
 export { createWebhookHandler } from "./http/webhooks-node.js";
-export type { Inventory, PricedCart, ReserveResult, StockShortfall } from "./inventory/port.js";
+export type {
+  Inventory,
+  PricedCart,
+  ReserveResult,
+  StockShortfall,
+  StoreTransaction,
+} from "./inventory/port.js";
 export { type CartItems, cartItemsSchema, type Product, SqlInventory } from "./inventory/sql-inventory.js";
 export { type OpenedHandoff, type OpenHandoffOptions, openHandoff } from "./open.js";
 export {
@@ -39,7 +56,7 @@ export type { PaymentOutcome, PaymentProcessor, ProcessorCall } from "./processo
 export type { RetryPolicy } from "./processor/retry.js";
 export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
-export type { OrderStore } from "./store/port.js";
+export type { OrderStore, OrderTransaction } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export { threeDsReturn } from "./three-ds/use-case.js";
 export { type InboxStatus, SqlWebhookInbox, type StoredInboxEvent } from "./webhooks/inbox.js";

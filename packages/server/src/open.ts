@@ -1,8 +1,8 @@
 import { pino } from "pino";
 import { processingChannelFor, type ServerConfig } from "./config.js";
 import { ConfirmVelocity, type VelocityLimits } from "./confirm/velocity.js";
+import { openDatabase } from "./db/open.js";
 import type { SqlClient } from "./db/sql-client.js";
-import { openSqlite } from "./db/sqlite.js";
 import type { Logger } from "./deps.js";
 import { createHandoff, type Handoff } from "./handoff.js";
 import { SqlInventory } from "./inventory/sql-inventory.js";
@@ -33,10 +33,10 @@ export interface OpenedHandoff {
   close(): Promise<void>;
 }
 
-/** Wires the default stack from configuration: SQLite store and inventory, Checkout.com (or the sandbox). */
+/** Wires the default stack from configuration: the SQL store and inventory on SQLite or PostgreSQL, Checkout.com (or the sandbox). */
 export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHandoff> {
   const { config } = options;
-  const db = options.db ?? (await openSqlite(config.databaseUrl));
+  const db = options.db ?? (await openDatabase(config.databaseUrl));
   const inventory = new SqlInventory(db);
   const handoff = createHandoff({
     store: new SqlOrderStore(db),

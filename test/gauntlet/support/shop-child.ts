@@ -4,6 +4,7 @@ import {
   loadConfig,
   openSqlite,
   type SqlClient,
+  type SqlExecutor,
   type SqlResult,
   type SqlStatement,
   type SqlValue,
@@ -25,11 +26,16 @@ const { env, keys, fullWhileExists } = JSON.parse(process.argv[2] ?? "{}") as {
 const WRITE = /^\s*(INSERT|UPDATE|DELETE)/i;
 function fullDisk(db: SqlClient, flag: string): SqlClient {
   const refuse = () => new StoreUnavailableError("SQLITE_FULL: database or disk is full");
-  return {
+  const guarded = (on: SqlExecutor): SqlExecutor => ({
+    dialect: on.dialect,
     async execute(sql: string, args?: SqlValue[]): Promise<SqlResult> {
       if (WRITE.test(sql) && existsSync(flag)) throw refuse();
-      return db.execute(sql, args);
+      return on.execute(sql, args);
     },
+  });
+  return {
+    ...guarded(db),
+    transaction: (work) => db.transaction((tx) => work(guarded(tx))),
     async batch(statements: SqlStatement[]) {
       if (statements.some((s) => WRITE.test(s.sql)) && existsSync(flag)) throw refuse();
       return db.batch(statements);

@@ -5,38 +5,51 @@ import { type Harness, startHarness } from "../test-support/harness.js";
 import { confirm } from "./use-case.js";
 
 /**
- * A merchant with their own stock system implements only the four Inventory calls: no shared
- * transactions. Here those calls are backed by real SQL stock, so what we check is real.
+ * A merchant with their own stock system implements only the four Inventory calls and ignores the
+ * store's transaction. Here that system is a small stock book in memory with the port's rules
+ * (all lines or none, a repeat holds nothing more); prices still come from the demo catalogue.
  */
 let h: Harness;
 let deps: HandoffDeps;
 const calls: string[] = [];
+const shelf = new Map<string, number>([
+  ["poster", 10],
+  ["solo", 2],
+]);
+const held = new Map<string, { sku: string; quantity: number }[]>();
 
 beforeAll(async () => {
   h = await startHarness();
-  const sql = h.inventory;
   const own: Inventory = {
-    priceCart: (cartId) => sql.priceCart(cartId),
-    reserve: (orderId, lines) => {
+    priceCart: (cartId) => h.inventory.priceCart(cartId),
+    reserve: async (orderId, lines) => {
       calls.push("reserve");
-      return sql.reserve(orderId, lines);
+      if (held.has(orderId)) return { ok: true };
+      const short = lines
+        .map((l) => ({ sku: l.sku, name: l.name, requested: l.quantity, available: shelf.get(l.sku) ?? 0 }))
+        .filter((l) => l.available < l.requested);
+      if (short.length > 0) return { ok: false, lines: short };
+      for (const l of lines) shelf.set(l.sku, (shelf.get(l.sku) ?? 0) - l.quantity);
+      held.set(orderId, lines);
+      return { ok: true };
     },
-    commit: (orderId) => {
+    commit: async (orderId) => {
       calls.push("commit");
-      return sql.commit(orderId);
+      held.delete(orderId);
     },
-    release: (orderId) => {
+    release: async (orderId) => {
       calls.push("release");
-      return sql.release(orderId);
+      for (const l of held.get(orderId) ?? []) shelf.set(l.sku, (shelf.get(l.sku) ?? 0) + l.quantity);
+      held.delete(orderId);
     },
   };
   deps = { ...h.deps, inventory: own };
 });
 afterAll(() => h.close());
 
-const stockOf = async (sku: string) => (await h.inventory.listProducts()).find((p) => p.sku === sku)?.stock;
+const stockOf = async (sku: string) => shelf.get(sku);
 
-describe("confirm with the merchant's own inventory (the port, no shared transactions)", () => {
+describe("confirm with the merchant's own inventory (the port, outside the store's database)", () => {
   it("holds stock before charging and commits it once paid", async () => {
     calls.length = 0;
     const before = await stockOf("poster");
@@ -66,9 +79,7 @@ describe("confirm with the merchant's own inventory (the port, no shared transac
     ]);
     const cartId = await h.cart([{ sku: "solo", quantity: 2 }]);
     // Someone else bought one between the cart and the payment.
-    await h.inventory.upsertProducts([
-      { sku: "solo", name: "One-off", unitAmount: 500, currency: "GBP", stock: 1 },
-    ]);
+    shelf.set("solo", 1);
     const reply = await confirm({ cartId, processorToken: await h.token() }, deps);
     expect(reply).toMatchObject({
       status: 409,

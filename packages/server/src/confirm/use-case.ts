@@ -149,42 +149,55 @@ export async function confirm(
     createdAt: at,
     updatedAt: at,
   };
-  const sql = deps.inventory.sql;
-  const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
-  // One durable write before charging: the attempt exists and, with SQL stock, its stock is held.
-  const opened = await deps.store.openAttempt(
-    attempt,
-    [
-      { kind: "attempt_started", detail: { attemptId: attempt.id } },
-      ...(sql ? [{ kind: "stock_reserved", detail: { lines } }] : []),
-    ],
-    sql?.reserve(order.id, order.lines),
-  );
-  if (opened === "out_of_stock" && sql) return outOfStock(deps, order, await sql.shortfall(order.lines));
-  if (opened !== "opened") {
+  const opened = await openAttempt(deps, order, attempt);
+  if (opened.kind === "out_of_stock") return outOfStock(deps, order, opened.lines);
+  if (opened.kind !== "opened") {
     return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
       orderId: order.id,
     });
-  }
-  if (!sql) {
-    // The merchant's own inventory: hold the stock through the port once the attempt exists.
-    const reserved = await deps.inventory.reserve(order.id, order.lines);
-    if (!reserved.ok) {
-      const reply = await outOfStock(deps, order, reserved.lines);
-      await settle(
-        deps,
-        attempt,
-        { kind: "not_charged" },
-        { source: "confirm", patch: { result: stored(reply) } },
-      );
-      return reply;
-    }
-    await deps.store.appendEvent(order.id, { kind: "stock_reserved", detail: { lines } });
   }
   return charge(order, attempt, deps, context.locale, {
     deviceSessionId: request.deviceSessionId,
     paymentIp: context.client,
   });
+}
+
+/** Thrown inside the opening transaction so the attempt it inserted rolls back with it. */
+class StockRefused extends Error {
+  constructor(readonly lines: StockShortfall[]) {
+    super("not enough stock");
+  }
+}
+
+/**
+ * One transaction before charging: the attempt exists and the order's stock is held, or neither.
+ * The inventory writes through the same transaction when its stock lives in the store's database.
+ */
+async function openAttempt(
+  deps: HandoffDeps,
+  order: Order,
+  attempt: Attempt,
+): Promise<
+  { kind: "opened" | "order_busy" | "token_taken" } | { kind: "out_of_stock"; lines: StockShortfall[] }
+> {
+  try {
+    return await deps.store.transaction(async (tx) => {
+      await tx.lockOrder(order.id);
+      const inserted = await tx.insertAttempt(attempt);
+      if (inserted !== "opened") return { kind: inserted };
+      const held = await deps.inventory.reserve(order.id, order.lines, tx.sql);
+      if (!held.ok) throw new StockRefused(held.lines);
+      const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+      await tx.appendEvents(order.id, [
+        { kind: "attempt_started", detail: { attemptId: attempt.id } },
+        { kind: "stock_reserved", detail: { lines } },
+      ]);
+      return { kind: "opened" };
+    });
+  } catch (error) {
+    if (error instanceof StockRefused) return { kind: "out_of_stock", lines: error.lines };
+    throw error;
+  }
 }
 
 function tooManyTries(orderId?: string): ApiReply {

@@ -113,4 +113,11 @@ export const MIGRATIONS: string[][] = [
     "ALTER TABLE orders ADD COLUMN customer_name TEXT",
     "ALTER TABLE orders ADD COLUMN billing_country TEXT",
   ],
+  [
+    // Several instances share the work: who holds an inbox event, and until when the sweep holds an attempt.
+    "ALTER TABLE webhook_events ADD COLUMN claimed_by TEXT",
+    "CREATE INDEX webhook_events_claimed ON webhook_events (claimed_by) WHERE claimed_by IS NOT NULL",
+    "ALTER TABLE payment_attempts ADD COLUMN swept_until TEXT",
+    "CREATE INDEX attempts_by_status ON payment_attempts (status, updated_at)",
+  ],
 ];

@@ -1,7 +1,8 @@
 /**
- * The only database surface the stores use: portable SQL with `?` placeholders, one statement or
- * an atomic batch. SQLite (libsql) implements it here; PostgreSQL is the same queries with another
- * driver (placeholders rewritten to `$n`).
+ * The only database surface the stores use: portable SQL with `?` placeholders that SQLite and
+ * PostgreSQL both accept, one statement, an atomic batch, or a transaction the use cases run their
+ * steps in. `sqlite.ts` and `postgres.ts` implement it; the few engine differences (row locks,
+ * `SKIP LOCKED`) are spelled by `lockClause`.
  */
 export type SqlValue = string | number | bigint | null;
 export type Row = Record<string, SqlValue>;
@@ -16,11 +17,32 @@ export interface SqlResult {
   rowsAffected: number;
 }
 
-export interface SqlClient {
+export type Dialect = "sqlite" | "postgres";
+
+/** Runs statements: the whole database, or one open transaction. */
+export interface SqlExecutor {
+  readonly dialect: Dialect;
   execute(sql: string, args?: SqlValue[]): Promise<SqlResult>;
+}
+
+export interface SqlClient extends SqlExecutor {
   /** All statements in one transaction: every one applies, or none does. */
   batch(statements: SqlStatement[]): Promise<SqlResult[]>;
+  /**
+   * Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws.
+   * Everything inside must go through `tx`; the client itself waits until the transaction ends.
+   */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The row-locking suffix of a SELECT. PostgreSQL locks the rows (and with `skipLocked` passes over
+ * rows another instance holds); SQLite needs none, its write transactions already run one at a time.
+ */
+export function lockClause(dialect: Dialect, mode: "update" | "skip_locked"): string {
+  if (dialect === "sqlite") return "";
+  return mode === "update" ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED";
 }
 
 /** A constraint said no (unique key, CHECK): an expected outcome the caller maps, not a crash. */

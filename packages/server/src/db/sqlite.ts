@@ -1,11 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "libsql";
-import { MIGRATIONS } from "./migrations.js";
+import { migrate } from "./migrate.js";
 import {
   ConstraintError,
   type Row,
   type SqlClient,
+  type SqlExecutor,
   type SqlResult,
   type SqlStatement,
   type SqlValue,
@@ -25,13 +26,28 @@ function classify(error: unknown): Error {
 
 /**
  * SQLite through libsql's synchronous, better-sqlite3-compatible engine: each distinct SQL text is
- * prepared once and reused (the stores use a fixed set), and a batch is one IMMEDIATE transaction
- * that rolls back whole on any error, COMMIT failures (SQLITE_BUSY, SQLITE_FULL) included, so the
- * connection is never left inside a broken transaction.
+ * prepared once and reused (the stores use a fixed set). Writes go through IMMEDIATE transactions
+ * that roll back whole on any error, COMMIT failures (SQLITE_BUSY, SQLITE_FULL) included, so the
+ * connection is never left inside a broken transaction. There is one connection: while a
+ * `transaction(work)` is open, every other caller waits for it (the gate), so nothing of theirs
+ * lands inside it.
  */
 class LibsqlSqlClient implements SqlClient {
+  readonly dialect = "sqlite" as const;
   private readonly statements = new Map<string, Statement>();
   private readonly inTransaction: (statements: SqlStatement[]) => SqlResult[];
+  /** Settles when the open `transaction(work)` ends; undefined when none is open. */
+  private gate: Promise<void> | undefined;
+  private readonly tx: SqlExecutor = {
+    dialect: "sqlite",
+    execute: async (sql, args = []) => {
+      try {
+        return this.run(sql, args);
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+  };
 
   constructor(private readonly db: Database.Database) {
     this.inTransaction = db.transaction((statements: SqlStatement[]) =>
@@ -56,14 +72,13 @@ class LibsqlSqlClient implements SqlClient {
   }
 
   async execute(sql: string, args: SqlValue[] = []): Promise<SqlResult> {
-    try {
-      return this.run(sql, args);
-    } catch (error) {
-      throw classify(error);
-    }
+    // Checked again after every wait, and nothing awaited between the check and the statement.
+    while (this.gate) await this.gate;
+    return this.tx.execute(sql, args);
   }
 
   async batch(statements: SqlStatement[]): Promise<SqlResult[]> {
+    while (this.gate) await this.gate;
     try {
       return this.inTransaction(statements);
     } catch (error) {
@@ -71,10 +86,46 @@ class LibsqlSqlClient implements SqlClient {
     }
   }
 
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    while (this.gate) await this.gate;
+    let open!: () => void;
+    this.gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    try {
+      try {
+        this.prepared("BEGIN IMMEDIATE").run([]);
+      } catch (error) {
+        throw classify(error);
+      }
+      let result: T;
+      try {
+        result = await work(this.tx);
+        this.prepared("COMMIT").run([]);
+      } catch (error) {
+        if (this.db.inTransaction) this.prepared("ROLLBACK").run([]);
+        throw error instanceof ConstraintError || error instanceof StoreUnavailableError
+          ? error
+          : isSqliteError(error)
+            ? classify(error)
+            : error;
+      }
+      return result;
+    } finally {
+      this.gate = undefined;
+      open();
+    }
+  }
+
   async close(): Promise<void> {
+    while (this.gate) await this.gate;
     this.statements.clear();
     this.db.close();
   }
+}
+
+function isSqliteError(error: unknown): boolean {
+  return /^SQLITE_/.test((error as { code?: string }).code ?? "");
 }
 
 /**
@@ -97,24 +148,4 @@ export async function openSqlite(url: string): Promise<SqlClient> {
   await sql.execute("PRAGMA busy_timeout = 250");
   await migrate(sql);
   return sql;
-}
-
-export async function migrate(sql: SqlClient): Promise<void> {
-  await sql.execute(
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-  );
-  const done = new Set(
-    (await sql.execute("SELECT version FROM schema_migrations")).rows.map((r) => Number(r.version)),
-  );
-  for (const [index, statements] of MIGRATIONS.entries()) {
-    const version = index + 1;
-    if (done.has(version)) continue;
-    await sql.batch([
-      ...statements.map((s) => ({ sql: s })),
-      {
-        sql: "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-        args: [version, new Date().toISOString()],
-      },
-    ]);
-  }
 }

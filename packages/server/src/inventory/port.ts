@@ -1,4 +1,4 @@
-import type { SqlStatement } from "../db/sql-client.js";
+import type { SqlExecutor } from "../db/sql-client.js";
 import type { OrderLine } from "../orders/model.js";
 
 export interface PricedCart {
@@ -20,6 +20,13 @@ export interface StockShortfall {
 export type ReserveResult = { ok: true } | { ok: false; lines: StockShortfall[] };
 
 /**
+ * The open transaction of the order store, handed to the inventory inside confirm and settle so
+ * stock held or released there commits with the attempt. Stock in the same database writes through
+ * it; stock elsewhere ignores it (and should answer quickly: the transaction waits for it).
+ */
+export type StoreTransaction = SqlExecutor;
+
+/**
  * The merchant's catalogue and stock. Handoff ships a SQL implementation (the demo shop uses it);
  * a merchant with their own system implements these four calls.
  */
@@ -27,22 +34,9 @@ export interface Inventory {
   /** Loads and prices a cart; undefined when there is no such cart. */
   priceCart(cartId: string): Promise<PricedCart | undefined>;
   /** Holds stock for an order, all lines or none. Repeating it for the same order holds nothing more. */
-  reserve(orderId: string, lines: OrderLine[]): Promise<ReserveResult>;
+  reserve(orderId: string, lines: OrderLine[], tx?: StoreTransaction): Promise<ReserveResult>;
   /** The order is paid: the held stock is sold. */
-  commit(orderId: string): Promise<void>;
+  commit(orderId: string, tx?: StoreTransaction): Promise<void>;
   /** The payment failed: the held stock goes back on the shelf. */
-  release(orderId: string): Promise<void>;
-  /**
-   * Stock kept in the order store's own database can join its transactions, so opening an attempt
-   * and holding its stock is one durable write, and so is recording the outcome and settling it.
-   */
-  sql?: SqlStockStatements;
-}
-
-export interface SqlStockStatements {
-  /** Fails the whole transaction with a CHECK violation when any line is short. */
-  reserve(orderId: string, lines: OrderLine[]): SqlStatement[];
-  settle(orderId: string, outcome: "commit" | "release"): SqlStatement[];
-  /** After a refused reservation: which lines were short. */
-  shortfall(lines: OrderLine[]): Promise<StockShortfall[]>;
+  release(orderId: string, tx?: StoreTransaction): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ConstraintError, type SqlClient } from "../db/sql-client.js";
+import { lockClause, type SqlClient } from "../db/sql-client.js";
 import { newId } from "../ids.js";
 import type { OrderLine } from "../orders/model.js";
-import type { Inventory, PricedCart, ReserveResult, SqlStockStatements, StockShortfall } from "./port.js";
+import type { Inventory, PricedCart, ReserveResult, StockShortfall, StoreTransaction } from "./port.js";
 
 /** Most of one product a cart may hold, however many lines it is spread over. */
 export const MAX_QUANTITY_PER_PRODUCT = 99;
@@ -146,77 +146,60 @@ export class SqlInventory implements Inventory {
     };
   }
 
-  /** SQL for the order store's transactions; see `Inventory.sql`. */
-  readonly sql: SqlStockStatements = {
-    reserve: (orderId, lines) =>
-      lines.flatMap((line) => [
-        // Taking stock first, and only when this order holds none of it yet, makes a repeat a no-op.
-        {
-          sql: `UPDATE products SET stock = stock - ? WHERE sku = ? AND NOT EXISTS (
-                  SELECT 1 FROM stock_reservations WHERE order_id = ? AND sku = ? AND state IN ('reserved', 'committed'))`,
-          args: [line.quantity, line.sku, orderId, line.sku],
-        },
-        {
-          sql: `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
-                ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'
-                WHERE stock_reservations.state = 'released'`,
-          args: [orderId, line.sku, line.quantity],
-        },
-      ]),
-    settle: (orderId, outcome) =>
-      outcome === "commit"
-        ? [
-            {
-              sql: "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
-              args: [orderId],
-            },
-          ]
-        : [
-            {
-              sql: `UPDATE products SET stock = stock + (
-                      SELECT r.quantity FROM stock_reservations r
-                      WHERE r.order_id = ? AND r.sku = products.sku AND r.state = 'reserved')
-                    WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state = 'reserved')`,
-              args: [orderId, orderId],
-            },
-            {
-              sql: "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state = 'reserved'",
-              args: [orderId],
-            },
-          ],
-    shortfall: async (lines) => {
-      const skus = lines.map((l) => l.sku);
-      const stock = await this.db.execute(
-        `SELECT sku, stock FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`,
-        skus,
+  /**
+   * Reads the stock of the order's products (locking those rows on PostgreSQL, in sku order so two
+   * orders never wait on each other crosswise), then takes what this order does not hold yet. A
+   * short line takes nothing; the CHECK (stock >= 0) stays as the last word.
+   */
+  async reserve(orderId: string, lines: OrderLine[], tx?: StoreTransaction): Promise<ReserveResult> {
+    if (!tx) return this.db.transaction((own) => this.reserve(orderId, lines, own));
+    const skus = [...new Set(lines.map((l) => l.sku))].sort();
+    const marks = skus.map(() => "?").join(", ");
+    const stock = await tx.execute(
+      `SELECT sku, stock FROM products WHERE sku IN (${marks}) ORDER BY sku${lockClause(tx.dialect, "update")}`,
+      skus,
+    );
+    const available = new Map(stock.rows.map((r) => [String(r.sku), Number(r.stock)]));
+    const held = await tx.execute(
+      "SELECT sku FROM stock_reservations WHERE order_id = ? AND state IN ('reserved', 'committed')",
+      [orderId],
+    );
+    const already = new Set(held.rows.map((r) => String(r.sku)));
+    const wanted = lines.filter((l) => !already.has(l.sku));
+    const short: StockShortfall[] = wanted
+      .map((l) => ({ sku: l.sku, name: l.name, requested: l.quantity, available: available.get(l.sku) ?? 0 }))
+      .filter((l) => l.available < l.requested);
+    if (short.length > 0) return { ok: false, lines: short };
+    for (const line of wanted) {
+      await tx.execute("UPDATE products SET stock = stock - ? WHERE sku = ?", [line.quantity, line.sku]);
+      await tx.execute(
+        `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
+         ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'`,
+        [orderId, line.sku, line.quantity],
       );
-      const available = new Map(stock.rows.map((r) => [String(r.sku), Number(r.stock)]));
-      return lines
-        .map((l) => ({
-          sku: l.sku,
-          name: l.name,
-          requested: l.quantity,
-          available: available.get(l.sku) ?? 0,
-        }))
-        .filter((l) => l.available < l.requested);
-    },
-  };
-
-  async reserve(orderId: string, lines: OrderLine[]): Promise<ReserveResult> {
-    try {
-      await this.db.batch(this.sql.reserve(orderId, lines));
-      return { ok: true };
-    } catch (error) {
-      if (!(error instanceof ConstraintError && error.kind === "check")) throw error;
-      return { ok: false, lines: await this.sql.shortfall(lines) };
     }
+    return { ok: true };
   }
 
-  async commit(orderId: string): Promise<void> {
-    await this.db.batch(this.sql.settle(orderId, "commit"));
+  async commit(orderId: string, tx?: StoreTransaction): Promise<void> {
+    await (tx ?? this.db).execute(
+      "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
+      [orderId],
+    );
   }
 
-  async release(orderId: string): Promise<void> {
-    await this.db.batch(this.sql.settle(orderId, "release"));
+  async release(orderId: string, tx?: StoreTransaction): Promise<void> {
+    if (!tx) return this.db.transaction((own) => this.release(orderId, own));
+    await tx.execute(
+      `UPDATE products SET stock = stock + (
+         SELECT r.quantity FROM stock_reservations r
+         WHERE r.order_id = ? AND r.sku = products.sku AND r.state = 'reserved')
+       WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state = 'reserved')`,
+      [orderId, orderId],
+    );
+    await tx.execute(
+      "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state = 'reserved'",
+      [orderId],
+    );
   }
 }

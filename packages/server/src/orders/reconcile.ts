@@ -1,5 +1,5 @@
 import type { HandoffDeps } from "../deps.js";
-import { type Attempt, isPaid, paymentStatusOf } from "./model.js";
+import { type Attempt, type AttemptStatus, isPaid, paymentStatusOf } from "./model.js";
 import { reverseStrayPayment, settle } from "./settle.js";
 import { signalFromPayment } from "./signals.js";
 
@@ -19,9 +19,12 @@ export interface SweepOptions {
    * Checkout.com gives the shopper 15 minutes (then declines with 20152); a minute more by default.
    */
   abandonThreeDsAfterMs?: number;
+  /** How long an attempt this sweep claimed stays out of other instances' sweeps if this one dies. Default 5 min. */
+  leaseMs?: number;
 }
 
 const THREE_DS_LIMIT_MS = 16 * 60_000;
+const SWEEP_LEASE_MS = 5 * 60_000;
 
 /**
  * Reconciliation: attempts stuck in `processing`, `unknown` or `requires_action` past `olderThanMs`
@@ -36,34 +39,66 @@ export async function reconcileStuckAttempts(
 ): Promise<SweepResult> {
   const now = deps.now().getTime();
   const cutoff = new Date(now - olderThanMs).toISOString();
-  const stuck = await deps.store.staleAttempts(["processing", "unknown", "requires_action"], cutoff);
   const result: SweepResult = {
-    looked: stuck.length,
+    looked: 0,
     changed: 0,
     notCharged: 0,
     abandoned: 0,
     unreachable: 0,
   };
   const abandonBefore = now - (options.abandonThreeDsAfterMs ?? THREE_DS_LIMIT_MS);
-  for (const attempt of stuck) {
-    const outcome = await reconcileOne(deps, attempt, Date.parse(attempt.createdAt) <= abandonBefore);
-    if (outcome !== "unchanged") result[outcome === "changed" ? "changed" : outcome]++;
-  }
-  // Abandoned payments approved anyway whose reversal did not take (a race with auto-capture, an
-  // outage): look again and reverse. The keys are fixed, so a repeat is answered, not redone.
-  const strays = (await deps.store.staleAttempts(["authorized", "needs_review", "captured"], cutoff)).filter(
-    (a) => a.abandonedAt,
-  );
-  for (const stray of strays) {
-    result.looked++;
-    const outcome = await reconcileOne(deps, stray, true);
-    if (outcome === "unreachable") result.unreachable++;
-    // A change was settled, and settling a stray payment already reverses it.
-    if (outcome === "changed") continue;
-    const fresh = await deps.store.attemptById(stray.id);
-    if (fresh && isPaid(paymentStatusOf(fresh))) await reverseStrayPayment(deps, fresh);
+  const claim = claimer(deps, cutoff, options.leaseMs ?? SWEEP_LEASE_MS);
+  try {
+    for (;;) {
+      const stuck = await claim(["processing", "unknown", "requires_action"], false);
+      if (stuck.length === 0) break;
+      for (const attempt of stuck) {
+        result.looked++;
+        const outcome = await reconcileOne(deps, attempt, Date.parse(attempt.createdAt) <= abandonBefore);
+        if (outcome !== "unchanged") result[outcome === "changed" ? "changed" : outcome]++;
+      }
+    }
+    // Abandoned payments approved anyway whose reversal did not take (a race with auto-capture, an
+    // outage): look again and reverse. The keys are fixed, so a repeat is answered, not redone.
+    for (;;) {
+      const strays = await claim(["authorized", "needs_review", "captured"], true);
+      if (strays.length === 0) break;
+      for (const stray of strays) {
+        result.looked++;
+        const outcome = await reconcileOne(deps, stray, true);
+        if (outcome === "unreachable") result.unreachable++;
+        // A change was settled, and settling a stray payment already reverses it.
+        if (outcome === "changed") continue;
+        const fresh = await deps.store.attemptById(stray.id);
+        if (fresh && isPaid(paymentStatusOf(fresh))) await reverseStrayPayment(deps, fresh);
+      }
+    }
+  } finally {
+    await claim.release();
   }
   return result;
+}
+
+/**
+ * Claims stale attempts a batch at a time. Another instance sweeping at once skips what this one
+ * holds; the claims are let go when the pass ends, or lapse after `leaseMs` if this instance dies.
+ */
+function claimer(deps: HandoffDeps, olderThan: string, leaseMs: number) {
+  const claimed: string[] = [];
+  const take = async (statuses: AttemptStatus[], abandoned: boolean): Promise<Attempt[]> => {
+    const now = deps.now();
+    const batch = await deps.store.claimStaleAttempts({
+      statuses,
+      olderThan,
+      now: now.toISOString(),
+      until: new Date(now.getTime() + leaseMs).toISOString(),
+      limit: 100,
+      abandoned,
+    });
+    claimed.push(...batch.map((a) => a.id));
+    return batch;
+  };
+  return Object.assign(take, { release: () => deps.store.releaseStaleClaims(claimed) });
 }
 
 async function reconcileOne(

@@ -3,7 +3,6 @@ import type { HandoffDeps } from "../deps.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
 import { type OrderEventType, orderEventFor } from "./events.js";
 import { type Attempt, isInFlight, isPaid, isUnpaidEnd, paymentStatusOf } from "./model.js";
-import { orderLock } from "./order-lock.js";
 import { type PaymentSignal, transition } from "./state-machine.js";
 
 /**
@@ -51,67 +50,72 @@ interface Plan {
 }
 
 /**
- * The one door through which an attempt's outcome is written. Always under the order's lock and
- * computed from the attempt as stored now, so no writer can overwrite a newer outcome with an older
- * one: a late `unknown` never undoes an approval, a late approval never reopens an abandoned order.
- * The attempt, the order's status, its stock and the timeline change in one durable write.
+ * The one door through which an attempt's outcome is written. One transaction that holds the
+ * order's lock (across instances) and computes the change from the attempt as stored now, so no
+ * writer can overwrite a newer outcome with an older one: a late `unknown` never undoes an
+ * approval, a late approval never reopens an abandoned order. The attempt, the order's status, its
+ * stock and the timeline commit together; the order event and any reversal follow the commit.
  */
-export function settle(
+export async function settle(
   deps: Deps,
   ref: Pick<Attempt, "id" | "orderId">,
   change: Settlement,
   input: SettleInput,
 ): Promise<Settled> {
-  return orderLock.run(ref.orderId, async () => {
-    const fresh = await deps.store.attemptById(ref.id);
+  const done = await deps.store.transaction(async (tx) => {
+    await tx.lockOrder(ref.orderId);
+    const fresh = await tx.attemptById(ref.id);
     if (!fresh) throw new Error(`payment attempt ${ref.id} does not exist`);
-    const latest = (await deps.store.attemptsOfOrder(fresh.orderId)).at(-1);
+    const latest = (await tx.attemptsOfOrder(fresh.orderId)).at(-1);
     const owner = !fresh.abandonedAt && latest?.id === fresh.id;
     const plan = planFor(fresh, change, owner, deps.now().toISOString());
     const said = change.kind === "signal" ? { signal: change.signal } : { change: change.kind };
     const base = { ...said, source: input.source, attemptId: fresh.id, ...input.detail };
     const events = input.events ?? [];
     if (typeof plan === "string") {
-      const ignored = { kind: "signal_ignored", detail: { ...base, status: fresh.status, reason: plan } };
-      const attempt = await deps.store.updateAttempt(fresh, input.patch ?? {}, undefined, [
+      const attempt = await tx.updateAttempt(fresh, input.patch ?? {}, undefined);
+      await tx.appendEvents(fresh.orderId, [
         ...events,
-        ignored,
+        { kind: "signal_ignored", detail: { ...base, status: fresh.status, reason: plan } },
       ]);
-      return { attempt, changed: false };
+      return { attempt, changed: false as const };
     }
-    const sql = deps.inventory.sql;
-    const also = sql && plan.stock !== "keep" ? sql.settle(fresh.orderId, plan.stock) : [];
-    const attempt = await deps.store.updateAttempt(
+    const attempt = await tx.updateAttempt(
       fresh,
       { ...input.patch, ...plan.patch },
       plan.orderStatus
         ? { status: plan.orderStatus, riskFlagged: plan.patch.riskFlagged ?? false }
         : undefined,
-      [...events, { kind: "status_changed", detail: { ...base, from: fresh.status, to: plan.to } }],
-      also,
     );
-    if (!sql && plan.stock === "commit") await deps.inventory.commit(fresh.orderId);
-    if (!sql && plan.stock === "release") await deps.inventory.release(fresh.orderId);
-    deps.logger.info(
-      { orderId: fresh.orderId, from: fresh.status, to: plan.to, source: input.source },
-      "payment attempt settled",
-    );
-    if (plan.event && deps.events) {
-      await deps.events.emit({
-        type: plan.event,
-        orderId: fresh.orderId,
-        at: deps.now().toISOString(),
-        status: plan.orderStatus ?? paymentStatusOf(attempt),
-        detail: {
-          from: fresh.status,
-          source: input.source,
-          ...(attempt.paymentId ? { paymentId: attempt.paymentId } : {}),
-        },
-      });
-    }
-    if (!owner && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt);
-    return { attempt, changed: true };
+    await tx.appendEvents(fresh.orderId, [
+      ...events,
+      { kind: "status_changed", detail: { ...base, from: fresh.status, to: plan.to } },
+    ]);
+    if (plan.stock === "commit") await deps.inventory.commit(fresh.orderId, tx.sql);
+    if (plan.stock === "release") await deps.inventory.release(fresh.orderId, tx.sql);
+    return { attempt, changed: true as const, from: fresh.status, plan, owner };
   });
+  if (!done.changed) return done;
+  const { attempt, from, plan, owner } = done;
+  deps.logger.info(
+    { orderId: attempt.orderId, from, to: plan.to, source: input.source },
+    "payment attempt settled",
+  );
+  if (plan.event && deps.events) {
+    await deps.events.emit({
+      type: plan.event,
+      orderId: attempt.orderId,
+      at: deps.now().toISOString(),
+      status: plan.orderStatus ?? paymentStatusOf(attempt),
+      detail: {
+        from,
+        source: input.source,
+        ...(attempt.paymentId ? { paymentId: attempt.paymentId } : {}),
+      },
+    });
+  }
+  if (!owner && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt);
+  return { attempt, changed: true };
 }
 
 /** What a settlement does to this attempt, or why it changes nothing. */

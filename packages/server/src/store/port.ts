@@ -1,13 +1,6 @@
 import type { OrderStatus } from "@handoff/contracts";
-import type { SqlStatement } from "../db/sql-client.js";
-import type {
-  Attempt,
-  AttemptStatus,
-  Order,
-  OrderLine,
-  StoredResult,
-  TimelineEntry,
-} from "../orders/model.js";
+import type { SqlExecutor } from "../db/sql-client.js";
+import type { Attempt, AttemptStatus, Order, StoredResult, TimelineEntry } from "../orders/model.js";
 
 export interface TimelineEvent {
   kind: string;
@@ -25,11 +18,44 @@ export interface AttemptPatch {
   reviewReleasedAt?: string;
 }
 
+/** The attempts and the timeline, as read and written inside one transaction. */
+interface AttemptReads {
+  attemptById(id: string): Promise<Attempt | undefined>;
+  attemptsOfOrder(orderId: string): Promise<Attempt[]>;
+}
+
 /**
- * Orders, their payment attempts and their timeline. Every change to an attempt is written
- * together with the order's status and the timeline entries that explain it, in one transaction.
+ * One open transaction of the order store. A use case runs its steps here, and they commit
+ * together or not at all: the attempt, the order's status, the timeline, and (through `sql`, for
+ * an inventory in the same database) the stock.
  */
-export interface OrderStore {
+export interface OrderTransaction extends AttemptReads {
+  /** The transaction itself, for an inventory whose stock lives in the same database. */
+  readonly sql: SqlExecutor;
+  /**
+   * Holds the order until the transaction ends, against every writer in this process or any other
+   * instance (a row lock on PostgreSQL; SQLite's write transactions already run one at a time).
+   */
+  lockOrder(orderId: string): Promise<void>;
+  /** Inserts a `processing` attempt. `order_busy`: another attempt of the order is still open. */
+  insertAttempt(attempt: Attempt): Promise<"opened" | "order_busy" | "token_taken">;
+  /** Changes an attempt and, when given, its order's status. */
+  updateAttempt(
+    attempt: Attempt,
+    patch: AttemptPatch,
+    order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
+  ): Promise<Attempt>;
+  appendEvents(orderId: string, events: TimelineEvent[]): Promise<void>;
+}
+
+/** Orders, their payment attempts and their timeline. */
+export interface OrderStore extends AttemptReads {
+  /**
+   * Runs `work` in one transaction. Everything it reads or writes goes through `tx`; a throw rolls
+   * all of it back. Keep it short: no calls to Checkout.com inside.
+   */
+  transaction<T>(work: (tx: OrderTransaction) => Promise<T>): Promise<T>;
+
   createOrder(order: Order): Promise<void>;
   getOrder(id: string): Promise<Order | undefined>;
   findOrderByCart(cartId: string): Promise<Order | undefined>;
@@ -40,30 +66,26 @@ export interface OrderStore {
   ): Promise<void>;
   listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]>;
 
-  /**
-   * Inserts a `processing` attempt with its timeline entries and `also` (stock held in the same
-   * database) in one transaction. `order_busy`: another attempt of the order is still open;
-   * `out_of_stock`: `also` hit the stock CHECK, so nothing was written.
-   */
-  openAttempt(
-    attempt: Attempt,
-    events: TimelineEvent[],
-    also?: SqlStatement[],
-  ): Promise<"opened" | "order_busy" | "token_taken" | "out_of_stock">;
-  /** Changes an attempt, its order's status, the timeline and `also`, in one transaction. */
-  updateAttempt(
-    attempt: Attempt,
-    patch: AttemptPatch,
-    order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
-    events: TimelineEvent[],
-    also?: SqlStatement[],
-  ): Promise<Attempt>;
-  attemptById(id: string): Promise<Attempt | undefined>;
   attemptByToken(token: string): Promise<Attempt | undefined>;
   attemptByPaymentId(paymentId: string): Promise<Attempt | undefined>;
-  attemptsOfOrder(orderId: string): Promise<Attempt[]>;
-  /** Attempts left in one of `statuses` since before `olderThan` (reconciliation). */
-  staleAttempts(statuses: AttemptStatus[], olderThan: string): Promise<Attempt[]>;
+  /** Attempts left in one of `statuses` since before `olderThan`, oldest first (for people to look at). */
+  staleAttempts(statuses: AttemptStatus[], olderThan: string, limit?: number): Promise<Attempt[]>;
+  /**
+   * Claims attempts left in one of `statuses` since before `olderThan`, for the reconciliation
+   * sweep: an attempt claimed by one instance is skipped by the others until `until`, so each is
+   * looked up once however many instances sweep.
+   */
+  claimStaleAttempts(claim: {
+    statuses: AttemptStatus[];
+    olderThan: string;
+    now: string;
+    until: string;
+    limit: number;
+    /** Only attempts whose 3-D Secure the shopper abandoned. */
+    abandoned?: boolean;
+  }): Promise<Attempt[]>;
+  /** Lets go of claims once the sweep has looked, so its next pass may look again. */
+  releaseStaleClaims(ids: string[]): Promise<void>;
 
   appendEvent(orderId: string, event: TimelineEvent): Promise<void>;
   timeline(orderId: string): Promise<TimelineEntry[]>;

@@ -1,7 +1,14 @@
 import type { OrderStatus } from "@handoff/contracts";
-import { ConstraintError, type Row, type SqlClient, type SqlStatement } from "../db/sql-client.js";
+import {
+  ConstraintError,
+  lockClause,
+  type Row,
+  type SqlClient,
+  type SqlExecutor,
+  type SqlStatement,
+} from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
-import type { AttemptPatch, OrderStore, TimelineEvent } from "./port.js";
+import type { AttemptPatch, OrderStore, OrderTransaction, TimelineEvent } from "./port.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 
@@ -47,18 +54,112 @@ function toAttempt(r: Row): Attempt {
   };
 }
 
-/** The order store in portable SQL (SQLite today, PostgreSQL with another SqlClient). */
+function eventStatement(orderId: string, event: TimelineEvent, at: string): SqlStatement {
+  return {
+    sql: "INSERT INTO order_events (order_id, at, kind, detail_json) VALUES (?, ?, ?, ?)",
+    args: [orderId, at, event.kind, JSON.stringify(event.detail)],
+  };
+}
+
+async function oneAttempt(db: SqlExecutor, where: string, value: string): Promise<Attempt | undefined> {
+  const row = (await db.execute(`SELECT * FROM payment_attempts WHERE ${where} = ?`, [value])).rows[0];
+  return row ? toAttempt(row) : undefined;
+}
+
+async function attemptsOfOrder(db: SqlExecutor, orderId: string): Promise<Attempt[]> {
+  const result = await db.execute(
+    "SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, id",
+    [orderId],
+  );
+  return result.rows.map(toAttempt);
+}
+
+/** One open transaction: what a use case writes in it commits together. */
+class SqlOrderTransaction implements OrderTransaction {
+  constructor(
+    readonly sql: SqlExecutor,
+    private readonly now: () => Date,
+  ) {}
+
+  async lockOrder(orderId: string): Promise<void> {
+    await this.sql.execute(`SELECT id FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`, [
+      orderId,
+    ]);
+  }
+
+  attemptById(id: string) {
+    return oneAttempt(this.sql, "id", id);
+  }
+
+  attemptsOfOrder(orderId: string) {
+    return attemptsOfOrder(this.sql, orderId);
+  }
+
+  async insertAttempt(a: Attempt): Promise<"opened" | "order_busy" | "token_taken"> {
+    try {
+      await this.sql.execute(
+        `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, status, risk_flagged, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
+        [a.id, a.orderId, a.processorToken, a.idempotencyKey, a.status, a.createdAt, a.updatedAt],
+      );
+      return "opened";
+    } catch (error) {
+      if (!(error instanceof ConstraintError && error.kind === "unique")) throw error;
+      // PostgreSQL has aborted the transaction by now: the caller returns, and it rolls back.
+      return /processor_token/.test(error.message) ? "token_taken" : "order_busy";
+    }
+  }
+
+  async updateAttempt(
+    attempt: Attempt,
+    patch: AttemptPatch,
+    order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
+  ): Promise<Attempt> {
+    const at = this.now().toISOString();
+    const next: Attempt = { ...attempt, ...patch, updatedAt: at };
+    await this.sql.execute(
+      `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
+       redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, updated_at = ? WHERE id = ?`,
+      [
+        next.status,
+        next.paymentId ?? null,
+        next.responseCode ?? null,
+        next.riskFlagged ? 1 : 0,
+        next.redirectUrl ?? null,
+        next.result ? JSON.stringify(next.result) : null,
+        next.abandonedAt ?? null,
+        next.reviewReleasedAt ?? null,
+        at,
+        next.id,
+      ],
+    );
+    if (order) {
+      await this.sql.execute(
+        "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?",
+        [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId],
+      );
+    }
+    return next;
+  }
+
+  async appendEvents(orderId: string, events: TimelineEvent[]): Promise<void> {
+    const at = this.now().toISOString();
+    for (const event of events) {
+      const statement = eventStatement(orderId, event, at);
+      await this.sql.execute(statement.sql, statement.args);
+    }
+  }
+}
+
+/** The order store in portable SQL: SQLite or PostgreSQL, whichever `SqlClient` it is given. */
 export class SqlOrderStore implements OrderStore {
   constructor(
     private readonly db: SqlClient,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private eventStatement(orderId: string, event: TimelineEvent, at: string): SqlStatement {
-    return {
-      sql: "INSERT INTO order_events (order_id, at, kind, detail_json) VALUES (?, ?, ?, ?)",
-      args: [orderId, at, event.kind, JSON.stringify(event.detail)],
-    };
+  transaction<T>(work: (tx: OrderTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((sql) => work(new SqlOrderTransaction(sql, this.now)));
   }
 
   async createOrder(o: Order): Promise<void> {
@@ -78,7 +179,7 @@ export class SqlOrderStore implements OrderStore {
           o.updatedAt,
         ],
       },
-      this.eventStatement(
+      eventStatement(
         o.id,
         { kind: "order_created", detail: { amount: o.amount, currency: o.currency } },
         o.createdAt,
@@ -116,7 +217,7 @@ export class SqlOrderStore implements OrderStore {
           id,
         ],
       },
-      this.eventStatement(
+      eventStatement(
         id,
         { kind: "order_repriced", detail: { amount: draft.amount, currency: draft.currency } },
         at,
@@ -134,106 +235,63 @@ export class SqlOrderStore implements OrderStore {
     return result.rows.map(toOrder);
   }
 
-  async openAttempt(
-    a: Attempt,
-    events: TimelineEvent[],
-    also: SqlStatement[] = [],
-  ): Promise<"opened" | "order_busy" | "token_taken" | "out_of_stock"> {
-    try {
-      await this.db.batch([
-        {
-          sql: `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, status, risk_flagged, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
-          args: [a.id, a.orderId, a.processorToken, a.idempotencyKey, a.status, a.createdAt, a.updatedAt],
-        },
-        ...also,
-        ...events.map((event) => this.eventStatement(a.orderId, event, a.createdAt)),
-      ]);
-      return "opened";
-    } catch (error) {
-      if (!(error instanceof ConstraintError)) throw error;
-      if (error.kind === "check") return "out_of_stock";
-      if (error.kind === "unique")
-        return /processor_token/.test(error.message) ? "token_taken" : "order_busy";
-      throw error;
-    }
-  }
-
-  async updateAttempt(
-    attempt: Attempt,
-    patch: AttemptPatch,
-    order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
-    events: TimelineEvent[],
-    also: SqlStatement[] = [],
-  ): Promise<Attempt> {
-    const at = this.now().toISOString();
-    const next: Attempt = { ...attempt, ...patch, updatedAt: at };
-    const statements: SqlStatement[] = [
-      {
-        sql: `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
-              redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, updated_at = ? WHERE id = ?`,
-        args: [
-          next.status,
-          next.paymentId ?? null,
-          next.responseCode ?? null,
-          next.riskFlagged ? 1 : 0,
-          next.redirectUrl ?? null,
-          next.result ? JSON.stringify(next.result) : null,
-          next.abandonedAt ?? null,
-          next.reviewReleasedAt ?? null,
-          at,
-          next.id,
-        ],
-      },
-    ];
-    if (order) {
-      statements.push({
-        sql: "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?",
-        args: [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId],
-      });
-    }
-    statements.push(...also);
-    for (const event of events) statements.push(this.eventStatement(attempt.orderId, event, at));
-    await this.db.batch(statements);
-    return next;
-  }
-
-  private async oneAttempt(where: string, value: string): Promise<Attempt | undefined> {
-    const row = (await this.db.execute(`SELECT * FROM payment_attempts WHERE ${where} = ?`, [value])).rows[0];
-    return row ? toAttempt(row) : undefined;
-  }
-
   attemptById(id: string) {
-    return this.oneAttempt("id", id);
+    return oneAttempt(this.db, "id", id);
   }
 
   attemptByToken(token: string) {
-    return this.oneAttempt("processor_token", token);
+    return oneAttempt(this.db, "processor_token", token);
   }
 
   attemptByPaymentId(paymentId: string) {
-    return this.oneAttempt("payment_id", paymentId);
+    return oneAttempt(this.db, "payment_id", paymentId);
   }
 
-  async attemptsOfOrder(orderId: string): Promise<Attempt[]> {
-    const result = await this.db.execute(
-      "SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, id",
-      [orderId],
-    );
-    return result.rows.map(toAttempt);
+  attemptsOfOrder(orderId: string) {
+    return attemptsOfOrder(this.db, orderId);
   }
 
-  async staleAttempts(statuses: AttemptStatus[], olderThan: string): Promise<Attempt[]> {
+  async staleAttempts(statuses: AttemptStatus[], olderThan: string, limit = 200): Promise<Attempt[]> {
     const marks = statuses.map(() => "?").join(", ");
     const result = await this.db.execute(
-      `SELECT * FROM payment_attempts WHERE status IN (${marks}) AND updated_at < ? ORDER BY updated_at`,
-      [...statuses, olderThan],
+      `SELECT * FROM payment_attempts WHERE status IN (${marks}) AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+      [...statuses, olderThan, limit],
     );
     return result.rows.map(toAttempt);
+  }
+
+  async claimStaleAttempts(claim: {
+    statuses: AttemptStatus[];
+    olderThan: string;
+    now: string;
+    until: string;
+    limit: number;
+    abandoned?: boolean;
+  }): Promise<Attempt[]> {
+    const marks = claim.statuses.map(() => "?").join(", ");
+    const result = await this.db.execute(
+      `UPDATE payment_attempts SET swept_until = ? WHERE id IN (
+         SELECT id FROM payment_attempts WHERE status IN (${marks}) AND updated_at < ?
+         AND (swept_until IS NULL OR swept_until <= ?)${claim.abandoned ? " AND abandoned_at IS NOT NULL" : ""}
+         ORDER BY updated_at LIMIT ?${lockClause(this.db.dialect, "skip_locked")})
+       RETURNING *`,
+      [claim.until, ...claim.statuses, claim.olderThan, claim.now, claim.limit],
+    );
+    return result.rows.map(toAttempt).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+  }
+
+  async releaseStaleClaims(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await this.db.execute(
+        `UPDATE payment_attempts SET swept_until = NULL WHERE id IN (${chunk.map(() => "?").join(", ")})`,
+        chunk,
+      );
+    }
   }
 
   async appendEvent(orderId: string, event: TimelineEvent): Promise<void> {
-    const statement = this.eventStatement(orderId, event, this.now().toISOString());
+    const statement = eventStatement(orderId, event, this.now().toISOString());
     await this.db.execute(statement.sql, statement.args);
   }
 

@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import { pino } from "pino";
+import { openDatabase } from "../db/open.js";
 import type { SqlClient } from "../db/sql-client.js";
-import { openSqlite } from "../db/sqlite.js";
 import type { HandoffDeps } from "../deps.js";
 import { createHandoff, type Handoff } from "../handoff.js";
 import { SqlInventory } from "../inventory/sql-inventory.js";
 import { CheckoutComProcessor } from "../processor/checkout-com.js";
 import { SqlOrderStore } from "../store/sql-store.js";
+import { freshPostgresDatabase, testEngine } from "./postgres.js";
 
 export const PRODUCTS = [
   { sku: "mug", name: "Enamel mug", unitAmount: 1450, currency: "GBP", stock: 100 },
@@ -21,6 +22,8 @@ export const PRODUCTS = [
 export interface Harness {
   sandbox: Sandbox;
   db: SqlClient;
+  /** Where `db` is: a second connection (another instance) opens the same URL. */
+  databaseUrl: string;
   inventory: SqlInventory;
   store: SqlOrderStore;
   handoff: Handoff;
@@ -35,9 +38,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The real parts: a SQLite file in a temp folder, the sandbox over HTTP, the official SDK. */
+/**
+ * The real parts: the sandbox over HTTP, the official SDK, and a real database: a SQLite file in a
+ * temp folder, or (in the `postgres` test project) a fresh database on the run's PostgreSQL.
+ */
 export async function startHarness(
-  options: { timeoutMs?: number; attempts?: number; captureDelayMs?: number; strict?: boolean } = {},
+  options: {
+    timeoutMs?: number;
+    attempts?: number;
+    captureDelayMs?: number;
+    strict?: boolean;
+    engine?: "sqlite" | "postgres";
+  } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "handoff-test-"));
   const sandbox = createSandbox({
@@ -45,7 +57,11 @@ export async function startHarness(
     strict: options.strict ?? false,
   });
   await sandbox.listen();
-  const db = await openSqlite(`file:${join(dir, "handoff.db")}`);
+  const databaseUrl =
+    (options.engine ?? testEngine()) === "postgres"
+      ? await freshPostgresDatabase()
+      : `file:${join(dir, "handoff.db")}`;
+  const db = await openDatabase(databaseUrl);
   const inventory = new SqlInventory(db);
   await inventory.upsertProducts(PRODUCTS);
   const store = new SqlOrderStore(db);
@@ -77,6 +93,7 @@ export async function startHarness(
   return {
     sandbox,
     db,
+    databaseUrl,
     inventory,
     store,
     deps,

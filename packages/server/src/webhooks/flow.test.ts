@@ -53,12 +53,22 @@ describe("webhooks from the sandbox", () => {
     const { body } = await pay();
     await h.settle();
     expect(await statusOf(body.orderId)).toBe("captured");
-    expect(await webhookKinds(body.orderId)).toEqual(["payment_captured", "payment_approved"]);
+    const ours = new Set(
+      (await h.webhooks.inbox.list({ orderId: body.orderId, limit: 10 })).map((e) => e.id),
+    );
+    const delivered = h.sandbox.webhooks.attempts.filter((a) => ours.has(a.eventId)).map((a) => a.eventType);
+    expect(delivered).toEqual(["payment_captured", "payment_approved"]);
+    // Both arrive within a millisecond or two, so either may be processed first: whichever order,
+    // the approval never takes a captured order back to authorized.
+    const changes = (await h.store.timeline(body.orderId)).filter((e) => e.kind === "status_changed");
+    expect(changes.at(-1)?.detail).toMatchObject({ to: "captured" });
     const ignored = (await h.store.timeline(body.orderId)).filter((e) => e.kind === "signal_ignored");
-    expect(ignored.at(-1)?.detail).toMatchObject({
-      signal: "authorized",
-      reason: "authorized would move captured backward",
-    });
+    if ((await webhookKinds(body.orderId))[0] === "payment_captured") {
+      expect(ignored.at(-1)?.detail).toMatchObject({
+        signal: "authorized",
+        reason: "authorized would move captured backward",
+      });
+    }
   });
 
   it("are applied when they beat the confirm response, and the shopper still gets their answer", async () => {
@@ -122,7 +132,7 @@ describe("webhooks from the sandbox", () => {
       createdAt: now,
       updatedAt: now,
     };
-    await h.store.openAttempt(attempt, []);
+    await h.store.transaction((tx) => tx.insertAttempt(attempt));
     await new Promise((resolve) => setTimeout(resolve, 60));
     await h.webhooks.worker.drain();
     expect(await h.webhooks.inbox.get(event.id)).toMatchObject({ status: "processed" });

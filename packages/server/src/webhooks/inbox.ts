@@ -1,5 +1,5 @@
 import { GroupCommitter } from "../db/group-commit.js";
-import type { Row, SqlClient } from "../db/sql-client.js";
+import { lockClause, type Row, type SqlClient } from "../db/sql-client.js";
 
 export type InboxStatus = "received" | "retrying" | "parked" | "processed" | "ignored" | "invalid" | "failed";
 
@@ -19,6 +19,8 @@ export interface StoredInboxEvent extends InboxEvent {
   orderId?: string | undefined;
   outcome?: string | undefined;
   processedAt?: string | undefined;
+  /** The instance processing it now, while it is. */
+  claimedBy?: string | undefined;
 }
 
 export interface RejectedRequest {
@@ -62,6 +64,7 @@ function toEvent(r: Row): StoredInboxEvent {
     orderId: r.order_id === null ? undefined : String(r.order_id),
     outcome: r.outcome === null ? undefined : String(r.outcome),
     processedAt: r.processed_at === null ? undefined : String(r.processed_at),
+    claimedBy: r.claimed_by === null || r.claimed_by === undefined ? undefined : String(r.claimed_by),
   };
 }
 
@@ -132,20 +135,29 @@ export class SqlWebhookInbox {
     ]);
   }
 
-  /** Events waiting to be processed, oldest first: new, retrying and parked ones whose time has come. */
-  async due(now: string, limit: number): Promise<StoredInboxEvent[]> {
+  /**
+   * Takes up to `limit` events that are due (new, retrying, or parked whose time has come), oldest
+   * first, for `owner` until `until`: other instances pass over them meanwhile (rows locked by a
+   * concurrent claim are skipped, not waited for). An owner that dies without finishing lets them
+   * become due again when `until` passes.
+   */
+  async claim(owner: string, now: string, until: string, limit: number): Promise<StoredInboxEvent[]> {
     const result = await this.db.execute(
-      `SELECT * FROM webhook_events WHERE status IN ('received', 'retrying', 'parked') AND next_attempt_at <= ?
-       ORDER BY next_attempt_at, received_at LIMIT ?`,
-      [now, limit],
+      `UPDATE webhook_events SET next_attempt_at = ?, claimed_by = ? WHERE id IN (
+         SELECT id FROM webhook_events WHERE status IN ('received', 'retrying', 'parked') AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, received_at LIMIT ?${lockClause(this.db.dialect, "skip_locked")})
+       RETURNING *`,
+      [until, owner, now, limit],
     );
-    return result.rows.map(toEvent);
+    return result.rows.map(toEvent).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
-  async update(id: string, u: InboxUpdate): Promise<void> {
+  /** Records what processing did, if `owner` still holds the event (its lease may have passed to another). */
+  async update(id: string, u: InboxUpdate, owner: string): Promise<void> {
     await this.db.execute(
       `UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
-       order_id = COALESCE(?, order_id), outcome = ?, processed_at = ? WHERE id = ?`,
+       order_id = COALESCE(?, order_id), outcome = ?, processed_at = ?, claimed_by = NULL
+       WHERE id = ? AND claimed_by = ?`,
       [
         u.status,
         u.attempts,
@@ -154,8 +166,19 @@ export class SqlWebhookInbox {
         u.outcome,
         u.processedAt ?? null,
         id,
+        owner,
       ],
     );
+  }
+
+  /** Shutting down: what `owner` claimed but did not process is due again now, for another instance. */
+  async releaseClaims(owner: string, now: string): Promise<number> {
+    const result = await this.db.execute(
+      `UPDATE webhook_events SET next_attempt_at = ?, claimed_by = NULL
+       WHERE claimed_by = ? AND status IN ('received', 'retrying', 'parked')`,
+      [now, owner],
+    );
+    return result.rowsAffected;
   }
 
   async get(id: string): Promise<StoredInboxEvent | undefined> {
@@ -203,7 +226,7 @@ export class SqlWebhookInbox {
   /** Operator replay: process a stored event again, whatever happened to it before. */
   async requeue(id: string, now: string): Promise<boolean> {
     const result = await this.db.execute(
-      "UPDATE webhook_events SET status = 'received', attempts = 0, next_attempt_at = ?, outcome = 'replay requested' WHERE id = ?",
+      "UPDATE webhook_events SET status = 'received', attempts = 0, next_attempt_at = ?, claimed_by = NULL, outcome = 'replay requested' WHERE id = ?",
       [now, id],
     );
     return result.rowsAffected === 1;

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { SettleDeps } from "../orders/settle.js";
 import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
@@ -16,6 +18,10 @@ export interface WorkerOptions {
   /** First pause when the store itself fails (disk full, locked); doubles up to `maxStorePauseMs`. */
   storePauseMs?: number;
   maxStorePauseMs?: number;
+  /** How long a claimed event stays this worker's before another instance may take it. Default 60 s. */
+  leaseMs?: number;
+  /** Names this instance on the events it holds. Default host:pid:random. */
+  instanceId?: string;
 }
 
 /**
@@ -28,6 +34,9 @@ export class WebhookWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private stopping = false;
+  /** A pass ended early (the store failed) holding claims: hand them back before the next one. */
+  private holdsClaims = false;
   /** While the store fails: how long the worker rests before looking again (0 when healthy). */
   private storePause = 0;
   private readonly options: Required<WorkerOptions>;
@@ -45,6 +54,8 @@ export class WebhookWorker {
       maxAttempts: 10,
       storePauseMs: 500,
       maxStorePauseMs: 30_000,
+      leaseMs: 60_000,
+      instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
       ...options,
     };
   }
@@ -64,7 +75,7 @@ export class WebhookWorker {
     // A wake during a store pause means an event was just stored: the store writes again, so look now.
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.drain()
+    this.running = this.pass()
       .then(
         () => this.storeRecovered(),
         (error: unknown) => this.storeFailed(error),
@@ -105,19 +116,63 @@ export class WebhookWorker {
     this.deps.logger.info({}, "webhook worker resumed: store available again");
   }
 
+  /**
+   * Stops taking events, lets the one in hand finish, and hands back what it had claimed but not
+   * started, so another instance takes it now rather than after the lease.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    try {
+      await this.inbox.releaseClaims(this.options.instanceId, this.deps.now().toISOString());
+    } catch {
+      // The store is gone too: the lease hands them on instead.
+    } finally {
+      this.stopping = false;
+    }
   }
 
-  /** Processes everything due now; resolves when nothing due is left. Tests call this directly. */
+  /**
+   * Processes everything due now, after the pass already under way (whose claims no other pass
+   * sees); resolves when nothing due is left. Tests call this directly.
+   */
   async drain(): Promise<void> {
+    while (this.running) await this.running;
+    // Counted as the running pass, so a wake meanwhile waits instead of racing it for the same order.
+    const pass = this.pass();
+    const running = pass.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running = running;
+    try {
+      await pass;
+    } finally {
+      if (this.running === running) this.running = undefined;
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const { instanceId, leaseMs, batchSize } = this.options;
+    if (this.holdsClaims) {
+      await this.inbox.releaseClaims(instanceId, this.deps.now().toISOString());
+      this.holdsClaims = false;
+    }
     for (;;) {
-      const due = await this.inbox.due(this.deps.now().toISOString(), this.options.batchSize);
+      const now = this.deps.now();
+      const until = new Date(now.getTime() + leaseMs).toISOString();
+      const due = await this.inbox.claim(instanceId, now.toISOString(), until, batchSize);
       if (due.length === 0) return;
-      for (const event of due) await this.processOne(event);
-      if (due.length < this.options.batchSize) return;
+      this.holdsClaims = true;
+      for (const event of due) {
+        // Shutting down: leave the rest claimed; stop() hands them back.
+        if (this.stopping) return;
+        await this.processOne(event);
+      }
+      this.holdsClaims = false;
+      if (due.length < batchSize) return;
     }
   }
 
@@ -134,33 +189,40 @@ export class WebhookWorker {
     try {
       const result = await processStoredEvent(this.deps, event);
       if (result.status === "parked") {
-        await this.inbox.update(event.id, {
-          status: "parked",
-          attempts,
-          nextAttemptAt: this.backoff(attempts),
-          outcome: result.outcome,
-        });
+        await this.inbox.update(
+          event.id,
+          { status: "parked", attempts, nextAttemptAt: this.backoff(attempts), outcome: result.outcome },
+          this.options.instanceId,
+        );
         return;
       }
-      await this.inbox.update(event.id, {
-        status: result.status,
-        attempts,
-        orderId: "orderId" in result ? result.orderId : undefined,
-        outcome: result.outcome,
-        processedAt: this.deps.now().toISOString(),
-      });
+      await this.inbox.update(
+        event.id,
+        {
+          status: result.status,
+          attempts,
+          orderId: "orderId" in result ? result.orderId : undefined,
+          outcome: result.outcome,
+          processedAt: this.deps.now().toISOString(),
+        },
+        this.options.instanceId,
+      );
     } catch (error) {
       // The store itself failing is not this event's fault: end the pass, the event stays due.
       if (error instanceof StoreUnavailableError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const failed = attempts >= this.options.maxAttempts;
       this.deps.logger.error({ eventId: event.id, attempts, err: message }, "webhook processing failed");
-      await this.inbox.update(event.id, {
-        status: failed ? "failed" : "retrying",
-        attempts,
-        nextAttemptAt: this.backoff(attempts),
-        outcome: `error: ${message}`,
-      });
+      await this.inbox.update(
+        event.id,
+        {
+          status: failed ? "failed" : "retrying",
+          attempts,
+          nextAttemptAt: this.backoff(attempts),
+          outcome: `error: ${message}`,
+        },
+        this.options.instanceId,
+      );
     }
   }
 }
