@@ -2,6 +2,7 @@ import { parseChaos } from "@handoff/sandbox";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ledger, runs } from "./support/ledger.js";
 import { type GauntletShop, OPS_TOKEN, startGauntletShop } from "./support/shop.js";
+import { expectedOrderStatus } from "./support/truth.js";
 
 /**
  * Webhook chaos (duplicates, reordering, delays, failed first deliveries) against the running shop:
@@ -17,13 +18,6 @@ beforeAll(async () => {
 afterAll(() => g?.close());
 
 const CARDS = ["4242424242424242", "4544249167673670", "4000000000000101", "4539253655711767"];
-const TRUTH: Record<string, string> = {
-  Authorized: "authorized",
-  Captured: "captured",
-  "Partially Refunded": "partially_refunded",
-  Refunded: "refunded",
-  Declined: "declined",
-};
 
 describe("webhook chaos", () => {
   it("ends every order in the state the sandbox says", async () => {
@@ -54,11 +48,8 @@ describe("webhook chaos", () => {
       await new Promise((r) => setTimeout(r, 250));
       mismatches = [];
       for (const orderId of placed) {
-        const payment = [...g.sandbox.payments.payments.values()].find((p) => p.reference === orderId);
         const row = (await g.db.execute("SELECT status FROM orders WHERE id = ?", [orderId])).rows[0];
-        const truth = payment ? TRUTH[payment.status] : "pending";
-        const held = payment?.risk.flagged && (truth === "authorized" || truth === "captured");
-        const expected = held ? "needs_review" : truth;
+        const expected = expectedOrderStatus(g.sandbox, orderId);
         if (row?.status !== expected) mismatches.push(`${orderId}: ${row?.status} ≠ ${expected}`);
       }
     } while (mismatches.length > 0 && Date.now() < deadline);

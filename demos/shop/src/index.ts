@@ -8,6 +8,7 @@ import {
   type ServerConfig,
   type SqlClient,
   type VelocityLimits,
+  type WorkerOptions,
 } from "@handoff/server";
 import { pino } from "pino";
 import { createShopApp } from "./app.js";
@@ -33,11 +34,18 @@ export interface StartShopOptions {
   db?: SqlClient;
   /** Card-testing limits on confirm (see `openHandoff`). */
   velocity?: VelocityLimits;
+  /** The webhook worker's settings (lease, instance name, backoff). */
+  worker?: WorkerOptions;
+  /** On close, how long requests under way may take to finish before their connections are cut. Default 10 s. */
+  shutdownGraceMs?: number;
 }
 
 const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../react-shop/dist");
 
-/** Starts the demo shop: SQLite store, checkout and webhook routes, worker, sweep, ops dashboard. */
+/**
+ * Starts the demo shop: the store (SQLite, or PostgreSQL shared by several instances), checkout and
+ * webhook routes, worker, sweep, ops dashboard. `close()` is the graceful shutdown SIGTERM asks for.
+ */
 export async function startShop(options: StartShopOptions): Promise<RunningShop> {
   const logger = pino({ name: "shop", level: options.logLevel ?? "info" });
   const server = createServer();
@@ -65,15 +73,22 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
     deps: opened.handoff.deps,
     signatureKeys: config.webhookSignatureKeys,
     authorizationKey: config.webhookAuthorizationKey,
+    ...(options.worker ? { worker: options.worker } : {}),
   });
   webhooks.worker.start();
+  let sweeping: Promise<unknown> | undefined;
   const sweep = setInterval(
-    () =>
-      void webhooks
+    () => {
+      // One pass at a time: a slow Checkout.com must not stack sweeps up.
+      sweeping ??= webhooks
         .reconcile(2 * 60_000)
         .catch((error: unknown) =>
           logger.warn({ err: String(error) }, "reconciliation sweep failed; next one retries"),
-        ),
+        )
+        .finally(() => {
+          sweeping = undefined;
+        });
+    },
     (options.sweepEverySeconds ?? 30) * 1000,
   );
   sweep.unref();
@@ -95,10 +110,19 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   server.on("request", app);
   return {
     url: `http://127.0.0.1:${port}`,
+    /**
+     * Graceful: take no new requests, let those under way answer (a confirm mid-charge included),
+     * let the sweep and the worker finish what they hold and hand back what they claimed, then
+     * close the database. Nothing stays locked or claimed behind us.
+     */
     async close() {
       clearInterval(sweep);
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      await closed;
+      clearTimeout(cut);
+      await sweeping;
       await webhooks.worker.stop();
       await opened.close();
     },

@@ -9,6 +9,8 @@ export interface ChildShop {
   memory(): Promise<{ rss: number; heap: number }>;
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGTERM, as an orchestrator stops an instance; resolves with the exit code. */
+  terminate(): Promise<number | null>;
 }
 
 export const CHILD_KEYS = {
@@ -23,32 +25,47 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+export interface ChildShopOptions {
+  fullWhileExists?: string;
+  /** Checkout.com for this shop (the sandbox's URL); by default none is reachable. */
+  apiUrl?: string;
+  keys?: { publicKey: string; secretKey: string; signatureKey: string };
+  worker?: { leaseMs?: number; instanceId?: string; pollMs?: number };
+  velocity?: { perCart: number; perClient: number; windowMs: number };
+}
+
 export async function startChildShop(
   databaseUrl: string,
-  options: { fullWhileExists?: string } = {},
+  options: ChildShopOptions = {},
 ): Promise<ChildShop> {
   const env = {
     DATABASE_URL: databaseUrl,
-    // No processor is reachable: ingest and the store are what is under test.
-    CKO_API_URL: "http://127.0.0.1:9",
+    // By default no processor is reachable: ingest and the store are what is under test.
+    CKO_API_URL: options.apiUrl ?? "http://127.0.0.1:9",
     LOG_LEVEL: "info",
   };
+  const { keys = CHILD_KEYS, apiUrl: _, ...rest } = options;
   const child = fork(
     resolve(import.meta.dirname, "shop-child.ts"),
-    [JSON.stringify({ env, keys: CHILD_KEYS, ...options })],
+    [JSON.stringify({ env, keys, ...rest })],
     {
       execArgv: ["--conditions=@handoff/source", "--import", "tsx"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     },
   );
   running.add(child);
+  if (process.env.GAUNTLET_DEBUG)
+    child.once("exit", (code, signal) => console.error("shop child exit", code, signal));
   child.once("exit", () => running.delete(child));
   let lines = 0;
   child.stdout?.on("data", (chunk: Buffer) => {
     lines += chunk.toString().split("\n").length - 1;
   });
   child.stderr?.on("data", () => undefined);
-  if (process.env.GAUNTLET_DEBUG) child.stdout?.pipe(process.stderr);
+  if (process.env.GAUNTLET_DEBUG) {
+    child.stdout?.pipe(process.stderr);
+    child.stderr?.pipe(process.stderr);
+  }
   const answer = (type: string) =>
     new Promise<Record<string, unknown>>((done, fail) => {
       const onMessage = (message: { type?: string }) => {
@@ -60,7 +77,8 @@ export async function startChildShop(
       child.once("exit", (code) => fail(new Error(`shop child exited (${code}) before ${type}`)));
     });
   const ready = await answer("ready");
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const exitCode = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  const exited = exitCode.then(() => undefined);
   return {
     url: String(ready.url),
     process: child,
@@ -78,6 +96,10 @@ export async function startChildShop(
     async stop() {
       child.send({ type: "stop" });
       await exited;
+    },
+    terminate() {
+      child.kill("SIGTERM");
+      return exitCode;
     },
   };
 }

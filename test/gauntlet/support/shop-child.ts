@@ -2,13 +2,15 @@ import { existsSync } from "node:fs";
 import { startShop } from "@handoff/demo-shop";
 import {
   loadConfig,
-  openSqlite,
+  openDatabase,
   type SqlClient,
   type SqlExecutor,
   type SqlResult,
   type SqlStatement,
   type SqlValue,
   StoreUnavailableError,
+  type VelocityLimits,
+  type WorkerOptions,
 } from "@handoff/server";
 
 /**
@@ -17,10 +19,12 @@ import {
  * SQLite's SQLITE_FULL does while that file exists: the fallback where no small filesystem can be
  * mounted.
  */
-const { env, keys, fullWhileExists } = JSON.parse(process.argv[2] ?? "{}") as {
+const { env, keys, fullWhileExists, worker, velocity } = JSON.parse(process.argv[2] ?? "{}") as {
   env: Record<string, string>;
   keys: { publicKey: string; secretKey: string; signatureKey: string };
   fullWhileExists?: string;
+  worker?: WorkerOptions;
+  velocity?: VelocityLimits;
 };
 
 const WRITE = /^\s*(INSERT|UPDATE|DELETE)/i;
@@ -45,13 +49,22 @@ function fullDisk(db: SqlClient, flag: string): SqlClient {
 }
 
 const config = loadConfig(env, keys);
-const db = await openSqlite(config.databaseUrl);
+const db = await openDatabase(config.databaseUrl);
 const shop = await startShop({
   config,
   opsToken: "gauntlet-ops-token",
   port: 0,
   logLevel: env.LOG_LEVEL ?? "silent",
   db: fullWhileExists ? fullDisk(db, fullWhileExists) : db,
+  ...(worker ? { worker } : {}),
+  ...(velocity ? { velocity } : {}),
+  // The sweep runs on its own timer in production; here each test runs it when it means to.
+  sweepEverySeconds: 3600,
+});
+// What an orchestrator sends to stop an instance: finish, hand back, close, exit.
+process.once("SIGTERM", async () => {
+  await shop.close();
+  process.exit(0);
 });
 process.send?.({ type: "ready", url: shop.url });
 process.on("message", async (message: { type?: string }) => {

@@ -16,6 +16,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** How long a request waits for a free connection before the store answers unavailable. Default 5 s. */
   connectionTimeoutMs?: number;
+  /** How this instance's connections are named in pg_stat_activity. Default "handoff". */
+  applicationName?: string;
 }
 
 /** SQLSTATE classes: 23 integrity (an expected refusal), 42 a mistake in our SQL (a bug, kept as is). */
@@ -137,7 +139,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-    application_name: "handoff",
+    application_name: options.applicationName ?? "handoff",
   });
   // An idle connection the server drops (restart, failover) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
