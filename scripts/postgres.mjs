@@ -4,6 +4,7 @@
 //
 //   node scripts/postgres.mjs                   start, print DATABASE_URL, stop on Ctrl-C
 //   node scripts/postgres.mjs -- pnpm start     start, run the command with DATABASE_URL set, stop after it
+//   node scripts/postgres.mjs --ensure          only make sure the server is installed (pnpm test's pretest)
 //
 // Tests import { startPostgres } from this file.
 import { execFileSync, spawn } from "node:child_process";
@@ -145,7 +146,14 @@ export async function startPostgres({ durable = true, database = "handoff" } = {
   return { url: `postgres://handoff@127.0.0.1:${port}/${database}`, port, dir, stop };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2] === "--ensure") {
+  try {
+    postgresBinDir();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const dash = process.argv.indexOf("--");
   const command = dash >= 0 ? process.argv.slice(dash + 1) : [];
   const pg = await startPostgres();

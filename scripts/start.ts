@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { type RunningShop, startShop } from "@handoff/demo-shop";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
-import { ConfigError, loadConfig } from "@handoff/server";
+import { ConfigError, describeDatabaseUrl, loadConfig } from "@handoff/server";
 
 const env = process.env;
 let sandbox: Sandbox | undefined;
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     sandbox
       ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom)`
       : `  Checkout.com ${config.apiUrl} (${config.environment})`,
-    `  database     ${config.databaseUrl}`,
+    `  database     ${describeDatabaseUrl(config.databaseUrl)}`,
     "",
     "Test cards (any future expiry, any CVC):",
     "  4242 4242 4242 4242  approved",

@@ -1,8 +1,7 @@
-import { createHmac } from "node:crypto";
 import { resolve } from "node:path";
-import autocannon from "autocannon";
 import type { BenchResult } from "../../scripts/bench.js";
 import { forkTs } from "./support/child.js";
+import { blast, signedEvents } from "./support/ingest.js";
 
 /**
  * Webhook ingest: verified + durably stored (SQLite, synchronous=FULL) + acknowledged, through
@@ -12,63 +11,17 @@ import { forkTs } from "./support/child.js";
  */
 const EVENTS = 40_000;
 const CONNECTIONS = 64;
-const KEY = "whsec_bench";
-
-function signedEvents(run: string) {
-  return Array.from({ length: EVENTS }, (_, i) => {
-    const body = JSON.stringify({
-      id: `evt_${run}${String(i).padStart(26 - run.length, "0")}`,
-      type: "payment_captured",
-      version: "1.0.29",
-      created_on: "2026-11-23T10:00:00.0000000Z",
-      data: {
-        id: "pay_mbabizu24mvu3mela5njyhpit4",
-        action_id: "act_mbabizu24mvu3mela5njyhpit4",
-        amount: 6540,
-        currency: "GBP",
-      },
-    });
-    return { body, signature: createHmac("sha256", KEY).update(body).digest("hex") };
-  });
-}
 
 async function measure(mode: string, run: string) {
   const child = await forkTs(resolve(import.meta.dirname, "support/webhook-server.ts"), [mode]);
   const { url } = child.ready as { url: string };
-  const events = signedEvents(run);
-  let next = 0;
+  const events = signedEvents(run, EVENTS);
   const started = performance.now();
-  const result = await autocannon({
-    url,
-    method: "POST",
-    connections: CONNECTIONS,
-    amount: EVENTS,
-    headers: { "content-type": "application/json" },
-    requests: [
-      {
-        setupRequest: (request) => {
-          const event = events[next++ % EVENTS];
-          return {
-            ...request,
-            body: event?.body,
-            headers: { ...request.headers, "cko-signature": event?.signature ?? "" },
-          };
-        },
-      },
-    ],
-  });
+  const result = await blast(url, events, CONNECTIONS);
   const seconds = (performance.now() - started) / 1000;
   const { stored } = await child.ask<{ stored: number }>("count");
   await child.stop();
-  const acked = result["2xx"];
-  return {
-    rate: acked / seconds,
-    p99: result.latency.p99,
-    sent: result.requests.sent ?? result.requests.total,
-    acked,
-    stored,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
+  return { ...result, rate: result.acked / seconds, stored };
 }
 
 export async function run(): Promise<BenchResult[]> {

@@ -10,8 +10,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export async function forkTs(modulePath: string, args: string[] = []): Promise<Child> {
+export async function forkTs(
+  modulePath: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Child> {
   const child: ChildProcess = fork(modulePath, args, {
+    env: { ...process.env, ...env },
     execArgv: ["--conditions=@handoff/source", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -9,18 +9,18 @@ import {
   createWebhookRouter,
   createWebhooks,
   type HandoffDeps,
-  openSqlite,
+  openDatabase,
   SqlWebhookInbox,
 } from "@handoff/server";
 import express from "express";
 import { pino } from "pino";
+import { INGEST_KEY as KEY } from "./ingest.js";
 
 /**
- * One webhook server per process for the ingest benchmark: a bare HMAC-only server or Handoff's
+ * One webhook server per process for the ingest benchmarks: a bare HMAC-only server or Handoff's
  * adapter (verify + durable store + ack, worker off), on node:http or Express.
  */
 const mode = process.argv[2] as "node-bare" | "node-handoff" | "express-bare" | "express-handoff";
-const KEY = "whsec_bench";
 
 function bareCheck(body: Buffer, header: string | undefined): boolean {
   if (header?.length !== 64) return false;
@@ -41,8 +41,9 @@ const bare: RequestListener = async (req: IncomingMessage, res: ServerResponse) 
   res.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(ok ? '{"received":true}' : "{}");
 };
 
+// SQLite in a temp folder, or the PostgreSQL that DATABASE_URL names (the PostgreSQL benchmark).
 const dir = await mkdtemp(join(tmpdir(), "handoff-ingest-"));
-const db = await openSqlite(`file:${join(dir, "ingest.db")}`);
+const db = await openDatabase(process.env.DATABASE_URL ?? `file:${join(dir, "ingest.db")}`);
 const logger = pino({ level: "silent" });
 const webhooks = createWebhooks({
   db,

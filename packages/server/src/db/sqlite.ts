@@ -31,11 +31,16 @@ function classify(error: unknown): Error {
  * connection is never left inside a broken transaction. There is one connection: while a
  * `transaction(work)` is open, every other caller waits for it (the gate), so nothing of theirs
  * lands inside it.
+ *
+ * A statement that fails (SQLITE_BUSY, SQLITE_FULL) stays "in progress" in libsql until it runs
+ * again, and until then every COMMIT on the connection fails. So when the store itself fails, the
+ * connection is closed and opened afresh: the next request finds a clean one.
  */
 class LibsqlSqlClient implements SqlClient {
   readonly dialect = "sqlite" as const;
   private readonly statements = new Map<string, Statement>();
-  private readonly inTransaction: (statements: SqlStatement[]) => SqlResult[];
+  private db!: Database.Database;
+  private inTransaction!: (statements: SqlStatement[]) => SqlResult[];
   /** Settles when the open `transaction(work)` ends; undefined when none is open. */
   private gate: Promise<void> | undefined;
   private readonly tx: SqlExecutor = {
@@ -44,15 +49,47 @@ class LibsqlSqlClient implements SqlClient {
       try {
         return this.run(sql, args);
       } catch (error) {
-        throw classify(error);
+        throw this.failed(error);
       }
     },
   };
 
-  constructor(private readonly db: Database.Database) {
-    this.inTransaction = db.transaction((statements: SqlStatement[]) =>
+  constructor(private readonly path: string) {
+    this.connect();
+  }
+
+  private connect(): void {
+    this.statements.clear();
+    this.db = new Database(this.path);
+    if (this.path !== ":memory:") this.db.exec("PRAGMA journal_mode = WAL");
+    // Explicit: better-sqlite3-style builds default WAL to NORMAL, which can lose the last commits on power loss.
+    this.db.exec("PRAGMA synchronous = FULL");
+    this.db.exec("PRAGMA foreign_keys = ON");
+    // Another process holding the write lock makes a write fail fast (503) rather than block every route:
+    // this driver waits synchronously, so a long busy timeout would freeze the event loop.
+    this.db.exec("PRAGMA busy_timeout = 250");
+    this.inTransaction = this.db.transaction((statements: SqlStatement[]) =>
       statements.map((s) => this.run(s.sql, s.args ?? [])),
     ).immediate;
+  }
+
+  /** Classifies a driver error; a store failure also leaves the connection clean for the next caller. */
+  private failed(error: unknown): Error {
+    const classified = classify(error);
+    if (classified instanceof StoreUnavailableError && this.path !== ":memory:") {
+      try {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        this.db.close();
+      } catch {
+        // closing a connection that failed: nothing more to save
+      }
+      try {
+        this.connect();
+      } catch {
+        // The file cannot even be opened now; the next call fails and tries again.
+      }
+    }
+    return classified;
   }
 
   private prepared(sql: string): Statement {
@@ -82,7 +119,7 @@ class LibsqlSqlClient implements SqlClient {
     try {
       return this.inTransaction(statements);
     } catch (error) {
-      throw classify(error);
+      throw this.failed(error);
     }
   }
 
@@ -96,7 +133,7 @@ class LibsqlSqlClient implements SqlClient {
       try {
         this.prepared("BEGIN IMMEDIATE").run([]);
       } catch (error) {
-        throw classify(error);
+        throw this.failed(error);
       }
       let result: T;
       try {
@@ -107,7 +144,7 @@ class LibsqlSqlClient implements SqlClient {
         throw error instanceof ConstraintError || error instanceof StoreUnavailableError
           ? error
           : isSqliteError(error)
-            ? classify(error)
+            ? this.failed(error)
             : error;
       }
       return result;
@@ -138,14 +175,7 @@ export async function openSqlite(url: string): Promise<SqlClient> {
     throw new Error(`DATABASE_URL must start with file: for SQLite, got "${url}"`);
   const path = url.slice("file:".length);
   if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
-  const sql: SqlClient = new LibsqlSqlClient(new Database(path));
-  if (path !== ":memory:") await sql.execute("PRAGMA journal_mode = WAL");
-  // Explicit: better-sqlite3-style builds default WAL to NORMAL, which can lose the last commits on power loss.
-  await sql.execute("PRAGMA synchronous = FULL");
-  await sql.execute("PRAGMA foreign_keys = ON");
-  // Another process holding the write lock makes a write fail fast (503) rather than block every route:
-  // this driver waits synchronously, so a long busy timeout would freeze the event loop.
-  await sql.execute("PRAGMA busy_timeout = 250");
+  const sql: SqlClient = new LibsqlSqlClient(path);
   await migrate(sql);
   return sql;
 }

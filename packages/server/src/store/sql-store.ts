@@ -269,15 +269,22 @@ export class SqlOrderStore implements OrderStore {
     abandoned?: boolean;
   }): Promise<Attempt[]> {
     const marks = claim.statuses.map(() => "?").join(", ");
-    const result = await this.db.execute(
-      `UPDATE payment_attempts SET swept_until = ? WHERE id IN (
-         SELECT id FROM payment_attempts WHERE status IN (${marks}) AND updated_at < ?
+    return this.db.transaction(async (tx) => {
+      const stale = await tx.execute(
+        `SELECT * FROM payment_attempts WHERE status IN (${marks}) AND updated_at < ?
          AND (swept_until IS NULL OR swept_until <= ?)${claim.abandoned ? " AND abandoned_at IS NOT NULL" : ""}
-         ORDER BY updated_at LIMIT ?${lockClause(this.db.dialect, "skip_locked")})
-       RETURNING *`,
-      [claim.until, ...claim.statuses, claim.olderThan, claim.now, claim.limit],
-    );
-    return result.rows.map(toAttempt).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+         ORDER BY updated_at LIMIT ?${lockClause(tx.dialect, "skip_locked")}`,
+        [...claim.statuses, claim.olderThan, claim.now, claim.limit],
+      );
+      const attempts = stale.rows.map(toAttempt);
+      if (attempts.length > 0) {
+        await tx.execute(
+          `UPDATE payment_attempts SET swept_until = ? WHERE id IN (${attempts.map(() => "?").join(", ")})`,
+          [claim.until, ...attempts.map((a) => a.id)],
+        );
+      }
+      return attempts;
+    });
   }
 
   async releaseStaleClaims(ids: string[]): Promise<void> {

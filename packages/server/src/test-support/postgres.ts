@@ -2,6 +2,13 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The private PostgreSQL server's admin URL (test/support/postgres-setup.ts). */
+    postgresUrl: string;
+  }
+}
+
 /** Which engine the store tests run on: the `postgres` test project sets HANDOFF_TEST_ENGINE. */
 export function testEngine(): "sqlite" | "postgres" {
   return process.env.HANDOFF_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";

@@ -142,14 +142,21 @@ export class SqlWebhookInbox {
    * become due again when `until` passes.
    */
   async claim(owner: string, now: string, until: string, limit: number): Promise<StoredInboxEvent[]> {
-    const result = await this.db.execute(
-      `UPDATE webhook_events SET next_attempt_at = ?, claimed_by = ? WHERE id IN (
-         SELECT id FROM webhook_events WHERE status IN ('received', 'retrying', 'parked') AND next_attempt_at <= ?
-         ORDER BY next_attempt_at, received_at LIMIT ?${lockClause(this.db.dialect, "skip_locked")})
-       RETURNING *`,
-      [until, owner, now, limit],
-    );
-    return result.rows.map(toEvent).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    // Select then mark, in one transaction (no RETURNING: libsql leaves a failed one half-run).
+    return this.db.transaction(async (tx) => {
+      const due = await tx.execute(
+        `SELECT * FROM webhook_events WHERE status IN ('received', 'retrying', 'parked') AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, received_at LIMIT ?${lockClause(tx.dialect, "skip_locked")}`,
+        [now, limit],
+      );
+      const events = due.rows.map(toEvent);
+      if (events.length === 0) return events;
+      await tx.execute(
+        `UPDATE webhook_events SET next_attempt_at = ?, claimed_by = ? WHERE id IN (${events.map(() => "?").join(", ")})`,
+        [until, owner, ...events.map((e) => e.id)],
+      );
+      return events.map((e) => ({ ...e, nextAttemptAt: until, claimedBy: owner }));
+    });
   }
 
   /** Records what processing did, if `owner` still holds the event (its lease may have passed to another). */
