@@ -1,19 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import {
-  CheckoutComProcessor,
-  ConfirmVelocity,
-  createHandoff,
-  createHandoffHandler,
-  DEFAULT_VELOCITY,
-  openSqlite,
-  SqlInventory,
-  SqlOrderStore,
-} from "@handoff/server";
-import { pino } from "pino";
+import { resolve } from "node:path";
+import { CheckoutComProcessor } from "@handoff/server";
 import type { BenchResult } from "../../scripts/bench.js";
 import { forkTs } from "./support/child.js";
 import { percentile, timeEach } from "./support/stats.js";
@@ -30,36 +16,10 @@ export async function run(): Promise<BenchResult[]> {
   const child = await forkTs(resolve(import.meta.dirname, "support/sandbox-process.ts"));
   const { url, secretKey } = child.ready as { url: string; secretKey: string };
   const { tokens } = await child.ask<{ tokens: string[] }>("tokens", { count: 2 * (RUNS + WARMUP) });
-  const dir = await mkdtemp(join(tmpdir(), "handoff-bench-"));
-  const db = await openSqlite(`file:${join(dir, "bench.db")}`);
-  const inventory = new SqlInventory(db);
-  await inventory.upsertProducts([
-    { sku: "mug", name: "Mug", unitAmount: 1450, currency: "GBP", stock: 1_000_000 },
-  ]);
+  // The shop in its own process, as in production: its event loop is not the load generator's.
+  const shop = await forkTs(resolve(import.meta.dirname, "support/confirm-server.ts"), [url, secretKey]);
+  const confirmUrl = String(shop.ready.url);
   const processor = new CheckoutComProcessor({ secretKey, publicKey: "pk_unused", host: url });
-  const handoff = createHandoff({
-    store: new SqlOrderStore(db),
-    inventory,
-    processor,
-    settings: {
-      environment: "local",
-      publicKey: "pk_unused",
-      processingChannelFor: () => undefined,
-      threeDsReturnUrl: "http://127.0.0.1/3ds-return",
-      orderPageUrl: (id) => `http://127.0.0.1/orders/${id}`,
-      threeDs: false,
-    },
-    logger: pino({ level: "silent" }),
-    now: () => new Date(),
-    // One load generator plays every shopper: the card-testing limit per client is not what is timed.
-    velocity: new ConfirmVelocity({ ...DEFAULT_VELOCITY, perClient: Number.MAX_SAFE_INTEGER }),
-  });
-  const handler = createHandoffHandler(handoff, { basePath: "/api/checkout" });
-  const server = createServer(async (req, res) => {
-    if (!(await handler(req, res))) res.writeHead(404).end();
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const confirmUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/checkout/confirm`;
 
   let next = 0;
   const direct = await timeEach(RUNS, WARMUP, async (i) => {
@@ -77,14 +37,7 @@ export async function run(): Promise<BenchResult[]> {
     if (outcome.kind !== "processed") throw new Error(`direct payment failed: ${outcome.kind}`);
   });
   // A real checkout opens its session (and order) before Pay; that part is not what we time.
-  const carts: string[] = [];
-  for (let i = 0; i < RUNS + WARMUP; i++) {
-    const cart = await inventory.createCart([{ sku: "mug", quantity: 1 }]);
-    if (!cart.ok) throw new Error("cart refused");
-    if ((await handoff.session({ cartId: cart.cart.cartId })).status !== 200)
-      throw new Error("session failed");
-    carts.push(cart.cart.cartId);
-  }
+  const { carts } = await shop.ask<{ carts: string[] }>("carts", { count: RUNS + WARMUP });
   const viaConfirm = await timeEach(RUNS, WARMUP, async (i) => {
     const response = await fetch(confirmUrl, {
       method: "POST",
@@ -95,10 +48,8 @@ export async function run(): Promise<BenchResult[]> {
       throw new Error(`confirm answered ${response.status}: ${await response.text()}`);
   });
 
-  server.close();
-  await db.close();
+  await shop.stop();
   await child.stop();
-  await rm(dir, { recursive: true, force: true });
 
   const added = percentile(viaConfirm, 50) - percentile(direct, 50);
   return [

@@ -6,7 +6,7 @@ import { freshPostgresDatabase } from "../../packages/server/src/test-support/po
 import { type Balancer, startBalancer } from "./support/balancer.js";
 import { type ChildShop, startChildShop } from "./support/child-shop.js";
 import { ledger, runs } from "./support/ledger.js";
-import { expectedOrderStatus } from "./support/truth.js";
+import { expectedOrderStatus, sandboxToken } from "./support/truth.js";
 
 /**
  * Two shop processes on one PostgreSQL behind a round-robin balancer, as a merchant outgrowing one
@@ -55,16 +55,7 @@ const post = (base: string, path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-function token(number: string): string {
-  const made = sandbox.payments.createToken({
-    type: "card",
-    number,
-    expiry_month: 12,
-    expiry_year: 2040,
-    cvv: "100",
-  });
-  return (made.body as { token: string }).token;
-}
+const token = (number: string) => sandboxToken(sandbox, number);
 
 /** A cart made on one instance and priced by another, as a balancer would spread a shopper's requests. */
 async function cartOn(first: string, second: string, sku = "mug"): Promise<string> {

@@ -11,6 +11,8 @@ import {
   type VelocityLimits,
 } from "@handoff/server";
 
+import { sandboxToken } from "./truth.js";
+
 export const OPS_TOKEN = "gauntlet-ops-token";
 
 /** The demo shop as a merchant runs it (sandbox + SQLite + worker + sweep), plus a reader on its database. */
@@ -67,16 +69,7 @@ export async function startGauntletShop(
       await post("/api/checkout/session", { cartId: created.cartId });
       return created.cartId;
     },
-    token(number = "4242424242424242") {
-      const made = sandbox.payments.createToken({
-        type: "card",
-        number,
-        expiry_month: 12,
-        expiry_year: 2040,
-        cvv: "100",
-      });
-      return (made.body as { token: string }).token;
-    },
+    token: (number) => sandboxToken(sandbox, number),
     confirm: (cartId, processorToken, headers) =>
       post("/api/checkout/confirm", { cartId, processorToken }, headers),
     sendWebhook(body) {

@@ -16,3 +16,15 @@ export function expectedOrderStatus(sandbox: Sandbox, orderId: string): string {
   const held = payment?.risk.flagged && (truth === "authorized" || truth === "captured");
   return held ? "needs_review" : truth;
 }
+
+/** A card token as Checkout.com's iframe would make it. */
+export function sandboxToken(sandbox: Sandbox, number = "4242424242424242"): string {
+  const made = sandbox.payments.createToken({
+    type: "card",
+    number,
+    expiry_month: 12,
+    expiry_year: 2040,
+    cvv: "100",
+  });
+  return (made.body as { token: string }).token;
+}

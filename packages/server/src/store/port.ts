@@ -48,6 +48,17 @@ export interface OrderTransaction extends AttemptReads {
   appendEvents(orderId: string, events: TimelineEvent[]): Promise<void>;
 }
 
+/** Which stale attempts the sweep claims, and until when. */
+export interface StaleClaim {
+  statuses: AttemptStatus[];
+  olderThan: string;
+  now: string;
+  until: string;
+  limit: number;
+  /** Only attempts whose 3-D Secure the shopper abandoned. */
+  abandoned?: boolean;
+}
+
 /** Orders, their payment attempts and their timeline. */
 export interface OrderStore extends AttemptReads {
   /**
@@ -75,15 +86,7 @@ export interface OrderStore extends AttemptReads {
    * sweep: an attempt claimed by one instance is skipped by the others until `until`, so each is
    * looked up once however many instances sweep.
    */
-  claimStaleAttempts(claim: {
-    statuses: AttemptStatus[];
-    olderThan: string;
-    now: string;
-    until: string;
-    limit: number;
-    /** Only attempts whose 3-D Secure the shopper abandoned. */
-    abandoned?: boolean;
-  }): Promise<Attempt[]>;
+  claimStaleAttempts(claim: StaleClaim): Promise<Attempt[]>;
   /** Lets go of claims once the sweep has looked, so its next pass may look again. */
   releaseStaleClaims(ids: string[]): Promise<void>;
 

@@ -8,7 +8,7 @@ import {
   type SqlStatement,
 } from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
-import type { AttemptPatch, OrderStore, OrderTransaction, TimelineEvent } from "./port.js";
+import type { AttemptPatch, OrderStore, OrderTransaction, StaleClaim, TimelineEvent } from "./port.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 
@@ -260,14 +260,7 @@ export class SqlOrderStore implements OrderStore {
     return result.rows.map(toAttempt);
   }
 
-  async claimStaleAttempts(claim: {
-    statuses: AttemptStatus[];
-    olderThan: string;
-    now: string;
-    until: string;
-    limit: number;
-    abandoned?: boolean;
-  }): Promise<Attempt[]> {
+  async claimStaleAttempts(claim: StaleClaim): Promise<Attempt[]> {
     const marks = claim.statuses.map(() => "?").join(", ");
     return this.db.transaction(async (tx) => {
       const stale = await tx.execute(
