@@ -8,7 +8,16 @@
 //
 // Tests import { startPostgres } from this file.
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,6 +97,31 @@ function run(file, args) {
   execFileSync(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
 }
 
+/** Stops servers whose owner died without stopping them (a test run killed mid-way). */
+function reapOrphans(bin) {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith("handoff-pg-"))) {
+    const dir = join(tmpdir(), name);
+    let owner;
+    try {
+      owner = Number(readFileSync(join(dir, "owner.pid"), "utf8"));
+    } catch {
+      continue;
+    }
+    try {
+      process.kill(owner, 0);
+      continue; // still alive: its server is in use
+    } catch (error) {
+      if (error.code !== "ESRCH") continue;
+    }
+    try {
+      run(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "-w", "stop"]);
+    } catch {
+      // not running any more
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Starts a private server. `durable: false` turns fsync off (tests: faster, nothing to keep);
  * benchmarks keep the default so a commit costs what it costs in production.
@@ -95,8 +129,10 @@ function run(file, args) {
  */
 export async function startPostgres({ durable = true, database = "handoff" } = {}) {
   const bin = postgresBinDir();
+  reapOrphans(bin);
   const dir = mkdtempSync(join(tmpdir(), "handoff-pg-"));
   chmodSync(dir, 0o700);
+  writeFileSync(join(dir, "owner.pid"), String(process.pid));
   ownTo(dir);
   const data = join(dir, "data");
   const port = await freePort();
