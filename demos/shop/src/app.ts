@@ -7,6 +7,7 @@ import {
   createWebhookRouter,
   type Handoff,
   handoffCsp,
+  type Outbox,
   type SqlInventory,
   StoreUnavailableError,
   type Webhooks,
@@ -22,6 +23,8 @@ import { storefrontRouter } from "./storefront.js";
 export interface ShopAppOptions {
   handoff: Handoff;
   webhooks: Webhooks;
+  /** Order events to the merchant's other systems (destinations in the ops dashboard). */
+  outbox?: Outbox;
   inventory: SqlInventory;
   logger: Logger;
   opsToken: string;
@@ -107,6 +110,7 @@ export function createShopApp(options: ShopAppOptions): Express {
     opsRouter({
       deps: options.handoff.deps,
       webhooks: options.webhooks,
+      outbox: options.outbox,
       token: options.opsToken,
       stuckAfterMs: options.stuckAfterMs ?? 2 * 60_000,
     }),

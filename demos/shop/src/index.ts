@@ -2,8 +2,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
 import {
+  ConfigError,
+  createOutbox,
   createWebhooks,
-  OrderEvents,
+  type Destination,
+  loadDestinationsFile,
+  type OutboxWorkerOptions,
   openHandoff,
   type ServerConfig,
   type SqlClient,
@@ -36,6 +40,8 @@ export interface StartShopOptions {
   velocity?: VelocityLimits;
   /** The webhook worker's settings (lease, instance name, backoff). */
   worker?: WorkerOptions;
+  /** The outbox delivery worker's settings (retry schedule, timeout, instance name). */
+  outbox?: OutboxWorkerOptions;
   /** On close, how long requests under way may take to finish before their connections are cut. Default 10 s. */
   shutdownGraceMs?: number;
 }
@@ -63,11 +69,25 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
     ...(options.db ? { db: options.db } : {}),
     ...(options.velocity ? { velocity: options.velocity } : {}),
   });
-  const events = new OrderEvents(logger);
-  events.on("*", (event) =>
+  let destinations: Destination[] = [];
+  if (config.destinationsFile) {
+    try {
+      destinations = await loadDestinationsFile(config.destinationsFile);
+    } catch (error) {
+      await opened.close();
+      throw new ConfigError("HANDOFF_DESTINATIONS", (error as Error).message);
+    }
+  }
+  const outbox = createOutbox({
+    db: opened.db,
+    deps: opened.handoff.deps,
+    destinations,
+    ...(options.outbox ? { worker: options.outbox } : {}),
+  });
+  outbox.hooks.on("*", (event) =>
     logger.info({ orderId: event.orderId, orderEvent: event.type, status: event.status }, "order event"),
   );
-  opened.handoff.deps.events = events;
+  await outbox.start();
   const webhooks = createWebhooks({
     db: opened.db,
     deps: opened.handoff.deps,
@@ -97,6 +117,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   const app = createShopApp({
     handoff: opened.handoff,
     webhooks,
+    outbox,
     inventory: opened.inventory,
     logger,
     opsToken: options.opsToken,
@@ -124,6 +145,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
       clearTimeout(cut);
       await sweeping;
       await webhooks.worker.stop();
+      await outbox.stop();
       await opened.close();
     },
   };

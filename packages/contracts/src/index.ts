@@ -1,5 +1,6 @@
 export * from "./api/checkout.js";
 export * from "./api/errors.js";
+export * from "./api/events.js";
 export * from "./api/orders.js";
 export * from "./cko/common.js";
 export * from "./cko/payment.js";

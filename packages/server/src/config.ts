@@ -26,6 +26,8 @@ export interface ServerConfig {
   publicUrl: string;
   port: number;
   sandboxPort: number;
+  /** HANDOFF_DESTINATIONS: a JSON file of destinations for order events (read by `loadDestinationsFile`). */
+  destinationsFile?: string;
 }
 
 const API_URLS = {
@@ -232,6 +234,7 @@ export function loadConfig(
     publicUrl,
     port: appPort,
     sandboxPort,
+    ...(env.HANDOFF_DESTINATIONS ? { destinationsFile: env.HANDOFF_DESTINATIONS } : {}),
   };
 }
 

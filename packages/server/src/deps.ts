@@ -1,7 +1,6 @@
 import type { CheckoutBilling, CheckoutCustomer, HandoffEnvironment } from "@handoff/contracts";
 import type { ConfirmVelocity } from "./confirm/velocity.js";
 import type { Inventory } from "./inventory/port.js";
-import type { OrderEvents } from "./orders/events.js";
 import type { PaymentProcessor } from "./processor/port.js";
 import type { OrderStore } from "./store/port.js";
 
@@ -38,8 +37,11 @@ export interface HandoffDeps {
   settings: CheckoutSettings;
   logger: Logger;
   now: () => Date;
-  /** Listeners for order transitions (paid, declined, captured…); optional. */
-  events?: OrderEvents;
+  /**
+   * Called after a transaction committed events to the outbox, so the outbox worker delivers them
+   * now rather than at its next poll (`createOutbox` sets it).
+   */
+  outboxCommitted?: () => void;
   /** Card-testing limits on confirm; `createHandoff` supplies the defaults. */
   velocity?: ConfirmVelocity;
   /**

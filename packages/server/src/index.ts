@@ -51,6 +51,21 @@ export { reconcileStuckAttempts, type SweepOptions, type SweepResult } from "./o
 export { type Settled, type SettleInput, type Settlement, settle } from "./orders/settle.js";
 export { signalFromPayment } from "./orders/signals.js";
 export { isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./orders/state-machine.js";
+export {
+  type Destination,
+  type DestinationConditions,
+  type DestinationInput,
+  DestinationsFileError,
+  destinationInputSchema,
+  loadDestinationsFile,
+  toDestination,
+  wants,
+} from "./outbox/destinations.js";
+export { RETRY_SCHEDULE_MS } from "./outbox/schedule.js";
+export { createOutbox, type Outbox, type OutboxOptions } from "./outbox/setup.js";
+export { DestinationSecretError, newDestinationSecret, signatureHeader } from "./outbox/sign.js";
+export type { Delivery, DeliveryAttempt, DeliveryStatus, SqlOutbox } from "./outbox/sql-outbox.js";
+export { OutboxWorker, type OutboxWorkerOptions } from "./outbox/worker.js";
 export { type CheckoutComOptions, CheckoutComProcessor } from "./processor/checkout-com.js";
 export type { PaymentOutcome, PaymentProcessor, ProcessorCall } from "./processor/port.js";
 export type { RetryPolicy } from "./processor/retry.js";

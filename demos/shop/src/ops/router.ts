@@ -3,6 +3,7 @@ import {
   type HandoffDeps,
   livePayment,
   type OperatorAction,
+  type Outbox,
   releaseReview,
   requestOperatorAction,
   type Webhooks,
@@ -10,6 +11,7 @@ import {
 import express, { type Request, type Response, type Router } from "express";
 import { esc } from "../html.js";
 import { isOperator, LoginThrottle, OPS_COOKIE, requireOperator, sameOrigin, tokenMatches } from "./auth.js";
+import { destinationsApi, destinationsPages } from "./destinations.js";
 import {
   attemptRows,
   inboxRows,
@@ -24,6 +26,8 @@ import {
 export interface OpsOptions {
   deps: HandoffDeps;
   webhooks: Webhooks;
+  /** Destinations for order events, their delivery logs and dead letters. */
+  outbox?: Outbox | undefined;
   token: string;
   /** Attempts pending longer than this are "stuck" and shown for reconciliation. */
   stuckAfterMs: number;
@@ -150,10 +154,12 @@ export function opsRouter(options: OpsOptions): Router {
   api.post("/reconcile", async (_req, res) => {
     res.json(await webhooks.reconcile(options.stuckAfterMs));
   });
+  if (options.outbox) api.use("/destinations", destinationsApi(options.outbox, deps.now));
   router.use("/api", api);
 
   // --- Pages: cookie from the login form ---
   router.use(requireOperator(token, "page"));
+  if (options.outbox) router.use("/destinations", destinationsPages(options.outbox, deps.now));
   const notice = (req: Request) => {
     const done = typeof req.query.done === "string" ? req.query.done : undefined;
     const failed = typeof req.query.failed === "string" ? req.query.failed : undefined;

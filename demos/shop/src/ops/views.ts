@@ -3,7 +3,7 @@ import type { Attempt, Order, StoredInboxEvent, TimelineEntry } from "@handoff/s
 import { esc, page } from "../html.js";
 
 export function opsPage(title: string, body: string, notice?: { text: string; error?: boolean }): string {
-  const nav = `<nav aria-label="Ops"><a href="/ops">Orders</a><a href="/ops/webhooks">Webhook inbox</a><a href="/ops/rejected">Rejected requests</a><a href="/ops/reconciliation">Reconciliation</a></nav>`;
+  const nav = `<nav aria-label="Ops"><a href="/ops">Orders</a><a href="/ops/webhooks">Webhook inbox</a><a href="/ops/rejected">Rejected requests</a><a href="/ops/reconciliation">Reconciliation</a><a href="/ops/destinations">Destinations</a></nav>`;
   const banner = notice
     ? `<p class="notice${notice.error ? " error" : ""}" role="status">${esc(notice.text)}</p>`
     : "";

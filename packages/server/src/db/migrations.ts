@@ -120,4 +120,62 @@ export const MIGRATIONS: string[][] = [
     "ALTER TABLE payment_attempts ADD COLUMN swept_until TEXT",
     "CREATE INDEX attempts_by_status ON payment_attempts (status, updated_at)",
   ],
+  [
+    // The outbox: every order event, written with the change that causes it, then delivered.
+    `CREATE TABLE outbox (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL UNIQUE,
+      type TEXT NOT NULL,
+      order_id TEXT,
+      payload_json TEXT NOT NULL,
+      occurred_at TEXT NOT NULL,
+      fanned_out INTEGER NOT NULL DEFAULT 0,
+      claimed_until TEXT
+    )`,
+    "CREATE INDEX outbox_waiting ON outbox (id) WHERE fanned_out = 0",
+    "CREATE INDEX outbox_by_order ON outbox (order_id, id)",
+    "CREATE INDEX outbox_by_time ON outbox (occurred_at)",
+    `CREATE TABLE destinations (
+      id TEXT PRIMARY KEY,
+      url TEXT NOT NULL,
+      secrets_json TEXT NOT NULL,
+      events_json TEXT NOT NULL,
+      when_json TEXT,
+      enabled INTEGER NOT NULL DEFAULT 1,
+      paused_reason TEXT,
+      failing_since TEXT,
+      source TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`,
+    `CREATE TABLE deliveries (
+      event_id TEXT NOT NULL,
+      destination_id TEXT NOT NULL,
+      seq BIGINT NOT NULL,
+      order_key TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at TEXT NOT NULL,
+      claimed_by TEXT,
+      last_status INTEGER,
+      last_error TEXT,
+      delivered_at TEXT,
+      created_at TEXT NOT NULL,
+      PRIMARY KEY (event_id, destination_id)
+    )`,
+    "CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending'",
+    "CREATE INDEX deliveries_in_order ON deliveries (destination_id, order_key, seq)",
+    "CREATE INDEX deliveries_dead ON deliveries (destination_id, created_at) WHERE status = 'dead'",
+    `CREATE TABLE delivery_attempts (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL,
+      destination_id TEXT NOT NULL,
+      at TEXT NOT NULL,
+      status_code INTEGER,
+      duration_ms INTEGER NOT NULL,
+      response_excerpt TEXT,
+      error TEXT
+    )`,
+    "CREATE INDEX delivery_attempts_by_destination ON delivery_attempts (destination_id, id)",
+  ],
 ];

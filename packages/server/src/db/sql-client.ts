@@ -40,9 +40,10 @@ export interface SqlClient extends SqlExecutor {
  * The row-locking suffix of a SELECT. PostgreSQL locks the rows (and with `skipLocked` passes over
  * rows another instance holds); SQLite needs none, its write transactions already run one at a time.
  */
-export function lockClause(dialect: Dialect, mode: "update" | "skip_locked"): string {
+export function lockClause(dialect: Dialect, mode: "update" | "skip_locked", of?: string): string {
   if (dialect === "sqlite") return "";
-  return mode === "update" ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED";
+  const table = of ? ` OF ${of}` : "";
+  return mode === "update" ? ` FOR UPDATE${table}` : ` FOR UPDATE${table} SKIP LOCKED`;
 }
 
 /** A constraint said no (unique key, CHECK): an expected outcome the caller maps, not a crash. */

@@ -10,6 +10,8 @@ export type OrderEventType =
   | "captured"
   | "refunded"
   | "voided"
+  /** The shopper left 3-D Secure unfinished: the order is open again, its stock released. */
+  | "expired"
   | "disputed";
 
 export interface OrderEvent {
@@ -23,7 +25,9 @@ export interface OrderEvent {
 
 export type OrderEventListener = (event: OrderEvent) => void | Promise<void>;
 
-const EVENT_FOR_STATUS: Partial<Record<OrderStatus, OrderEventType>> = {
+type StatusEvent = Exclude<OrderEventType, "disputed" | "expired" | "released">;
+
+const EVENT_FOR_STATUS: Partial<Record<OrderStatus, StatusEvent>> = {
   authorized: "paid",
   needs_review: "needs_review",
   declined: "declined",
@@ -33,14 +37,15 @@ const EVENT_FOR_STATUS: Partial<Record<OrderStatus, OrderEventType>> = {
   voided: "voided",
 };
 
-export function orderEventFor(status: OrderStatus): OrderEventType | undefined {
+export function orderEventFor(status: OrderStatus): StatusEvent | undefined {
   return EVENT_FOR_STATUS[status];
 }
 
 /**
- * In-process listeners for what happens to orders (`onOrderPaid` and friends). Each status
- * transition is applied once, so each is announced once. A failing listener is logged and never
- * breaks payment processing.
+ * In-process listeners for what happens to orders (`onOrderPaid` and friends), fed by the outbox
+ * worker from committed events only: each is announced after its change is durable, at least once
+ * (again after a crash before it was handed on), and in order per order. A failing listener is
+ * logged and never breaks payment processing.
  */
 export class OrderEvents {
   private readonly listeners = new Map<OrderEventType | "*", Set<OrderEventListener>>();

@@ -174,12 +174,15 @@ describe("fraud review", () => {
     await deliver(eventsOf(new Set([paymentId])));
     expect(h.sandbox.payments.payments.get(paymentId)?.status).toBe("Captured");
     expect((await h.store.getOrder(orderId))?.status).toBe("needs_review");
+    // Hooks hear of what committed, from the outbox.
+    await h.outbox.worker.drain();
     const before = h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type);
     expect(before).toEqual(["needs_review"]);
 
     const released = await releaseReview(h.deps, orderId, "ops@test");
     expect(released).toMatchObject({ status: 200, body: { status: "captured" } });
     expect((await h.store.getOrder(orderId))?.status).toBe("captured");
+    await h.outbox.worker.drain();
     expect(h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type)).toEqual([
       "needs_review",
       "released",

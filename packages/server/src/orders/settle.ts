@@ -1,5 +1,6 @@
 import type { OrderStatus } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
+import { orderEvent } from "../outbox/events.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
 import { type OrderEventType, orderEventFor } from "./events.js";
 import { type Attempt, isInFlight, isPaid, isUnpaidEnd, paymentStatusOf } from "./model.js";
@@ -37,7 +38,10 @@ export interface Settled {
 }
 
 /** What settling needs: reversing a stray payment calls the processor. */
-export type SettleDeps = Pick<HandoffDeps, "store" | "inventory" | "logger" | "events" | "now" | "processor">;
+export type SettleDeps = Pick<
+  HandoffDeps,
+  "store" | "inventory" | "logger" | "outboxCommitted" | "now" | "processor"
+>;
 type Deps = SettleDeps;
 
 interface Plan {
@@ -45,7 +49,7 @@ interface Plan {
   /** The order's new status when this attempt speaks for it. */
   orderStatus?: OrderStatus;
   stock: "commit" | "release" | "keep";
-  event?: OrderEventType;
+  event?: Exclude<OrderEventType, "disputed">;
   to: string;
 }
 
@@ -93,6 +97,16 @@ export async function settle(
     ]);
     if (plan.stock === "commit") await deps.inventory.commit(fresh.orderId, tx.sql);
     if (plan.stock === "release") await deps.inventory.release(fresh.orderId, tx.sql);
+    const order = plan.event ? await tx.orderById(fresh.orderId) : undefined;
+    if (plan.event && order) {
+      // The merchant's other systems hear of it only if it commits, and surely if it does (the outbox).
+      const amount = typeof input.detail?.amount === "number" ? input.detail.amount : undefined;
+      const status = plan.orderStatus ?? paymentStatusOf(attempt);
+      await tx.appendOutbox(
+        orderEvent(plan.event, order, attempt, status, attempt.updatedAt, amount),
+        order.id,
+      );
+    }
     return { attempt, changed: true as const, from: fresh.status, plan, owner };
   });
   if (!done.changed) return done;
@@ -101,19 +115,7 @@ export async function settle(
     { orderId: attempt.orderId, from, to: plan.to, source: input.source },
     "payment attempt settled",
   );
-  if (plan.event && deps.events) {
-    await deps.events.emit({
-      type: plan.event,
-      orderId: attempt.orderId,
-      at: deps.now().toISOString(),
-      status: plan.orderStatus ?? paymentStatusOf(attempt),
-      detail: {
-        from,
-        source: input.source,
-        ...(attempt.paymentId ? { paymentId: attempt.paymentId } : {}),
-      },
-    });
-  }
+  if (plan.event) deps.outboxCommitted?.();
   if (!owner && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt);
   return { attempt, changed: true };
 }
@@ -138,7 +140,7 @@ function planFor(fresh: Attempt, change: Settlement, owner: boolean, at: string)
       }
       return {
         patch: { abandonedAt: at },
-        ...(owner ? { orderStatus: "pending" as const } : {}),
+        ...(owner ? { orderStatus: "pending" as const, event: "expired" as const } : {}),
         stock: owner ? "release" : "keep",
         to: "abandoned",
       };

@@ -1,4 +1,4 @@
-import type { OrderStatus } from "@handoff/contracts";
+import type { HandoffEvent, OrderStatus } from "@handoff/contracts";
 import type { SqlExecutor } from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, StoredResult, TimelineEntry } from "../orders/model.js";
 
@@ -46,6 +46,9 @@ export interface OrderTransaction extends AttemptReads {
     order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
   ): Promise<Attempt>;
   appendEvents(orderId: string, events: TimelineEvent[]): Promise<void>;
+  orderById(id: string): Promise<Order | undefined>;
+  /** An event for the merchant's other systems and hooks, committed with this transaction (the outbox). */
+  appendOutbox(event: HandoffEvent, orderId?: string): Promise<void>;
 }
 
 /** Which stale attempts the sweep claims, and until when. */

@@ -1,4 +1,4 @@
-import type { OrderStatus } from "@handoff/contracts";
+import type { HandoffEvent, OrderStatus } from "@handoff/contracts";
 import {
   ConstraintError,
   lockClause,
@@ -8,6 +8,7 @@ import {
   type SqlStatement,
 } from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
+import { appendToOutbox } from "../outbox/sql-outbox.js";
 import type { AttemptPatch, OrderStore, OrderTransaction, StaleClaim, TimelineEvent } from "./port.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
@@ -140,6 +141,15 @@ class SqlOrderTransaction implements OrderTransaction {
       );
     }
     return next;
+  }
+
+  async orderById(id: string): Promise<Order | undefined> {
+    const row = (await this.sql.execute("SELECT * FROM orders WHERE id = ?", [id])).rows[0];
+    return row ? toOrder(row) : undefined;
+  }
+
+  appendOutbox(event: HandoffEvent, orderId?: string): Promise<void> {
+    return appendToOutbox(this.sql, event, orderId);
   }
 
   async appendEvents(orderId: string, events: TimelineEvent[]): Promise<void> {

@@ -1,12 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createWebhookHandler } from "../http/webhooks-node.js";
-import { type OrderEvent, OrderEvents } from "../orders/events.js";
+import type { OrderEvent } from "../orders/events.js";
+import { createOutbox, type Outbox } from "../outbox/setup.js";
+import type { OutboxWorkerOptions } from "../outbox/worker.js";
 import { createWebhooks, type Webhooks } from "../webhooks/setup.js";
 import { type Harness, startHarness } from "./harness.js";
 
 export interface WebhookHarness extends Harness {
   webhooks: Webhooks;
+  outbox: Outbox;
   url: string;
   /** Every order event emitted, in order. */
   emitted: OrderEvent[];
@@ -16,15 +19,19 @@ export interface WebhookHarness extends Harness {
 
 /** The checkout harness plus the webhook receiver on node:http, with the sandbox delivering to it. */
 export async function startWebhookHarness(
-  options: { authorizationKey?: string; extraKeys?: string[]; startWorker?: boolean } = {},
+  options: {
+    authorizationKey?: string;
+    extraKeys?: string[];
+    startWorker?: boolean;
+    outbox?: OutboxWorkerOptions;
+  } = {},
 ): Promise<WebhookHarness> {
   const base = await startHarness({ captureDelayMs: 20 });
-  const events = new OrderEvents(base.deps.logger);
+  const outbox = createOutbox({ db: base.db, deps: base.deps, worker: { pollMs: 50, ...options.outbox } });
   const emitted: OrderEvent[] = [];
-  events.on("*", (e) => {
+  outbox.hooks.on("*", (e) => {
     emitted.push(e);
   });
-  base.deps.events = events;
   const webhooks = createWebhooks({
     db: base.db,
     deps: base.deps,
@@ -40,18 +47,24 @@ export async function startWebhookHarness(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/checkoutdotcom`;
   base.sandbox.webhookUrls = [url];
   if (options.authorizationKey) base.sandbox.keys.authorizationKey = options.authorizationKey;
-  if (options.startWorker !== false) webhooks.worker.start();
+  if (options.startWorker !== false) {
+    webhooks.worker.start();
+    await outbox.start();
+  }
   return {
     ...base,
     webhooks,
+    outbox,
     url,
     emitted,
     async settle() {
       await base.sandbox.idle();
       await webhooks.worker.drain();
+      await outbox.worker.drain();
     },
     async close() {
       await webhooks.worker.stop();
+      await outbox.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await base.close();

@@ -1,5 +1,7 @@
+import type { HandoffEvent } from "@handoff/contracts";
 import { GroupCommitter } from "../db/group-commit.js";
-import { lockClause, type Row, type SqlClient } from "../db/sql-client.js";
+import { lockClause, type Row, type SqlClient, type SqlExecutor } from "../db/sql-client.js";
+import { appendToOutbox } from "../outbox/sql-outbox.js";
 
 export type InboxStatus = "received" | "retrying" | "parked" | "processed" | "ignored" | "invalid" | "failed";
 
@@ -159,9 +161,23 @@ export class SqlWebhookInbox {
     });
   }
 
-  /** Records what processing did, if `owner` still holds the event (its lease may have passed to another). */
-  async update(id: string, u: InboxUpdate, owner: string): Promise<void> {
-    await this.db.execute(
+  /**
+   * Records what processing did, if `owner` still holds the event (its lease may have passed to
+   * another). `forward`: the event for destinations that take Checkout.com's own, committed with it.
+   */
+  async update(id: string, u: InboxUpdate, owner: string, forward?: HandoffEvent): Promise<void> {
+    if (forward) {
+      await this.db.transaction(async (tx) => {
+        await this.recordUpdate(tx, id, u, owner);
+        await appendToOutbox(tx, forward, u.orderId);
+      });
+      return;
+    }
+    await this.recordUpdate(this.db, id, u, owner);
+  }
+
+  private async recordUpdate(db: SqlExecutor, id: string, u: InboxUpdate, owner: string): Promise<void> {
+    await db.execute(
       `UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
        order_id = COALESCE(?, order_id), outcome = ?, processed_at = ?, claimed_by = NULL
        WHERE id = ? AND claimed_by = ?`,

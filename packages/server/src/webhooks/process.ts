@@ -8,6 +8,7 @@ import {
 } from "@handoff/contracts";
 import type { Attempt } from "../orders/model.js";
 import { type SettleDeps, settle } from "../orders/settle.js";
+import { disputeEvent } from "../outbox/events.js";
 import type { StoredInboxEvent } from "./inbox.js";
 import { signalFromEvent } from "./signals.js";
 
@@ -92,7 +93,11 @@ async function processPayment(
     { kind: "signal", signal },
     {
       source: "webhook",
-      detail: { eventId: stored.id, type: event.type },
+      detail: {
+        eventId: stored.id,
+        type: event.type,
+        ...(data.amount !== undefined ? { amount: data.amount } : {}),
+      },
       events: [webhook],
       patch: {
         ...(attempt.paymentId ? {} : { paymentId: data.id }),
@@ -119,28 +124,46 @@ async function processDispute(
     attempt?.orderId ??
     (data.payment_reference ? (await deps.store.getOrder(data.payment_reference))?.id : undefined);
   if (!orderId) return { status: "parked", outcome: `no order matches dispute ${data.id} yet` };
-  // Disputes attach to the order; they never move its status backward.
-  await deps.store.appendEvent(orderId, {
-    kind: "dispute",
-    detail: {
-      eventId: stored.id,
-      type: event.type,
-      disputeId: data.id,
-      ...(data.amount !== undefined ? { amount: data.amount, currency: data.currency } : {}),
-      ...(data.reason_code ? { reasonCode: data.reason_code } : {}),
-      ...(data.evidence_required_by ? { evidenceRequiredBy: data.evidence_required_by } : {}),
-    },
-  });
-  const order = await deps.store.getOrder(orderId);
-  if (order && deps.events) {
-    await deps.events.emit({
-      type: "disputed",
+  // Disputes attach to the order; they never move its status backward. The timeline entry and the
+  // event for the merchant's systems commit together.
+  const at = deps.now().toISOString();
+  const committed = await deps.store.transaction(async (tx) => {
+    const order = await tx.orderById(orderId);
+    if (!order) return false;
+    await tx.appendEvents(orderId, [
+      {
+        kind: "dispute",
+        detail: {
+          eventId: stored.id,
+          type: event.type,
+          disputeId: data.id,
+          ...(data.amount !== undefined ? { amount: data.amount, currency: data.currency } : {}),
+          ...(data.reason_code ? { reasonCode: data.reason_code } : {}),
+          ...(data.evidence_required_by ? { evidenceRequiredBy: data.evidence_required_by } : {}),
+        },
+      },
+    ]);
+    await tx.appendOutbox(
+      disputeEvent(stored.id, {
+        orderId,
+        reference: order.id,
+        ...(data.payment_id ? { paymentId: data.payment_id } : {}),
+        disputeId: data.id,
+        checkoutType: event.type,
+        ...(data.reason_code ? { reason: data.reason_code } : {}),
+        ...(data.amount !== undefined
+          ? { amount: data.amount, currency: data.currency ?? order.currency }
+          : {}),
+        ...(data.evidence_required_by ? { evidenceDeadline: data.evidence_required_by } : {}),
+        status: order.status,
+        occurredAt: at,
+      }),
       orderId,
-      at: deps.now().toISOString(),
-      status: order.status,
-      detail: { eventType: event.type, disputeId: data.id },
-    });
-  }
+    );
+    return true;
+  });
+  if (!committed) return { status: "parked", outcome: `no order matches dispute ${data.id} yet` };
+  deps.outboxCommitted?.();
   return { status: "processed", orderId, outcome: `${event.type} attached` };
 }
 

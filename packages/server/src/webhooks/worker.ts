@@ -2,8 +2,17 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { SettleDeps } from "../orders/settle.js";
+import { checkoutEvent } from "../outbox/events.js";
 import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
 import { processStoredEvent } from "./process.js";
+
+function parsed(event: StoredInboxEvent): unknown {
+  try {
+    return JSON.parse(event.rawBody);
+  } catch {
+    return {};
+  }
+}
 
 export interface WorkerOptions {
   /** Events taken per pass. */
@@ -196,6 +205,10 @@ export class WebhookWorker {
         );
         return;
       }
+      const at = this.deps.now().toISOString();
+      // A verified Checkout.com event, as stored, for destinations that take checkout.* (once: keyed by its id).
+      const forward =
+        result.status === "invalid" ? undefined : checkoutEvent(event.id, event.type, parsed(event), at);
       await this.inbox.update(
         event.id,
         {
@@ -203,10 +216,12 @@ export class WebhookWorker {
           attempts,
           orderId: "orderId" in result ? result.orderId : undefined,
           outcome: result.outcome,
-          processedAt: this.deps.now().toISOString(),
+          processedAt: at,
         },
         this.options.instanceId,
+        forward,
       );
+      if (forward) this.deps.outboxCommitted?.();
     } catch (error) {
       // The store itself failing is not this event's fault: end the pass, the event stays due.
       if (error instanceof StoreUnavailableError) throw error;
