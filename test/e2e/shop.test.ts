@@ -7,6 +7,7 @@ import { loadConfig, signTestWebhook } from "@handoff/server";
 import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReceiver } from "../../packages/server/src/test-support/receiver.js";
 import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
 
 /** The demo as a newcomer meets it: sandbox + shop + SQLite, bought through in a real browser. */
@@ -37,7 +38,14 @@ beforeAll(async () => {
     { CKO_API_URL: sandbox.url, DATABASE_URL: `file:${join(dir, "shop.db")}` },
     sandbox.keys,
   );
-  shop = await startShop({ config, opsToken: OPS_TOKEN, port: 0, logLevel: "silent" });
+  shop = await startShop({
+    config,
+    opsToken: OPS_TOKEN,
+    port: 0,
+    logLevel: "silent",
+    // Destinations give up after two quick retries here, so a dead letter shows within the test.
+    outbox: { retryScheduleMs: [50, 50], pollMs: 50 },
+  });
   sandbox.webhookUrls = [`${shop.url}/webhooks/checkoutdotcom`];
   browser = await launchChromium();
 }, 120_000);
@@ -247,6 +255,64 @@ describe("the demo shop in Chromium", () => {
     await page.reload();
     await expect(page.textContent("main")).resolves.toMatch(/status refunded/);
     await page.close();
+  });
+
+  it("lets an operator add a destination, read its delivery log, and replay a dead letter", async () => {
+    const receiver = await startReceiver();
+    receiver.respond = () => 503;
+    const auth = { authorization: `Bearer ${OPS_TOKEN}`, "content-type": "application/json" };
+    const created = await fetch(`${shop.url}/ops/api/destinations`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ id: "crm", url: receiver.url, events: ["order.paid"] }),
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    expect(secret).toMatch(/^whsec_/);
+    const listed = await (await fetch(`${shop.url}/ops/api/destinations`, { headers: auth })).text();
+    expect(listed).not.toContain(secret);
+    const refused = await fetch(`${shop.url}/ops/api/destinations`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ id: "Bad Name", url: "ftp://x", events: [] }),
+    });
+    expect(refused.status).toBe(400);
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await buyFromCatalog(page);
+    await payWith(page, "4242424242424242");
+    await page.waitForURL(/\/orders\/ord_/);
+    await page.goto(`${shop.url}/ops/login`);
+    await page.getByLabel("Ops token").fill(OPS_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${shop.url}/ops/destinations`);
+          return page.textContent("main");
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/1 dead/);
+    await screenshot(page, "ops-destinations-390");
+    await page.getByRole("link", { name: "crm" }).click();
+    await expect(page.textContent("main")).resolves.toMatch(/refused with 503/);
+    receiver.respond = () => 204;
+    await page.getByRole("button", { name: "Replay" }).first().click();
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/will be sent again/);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.textContent("main");
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/None: every event was delivered/);
+    await screenshot(page, "ops-destination-log-390");
+    expect(receiver.received.filter((r) => r.status === 204)).toHaveLength(1);
+    await page.close();
+    await receiver.close();
   });
 
   it("keeps the ops API behind its token and pages under a strict CSP", async () => {

@@ -32,6 +32,9 @@ export interface ChildShopOptions {
   keys?: { publicKey: string; secretKey: string; signatureKey: string };
   worker?: { leaseMs?: number; instanceId?: string; pollMs?: number };
   velocity?: { perCart: number; perClient: number; windowMs: number };
+  outbox?: { leaseMs?: number; retryScheduleMs?: number[]; pollMs?: number; timeoutMs?: number };
+  /** More environment for the shop (HANDOFF_DESTINATIONS…). */
+  env?: Record<string, string>;
 }
 
 export async function startChildShop(
@@ -43,8 +46,9 @@ export async function startChildShop(
     // By default no processor is reachable: ingest and the store are what is under test.
     CKO_API_URL: options.apiUrl ?? "http://127.0.0.1:9",
     LOG_LEVEL: "info",
+    ...options.env,
   };
-  const { keys = CHILD_KEYS, apiUrl: _, ...rest } = options;
+  const { keys = CHILD_KEYS, apiUrl: _, env: __, ...rest } = options;
   const child = fork(
     resolve(import.meta.dirname, "shop-child.ts"),
     [JSON.stringify({ env, keys, ...rest })],

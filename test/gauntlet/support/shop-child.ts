@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { startShop } from "@handoff/demo-shop";
 import {
   loadConfig,
+  type OutboxWorkerOptions,
   openDatabase,
   type SqlClient,
   type SqlExecutor,
@@ -19,12 +20,13 @@ import {
  * SQLite's SQLITE_FULL does while that file exists: the fallback where no small filesystem can be
  * mounted.
  */
-const { env, keys, fullWhileExists, worker, velocity } = JSON.parse(process.argv[2] ?? "{}") as {
+const { env, keys, fullWhileExists, worker, velocity, outbox } = JSON.parse(process.argv[2] ?? "{}") as {
   env: Record<string, string>;
   keys: { publicKey: string; secretKey: string; signatureKey: string };
   fullWhileExists?: string;
   worker?: WorkerOptions;
   velocity?: VelocityLimits;
+  outbox?: OutboxWorkerOptions;
 };
 
 const WRITE = /^\s*(INSERT|UPDATE|DELETE)/i;
@@ -58,6 +60,7 @@ const shop = await startShop({
   db: fullWhileExists ? fullDisk(db, fullWhileExists) : db,
   ...(worker ? { worker } : {}),
   ...(velocity ? { velocity } : {}),
+  ...(outbox ? { outbox } : {}),
   // The sweep runs on its own timer in production; here each test runs it when it means to.
   sweepEverySeconds: 3600,
 });

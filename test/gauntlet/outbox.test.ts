@@ -1,0 +1,146 @@
+import { writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSandbox, type Sandbox } from "@handoff/sandbox";
+import { newDestinationSecret, openSqlite } from "@handoff/server";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { type Receiver, startReceiver } from "../../packages/server/src/test-support/receiver.js";
+import { startChildShop } from "./support/child-shop.js";
+import { ledger, runs } from "./support/ledger.js";
+import { sandboxToken } from "./support/truth.js";
+
+/**
+ * A shop process killed with SIGKILL after its orders committed and while their events were on
+ * the way to the merchant's system: once it is back, every committed event reaches that system,
+ * each with its one webhook-id and a valid signature.
+ */
+let dir: string;
+let sandbox: Sandbox;
+let receiver: Receiver;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "handoff-outbox-"));
+  sandbox = createSandbox({ captureDelayMs: 20 });
+  await sandbox.listen();
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await sandbox?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const post = (base: string, path: string, body: unknown) =>
+  fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describe("the outbox through a SIGKILL", () => {
+  it("delivers every committed event after the crash, each signed and none invented", async () => {
+    const databaseUrl = `file:${join(dir, "shop.db")}`;
+    const secret = newDestinationSecret();
+    const file = join(dir, "destinations.json");
+    writeFileSync(file, JSON.stringify([{ id: "erp", url: receiver.url, secret, events: ["order.*"] }]));
+    const options = {
+      apiUrl: sandbox.url,
+      keys: sandbox.keys,
+      env: { HANDOFF_DESTINATIONS: file },
+      outbox: { leaseMs: 1500, retryScheduleMs: [100, 200, 400, 800], pollMs: 100, timeoutMs: 5000 },
+      velocity: { perCart: 5, perClient: 100_000, windowMs: 60_000 },
+    };
+    // The merchant's system is slow: deliveries are in flight when the shop dies.
+    let slow = true;
+    receiver.respond = () => {
+      if (slow) throw new Error("hang up");
+      return 204;
+    };
+    const first = await startChildShop(databaseUrl, options);
+    sandbox.webhookUrls = [`${first.url}/webhooks/checkoutdotcom`];
+    const orders = runs(8, 40);
+    const placed: string[] = [];
+    for (let i = 0; i < orders; i++) {
+      const cart = (await (
+        await post(first.url, "/api/carts", { items: [{ sku: "mug", quantity: 1 }] })
+      ).json()) as {
+        cartId: string;
+      };
+      await post(first.url, "/api/checkout/session", { cartId: cart.cartId });
+      const answer = (await (
+        await post(first.url, "/api/checkout/confirm", {
+          cartId: cart.cartId,
+          processorToken: sandboxToken(sandbox),
+        })
+      ).json()) as { orderId: string };
+      placed.push(answer.orderId);
+    }
+    await sandbox.idle();
+    // Every Checkout.com event processed (so each order's events are committed), then the crash.
+    const reader = await openSqlite(databaseUrl);
+    const unprocessed = async () =>
+      Number(
+        (
+          await reader.execute(
+            "SELECT COUNT(*) AS n FROM webhook_events WHERE status NOT IN ('processed', 'ignored')",
+          )
+        ).rows[0]?.n,
+      );
+    const settleBy = Date.now() + 10_000;
+    while ((await unprocessed()) > 0 && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 50));
+    await first.kill();
+
+    const committed = (
+      await reader.execute("SELECT event_id FROM outbox WHERE type LIKE 'order.%'")
+    ).rows.map((r) => String(r.event_id));
+    const deliveredBefore = Number(
+      (await reader.execute("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'delivered'")).rows[0]?.n,
+    );
+    slow = false;
+    const second = await startChildShop(databaseUrl, options);
+    sandbox.webhookUrls = [`${second.url}/webhooks/checkoutdotcom`];
+    const deadline = Date.now() + 20_000;
+    const got = () =>
+      new Set(receiver.received.filter((r) => r.status === 204).map((r) => String(r.headers["webhook-id"])));
+    while (committed.some((id) => !got().has(id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await second.stop();
+    await reader.close();
+
+    const verifier = new Webhook(secret);
+    const badSignatures = receiver.received.filter((r) => {
+      try {
+        verifier.verify(r.body, r.headers as Record<string, string>);
+        return false;
+      } catch {
+        return true;
+      }
+    }).length;
+    const received = got();
+    ledger("outbox-crash", [
+      { check: "orders placed before the SIGKILL", expected: orders, actual: placed.length },
+      {
+        check: "order events committed (paid, captured each)",
+        expected: orders * 2,
+        actual: committed.length,
+      },
+      {
+        check: "delivered before the SIGKILL (the receiver hung up on all)",
+        expected: 0,
+        actual: deliveredBefore,
+      },
+      {
+        check: "committed events the receiver got after restart",
+        expected: committed.length,
+        actual: committed.filter((id) => received.has(id)).length,
+      },
+      {
+        check: "webhook-ids the receiver got that were never committed",
+        expected: 0,
+        actual: [...received].filter((id) => !committed.includes(id)).length,
+      },
+      { check: "requests whose signature the official verifier refused", expected: 0, actual: badSignatures },
+    ]);
+  }, 120_000);
+});
