@@ -1,8 +1,19 @@
+import { writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createSandbox, parseChaos, type Sandbox } from "@handoff/sandbox";
-import { openDatabase, type SqlClient, SqlInventory, signTestWebhook } from "@handoff/server";
+import {
+  newDestinationSecret,
+  openDatabase,
+  type SqlClient,
+  SqlInventory,
+  signTestWebhook,
+} from "@handoff/server";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { sampleEventFor } from "../../packages/server/src/test-support/events.js";
 import { freshPostgresDatabase } from "../../packages/server/src/test-support/postgres.js";
+import { type Receiver, startReceiver } from "../../packages/server/src/test-support/receiver.js";
 import { type Balancer, startBalancer } from "./support/balancer.js";
 import { type ChildShop, startChildShop } from "./support/child-shop.js";
 import { ledger, runs } from "./support/ledger.js";
@@ -20,6 +31,9 @@ let db: SqlClient;
 let a: ChildShop;
 let b: ChildShop;
 let lb: Balancer;
+let receiver: Receiver;
+let dir: string;
+const SECRET = newDestinationSecret();
 
 const LEASE_MS = 2_000;
 const VELOCITY = { perCart: 5, perClient: 100_000, windowMs: 60_000 };
@@ -29,11 +43,21 @@ beforeAll(async () => {
   sandbox = createSandbox({ captureDelayMs: 30, timeScale: 600 });
   await sandbox.listen();
   databaseUrl = await freshPostgresDatabase();
+  // Both instances deliver order events to the merchant's ERP.
+  receiver = await startReceiver();
+  dir = await mkdtemp(join(tmpdir(), "handoff-instances-"));
+  const destinations = join(dir, "destinations.json");
+  writeFileSync(
+    destinations,
+    JSON.stringify([{ id: "erp", url: receiver.url, secret: SECRET, events: ["order.*"] }]),
+  );
   const start = (instanceId: string) =>
     startChildShop(databaseUrl, {
       apiUrl: sandbox.url,
       keys: sandbox.keys,
       worker: { leaseMs: LEASE_MS, instanceId, pollMs: 200 },
+      outbox: { leaseMs: LEASE_MS, instanceId, pollMs: 200, retryScheduleMs: [100, 200, 400] },
+      env: { HANDOFF_DESTINATIONS: destinations },
       velocity: VELOCITY,
     });
   [a, b] = await Promise.all([start("shop-a"), start("shop-b")]);
@@ -42,6 +66,8 @@ beforeAll(async () => {
   db = await openDatabase(databaseUrl, { applicationName: "gauntlet-reader" });
 }, 90_000);
 afterAll(async () => {
+  await receiver?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
   await lb?.close();
   await Promise.all([a?.kill(), b?.kill()]);
   await db?.close();
@@ -239,6 +265,39 @@ describe("two instances on one PostgreSQL", () => {
       },
     ]);
   }, 150_000);
+
+  it("deliver every committed order event to the merchant's ERP, in order per order, whichever instance sends it", async () => {
+    const committed = (
+      await db.execute("SELECT event_id, order_id, type FROM outbox WHERE type LIKE 'order.%' ORDER BY id")
+    ).rows.map((r) => ({ id: String(r.event_id), orderId: String(r.order_id), type: String(r.type) }));
+    const ok = () => receiver.received.filter((r) => r.status < 300);
+    const deadline = Date.now() + 20_000;
+    const got = () => new Set(ok().map((r) => String(r.headers["webhook-id"])));
+    while (committed.some((e) => !got().has(e.id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    // Per order, the first delivery of each event comes in the order the events were committed.
+    const firstSeen = new Map<string, number>();
+    ok().forEach((r, i) => {
+      const id = String(r.headers["webhook-id"]);
+      if (!firstSeen.has(id)) firstSeen.set(id, i);
+    });
+    let outOfOrder = 0;
+    const lastOf = new Map<string, number>();
+    for (const e of committed) {
+      const at = firstSeen.get(e.id) ?? -1;
+      if (at < (lastOf.get(e.orderId) ?? -1)) outOfOrder++;
+      lastOf.set(e.orderId, at);
+    }
+    ledger("instances-outbox", [
+      { check: "order events committed", expected: committed.length, actual: committed.length },
+      {
+        check: "committed events delivered",
+        expected: committed.length,
+        actual: committed.filter((e) => got().has(e.id)).length,
+      },
+      { check: "events delivered out of order within their order", expected: 0, actual: outOfOrder },
+    ]);
+  }, 60_000);
 
   it("stop on SIGTERM with nothing left claimed or connected", async () => {
     const code = await a.terminate();
