@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { type RunningShop, startShop } from "@handoff/demo-shop";
+import { loadOperatorsFile, type Operator } from "@handoff/ops";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import { ConfigError, describeDatabaseUrl, loadConfig } from "@handoff/server";
 
@@ -38,8 +39,21 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(env, sandbox?.keys);
   const opsToken = env.HANDOFF_OPS_TOKEN ?? randomBytes(18).toString("base64url");
+  let operators: Operator[] | undefined;
+  if (env.HANDOFF_OPERATORS) {
+    try {
+      operators = await loadOperatorsFile(env.HANDOFF_OPERATORS);
+    } catch (error) {
+      throw new ConfigError("HANDOFF_OPERATORS", (error as Error).message);
+    }
+  }
   try {
-    shop = await startShop({ config, opsToken, logLevel: env.LOG_LEVEL ?? "info" });
+    shop = await startShop({
+      config,
+      opsToken,
+      ...(operators ? { operators } : {}),
+      logLevel: env.LOG_LEVEL ?? "info",
+    });
   } catch (error) {
     if ((error as { code?: string }).code === "EADDRINUSE")
       throw new ConfigError("PORT", `port ${config.port} is not free`);
@@ -51,7 +65,9 @@ async function main(): Promise<void> {
     `  shop         ${shop.url}/`,
     `  React shop   ${shop.url}/react/`,
     // A token the operator supplied is theirs to know: print only one we made up.
-    `  ops          ${shop.url}/ops   (${env.HANDOFF_OPS_TOKEN ? "token from HANDOFF_OPS_TOKEN" : `token: ${opsToken}`})`,
+    operators
+      ? `  ops          ${shop.url}/ops   (operators from HANDOFF_OPERATORS)`
+      : `  ops          ${shop.url}/ops   (name admin, password ${env.HANDOFF_OPS_TOKEN ? "from HANDOFF_OPS_TOKEN" : opsToken}; the same as the API's bearer token)`,
     sandbox
       ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom)`
       : `  Checkout.com ${config.apiUrl} (${config.environment})`,

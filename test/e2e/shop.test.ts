@@ -83,6 +83,15 @@ async function buyFromCatalog(page: Page, sku = "mug", quantity = "2") {
 
 const orderStatus = (page: Page) => page.locator("#order-status");
 
+/** Signs in to the ops console as the demo's operator. */
+async function signIn(page: Page) {
+  await page.goto(`${shop.url}/ops/login`);
+  await page.getByLabel("Name").fill("admin");
+  await page.getByLabel("Password").fill(OPS_TOKEN);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/ops\/$/);
+}
+
 describe("the demo shop in Chromium", () => {
   it("sells with 4242 from the script-tag page, and the order page turns captured when the webhook lands", async () => {
     const page = await browser.newPage();
@@ -217,17 +226,18 @@ describe("the demo shop in Chromium", () => {
     const page = await browser.newPage();
     await page.goto(`${shop.url}/ops`);
     await page.waitForURL(/\/ops\/login/);
-    await page.getByLabel("Ops token").fill(OPS_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/ops$/);
+    await signIn(page);
     await screenshot(page, "ops-orders");
     await page.locator("table a").first().click();
     await page.waitForURL(/\/ops\/orders\/ord_/);
     const timeline = await page.textContent("main");
-    expect(timeline).toMatch(/POST \/payments try 1/);
-    expect(timeline).toMatch(/webhook payment_captured/);
+    // Read like a payment page: major units, the card, a timeline in words.
+    expect(timeline).toMatch(/£\d+\.\d\d/);
+    expect(timeline).toMatch(/Visa ···· \d{4}/);
+    expect(timeline).toMatch(/Checkout\.com POST \/payments \(try 1\) answered 20\d/);
+    expect(timeline).toMatch(/Webhook payment_captured/);
     await screenshot(page, "ops-order-timeline");
-    await page.getByRole("link", { name: "Rejected requests" }).click();
+    await page.getByRole("link", { name: "Rejected" }).click();
     await expect(page.textContent("main")).resolves.toMatch(/signature_mismatch/);
     expect(await page.textContent("main")).not.toContain("not-the-key");
     await screenshot(page, "ops-rejected");
@@ -243,17 +253,35 @@ describe("the demo shop in Chromium", () => {
       orders: Array<{ id: string }>;
     };
     const orderId = orders.orders[0]?.id ?? "";
-    const page = await browser.newPage();
-    await page.goto(`${shop.url}/ops/login`);
-    await page.getByLabel("Ops token").fill(OPS_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page);
     await page.goto(`${shop.url}/ops/orders/${orderId}`);
-    await page.getByRole("button", { name: "Refund" }).click();
-    await expect(page.locator(".notice").textContent()).resolves.toMatch(/refund requested/);
+    await page.getByRole("link", { name: "Refund" }).click();
+    // Major units, as people type money; a reason; then a page that repeats amount and effect.
+    await page.getByLabel(/Amount in GBP/).fill("5.00");
+    await page.getByLabel(/Reason/).fill("one mug arrived chipped");
+    await page.getByRole("button", { name: "Review refund" }).click();
+    await expect(page.textContent("main")).resolves.toMatch(
+      /Refund £5\.00 of £[\d.]+ to the customer's card/,
+    );
+    await screenshot(page, "ops-refund-confirm-390");
+    await page.getByRole("button", { name: "Yes, refund £5.00" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/sent to Checkout\.com/);
     await sandbox.idle();
-    await page.waitForTimeout(300);
-    await page.reload();
-    await expect(page.textContent("main")).resolves.toMatch(/status refunded/);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.textContent("main");
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/partially_refunded/);
+    await expect(page.textContent("main")).resolves.toMatch(
+      /admin asked for a refund of £5\.00 — “one mug arrived chipped”: accepted/,
+    );
+    const payment = [...sandbox.payments.payments.values()].find((p) => p.reference === orderId);
+    expect(payment?.balances.total_refunded).toBe(500);
     await page.close();
   });
 
@@ -282,9 +310,7 @@ describe("the demo shop in Chromium", () => {
     await buyFromCatalog(page);
     await payWith(page, "4242424242424242");
     await page.waitForURL(/\/orders\/ord_/);
-    await page.goto(`${shop.url}/ops/login`);
-    await page.getByLabel("Ops token").fill(OPS_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page);
     await expect
       .poll(
         async () => {

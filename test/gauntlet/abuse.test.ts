@@ -67,7 +67,7 @@ describe("abuse", () => {
       fetch(`${g.url}/ops/login`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", origin: g.url },
-        body: new URLSearchParams({ token }),
+        body: new URLSearchParams({ name: "admin", password: token }),
         redirect: "manual",
       });
     const guesses: number[] = [];

@@ -46,9 +46,10 @@ async function operatorContext(): Promise<BrowserContext> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${g.url}/ops/login`);
-  await page.getByLabel("Ops token").fill(OPS_TOKEN);
+  await page.getByLabel("Name").fill("admin");
+  await page.getByLabel("Password").fill(OPS_TOKEN);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${g.url}/ops`);
+  await page.waitForURL(`${g.url}/ops/`);
   await page.close();
   return context;
 }
@@ -118,7 +119,16 @@ describe("attacks in a real browser", () => {
       void d.dismiss();
     });
     let executed = 0;
-    for (const path of ["/ops", `/ops/orders/${orderId}`, "/ops/webhooks", "/ops/rejected"]) {
+    const pages = [
+      "/ops/",
+      `/ops/orders/${orderId}`,
+      "/ops/webhooks",
+      "/ops/webhooks/evt_hostilehostilehostilehostileho",
+      "/ops/webhooks/evt_disputehostiledisputehostiled",
+      `/ops/?q=${encodeURIComponent(hostile)}`,
+      "/ops/rejected",
+    ];
+    for (const path of pages) {
       await ops.goto(`${g.url}${path}`);
       if (await ops.evaluate(() => (window as { __xss?: number }).__xss === 1)) executed++;
     }

@@ -81,7 +81,7 @@ function routes(): Probe[] {
     { method: "POST", path: `/cart?cart=${openCart}` },
     { method: "GET", path: "/checkout?cart[]=x&cart=y" },
     { method: "GET", path: "/orders/%E0%A4%A" },
-    { method: "GET", path: "/ops", headers: { cookie: "handoff_ops=%E0%A4%A" } },
+    { method: "GET", path: "/ops", headers: { cookie: "handoff_ops_session=%E0%A4%A" } },
     { method: "GET", path: "/ops/api/orders", headers: { cookie: `handoff_ops=${OPS_TOKEN}` } },
     { method: "POST", path: "/ops/login", headers: { origin: "http://127.0.0.1" } },
     { method: "POST", path: `/ops/api/orders/${paidOrder}/refund`, headers: ops },

@@ -2,12 +2,14 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import type { HandoffEnvironment } from "@handoff/contracts";
+import { createOpsRouter, type Operator } from "@handoff/ops";
 import {
   createHandoffRouter,
   createWebhookRouter,
   type Handoff,
   handoffCsp,
   type Outbox,
+  type SqlClient,
   type SqlInventory,
   StoreUnavailableError,
   type Webhooks,
@@ -17,7 +19,6 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { esc, page } from "./html.js";
-import { opsRouter } from "./ops/router.js";
 import { storefrontRouter } from "./storefront.js";
 
 export interface ShopAppOptions {
@@ -27,7 +28,10 @@ export interface ShopAppOptions {
   outbox?: Outbox;
   inventory: SqlInventory;
   logger: Logger;
-  opsToken: string;
+  /** The database (operators' sessions live beside the orders). */
+  db: SqlClient;
+  /** Who may use the ops console. */
+  operators: Operator[];
   environment: HandoffEnvironment;
   /** Where Checkout.com's scripts and frames come from: the sandbox in local mode. */
   checkoutOrigin: string;
@@ -107,11 +111,11 @@ export function createShopApp(options: ShopAppOptions): Express {
   }
   app.use(
     "/ops",
-    opsRouter({
-      deps: options.handoff.deps,
+    createOpsRouter(options.handoff, {
+      auth: { operators: options.operators },
+      db: options.db,
       webhooks: options.webhooks,
       outbox: options.outbox,
-      token: options.opsToken,
       stuckAfterMs: options.stuckAfterMs ?? 2 * 60_000,
     }),
   );

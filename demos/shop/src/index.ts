@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
+import { adminOperator, type Operator } from "@handoff/ops";
 import {
   ConfigError,
   createOutbox,
@@ -28,7 +29,10 @@ export interface RunningShop {
 
 export interface StartShopOptions {
   config: ServerConfig;
+  /** The local demo's operator `admin` signs in (and calls the API) with this token. */
   opsToken: string;
+  /** Named operators instead (HANDOFF_OPERATORS); `admin` with `opsToken` is added when none is given. */
+  operators?: Operator[];
   /** Listen here instead of config.port (0 picks a free port; tests use it). */
   port?: number;
   logLevel?: string;
@@ -120,7 +124,8 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
     outbox,
     inventory: opened.inventory,
     logger,
-    opsToken: options.opsToken,
+    db: opened.db,
+    operators: options.operators ?? [adminOperator(options.opsToken)],
     environment: config.environment,
     checkoutOrigin:
       config.environment === "local"

@@ -71,7 +71,7 @@ export type { PaymentOutcome, PaymentProcessor, ProcessorCall } from "./processo
 export type { RetryPolicy } from "./processor/retry.js";
 export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
-export type { OrderStore, OrderTransaction } from "./store/port.js";
+export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export { threeDsReturn } from "./three-ds/use-case.js";
 export { type InboxStatus, SqlWebhookInbox, type StoredInboxEvent } from "./webhooks/inbox.js";

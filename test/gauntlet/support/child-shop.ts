@@ -32,7 +32,13 @@ export interface ChildShopOptions {
   keys?: { publicKey: string; secretKey: string; signatureKey: string };
   worker?: { leaseMs?: number; instanceId?: string; pollMs?: number };
   velocity?: { perCart: number; perClient: number; windowMs: number };
-  outbox?: { leaseMs?: number; retryScheduleMs?: number[]; pollMs?: number; timeoutMs?: number; instanceId?: string };
+  outbox?: {
+    leaseMs?: number;
+    retryScheduleMs?: number[];
+    pollMs?: number;
+    timeoutMs?: number;
+    instanceId?: string;
+  };
   /** More environment for the shop (HANDOFF_DESTINATIONS…). */
   env?: Record<string, string>;
 }

@@ -336,6 +336,11 @@ async function charge(
   if (outcome.kind === "processed") {
     const payment = outcome.payment;
     const seen = { paymentId: payment.id, responseCode: payment.response_code };
+    // The card, for operators to find the order by (last four only; never more of the number).
+    const card = {
+      ...(payment.source?.last4 ? { cardLast4: payment.source.last4 } : {}),
+      ...(payment.source?.scheme ? { cardScheme: payment.source.scheme } : {}),
+    };
     if (payment.approved) {
       const flagged = payment.risk?.flagged === true;
       const body: ConfirmResponse = {
@@ -347,13 +352,13 @@ async function charge(
       return answer(
         { status: CONFIRM_STATUS.approved, body },
         { kind: "signal", signal: flagged ? "flagged" : "authorized" },
-        { detail: seen, patch: seen },
+        { detail: seen, patch: { ...seen, ...card } },
       );
     }
     return answer(
       { status: CONFIRM_STATUS.declined, body: declineBody(order.id, payment.response_code, locale) },
       { kind: "signal", signal: "declined" },
-      { detail: { ...seen, summary: payment.response_summary }, patch: seen },
+      { detail: { ...seen, summary: payment.response_summary }, patch: { ...seen, ...card } },
     );
   }
 

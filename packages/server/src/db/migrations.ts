@@ -178,4 +178,18 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX delivery_attempts_by_destination ON delivery_attempts (destination_id, id)",
   ],
+  [
+    // The card an attempt was charged to, for operators to search by; signed-in operators' sessions.
+    "ALTER TABLE payment_attempts ADD COLUMN card_last4 TEXT",
+    "ALTER TABLE payment_attempts ADD COLUMN card_scheme TEXT",
+    "CREATE INDEX attempts_by_card ON payment_attempts (card_last4)",
+    "CREATE INDEX orders_by_email ON orders (customer_email)",
+    `CREATE TABLE ops_sessions (
+      id_hash TEXT PRIMARY KEY,
+      operator TEXT NOT NULL,
+      csrf TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      expires_at TEXT NOT NULL
+    )`,
+  ],
 ];

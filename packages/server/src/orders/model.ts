@@ -52,6 +52,9 @@ export interface Attempt {
   reviewReleasedAt?: string | undefined;
   createdAt: string;
   updatedAt: string;
+  /** The card charged, as Checkout.com reported it (for operators' search and display). */
+  cardLast4?: string | undefined;
+  cardScheme?: string | undefined;
 }
 
 export interface StoredResult {

@@ -55,7 +55,17 @@ export async function requestOperatorAction(
   deps: HandoffDeps,
   orderId: string,
   action: OperatorAction,
-  input: { amount?: unknown; full?: unknown; operator?: string },
+  input: {
+    amount?: unknown;
+    full?: unknown;
+    operator?: string;
+    reason?: string;
+    /**
+     * Names this operator request (a confirmation form carries one): the same request sent twice is
+     * one action at Checkout.com. Without it, the key counts the actions already on the timeline.
+     */
+    requestKey?: string;
+  },
 ): Promise<ApiReply> {
   const parsed = parseMinorAmount(input.amount);
   // Moving money needs an amount, or an explicit `full: true`: a missing or empty body never means "all".
@@ -74,7 +84,9 @@ export async function requestOperatorAction(
   const earlier = (await deps.store.timeline(orderId)).filter(
     (e) => e.kind === "operator_action" && e.detail.action === action && e.detail.accepted === true,
   ).length;
-  const key = `handoff:${paymentId}:${action}:${earlier + 1}:${amount ?? "all"}`;
+  const key = input.requestKey
+    ? `handoff:${paymentId}:${action}:ops:${input.requestKey}`.slice(0, 200)
+    : `handoff:${paymentId}:${action}:${earlier + 1}:${amount ?? "all"}`;
   const body = {
     ...(amount !== undefined && action !== "void" ? { amount } : {}),
     reference: orderId.slice(0, 50),
@@ -96,6 +108,7 @@ export async function requestOperatorAction(
         accepted,
         ...(amount !== undefined ? { amount } : {}),
         ...(input.operator ? { operator: input.operator } : {}),
+        ...(input.reason ? { reason: input.reason.slice(0, 200) } : {}),
         ...(accepted ? { actionId: outcome.action.action_id } : { failure: outcome.kind }),
       },
     },

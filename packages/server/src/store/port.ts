@@ -16,6 +16,8 @@ export interface AttemptPatch {
   result?: StoredResult;
   abandonedAt?: string;
   reviewReleasedAt?: string;
+  cardLast4?: string;
+  cardScheme?: string;
 }
 
 /** The attempts and the timeline, as read and written inside one transaction. */
@@ -51,6 +53,22 @@ export interface OrderTransaction extends AttemptReads {
   appendOutbox(event: HandoffEvent, orderId?: string): Promise<void>;
 }
 
+export interface OrderSearch {
+  query?: string;
+  status?: OrderStatus;
+  currency?: string;
+  /** ISO times: created at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
+  /** Only orders held for review (or only not). */
+  review?: boolean;
+  /** Only orders with a dispute attached. */
+  disputed?: boolean;
+  /** Cursor: `next` from the previous page. */
+  before?: string;
+  limit: number;
+}
+
 /** Which stale attempts the sweep claims, and until when. */
 export interface StaleClaim {
   statuses: AttemptStatus[];
@@ -79,6 +97,12 @@ export interface OrderStore extends AttemptReads {
     draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
   ): Promise<void>;
   listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]>;
+  /**
+   * Operators' search: filters, and `query` matched exactly against order id, cart id, payment id,
+   * token, customer email or a card's last four. Newest first; `before` is the cursor (the last
+   * order of the previous page).
+   */
+  searchOrders(filter: OrderSearch): Promise<{ orders: Order[]; total: number; next?: string }>;
 
   attemptByToken(token: string): Promise<Attempt | undefined>;
   attemptByPaymentId(paymentId: string): Promise<Attempt | undefined>;

@@ -6,10 +6,18 @@ import {
   type SqlClient,
   type SqlExecutor,
   type SqlStatement,
+  type SqlValue,
 } from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
-import type { AttemptPatch, OrderStore, OrderTransaction, StaleClaim, TimelineEvent } from "./port.js";
+import type {
+  AttemptPatch,
+  OrderSearch,
+  OrderStore,
+  OrderTransaction,
+  StaleClaim,
+  TimelineEvent,
+} from "./port.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 
@@ -50,6 +58,8 @@ function toAttempt(r: Row): Attempt {
     result: r.result_json ? JSON.parse(String(r.result_json)) : undefined,
     abandonedAt: str(r.abandoned_at),
     reviewReleasedAt: str(r.review_released_at),
+    cardLast4: str(r.card_last4),
+    cardScheme: str(r.card_scheme),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
@@ -120,7 +130,8 @@ class SqlOrderTransaction implements OrderTransaction {
     const next: Attempt = { ...attempt, ...patch, updatedAt: at };
     await this.sql.execute(
       `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
-       redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, updated_at = ? WHERE id = ?`,
+       redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, card_last4 = ?, card_scheme = ?,
+       updated_at = ? WHERE id = ?`,
       [
         next.status,
         next.paymentId ?? null,
@@ -130,6 +141,8 @@ class SqlOrderTransaction implements OrderTransaction {
         next.result ? JSON.stringify(next.result) : null,
         next.abandonedAt ?? null,
         next.reviewReleasedAt ?? null,
+        next.cardLast4 ?? null,
+        next.cardScheme ?? null,
         at,
         next.id,
       ],
@@ -243,6 +256,57 @@ export class SqlOrderStore implements OrderStore {
       args,
     );
     return result.rows.map(toOrder);
+  }
+
+  async searchOrders(f: OrderSearch): Promise<{ orders: Order[]; total: number; next?: string }> {
+    const where: string[] = [];
+    const args: SqlValue[] = [];
+    const add = (clause: string, ...values: SqlValue[]) => {
+      where.push(clause);
+      args.push(...values);
+    };
+    if (f.status) add("o.status = ?", f.status);
+    if (f.currency) add("o.currency = ?", f.currency);
+    if (f.from) add("o.created_at >= ?", f.from);
+    if (f.to) add("o.created_at < ?", f.to);
+    if (f.review !== undefined) add(f.review ? "o.status = 'needs_review'" : "o.status <> 'needs_review'");
+    if (f.disputed !== undefined)
+      add(
+        `${f.disputed ? "" : "NOT "}EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.kind = 'dispute')`,
+      );
+    const q = f.query?.trim();
+    if (q) {
+      add(
+        `(o.id = ? OR o.cart_id = ? OR LOWER(o.customer_email) = LOWER(?) OR EXISTS (SELECT 1 FROM payment_attempts a
+          WHERE a.order_id = o.id AND (a.payment_id = ? OR a.processor_token = ? OR a.card_last4 = ?)))`,
+        q,
+        q,
+        q,
+        q,
+        q,
+        q,
+      );
+    }
+    const filtered = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const total = Number(
+      (await this.db.execute(`SELECT COUNT(*) AS n FROM orders o ${filtered}`, args)).rows[0]?.n ?? 0,
+    );
+    // Newest first by (created_at, id); the cursor is the last row of the page before.
+    const cursor = f.before ? f.before.split("|") : undefined;
+    const page = cursor
+      ? `${filtered ? `${filtered} AND` : "WHERE"} (o.created_at < ? OR (o.created_at = ? AND o.id < ?))`
+      : filtered;
+    const rows = await this.db.execute(
+      `SELECT o.* FROM orders o ${page} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
+      [...args, ...(cursor ? [cursor[0] ?? "", cursor[0] ?? "", cursor[1] ?? ""] : []), f.limit + 1],
+    );
+    const orders = rows.rows.slice(0, f.limit).map(toOrder);
+    const last = orders.at(-1);
+    return {
+      orders,
+      total,
+      ...(rows.rows.length > f.limit && last ? { next: `${last.createdAt}|${last.id}` } : {}),
+    };
   }
 
   attemptById(id: string) {

@@ -53,7 +53,7 @@ describe(`the store seam on ${testEngine()}`, () => {
     const again = await openDatabase(h.databaseUrl);
     const versions = await again.execute("SELECT COUNT(*) AS n FROM schema_migrations");
     await again.close();
-    expect(Number(versions.rows[0]?.n)).toBe(7);
+    expect(Number(versions.rows[0]?.n)).toBe(8);
   });
 
   it("commits a transaction's steps together, and a throw leaves none of them", async () => {

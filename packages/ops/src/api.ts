@@ -1,0 +1,182 @@
+import {
+  type DestinationInput,
+  destinationInputSchema,
+  type Handoff,
+  newDestinationSecret,
+  type Outbox,
+  releaseReview,
+  requestOperatorAction,
+  toDestination,
+  type Webhooks,
+} from "@handoff/server";
+import express, { type Router } from "express";
+import { signed } from "./auth/guard.js";
+import { rangeOf, shown } from "./pages/destinations.js";
+import { ACTIONS, searchFrom } from "./pages/orders.js";
+
+/**
+ * The JSON API, behind each operator's bearer token. Amounts are minor units (machines), `reason`
+ * goes on the timeline with the operator's name, and an `Idempotency-Key` header makes a retried
+ * request one action at Checkout.com.
+ */
+export function opsApi(options: {
+  handoff: Handoff;
+  webhooks: Webhooks;
+  outbox?: Outbox | undefined;
+  stuckAfterMs: number;
+}): Router {
+  const { deps } = options.handoff;
+  const { store } = deps;
+  const api = express.Router();
+  const json = express.json({ limit: "16kb" });
+  const notFound = (res: express.Response, what: string) =>
+    void res.status(404).json({ error: `${what.toUpperCase()}_NOT_FOUND`, message: `No such ${what}.` });
+
+  api.get("/orders", async (req, res) => {
+    const result = await store.searchOrders(searchFrom(req));
+    res.json(result);
+  });
+  api.get("/orders/:id", async (req, res) => {
+    const order = await store.getOrder(req.params.id);
+    if (!order) return notFound(res, "order");
+    res.json({
+      order,
+      attempts: (await store.attemptsOfOrder(order.id)).map(
+        ({ processorToken: _t, idempotencyKey: _k, ...a }) => a,
+      ),
+      timeline: await store.timeline(order.id),
+      webhooks: (await options.webhooks.inbox.list({ orderId: order.id, limit: 100 })).map(
+        ({ rawBody: _b, headers: _h, ...e }) => e,
+      ),
+    });
+  });
+  api.post("/orders/:id/release", async (req, res) => {
+    const reply = await releaseReview(deps, req.params.id, signed(res).operator.name);
+    res.status(reply.status).json(reply.body);
+  });
+  api.post("/orders/:id/:action", json, async (req, res) => {
+    const action = ACTIONS.find((a) => a === req.params.action);
+    if (!action)
+      return void res
+        .status(404)
+        .json({ error: "NOT_FOUND", message: "Actions are capture, void and refund." });
+    const body = (req.body ?? {}) as { amount?: unknown; full?: unknown; reason?: unknown };
+    const key = req.get("idempotency-key");
+    if (key !== undefined && !/^[A-Za-z0-9_:.-]{8,100}$/.test(key))
+      return void res
+        .status(400)
+        .json({ error: "INVALID_REQUEST", message: "Idempotency-Key: 8 to 100 letters, digits, _ : . -" });
+    const reply = await requestOperatorAction(deps, req.params.id, action, {
+      amount: body.amount,
+      full: body.full,
+      operator: signed(res).operator.name,
+      ...(typeof body.reason === "string" ? { reason: body.reason } : {}),
+      ...(key ? { requestKey: `${signed(res).operator.name}:${key}` } : {}),
+    });
+    res.status(reply.status).json(reply.body);
+  });
+  api.get("/webhooks", async (req, res) => {
+    const events = await options.webhooks.inbox.list({ limit: 200 });
+    const q = typeof req.query.q === "string" ? req.query.q : undefined;
+    res.json({
+      events: events
+        .filter((e) => !q || e.id === q || e.type === q || e.orderId === q)
+        .map(({ rawBody: _b, headers: _h, ...e }) => e),
+    });
+  });
+  api.get("/rejected", async (_req, res) => {
+    res.json({ rejected: await options.webhooks.inbox.rejected(200) });
+  });
+  api.post("/webhooks/:id/replay", async (req, res) => {
+    const found = await options.webhooks.replay(req.params.id);
+    if (!found) return notFound(res, "event");
+    res.status(202).json({ replaying: true });
+  });
+  api.post("/reconcile", async (_req, res) => {
+    res.json(await options.webhooks.reconcile(options.stuckAfterMs));
+  });
+
+  const outbox = options.outbox;
+  if (outbox) {
+    const ds = outbox.store;
+    const now = () => deps.now().toISOString();
+    api.get("/destinations", async (_req, res) => {
+      const counts = await ds.counts();
+      res.json({ destinations: (await ds.destinations()).map((d) => shown(d, counts.get(d.id))) });
+    });
+    api.post("/destinations", json, async (req, res) => {
+      const parsed = destinationInputSchema.safeParse({
+        secret: newDestinationSecret(),
+        ...(req.body ?? {}),
+      } as DestinationInput);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return void res.status(400).json({
+          error: "INVALID_REQUEST",
+          message: `${issue?.path.join(".") || "body"}: ${issue?.message}`,
+        });
+      }
+      const existing = await ds.destination(parsed.data.id);
+      if (existing?.source === "file")
+        return void res.status(409).json({
+          error: "DESTINATION_FROM_FILE",
+          message: "This destination comes from HANDOFF_DESTINATIONS; change it there.",
+        });
+      const destination = toDestination(parsed.data, "ops");
+      await ds.saveDestination(destination, now());
+      // The secret is shown once, to the operator who made it.
+      res
+        .status(existing ? 200 : 201)
+        .json({ destination: shown(destination), secret: destination.secrets[0] });
+    });
+    api.delete("/destinations/:id", async (req, res) => {
+      const existing = await ds.destination(req.params.id);
+      if (!existing) return notFound(res, "destination");
+      if (existing.source === "file")
+        return void res
+          .status(409)
+          .json({ error: "DESTINATION_FROM_FILE", message: "Remove it from HANDOFF_DESTINATIONS." });
+      await ds.deleteDestination(req.params.id);
+      res.status(204).end();
+    });
+    for (const action of ["pause", "resume"] as const) {
+      api.post(`/destinations/:id/${action}`, async (req, res) => {
+        if (!(await ds.setEnabled(req.params.id, action === "resume", undefined, now())))
+          return notFound(res, "destination");
+        if (action === "resume") outbox.worker.wake();
+        const d = await ds.destination(req.params.id);
+        res.json({ destination: d ? shown(d) : undefined });
+      });
+    }
+    api.get("/destinations/:id/attempts", async (req, res) => {
+      if (!(await ds.destination(req.params.id))) return notFound(res, "destination");
+      res.json({ attempts: await ds.attempts(req.params.id, 200) });
+    });
+    api.get("/destinations/:id/dead-letters", async (req, res) => {
+      if (!(await ds.destination(req.params.id))) return notFound(res, "destination");
+      res.json({
+        deadLetters: await ds.deliveries({ destinationId: req.params.id, status: "dead", limit: 200 }),
+      });
+    });
+    api.post("/destinations/:id/replay", json, async (req, res) => {
+      const d = await ds.destination(req.params.id);
+      if (!d) return notFound(res, "destination");
+      const body = (req.body ?? {}) as { eventId?: unknown; from?: unknown; to?: unknown };
+      if (typeof body.eventId === "string") {
+        if (!(await ds.replay(d.id, body.eventId, now()))) return notFound(res, "event");
+        outbox.worker.wake();
+        return void res.status(202).json({ replaying: 1 });
+      }
+      const range = rangeOf(body);
+      if (typeof range === "string")
+        return void res.status(400).json({ error: "INVALID_REQUEST", message: range });
+      const count = await ds.replayRange(d, range.from, range.to, now());
+      outbox.worker.wake();
+      res.status(202).json({ replaying: count });
+    });
+  }
+  api.use(
+    (_req, res) => void res.status(404).json({ error: "NOT_FOUND", message: "No such ops API route." }),
+  );
+  return api;
+}

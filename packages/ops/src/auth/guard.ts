@@ -1,0 +1,156 @@
+import type { NextFunction, Request, Response } from "express";
+import type { Operator } from "./operators.js";
+import { tokenMatchesHash, verifyPassword } from "./secrets.js";
+import type { OpsSession, SqlOpsSessions } from "./sessions.js";
+
+export const SESSION_COOKIE = "handoff_ops_session";
+
+/** Who is signed in, for the handlers after the guard. */
+export interface Signed {
+  operator: Operator;
+  session?: OpsSession;
+  sessionId?: string;
+}
+
+export function signed(res: Response): Signed {
+  return res.locals.signed as Signed;
+}
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join("="));
+    } catch {
+      return undefined; // a malformed cookie is no cookie, never a 500
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Failed sign-ins per client: after `limit` in `windowMs` every try is refused until the window has
+ * passed, the right password included, so guessing cannot run at machine speed.
+ */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly limit = 5,
+    private readonly windowMs = 15 * 60_000,
+  ) {}
+
+  blocked(client: string, now = Date.now()): boolean {
+    const recent = (this.failures.get(client) ?? []).filter((t) => t > now - this.windowMs);
+    if (recent.length === 0) this.failures.delete(client);
+    else this.failures.set(client, recent);
+    return recent.length >= this.limit;
+  }
+
+  failed(client: string, now = Date.now()): void {
+    const recent = (this.failures.get(client) ?? []).filter((t) => t > now - this.windowMs);
+    recent.push(now);
+    this.failures.set(client, recent);
+    if (this.failures.size > 10_000) this.failures.clear();
+  }
+}
+
+export interface GuardOptions {
+  operators: Operator[];
+  sessions: SqlOpsSessions;
+  now: () => Date;
+  /** Set `Secure` on the cookie even behind a proxy that terminates https (default: when the request is https). */
+  secureCookies?: boolean;
+  sessionLifetimeMs?: number;
+}
+
+/** Sign-in, sessions, the API's bearer tokens, and CSRF: everything that decides who may do what. */
+export function createGuard(options: GuardOptions) {
+  const byName = new Map(options.operators.map((o) => [o.name.toLowerCase(), o]));
+  const throttle = new LoginThrottle();
+  const lifetime = options.sessionLifetimeMs ?? 12 * 3_600_000;
+
+  /** The JSON API: `Authorization: Bearer <operator's token>`, never a cookie (no cross-site request can carry it). */
+  const requireApi = (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get("authorization");
+    const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+    const operator = token
+      ? options.operators.find((o) => o.apiTokenHash && tokenMatchesHash(token, o.apiTokenHash))
+      : undefined;
+    if (!operator) {
+      res
+        .status(401)
+        .json({ error: "UNAUTHORIZED", message: "Send Authorization: Bearer <your operator API token>." });
+      return;
+    }
+    res.locals.signed = { operator } satisfies Signed;
+    next();
+  };
+
+  /** Pages: the session cookie, checked against the server-side session; otherwise to the sign-in page. */
+  const requirePage = async (req: Request, res: Response, next: NextFunction) => {
+    const id = cookie(req, SESSION_COOKIE);
+    const session = id ? await options.sessions.get(id, options.now()) : undefined;
+    const operator = session ? byName.get(session.operator.toLowerCase()) : undefined;
+    if (!session || !operator || !id) {
+      res.redirect(303, `${req.baseUrl}/login`);
+      return;
+    }
+    res.locals.signed = { operator, session, sessionId: id } satisfies Signed;
+    next();
+  };
+
+  /** Every state-changing form: from our own origin, with this session's token. */
+  const requireCsrf = (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.get("origin") ?? req.get("referer");
+    const host = req.get("host");
+    const sameOrigin = Boolean(origin && host && URL.canParse(origin) && new URL(origin).host === host);
+    const given = (req.body as { _csrf?: unknown } | undefined)?._csrf;
+    if (!sameOrigin || typeof given !== "string" || given !== signed(res).session?.csrf) {
+      res
+        .status(403)
+        .json({ error: "CSRF_REFUSED", message: "This form did not come from your console session." });
+      return;
+    }
+    next();
+  };
+
+  /** Checks a name and password; on success, a new session and its cookie. */
+  async function signIn(
+    req: Request,
+    res: Response,
+    name: string,
+    password: string,
+  ): Promise<"ok" | "wrong" | "throttled"> {
+    const client = req.ip ?? "unknown";
+    if (throttle.blocked(client)) return "throttled";
+    const operator = byName.get(name.trim().toLowerCase());
+    // Always hash something, so a wrong name takes as long as a wrong password.
+    const ok = verifyPassword(
+      password,
+      operator?.passwordHash ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA",
+    );
+    if (!operator?.passwordHash || !ok) {
+      throttle.failed(client);
+      return "wrong";
+    }
+    const { id } = await options.sessions.create(operator.name, options.now());
+    res.cookie(SESSION_COOKIE, id, {
+      httpOnly: true,
+      sameSite: "strict",
+      secure: options.secureCookies ?? req.secure,
+      path: req.baseUrl || "/",
+      maxAge: lifetime,
+    });
+    return "ok";
+  }
+
+  async function signOut(req: Request, res: Response): Promise<void> {
+    const id = signed(res).sessionId;
+    if (id) await options.sessions.end(id);
+    res.clearCookie(SESSION_COOKIE, { path: req.baseUrl || "/" });
+  }
+
+  return { requireApi, requirePage, requireCsrf, signIn, signOut };
+}

@@ -1,0 +1,141 @@
+import type { Webhooks } from "@handoff/server";
+import express, { type Request, type Response, type Router } from "express";
+import { csrfField, html, layout, table, when } from "../views.js";
+import { back, pageContext } from "./orders.js";
+
+const STATUSES = ["received", "retrying", "parked", "processed", "ignored", "invalid", "failed"] as const;
+
+/** Fields of a Checkout.com payload that are personal data or secrets: shown as "[redacted]". */
+const REDACTED =
+  /^(email|name|first_name|last_name|phone|number|country_code|address_line1|address_line2|city|zip|state|payment_ip|ip|fingerprint|bin|AccelerateToken|token|cvv|signature|authorization)$/i;
+
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        REDACTED.test(k) && (typeof v === "string" || typeof v === "number") ? "[redacted]" : redact(v),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** The webhook inbox with its payloads, rejected requests, and the reconciliation sweep. */
+export function webhookPages(
+  webhooks: Webhooks,
+  stuckAfterMs: number,
+  guard: { requireCsrf: express.RequestHandler },
+): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: "4kb" });
+
+  router.get("/webhooks", async (req, res) => {
+    const ctx = pageContext(req, res);
+    const status = STATUSES.find((s) => s === req.query.status);
+    const q = typeof req.query.q === "string" ? req.query.q.trim() : "";
+    let events = await webhooks.inbox.list({ ...(status ? { status } : {}), limit: 500 });
+    if (q) events = events.filter((e) => e.id === q || e.type === q || e.orderId === q);
+    const rows = events
+      .slice(0, 200)
+      .map((e) => [
+        html`<a href="${ctx.base}/webhooks/${e.id}"><code>${e.id}</code></a>`,
+        html`${e.type}`,
+        html`${e.status}`,
+        html`${e.outcome ?? ""}`,
+        e.orderId ? html`<a href="${ctx.base}/orders/${e.orderId}">${e.orderId}</a>` : html`—`,
+        when(e.receivedAt, ctx.timeZone),
+      ]);
+    const options = ["", ...STATUSES].map(
+      (s) =>
+        html`<option value="${s}"${s === (status ?? "") ? html` selected` : html``}>${s || "any status"}</option>`,
+    );
+    res.send(
+      layout(
+        ctx,
+        "Webhook inbox",
+        html`<form class="filters" method="get" role="search"><label>Event id, type or order <input name="q" value="${q}"></label><label>Status <select name="status">${options}</select></label><button type="submit">Search</button></form>
+${table(["Event", "Type", "Status", "Outcome", "Order", "Received"], rows, q || status ? "No webhook matches." : "No webhooks received yet.")}`,
+      ),
+    );
+  });
+
+  router.get("/webhooks/:id", async (req: Request<{ id: string }>, res: Response) => {
+    const ctx = pageContext(req as unknown as Request, res);
+    const event = await webhooks.inbox.get(req.params.id);
+    if (!event) return void res.status(404).send(layout(ctx, "Not found", html`<p>No such webhook.</p>`));
+    let payload: string;
+    try {
+      payload = JSON.stringify(redact(JSON.parse(event.rawBody)), null, 2);
+    } catch {
+      payload = "(not JSON)";
+    }
+    res.send(
+      layout(
+        ctx,
+        `Webhook ${event.type}`,
+        html`<dl class="facts"><dt>Event</dt><dd><code>${event.id}</code></dd><dt>Status</dt><dd>${event.status}</dd><dt>Outcome</dt><dd>${event.outcome ?? "—"}</dd>
+<dt>Order</dt><dd>${event.orderId ? html`<a href="${ctx.base}/orders/${event.orderId}">${event.orderId}</a>` : "—"}</dd><dt>Received</dt><dd>${when(event.receivedAt, ctx.timeZone)}</dd><dt>Attempts</dt><dd>${event.attempts}</dd></dl>
+<form method="post" action="${ctx.base}/webhooks/${event.id}/replay">${csrfField(ctx)}<button type="submit" class="secondary">Process again</button></form>
+<h2>Payload (personal data and secrets redacted)</h2><pre class="payload">${payload}</pre>`,
+      ),
+    );
+  });
+
+  router.post(
+    "/webhooks/:id/replay",
+    form,
+    guard.requireCsrf,
+    async (req: Request<{ id: string }>, res: Response) => {
+      const found = await webhooks.replay(req.params.id);
+      back(
+        res,
+        `${req.baseUrl}/webhooks/${encodeURIComponent(req.params.id)}`,
+        found,
+        found ? "It will be processed again." : "No such event.",
+      );
+    },
+  );
+
+  router.get("/rejected", async (req, res) => {
+    const ctx = pageContext(req, res);
+    const rows = (await webhooks.inbox.rejected(200)).map((r) => [
+      when(r.at, ctx.timeZone),
+      html`${r.method}`,
+      html`${r.reason}`,
+      html`${r.headerNames.join(", ")}`,
+      html`<code>${r.bodySha256.slice(0, 16)}…</code>`,
+      html`${r.bodySize}`,
+    ]);
+    res.send(
+      layout(
+        ctx,
+        "Rejected requests",
+        html`<p>Requests to the webhook endpoint that were refused: header names only, never their values.</p>${table(["When", "Method", "Reason", "Headers", "Body SHA-256", "Bytes"], rows, "Nothing has been rejected.")}`,
+      ),
+    );
+  });
+
+  router.get("/reconciliation", async (req, res) => {
+    const ctx = pageContext(req, res);
+    res.send(
+      layout(
+        ctx,
+        "Reconciliation",
+        html`<p>Payments waiting longer than ${Math.round(stuckAfterMs / 60_000)} minutes for Checkout.com's answer are looked up by the sweep, which applies what Checkout.com says.</p>
+<form method="post" action="${ctx.base}/reconciliation">${csrfField(ctx)}<button type="submit">Run the sweep now</button></form>`,
+      ),
+    );
+  });
+  router.post("/reconciliation", form, guard.requireCsrf, async (req, res) => {
+    const r = await webhooks.reconcile(stuckAfterMs);
+    back(
+      res,
+      `${req.baseUrl}/reconciliation`,
+      true,
+      `Looked at ${r.looked}: ${r.changed} updated, ${r.notCharged} never charged, ${r.unreachable} unreachable.`,
+    );
+  });
+  return router;
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Handoff, Outbox, SqlClient, Webhooks } from "@handoff/server";
+import express, { type Router } from "express";
+import { opsApi } from "./api.js";
+import { createGuard } from "./auth/guard.js";
+import type { Operator } from "./auth/operators.js";
+import { SqlOpsSessions } from "./auth/sessions.js";
+import { destinationPages } from "./pages/destinations.js";
+import { orderPages, pageContext } from "./pages/orders.js";
+import { webhookPages } from "./pages/webhooks.js";
+import { html, layout } from "./views.js";
+
+export interface OpsAuth {
+  /** Who may sign in (pages) and call the API (bearer tokens); see `hashPassword`, `hashToken`. */
+  operators: Operator[];
+  /** Force `Secure` cookies (behind a proxy that terminates https). Default: when the request is https. */
+  secureCookies?: boolean;
+  sessionLifetimeMs?: number;
+}
+
+export interface OpsRouterOptions {
+  auth: OpsAuth;
+  /** The database the store uses: sessions live beside the orders, shared by every instance. */
+  db: SqlClient;
+  webhooks: Webhooks;
+  /** Destinations and their deliveries, when the outbox is wired. */
+  outbox?: Outbox | undefined;
+  /** Attempts pending longer than this are looked up by "Run the sweep now". Default 2 min. */
+  stuckAfterMs?: number;
+}
+
+const CSS = readFileSync(resolve(import.meta.dirname, "../src/ops.css"), "utf8");
+
+/**
+ * The operations console for a merchant's staff, mounted anywhere in an Express app:
+ * `app.use("/ops", createOpsRouter(handoff, { auth, db, webhooks, outbox }))`. Pages sign in
+ * named operators with a server-side session; the JSON API under `/api` takes each operator's
+ * bearer token. Nothing is cached by a browser or a proxy.
+ */
+export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Router {
+  const { deps } = handoff;
+  const router = express.Router();
+  const sessions = new SqlOpsSessions(options.db, options.auth.sessionLifetimeMs);
+  const guard = createGuard({
+    operators: options.auth.operators,
+    sessions,
+    now: deps.now,
+    ...(options.auth.secureCookies !== undefined ? { secureCookies: options.auth.secureCookies } : {}),
+    ...(options.auth.sessionLifetimeMs ? { sessionLifetimeMs: options.auth.sessionLifetimeMs } : {}),
+  });
+  const stuckAfterMs = options.stuckAfterMs ?? 2 * 60_000;
+  const form = express.urlencoded({ extended: false, limit: "4kb" });
+
+  router.use((_req, res, next) => {
+    res.set("cache-control", "no-store");
+    next();
+  });
+  router.get("/assets/ops.css", (_req, res) => {
+    res.type("text/css").set("cache-control", "public, max-age=3600").send(CSS);
+  });
+
+  router.use(
+    "/api",
+    guard.requireApi,
+    opsApi({ handoff, webhooks: options.webhooks, outbox: options.outbox, stuckAfterMs }),
+  );
+
+  const loginPage = (base: string, notice?: { text: string; error?: boolean }) =>
+    layout(
+      { base, notice },
+      "Sign in",
+      html`<form class="stacked" method="post" action="${base}/login">
+<label>Name <input name="name" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button></form>`,
+    );
+  router.get("/login", (req, res) => void res.send(loginPage(req.baseUrl)));
+  router.post("/login", form, async (req, res) => {
+    const body = (req.body ?? {}) as { name?: unknown; password?: unknown };
+    const outcome = await guard.signIn(req, res, String(body.name ?? ""), String(body.password ?? ""));
+    if (outcome === "ok") return void res.redirect(303, `${req.baseUrl}/`);
+    const text =
+      outcome === "throttled"
+        ? "Too many failed sign-ins. Wait 15 minutes before trying again."
+        : "That name and password do not match.";
+    res.status(outcome === "throttled" ? 429 : 401).send(loginPage(req.baseUrl, { text, error: true }));
+  });
+
+  router.use(guard.requirePage);
+  router.post("/logout", form, guard.requireCsrf, async (req, res) => {
+    await guard.signOut(req, res);
+    res.redirect(303, `${req.baseUrl}/login`);
+  });
+  router.use(orderPages({ handoff, webhooks: options.webhooks, outbox: options.outbox }, guard));
+  router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
+  if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));
+  router.use(
+    (req, res) =>
+      void res
+        .status(404)
+        .send(
+          layout(pageContext(req, res), "Not found", html`<p><a href="${req.baseUrl}/">All orders</a></p>`),
+        ),
+  );
+  return router;
+}
