@@ -9,6 +9,7 @@ const STORE_SUITE = [
   "packages/server/src/session/use-case.test.ts",
   "packages/server/src/webhooks/flow.test.ts",
   "packages/server/src/outbox/**/*.test.ts",
+  "test/ops/**/*.test.ts",
 ];
 
 // Tests run against each package's TypeScript source through the "@handoff/source" export condition.

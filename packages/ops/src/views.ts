@@ -42,7 +42,8 @@ export function csrfField(ctx: PageContext): HtmlSafeString {
 
 export function table(headers: string[], rows: HtmlSafeString[][], empty: string): HtmlSafeString {
   if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="table-wrap"><table><thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+  // Focusable so a keyboard can scroll a table wider than a phone.
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${headers.filter(Boolean).join(", ")}"><table><thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
 }
 

@@ -66,7 +66,7 @@ export function destinationPages(
         ctx,
         "Destinations",
         html`<p>Where order events go, signed per Standard Webhooks. From <code>HANDOFF_DESTINATIONS</code> or added here.</p>
-${table(["Destination", "URL", "Events", "State", "Deliveries", ""], rows, "No destinations yet.")}
+${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows, "No destinations yet.")}
 <h2>Add a destination</h2>
 <form method="post" action="${ctx.base}/destinations" class="stacked">${csrfField(ctx)}
 <label>Name <input name="id" required pattern="[a-z0-9][a-z0-9_\\-]{0,63}"></label>
@@ -151,7 +151,7 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", ""], rows, "No d
         `Destination ${d.id}`,
         html`<p><code>${d.url}</code> · ${d.events.join(", ")} · ${d.enabled ? "active" : `paused: ${d.pausedReason ?? ""}`}</p>
 <h2>Dead letters</h2>
-${table(["Event", "Type", "Attempts", "Last failure", ""], dead, "None: every event was delivered or is still being tried.")}
+${table(["Event", "Type", "Attempts", "Last failure", "Action"], dead, "None: every event was delivered or is still being tried.")}
 <h2>Replay a time range</h2>
 <form class="filters" method="post" action="${path}/replay">${csrfField(ctx)}<label>From (UTC) <input name="from" placeholder="2026-11-24T10:00Z" required></label><label>To <input name="to" placeholder="2026-11-24T11:00Z" required></label><button type="submit">Replay</button></form>
 <h2>Delivery log</h2>

@@ -78,7 +78,7 @@ ${table(["Event", "Type", "Status", "Outcome", "Order", "Received"], rows, q || 
         html`<dl class="facts"><dt>Event</dt><dd><code>${event.id}</code></dd><dt>Status</dt><dd>${event.status}</dd><dt>Outcome</dt><dd>${event.outcome ?? "—"}</dd>
 <dt>Order</dt><dd>${event.orderId ? html`<a href="${ctx.base}/orders/${event.orderId}">${event.orderId}</a>` : "—"}</dd><dt>Received</dt><dd>${when(event.receivedAt, ctx.timeZone)}</dd><dt>Attempts</dt><dd>${event.attempts}</dd></dl>
 <form method="post" action="${ctx.base}/webhooks/${event.id}/replay">${csrfField(ctx)}<button type="submit" class="secondary">Process again</button></form>
-<h2>Payload (personal data and secrets redacted)</h2><pre class="payload">${payload}</pre>`,
+<h2>Payload (personal data and secrets redacted)</h2><pre class="payload" tabindex="0">${payload}</pre>`,
       ),
     );
   });
