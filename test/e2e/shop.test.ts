@@ -367,6 +367,7 @@ describe("the demo shop in Chromium", () => {
       "/ops/rejected",
       "/ops/reconciliation",
       "/ops/destinations",
+      "/ops/disputes",
     ];
     const problems: string[] = [];
     for (const path of pages) {
@@ -387,6 +388,58 @@ describe("the demo shop in Chromium", () => {
     }
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("lets an operator answer a dispute with evidence and a file, and the order shows the outcome", async () => {
+    const orders = (await (
+      await fetch(`${shop.url}/ops/api/orders?status=captured`, {
+        headers: { authorization: `Bearer ${OPS_TOKEN}` },
+      })
+    ).json()) as { orders: Array<{ id: string }> };
+    const orderId = orders.orders[0]?.id ?? "";
+    const payment = [...sandbox.payments.payments.values()].find((p) => p.reference === orderId);
+    const opened = await fetch(`${sandbox.url}/_sandbox/disputes`, {
+      method: "POST",
+      body: JSON.stringify({ payment: payment?.id, category: "product_not_received" }),
+    });
+    const dispute = (await opened.json()) as { id: string };
+    // The scheme decides in a minute of sandbox time; here, at once.
+    sandbox.timeScale = 1000;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page);
+    await page.getByRole("link", { name: "Disputes" }).click();
+    await expect(page.textContent("main")).resolves.toMatch(/product_not_received/);
+    await screenshot(page, "ops-disputes-390");
+    await page.getByRole("link", { name: dispute.id }).click();
+    await page.getByLabel("Proof of delivery or service").fill("Signed for at the door on 3 November.");
+    await page.getByLabel(/Proof of delivery \(PDF/).setInputFiles({
+      name: "signed-delivery.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4 delivery note"),
+    });
+    await screenshot(page, "ops-dispute-evidence-390");
+    await page.getByRole("button", { name: "Submit evidence" }).click();
+    await expect(page.locator(".notice").textContent()).resolves.toMatch(/Evidence submitted/);
+    const evidence = (await (
+      await fetch(`${sandbox.url}/disputes/${dispute.id}/evidence`, {
+        headers: { authorization: `Bearer ${sandbox.keys.secretKey}` },
+      })
+    ).json()) as Record<string, string>;
+    expect(evidence.proof_of_delivery_or_service_text).toMatch(/Signed for/);
+    expect(evidence.proof_of_delivery_or_service_file).toMatch(/^file_/);
+    await expect
+      .poll(
+        async () => {
+          await sandbox.idle();
+          await page.goto(`${shop.url}/ops/orders/${orderId}`);
+          return page.textContent("main");
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/Dispute dispute_won/);
+    await expect(page.textContent("main")).resolves.toMatch(/admin submitted evidence for the dispute/);
+    sandbox.timeScale = 1;
+    await page.close();
   });
 
   it("keeps the ops API behind its token and pages under a strict CSP", async () => {

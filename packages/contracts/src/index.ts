@@ -3,6 +3,7 @@ export * from "./api/errors.js";
 export * from "./api/events.js";
 export * from "./api/orders.js";
 export * from "./cko/common.js";
+export * from "./cko/dispute.js";
 export * from "./cko/payment.js";
 export * from "./cko/payment-session.js";
 export * from "./cko/token.js";

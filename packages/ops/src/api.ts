@@ -1,4 +1,5 @@
 import {
+  acceptDispute,
   type DestinationInput,
   destinationInputSchema,
   type Handoff,
@@ -6,6 +7,7 @@ import {
   type Outbox,
   releaseReview,
   requestOperatorAction,
+  submitDisputeEvidence,
   toDestination,
   type Webhooks,
 } from "@handoff/server";
@@ -73,6 +75,34 @@ export function opsApi(options: {
       ...(typeof body.reason === "string" ? { reason: body.reason } : {}),
       ...(key ? { requestKey: `${signed(res).operator.name}:${key}` } : {}),
     });
+    res.status(reply.status).json(reply.body);
+  });
+  api.get("/disputes", async (_req, res) => {
+    const found = await deps.processor.listDisputes({});
+    if (found.kind !== "found")
+      return void res
+        .status(503)
+        .json({ error: "PROCESSOR_UNAVAILABLE", message: "Checkout.com could not be asked for disputes." });
+    res.json({ disputes: found.disputes });
+  });
+  api.post("/disputes/:id/accept", async (req, res) => {
+    const reply = await acceptDispute(deps, req.params.id, signed(res).operator.name);
+    res.status(reply.status).json(reply.body);
+  });
+  /** Evidence as text (files go through the page, or Checkout.com's own /files first). */
+  api.post("/disputes/:id/evidence", json, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = Object.fromEntries(
+      ["proof_of_delivery_or_service", "customer_communication", "additional_evidence"]
+        .filter((k) => typeof body[k] === "string")
+        .map((k) => [k, String(body[k])]),
+    );
+    const reply = await submitDisputeEvidence(
+      deps,
+      req.params.id,
+      { text, files: [] },
+      signed(res).operator.name,
+    );
     res.status(reply.status).json(reply.body);
   });
   api.get("/webhooks", async (req, res) => {

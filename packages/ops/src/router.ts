@@ -7,6 +7,7 @@ import { createGuard } from "./auth/guard.js";
 import type { Operator } from "./auth/operators.js";
 import { SqlOpsSessions } from "./auth/sessions.js";
 import { destinationPages } from "./pages/destinations.js";
+import { disputePages } from "./pages/disputes.js";
 import { orderPages, pageContext } from "./pages/orders.js";
 import { webhookPages } from "./pages/webhooks.js";
 import { html, layout } from "./views.js";
@@ -94,6 +95,7 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
   });
   router.use(orderPages({ handoff, webhooks: options.webhooks, outbox: options.outbox }, guard));
   router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
+  router.use(disputePages(handoff, guard));
   if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));
   router.use(
     (req, res) =>

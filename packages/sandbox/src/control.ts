@@ -71,6 +71,19 @@ export function controlRoutes(r: Router, sandbox: Sandbox): void {
     return { status: 201, body: { id: event.id, type: event.type } };
   });
 
+  /** Opens a dispute against a payment, as a cardholder's bank would: `{payment, category?, reasonCode?}`. */
+  r.on("POST", "/_sandbox/disputes", async (ctx) => {
+    const body = await jsonBody(ctx);
+    const payment = sandbox.payments.find(String(body.payment ?? body.paymentId ?? ""));
+    if (!payment) return { status: 404, body: { error: "NOT_FOUND", message: "No such payment" } };
+    if (payment.balances.total_captured === 0) return bad("Only a captured payment can be disputed.");
+    const dispute = sandbox.disputes.open(payment, {
+      ...(typeof body.category === "string" ? { category: body.category } : {}),
+      ...(typeof body.reasonCode === "string" ? { reasonCode: body.reasonCode } : {}),
+    });
+    return { status: 201, body: sandbox.disputes.view(dispute, sandbox.url) };
+  });
+
   r.on("PUT", "/_sandbox/webhooks", async (ctx) => {
     const body = await jsonBody(ctx);
     if (!Array.isArray(body.urls) || body.urls.some((u) => typeof u !== "string"))

@@ -5,6 +5,7 @@ import { CHALLENGE_CSS, challengeDonePage, challengePage } from "./browser/chall
 import { componentsScript } from "./browser/components.js";
 import { THREE_DS_PASSWORD } from "./cards.js";
 import { controlRoutes } from "./control.js";
+import { DisputeService } from "./disputes/service.js";
 import type { Fault, FaultRoute } from "./faults.js";
 import { IdempotencyCache } from "./http/idempotency.js";
 import {
@@ -22,7 +23,7 @@ import { type ActionKind, PaymentService } from "./payments/service.js";
 import { seededRandom } from "./random.js";
 import { type ChaosConfig, NO_CHAOS } from "./webhooks/chaos.js";
 import { WebhookDelivery, type WebhookTarget } from "./webhooks/delivery.js";
-import { paymentEvent } from "./webhooks/events.js";
+import { disputeEventFor, paymentEvent } from "./webhooks/events.js";
 
 export interface SandboxOptions {
   publicKey?: string;
@@ -71,6 +72,7 @@ function keyMatches(header: string | undefined, key: string): boolean {
 export class Sandbox {
   readonly keys: SandboxKeys;
   readonly payments: PaymentService;
+  readonly disputes: DisputeService;
   readonly webhooks: WebhookDelivery;
   readonly server: Server;
   webhookUrls: string[];
@@ -121,6 +123,11 @@ export class Sandbox {
       amountTriggers: options.amountTriggers ?? false,
       requireProcessingChannel: options.requireProcessingChannel ?? options.strict ?? false,
       requireBillingCountry: options.strict ?? false,
+    });
+    this.disputes = new DisputeService({
+      now: () => this.now(),
+      emit: (type, dispute) => this.webhooks.emit(disputeEventFor(type, dispute, this.baseUrl, this.now())),
+      later: (fn, ms) => this.later(fn, ms / this.timeScale),
     });
     this.routes();
     this.server = createServer((req, res) => {
@@ -185,6 +192,8 @@ export class Sandbox {
   reset(): void {
     this.webhooks.clear();
     this.payments.reset();
+    this.disputes.disputes.clear();
+    this.disputes.files.clear();
     this.idempotency.clear();
     this.faults.length = 0;
     this.clockOffsetMs = 0;
@@ -240,15 +249,16 @@ export class Sandbox {
     if (match === undefined)
       return { status: 404, body: { request_id: newRequestId(), error_type: "resource_not_found" } };
     if (match === "method") return { status: 405 };
-    let body: string | undefined;
+    let body: Promise<Buffer> | undefined;
     const ctx: RequestContext = {
       req,
       url,
       params: match.params,
-      rawBody: async () => {
-        body ??= await readBody(req);
+      rawBytes: () => {
+        body ??= readBody(req);
         return body;
       },
+      rawBody: async () => (await ctx.rawBytes()).toString("utf8"),
     };
     try {
       return await match.handler(ctx);
@@ -359,6 +369,64 @@ export class Sandbox {
   private routes(): void {
     const r = this.router;
     r.on("POST", "/connect/token", (ctx) => this.issueAccessToken(ctx));
+    // Disputes and the files their evidence refers to (Checkout.com's Disputes and Files APIs).
+    r.on(
+      "GET",
+      "/disputes",
+      this.secret(undefined, (ctx) => this.disputes.list(ctx.url.searchParams, this.baseUrl)),
+    );
+    r.on(
+      "GET",
+      "/disputes/:id",
+      this.secret(undefined, (ctx) => this.disputes.get(ctx.params.id ?? "", this.baseUrl)),
+    );
+    r.on(
+      "POST",
+      "/disputes/:id/accept",
+      this.secret(undefined, (ctx) => this.disputes.accept(ctx.params.id ?? "")),
+    );
+    r.on(
+      "GET",
+      "/disputes/:id/evidence",
+      this.secret(undefined, (ctx) => this.disputes.evidence(ctx.params.id ?? "")),
+    );
+    r.on(
+      "PUT",
+      "/disputes/:id/evidence",
+      this.secret(undefined, async (ctx) =>
+        this.disputes.provideEvidence(ctx.params.id ?? "", await this.json(ctx)),
+      ),
+    );
+    r.on(
+      "POST",
+      "/disputes/:id/evidence",
+      this.secret(undefined, (ctx) => this.disputes.submit(ctx.params.id ?? "")),
+    );
+    r.on(
+      "POST",
+      "/files",
+      this.secret(undefined, async (ctx) => {
+        const type = ctx.req.headers["content-type"] ?? "";
+        if (!type.startsWith("multipart/form-data")) return apiError(422, ["file_required"]);
+        let form: FormData;
+        try {
+          form = await new Request("http://sandbox/files", {
+            method: "POST",
+            headers: { "content-type": type },
+            body: new Uint8Array(await ctx.rawBytes()),
+          }).formData();
+        } catch {
+          return apiError(422, ["file_required"]);
+        }
+        const file = form.get("file");
+        if (!file || typeof file === "string") return apiError(422, ["file_required"]);
+        return this.disputes.upload(
+          { filename: file.name, size: file.size },
+          String(form.get("purpose") ?? ""),
+          this.baseUrl,
+        );
+      }),
+    );
     r.on("POST", "/tokens", async (ctx) => {
       if (!keyMatches(ctx.req.headers.authorization, this.keys.publicKey))
         return { status: 401, headers: this.cors() };

@@ -39,6 +39,12 @@ export type {
 export { type CartItems, cartItemsSchema, type Product, SqlInventory } from "./inventory/sql-inventory.js";
 export { type OpenedHandoff, type OpenHandoffOptions, openHandoff } from "./open.js";
 export {
+  acceptDispute,
+  type EvidenceInput,
+  orderOfDispute,
+  submitDisputeEvidence,
+} from "./orders/disputes.js";
+export {
   type OrderEvent,
   type OrderEventListener,
   OrderEvents,

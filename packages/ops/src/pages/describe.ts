@@ -33,6 +33,8 @@ export function describe(entry: TimelineEntry, currency: string): HtmlSafeString
       return html`${d.operator ?? "An operator"} released the review`;
     case "dispute":
       return html`Dispute ${d.type} (${d.reasonCode ?? "no reason given"})${typeof d.amount === "number" ? html` for ${amountText(d, String(d.currency ?? currency))}` : html``}`;
+    case "operator_dispute":
+      return html`${d.operator ?? "An operator"} ${d.action === "accept" ? "accepted the dispute" : "submitted evidence for the dispute"} ${d.disputeId}: ${d.accepted ? "accepted by Checkout.com" : html`refused (${d.failure})`}`;
     case "confirm_refused":
       return html`Payment refused before charging: ${d.error}`;
     case "stray_payment_reversed":

@@ -15,6 +15,8 @@ export interface RequestContext {
   params: Record<string, string>;
   /** The raw body, read once, at most `MAX_BODY_BYTES`. */
   rawBody: () => Promise<string>;
+  /** The same body as bytes (file uploads). */
+  rawBytes: () => Promise<Buffer>;
 }
 
 /** `"drop"` hangs up without answering (fault injection). */
@@ -55,7 +57,7 @@ export class Router {
   }
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -68,7 +70,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

@@ -76,3 +76,42 @@ export function disputeEvent(
   };
   return envelope(type, disputeId, data, base, nowMs);
 }
+
+/** A dispute event about a dispute the sandbox keeps (`/disputes`), as Checkout.com sends it. */
+export function disputeEventFor(
+  type: string,
+  d: {
+    id: string;
+    category: string;
+    status: string;
+    amount: number;
+    currency: string;
+    reasonCode: string;
+    paymentId: string;
+    paymentReference?: string | undefined;
+    paymentMethod: string;
+    evidenceRequiredBy: string;
+  },
+  base: string,
+  nowMs: number,
+): WebhookEnvelope {
+  return envelope(
+    type,
+    d.id,
+    {
+      id: d.id,
+      category: d.category,
+      status: d.status,
+      amount: d.amount,
+      currency: d.currency,
+      reason_code: d.reasonCode,
+      payment_id: d.paymentId,
+      ...(d.paymentReference !== undefined ? { payment_reference: d.paymentReference } : {}),
+      payment_method: d.paymentMethod,
+      date: new Date(nowMs).toISOString(),
+      evidence_required_by: d.evidenceRequiredBy,
+    },
+    base,
+    nowMs,
+  );
+}

@@ -1,12 +1,15 @@
 import {
   actionAcceptedResponseSchema,
+  type DisputeEvidence,
+  disputeDetailsSchema,
+  disputeListSchema,
   paymentDetailsSchema,
   paymentPendingResponseSchema,
   paymentProcessedResponseSchema,
   paymentSessionResponseSchema,
 } from "@handoff/contracts";
 import { Checkout } from "checkout-sdk-node";
-import type { z } from "zod";
+import { z } from "zod";
 import type { CallFailure, Outcome, PaymentOutcome, PaymentProcessor, ProcessorCall } from "./port.js";
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry.js";
 
@@ -59,9 +62,13 @@ export class CheckoutComProcessor implements PaymentProcessor {
   private readonly retry: RetryPolicy;
   private readonly oauth: CheckoutComOptions["oauth"];
   private readonly timeoutMs: number;
+  private readonly host: string | undefined;
+  private readonly secretKey: string;
 
   constructor(options: CheckoutComOptions) {
     this.oauth = options.oauth;
+    this.host = options.host;
+    this.secretKey = options.secretKey;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sdk = new Checkout(options.oauth?.clientSecret ?? options.secretKey, {
       pk: options.publicKey,
@@ -240,5 +247,85 @@ export class CheckoutComProcessor implements PaymentProcessor {
 
   void(paymentId: string, request: Parameters<PaymentProcessor["void"]>[1], key: string) {
     return this.action("voids", paymentId, () => this.sdk.payments.void(paymentId, request, key));
+  }
+
+  async listDisputes(filter: { paymentId?: string }) {
+    const r = await this.call("GET /disputes", true, disputeListSchema, "found", () =>
+      this.sdk.disputes.get({ limit: 250, ...(filter.paymentId ? { payment_id: filter.paymentId } : {}) }),
+    );
+    return r.kind === "found" ? { kind: r.kind, disputes: r.value.data, calls: r.calls } : r;
+  }
+
+  async getDispute(id: string) {
+    const r = await this.call(`GET /disputes/${id}`, true, disputeDetailsSchema, "found", () =>
+      this.sdk.disputes.getDetails(id),
+    );
+    return r.kind === "found" ? { kind: r.kind, dispute: r.value, calls: r.calls } : r;
+  }
+
+  // These answer 204 with no body: any answer that is not an error is the yes.
+  private async disputeAction(operation: string, send: () => Promise<unknown>) {
+    const r = await this.call(operation, false, z.unknown(), "accepted", send);
+    return r.kind === "accepted" ? { kind: r.kind, calls: r.calls } : r;
+  }
+
+  acceptDispute(id: string) {
+    return this.disputeAction(`POST /disputes/${id}/accept`, () => this.sdk.disputes.accept(id));
+  }
+
+  provideDisputeEvidence(id: string, evidence: DisputeEvidence) {
+    return this.disputeAction(`PUT /disputes/${id}/evidence`, () =>
+      this.sdk.disputes.provideEvidence(id, evidence),
+    );
+  }
+
+  submitDisputeEvidence(id: string) {
+    return this.disputeAction(`POST /disputes/${id}/evidence`, () => this.sdk.disputes.submit(id));
+  }
+
+  /**
+   * The SDK's uploader wants a path or a URL; an operator's upload is bytes in memory, so this one
+   * call is multipart over fetch, with the same credentials.
+   */
+  async uploadDisputeFile(file: { filename: string; type: string; bytes: Uint8Array }) {
+    const calls: ProcessorCall[] = [];
+    const denied = await this.ensureAccessToken(calls);
+    if (denied) return { ...denied, calls };
+    const config = (this.sdk as unknown as { config: { access?: { token: string } } }).config;
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename);
+    form.append("purpose", "dispute_evidence");
+    const started = performance.now();
+    try {
+      const response = await fetch(`${this.host ?? "https://api.checkout.com"}/files`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${config.access?.token ?? this.secretKey}` },
+        body: form,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      calls.push({
+        operation: "POST /files",
+        attempt: 1,
+        durationMs: Math.round(performance.now() - started),
+        status: response.status,
+      });
+      const body = (await response.json().catch(() => ({}))) as { id?: unknown; error_codes?: unknown };
+      if (response.status === 401) return { kind: "unauthorized" as const, calls };
+      if (response.status === 422 || response.status === 400) {
+        const codes = Array.isArray(body.error_codes) ? body.error_codes.map(String) : [];
+        return { kind: "rejected" as const, status: response.status, codes, calls };
+      }
+      if (!response.ok || typeof body.id !== "string")
+        return { kind: "unavailable" as const, reason: `POST /files: HTTP ${response.status}`, calls };
+      return { kind: "uploaded" as const, fileId: body.id, calls };
+    } catch {
+      calls.push({
+        operation: "POST /files",
+        attempt: 1,
+        durationMs: Math.round(performance.now() - started),
+        error: "network error",
+      });
+      return { kind: "unavailable" as const, reason: "POST /files: network error", calls };
+    }
   }
 }

@@ -1,6 +1,8 @@
 import type {
   ActionAcceptedResponse,
   CaptureRequest,
+  DisputeDetails,
+  DisputeEvidence,
   PaymentDetails,
   PaymentPendingResponse,
   PaymentProcessedResponse,
@@ -61,4 +63,19 @@ export interface PaymentProcessor {
     request: VoidRequest,
     idempotencyKey: string,
   ): Promise<Outcome<{ kind: "accepted"; action: ActionAcceptedResponse }>>;
+  /** Disputes (Checkout.com's Disputes API): newest first, or those of one payment. */
+  listDisputes(filter: {
+    paymentId?: string;
+  }): Promise<Outcome<{ kind: "found"; disputes: DisputeDetails[] }>>;
+  getDispute(id: string): Promise<Outcome<{ kind: "found"; dispute: DisputeDetails }>>;
+  acceptDispute(id: string): Promise<Outcome<{ kind: "accepted" }>>;
+  /** Attaches evidence (not sent yet); `submitDisputeEvidence` sends it, once. */
+  provideDisputeEvidence(id: string, evidence: DisputeEvidence): Promise<Outcome<{ kind: "accepted" }>>;
+  submitDisputeEvidence(id: string): Promise<Outcome<{ kind: "accepted" }>>;
+  /** `POST /files` with purpose `dispute_evidence`: a PDF, PNG or JPEG up to 4 MB. */
+  uploadDisputeFile(file: {
+    filename: string;
+    type: string;
+    bytes: Uint8Array;
+  }): Promise<Outcome<{ kind: "uploaded"; fileId: string }>>;
 }

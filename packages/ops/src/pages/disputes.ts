@@ -1,0 +1,185 @@
+import {
+  acceptDispute,
+  type EvidenceInput,
+  type Handoff,
+  orderOfDispute,
+  submitDisputeEvidence,
+} from "@handoff/server";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import { signed } from "../auth/guard.js";
+import { csrfField, html, layout, money, table, when } from "../views.js";
+import { back, pageContext } from "./orders.js";
+
+const TEXTS = [
+  ["proof_of_delivery_or_service", "Proof of delivery or service"],
+  ["customer_communication", "Communication with the customer"],
+  ["additional_evidence", "Anything else"],
+] as const;
+const FILE_KINDS = [
+  "proof_of_delivery_or_service",
+  "invoice_or_receipt",
+  "customer_communication",
+  "additional_evidence",
+] as const;
+type FileKind = (typeof FILE_KINDS)[number];
+
+/** A multipart form (evidence files) read into `req.body`: fields as strings, files under `files`. */
+function multipart(limitBytes: number) {
+  const raw = express.raw({ type: "multipart/form-data", limit: limitBytes });
+  return (req: Request, res: Response, next: NextFunction) =>
+    raw(req, res, async (error?: unknown) => {
+      if (error)
+        return void res
+          .status(413)
+          .json({ error: "PAYLOAD_TOO_LARGE", message: `Files up to ${limitBytes / 1_048_576} MB in all.` });
+      if (!Buffer.isBuffer(req.body)) return next();
+      try {
+        const form = await new Request("http://ops/form", {
+          method: "POST",
+          headers: { "content-type": req.get("content-type") ?? "" },
+          body: new Uint8Array(req.body),
+        }).formData();
+        const fields: Record<string, unknown> = { files: [] as File[] };
+        for (const [name, value] of form.entries()) {
+          if (typeof value === "string") fields[name] = value;
+          else if (value.size > 0)
+            (fields.files as Array<{ field: string; file: File }>).push({ field: name, file: value });
+        }
+        req.body = fields;
+        next();
+      } catch {
+        res.status(400).json({ error: "INVALID_REQUEST", message: "The form could not be read." });
+      }
+    });
+}
+
+async function evidenceFrom(body: Record<string, unknown>): Promise<EvidenceInput> {
+  const text: EvidenceInput["text"] = {};
+  for (const [kind] of TEXTS)
+    if (typeof body[`${kind}_text`] === "string") text[kind] = String(body[`${kind}_text`]);
+  const files: EvidenceInput["files"] = [];
+  for (const { field, file } of (body.files ?? []) as Array<{ field: string; file: File }>) {
+    const kind = FILE_KINDS.find((k) => field === `${k}_file`);
+    if (!kind) continue;
+    files.push({
+      kind: kind as FileKind,
+      filename: file.name,
+      type: file.type || "application/octet-stream",
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    });
+  }
+  return { text, files };
+}
+
+/** Disputes, most urgent first, and the answer to each: accept, or evidence through Checkout.com's Disputes API. */
+export function disputePages(handoff: Handoff, guard: { requireCsrf: express.RequestHandler }): Router {
+  const { deps } = handoff;
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: "4kb" });
+
+  router.get("/disputes", async (req, res) => {
+    const ctx = pageContext(req, res);
+    const found = await deps.processor.listDisputes({});
+    if (found.kind !== "found")
+      return void res.send(
+        layout(
+          ctx,
+          "Disputes",
+          html`<p class="notice error">Checkout.com could not be asked for disputes just now.</p>`,
+        ),
+      );
+    // Open ones by deadline, soonest first; then the decided ones, latest first.
+    const open = found.disputes
+      .filter((d) => d.status === "evidence_required")
+      .sort((a, b) => String(a.evidence_required_by).localeCompare(String(b.evidence_required_by)));
+    const rest = found.disputes.filter((d) => d.status !== "evidence_required");
+    const rows = [...open, ...rest].map((d) => [
+      html`<a href="${ctx.base}/disputes/${d.id}"><code>${d.id}</code></a>`,
+      html`${money(d.amount, d.currency)}`,
+      html`${d.category ?? "—"}${d.reason_code ? ` (${d.reason_code})` : ""}`,
+      html`${d.status.replace(/_/g, " ")}`,
+      d.status === "evidence_required" ? when(d.evidence_required_by, ctx.timeZone) : html`—`,
+    ]);
+    res.send(
+      layout(
+        ctx,
+        "Disputes",
+        table(["Dispute", "Amount", "Reason", "Status", "Answer by"], rows, "No disputes."),
+      ),
+    );
+  });
+
+  router.get("/disputes/:id", async (req: Request<{ id: string }>, res: Response) => {
+    const ctx = pageContext(req as unknown as Request, res);
+    const found = await deps.processor.getDispute(req.params.id);
+    if (found.kind !== "found")
+      return void res
+        .status(404)
+        .send(layout(ctx, "Dispute not found", html`<p><a href="${ctx.base}/disputes">All disputes</a></p>`));
+    const d = found.dispute;
+    const orderId = await orderOfDispute(deps, d);
+    const path = `${ctx.base}/disputes/${d.id}`;
+    const open = d.status === "evidence_required";
+    const answer = open
+      ? html`<h2>Challenge it with evidence</h2>
+<form class="stacked" method="post" action="${path}/evidence" enctype="multipart/form-data">${csrfField(ctx)}
+${TEXTS.map(([kind, label]) => html`<label>${label}<textarea name="${kind}_text" rows="3" maxlength="1000"></textarea></label>`)}
+<label>Proof of delivery (PDF, PNG or JPEG, up to 4 MB)<input type="file" name="proof_of_delivery_or_service_file" accept=".pdf,.png,.jpg,.jpeg"></label>
+<label>Invoice or receipt<input type="file" name="invoice_or_receipt_file" accept=".pdf,.png,.jpg,.jpeg"></label>
+<p class="muted">Evidence is sent once: Checkout.com accepts no changes after.</p>
+<button type="submit">Submit evidence</button></form>
+<h2>Or accept it</h2>
+<form method="post" action="${path}/accept">${csrfField(ctx)}<p>The cardholder keeps ${money(d.amount, d.currency)}; the dispute ends.</p><button type="submit" class="danger">Accept the dispute</button></form>`
+      : html`<p class="muted">Nothing to answer: this dispute is ${d.status.replace(/_/g, " ")}.</p>`;
+    res.send(
+      layout(
+        ctx,
+        `Dispute ${d.id}`,
+        html`<dl class="facts"><dt>Amount</dt><dd><strong>${money(d.amount, d.currency)}</strong></dd><dt>Reason</dt><dd>${d.category ?? "—"}${d.reason_code ? ` (${d.reason_code})` : ""}</dd>
+<dt>Status</dt><dd>${d.status.replace(/_/g, " ")}</dd><dt>Answer by</dt><dd>${when(d.evidence_required_by, ctx.timeZone)}</dd>
+<dt>Order</dt><dd>${orderId ? html`<a href="${ctx.base}/orders/${orderId}">${orderId}</a>` : "—"}</dd><dt>Received</dt><dd>${when(d.received_on, ctx.timeZone)}</dd></dl>
+${answer}`,
+      ),
+    );
+  });
+
+  router.post(
+    "/disputes/:id/accept",
+    form,
+    guard.requireCsrf,
+    async (req: Request<{ id: string }>, res: Response) => {
+      const reply = await acceptDispute(deps, req.params.id, signed(res).operator.name);
+      back(
+        res,
+        `${req.baseUrl}/disputes/${encodeURIComponent(req.params.id)}`,
+        reply.status === 202,
+        reply.status === 202
+          ? "Accepted: Checkout.com confirms with a webhook."
+          : String((reply.body as { message?: string }).message),
+      );
+    },
+  );
+
+  router.post(
+    "/disputes/:id/evidence",
+    multipart(10 * 1_048_576),
+    guard.requireCsrf,
+    async (req: Request<{ id: string }>, res: Response) => {
+      const reply = await submitDisputeEvidence(
+        deps,
+        req.params.id,
+        await evidenceFrom(req.body as Record<string, unknown>),
+        signed(res).operator.name,
+      );
+      back(
+        res,
+        `${req.baseUrl}/disputes/${encodeURIComponent(req.params.id)}`,
+        reply.status === 202,
+        reply.status === 202
+          ? "Evidence submitted to Checkout.com."
+          : String((reply.body as { message?: string }).message),
+      );
+    },
+  );
+  return router;
+}

@@ -1,0 +1,133 @@
+import type { DisputeDetails, DisputeEvidence } from "@handoff/contracts";
+import type { HandoffDeps } from "../deps.js";
+import { processorFailureReply } from "../processor/failure-reply.js";
+import type { ProcessorCall } from "../processor/port.js";
+import { type ApiReply, errorReply } from "../reply.js";
+
+/** The order a dispute is about: by its payment, else by the reference the payment carried. */
+export async function orderOfDispute(
+  deps: HandoffDeps,
+  dispute: DisputeDetails,
+): Promise<string | undefined> {
+  if (dispute.payment_id) {
+    const attempt = await deps.store.attemptByPaymentId(dispute.payment_id);
+    if (attempt) return attempt.orderId;
+  }
+  if (dispute.payment_reference) return (await deps.store.getOrder(dispute.payment_reference))?.id;
+  return undefined;
+}
+
+async function record(
+  deps: HandoffDeps,
+  orderId: string | undefined,
+  calls: ProcessorCall[],
+  detail: Record<string, unknown>,
+): Promise<void> {
+  if (!orderId) return;
+  for (const call of calls)
+    await deps.store.appendEvent(orderId, { kind: "processor_call", detail: { ...call } });
+  await deps.store.appendEvent(orderId, { kind: "operator_dispute", detail });
+}
+
+/** Accepts a dispute: the cardholder keeps the money; Checkout.com confirms with `dispute_accepted`. */
+export async function acceptDispute(
+  deps: HandoffDeps,
+  disputeId: string,
+  operator: string,
+): Promise<ApiReply> {
+  const found = await deps.processor.getDispute(disputeId);
+  if (found.kind !== "found") return errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");
+  const orderId = await orderOfDispute(deps, found.dispute);
+  const outcome = await deps.processor.acceptDispute(disputeId);
+  const accepted = outcome.kind === "accepted";
+  await record(deps, orderId, outcome.calls, {
+    action: "accept",
+    disputeId,
+    operator,
+    accepted,
+    ...(accepted ? {} : { failure: outcome.kind }),
+  });
+  if (accepted) return { status: 202, body: { accepted: true, disputeId } };
+  if (outcome.kind === "rejected")
+    return errorReply("ACTION_NOT_ALLOWED", "Checkout.com does not allow accepting this dispute now.");
+  return processorFailureReply(outcome, deps.logger, orderId ?? disputeId);
+}
+
+export interface EvidenceInput {
+  text: Partial<
+    Record<"proof_of_delivery_or_service" | "customer_communication" | "additional_evidence", string>
+  >;
+  files: Array<{
+    kind:
+      | "proof_of_delivery_or_service"
+      | "invoice_or_receipt"
+      | "customer_communication"
+      | "additional_evidence";
+    filename: string;
+    type: string;
+    bytes: Uint8Array;
+  }>;
+}
+
+/**
+ * Answers a dispute: uploads the files, attaches them and the texts as evidence, and submits it,
+ * once (Checkout.com refuses changes after). Each step is on the order's timeline with the operator.
+ */
+export async function submitDisputeEvidence(
+  deps: HandoffDeps,
+  disputeId: string,
+  input: EvidenceInput,
+  operator: string,
+): Promise<ApiReply> {
+  const texts = Object.entries(input.text).filter(([, v]) => v && v.trim());
+  if (texts.length === 0 && input.files.length === 0)
+    return errorReply("INVALID_REQUEST", "Give at least one piece of evidence: a text or a file.");
+  const found = await deps.processor.getDispute(disputeId);
+  if (found.kind !== "found") return errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");
+  const orderId = await orderOfDispute(deps, found.dispute);
+  const evidence: DisputeEvidence = {};
+  for (const [kind, text] of texts)
+    evidence[`${kind}_text` as keyof DisputeEvidence] = String(text).trim().slice(0, 1000);
+  const calls: ProcessorCall[] = [];
+  for (const file of input.files) {
+    const uploaded = await deps.processor.uploadDisputeFile(file);
+    calls.push(...uploaded.calls);
+    if (uploaded.kind !== "uploaded") {
+      await record(deps, orderId, calls, {
+        action: "evidence",
+        disputeId,
+        operator,
+        accepted: false,
+        failure: `upload ${file.filename}: ${uploaded.kind}`,
+      });
+      return uploaded.kind === "rejected"
+        ? errorReply(
+            "INVALID_REQUEST",
+            `Checkout.com refused ${file.filename}: ${uploaded.codes.join(", ") || "invalid"} (PDF, PNG or JPEG up to 4 MB).`,
+          )
+        : processorFailureReply(uploaded, deps.logger, orderId ?? disputeId);
+    }
+    evidence[`${file.kind}_file`] = uploaded.fileId;
+  }
+  const provided = await deps.processor.provideDisputeEvidence(disputeId, evidence);
+  calls.push(...provided.calls);
+  const submitted =
+    provided.kind === "accepted" ? await deps.processor.submitDisputeEvidence(disputeId) : provided;
+  if (submitted !== provided) calls.push(...submitted.calls);
+  const accepted = submitted.kind === "accepted";
+  await record(deps, orderId, calls, {
+    action: "evidence",
+    disputeId,
+    operator,
+    accepted,
+    kinds: Object.keys(evidence),
+    ...(accepted ? {} : { failure: submitted.kind }),
+  });
+  if (accepted) return { status: 202, body: { submitted: true, disputeId } };
+  if (submitted.kind === "rejected")
+    return errorReply(
+      "ACTION_NOT_ALLOWED",
+      `Checkout.com refused the evidence: ${submitted.codes.join(", ") || "invalid"}.`,
+    );
+  return processorFailureReply(submitted, deps.logger, orderId ?? disputeId);
+}
