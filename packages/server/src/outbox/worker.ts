@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { BackgroundLoop } from "../background-loop.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Logger } from "../deps.js";
 import type { OrderEvents } from "../orders/events.js";
@@ -33,12 +34,7 @@ export interface OutboxWorkerOptions {
  */
 export class OutboxWorker {
   private readonly options: Required<OutboxWorkerOptions>;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
-  private stopping = false;
-  private storePause = 0;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly outbox: SqlOutbox,
@@ -56,68 +52,34 @@ export class OutboxWorker {
       instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
       ...options,
     };
+    this.loop = new BackgroundLoop(() => this.pass(), {
+      pollMs: this.options.pollMs,
+      storePauseMs: 500,
+      maxStorePauseMs: 30_000,
+      name: "outbox worker",
+      logger: deps.logger,
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.pass()
-      .then(
-        () => {
-          this.storePause = 0;
-        },
-        (error: unknown) => {
-          const first = this.storePause === 0;
-          this.storePause = first ? 500 : Math.min(30_000, this.storePause * 2);
-          if (first)
-            this.deps.logger.error({ err: String(error) }, "outbox worker paused: store unavailable");
-        },
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        const soon = this.again && this.storePause === 0;
-        this.again = false;
-        if (soon) this.wake();
-        else this.timer = setTimeout(() => this.wake(), this.storePause || this.options.pollMs);
-      });
+    this.loop.wake();
   }
 
   /** Finishes the attempts in flight, hands back what it claimed, stops. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    this.stopping = false;
+    await this.loop.stop();
     await this.outbox
       .releaseClaims(this.options.instanceId, this.deps.now().toISOString())
       .catch(() => undefined);
   }
 
   /** Everything due now, after the pass under way. Tests call this. */
-  async drain(): Promise<void> {
-    while (this.running) await this.running;
-    const pass = this.pass();
-    this.running = pass.then(
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      await pass;
-    } finally {
-      this.running = undefined;
-    }
+  drain(): Promise<void> {
+    return this.loop.drain();
   }
 
   private lease(): { now: string; until: string } {
@@ -139,7 +101,7 @@ export class OutboxWorker {
       }
     }
     for (;;) {
-      if (this.stopping) return;
+      if (this.loop.stopping) return;
       const { now, until } = this.lease();
       const due = await this.outbox.claimDeliveries(this.options.instanceId, now, until, batchSize);
       if (due.length === 0) return;

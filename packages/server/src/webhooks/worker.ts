@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { BackgroundLoop } from "../background-loop.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { SettleDeps } from "../orders/settle.js";
 import { checkoutEvent } from "../outbox/events.js";
@@ -39,16 +40,10 @@ export interface WorkerOptions {
  * events whose attempt does not exist yet are parked and retried until it does.
  */
 export class WebhookWorker {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
-  private stopping = false;
   /** A pass ended early (the store failed) holding claims: hand them back before the next one. */
   private holdsClaims = false;
-  /** While the store fails: how long the worker rests before looking again (0 when healthy). */
-  private storePause = 0;
   private readonly options: Required<WorkerOptions>;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly inbox: SqlWebhookInbox,
@@ -67,62 +62,20 @@ export class WebhookWorker {
       instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
       ...options,
     };
+    this.loop = new BackgroundLoop(() => this.pass(), {
+      ...this.options,
+      name: "webhook worker",
+      logger: deps.logger,
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   /** Something new is in the inbox: look now rather than at the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    // A wake during a store pause means an event was just stored: the store writes again, so look now.
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.pass()
-      .then(
-        () => this.storeRecovered(),
-        (error: unknown) => this.storeFailed(error),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again && this.storePause === 0) {
-          this.again = false;
-          this.wake();
-        } else {
-          this.again = false;
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            this.wake();
-          }, this.storePause || this.options.pollMs);
-        }
-      });
-  }
-
-  /**
-   * The store cannot read or write (full disk, held lock): stop this pass instead of spinning on the
-   * same due rows, rest with a doubling pause, and say so once per pause rather than once per event.
-   */
-  private storeFailed(error: unknown): void {
-    const first = this.storePause === 0;
-    this.storePause = first
-      ? this.options.storePauseMs
-      : Math.min(this.options.maxStorePauseMs, this.storePause * 2);
-    const err = error instanceof Error ? error.message : String(error);
-    if (first)
-      this.deps.logger.error({ err, pauseMs: this.storePause }, "webhook worker paused: store unavailable");
-  }
-
-  private storeRecovered(): void {
-    if (this.storePause === 0) return;
-    this.storePause = 0;
-    this.deps.logger.info({}, "webhook worker resumed: store available again");
+    this.loop.wake();
   }
 
   /**
@@ -130,37 +83,17 @@ export class WebhookWorker {
    * started, so another instance takes it now rather than after the lease.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     try {
       await this.inbox.releaseClaims(this.options.instanceId, this.deps.now().toISOString());
     } catch {
       // The store is gone too: the lease hands them on instead.
-    } finally {
-      this.stopping = false;
     }
   }
 
-  /**
-   * Processes everything due now, after the pass already under way (whose claims no other pass
-   * sees); resolves when nothing due is left. Tests call this directly.
-   */
-  async drain(): Promise<void> {
-    while (this.running) await this.running;
-    // Counted as the running pass, so a wake meanwhile waits instead of racing it for the same order.
-    const pass = this.pass();
-    const running = pass.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.running = running;
-    try {
-      await pass;
-    } finally {
-      if (this.running === running) this.running = undefined;
-    }
+  /** Processes everything due now, after the pass already under way. Tests call this directly. */
+  drain(): Promise<void> {
+    return this.loop.drain();
   }
 
   private async pass(): Promise<void> {
@@ -177,7 +110,7 @@ export class WebhookWorker {
       this.holdsClaims = true;
       for (const event of due) {
         // Shutting down: leave the rest claimed; stop() hands them back.
-        if (this.stopping) return;
+        if (this.loop.stopping) return;
         await this.processOne(event);
       }
       this.holdsClaims = false;
