@@ -40,11 +40,11 @@ function multipart(limitBytes: number) {
           body: new Uint8Array(req.body),
         }).formData();
         const fields: Record<string, unknown> = { files: [] as File[] };
-        for (const [name, value] of form.entries()) {
+        form.forEach((value, name) => {
           if (typeof value === "string") fields[name] = value;
           else if (value.size > 0)
             (fields.files as Array<{ field: string; file: File }>).push({ field: name, file: value });
-        }
+        });
         req.body = fields;
         next();
       } catch {
