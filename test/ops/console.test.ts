@@ -10,6 +10,7 @@ import {
   startWebhookHarness,
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
+import { launchChromium, screenshot } from "../support/chromium.js";
 
 /** The console mounted in a plain Express app, as a merchant would, over the real store and sandbox. */
 let h: WebhookHarness;
@@ -237,6 +238,38 @@ describe("signing in to the pages", () => {
     expect((await post({ _csrf: csrf }, base)).status).toBe(303);
     expect((await post({ _csrf: csrf }, base)).status).toBe(303);
     expect(payment?.balances.total_refunded).toBe(100);
+  });
+});
+
+describe("the console in Chromium", () => {
+  it("pages through orders fifty at a time on a phone, and signs out", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(`${base}/ops/`);
+      await page.waitForURL(/\/ops\/login$/);
+      await page.getByLabel("Name").fill(ALICE.name);
+      await page.getByLabel("Password").fill(ALICE.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/ops\/$/);
+      await page.getByRole("combobox", { name: "Status" }).selectOption("pending");
+      await page.getByRole("button", { name: "Search" }).click();
+      const count = Number(/(\d+) orders match/.exec((await page.textContent("main")) ?? "")?.[1]);
+      expect(count).toBeGreaterThan(50);
+      expect(await page.locator("tbody tr").count()).toBe(50);
+      const firstPage = await page.locator("tbody tr a").allTextContents();
+      await page.getByRole("link", { name: "Next 50" }).click();
+      const secondPage = await page.locator("tbody tr a").allTextContents();
+      expect(secondPage.length).toBe(count - 50);
+      expect(secondPage.some((id) => firstPage.includes(id))).toBe(false);
+      await screenshot(page, "ops-orders-page-2-390");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/ops\/login$/);
+      await page.goto(`${base}/ops/`);
+      await page.waitForURL(/\/ops\/login$/);
+    } finally {
+      await browser.close();
+    }
   });
 });
 
