@@ -1,4 +1,6 @@
+import { CATALOG } from "@handoff/demo-shop";
 import { parseChaos } from "@handoff/sandbox";
+import { SqlInventory } from "@handoff/server";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ledger, runs } from "./support/ledger.js";
 import { type GauntletShop, OPS_TOKEN, startGauntletShop } from "./support/shop.js";
@@ -14,6 +16,8 @@ beforeAll(async () => {
     velocity: { perCart: 5, perClient: 100_000, windowMs: 60_000 },
     timeScale: 600,
   });
+  // Enough mugs for the full run's 200 orders: stock is not what this test is about.
+  await new SqlInventory(g.db).upsertProducts(CATALOG.map((p) => ({ ...p, stock: 100_000 })));
 }, 60_000);
 afterAll(() => g?.close());
 

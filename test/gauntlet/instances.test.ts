@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CATALOG } from "@handoff/demo-shop";
 import { createSandbox, parseChaos, type Sandbox } from "@handoff/sandbox";
 import {
   newDestinationSecret,
@@ -64,6 +65,8 @@ beforeAll(async () => {
   lb = await startBalancer([a.url, b.url]);
   sandbox.webhookUrls = [`${lb.url}/webhooks/checkoutdotcom`];
   db = await openDatabase(databaseUrl, { applicationName: "gauntlet-reader" });
+  // Enough mugs for the full run: stock is raced in its own test, not here.
+  await new SqlInventory(db).upsertProducts(CATALOG.map((p) => ({ ...p, stock: 100_000 })));
 }, 90_000);
 afterAll(async () => {
   await receiver?.close();

@@ -79,7 +79,7 @@ export async function submitDisputeEvidence(
   input: EvidenceInput,
   operator: string,
 ): Promise<ApiReply> {
-  const texts = Object.entries(input.text).filter(([, v]) => v && v.trim());
+  const texts = Object.entries(input.text).filter(([, v]) => v?.trim());
   if (texts.length === 0 && input.files.length === 0)
     return errorReply("INVALID_REQUEST", "Give at least one piece of evidence: a text or a file.");
   const found = await deps.processor.getDispute(disputeId);

@@ -12,7 +12,7 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
-  /** Decides each answer (default 204); may throw to drop the connection. */
+  /** Decides each answer (default 204); 0 leaves the request hanging; a throw drops the connection. */
   respond: (request: Received, index: number) => number;
   close(): Promise<void>;
 }
@@ -37,6 +37,7 @@ export async function startReceiver(): Promise<Receiver> {
         req.socket.destroy();
         return;
       }
+      if (status === 0) return; // hold it open: the sender is still waiting when it dies
       request.status = status;
       receiver.received.push(request);
       res
