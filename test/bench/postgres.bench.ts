@@ -3,8 +3,9 @@ import pg from "pg";
 import type { BenchResult } from "../../scripts/bench.js";
 import { startPostgres } from "../../scripts/postgres.mjs";
 import { type Child, forkTs } from "./support/child.js";
-import { blast, signedEvents } from "./support/ingest.js";
+import { signedEvents } from "./support/ingest.js";
 import { percentile, timeEach } from "./support/stats.js";
+import { wrkBlast } from "./support/wrk.js";
 
 /**
  * The store on PostgreSQL (Debian's server, private, fsync on) beside SQLite, measured the same
@@ -13,7 +14,9 @@ import { percentile, timeEach } from "./support/stats.js";
  * the instances, the sandbox, the load generator) shares this machine's cores, so two instances
  * show contention as much as scale-out.
  */
-const EVENTS = 20_000;
+const SECONDS = 4;
+/** More than a run can send in SECONDS: no event is sent twice. */
+const EVENTS = 120_000;
 const CONNECTIONS = 64;
 const CONFIRMS = 300;
 
@@ -24,18 +27,29 @@ async function ingest(databaseUrl: string | undefined, instances: number, run: s
       forkTs(resolve(import.meta.dirname, "support/webhook-server.ts"), ["node-handoff"], env),
     ),
   );
-  const share = EVENTS / instances;
-  const started = performance.now();
+  // One wrk per instance, each with its own events, all at once: together they are the load.
   const results = await Promise.all(
     children.map((child, i) =>
-      blast(String(child.ready.url), signedEvents(`${run}${i}`, share), CONNECTIONS / instances),
+      wrkBlast(String(child.ready.url), signedEvents(`${run}${i}`, EVENTS / instances), {
+        connections: CONNECTIONS / instances,
+        seconds: SECONDS,
+        threads: 1,
+      }),
     ),
   );
-  const seconds = (performance.now() - started) / 1000;
   const stored = (await children[0]?.ask<{ stored: number }>("count"))?.stored ?? 0;
   await Promise.all(children.map((c) => c.stop()));
   const acked = results.reduce((n, r) => n + r.acked, 0);
-  return { rate: acked / seconds, p99: Math.max(...results.map((r) => r.p99)), acked, stored };
+  const sent = results.reduce((n, r) => n + r.sent, 0);
+  const failures = results.reduce((n, r) => n + r.failures, 0);
+  return {
+    rate: results.reduce((n, r) => n + r.rate, 0),
+    p99: Math.max(...results.map((r) => r.p99)),
+    acked,
+    sent,
+    stored,
+    failures,
+  };
 }
 
 async function confirmLatency(databaseUrl: string | undefined, instances: number, sandbox: Child) {
@@ -94,14 +108,15 @@ export async function run(): Promise<BenchResult[]> {
           name: `ingest ${c.label}`,
           value: ingested.rate,
           unit: "events/s",
-          detail: { p99_ms: ingested.p99, acked: ingested.acked, stored: ingested.stored },
+          detail: { p99_ms: ingested.p99, acked: ingested.acked, stored: ingested.stored, seconds: SECONDS },
         },
         {
-          name: `ingest ${c.label}: sent = acked = stored`,
+          name: `ingest ${c.label}: every acknowledged event stored`,
           value: ingested.stored,
           unit: "events",
-          target: `= ${EVENTS}`,
-          met: ingested.acked === EVENTS && ingested.stored === EVENTS,
+          target: `>= ${ingested.acked} acked`,
+          met:
+            ingested.failures === 0 && ingested.stored >= ingested.acked && ingested.stored <= ingested.sent,
         },
       );
     }

@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import autocannon from "autocannon";
 
 export const INGEST_KEY = "whsec_bench";
 
@@ -27,38 +26,4 @@ export interface Blast {
   sent: number;
   failures: number;
   p99: number;
-}
-
-/** Sends every event once over `connections` keep-alive connections (autocannon). */
-export async function blast(
-  url: string,
-  events: Array<{ body: string; signature: string }>,
-  connections: number,
-): Promise<Blast> {
-  let next = 0;
-  const result = await autocannon({
-    url,
-    method: "POST",
-    connections,
-    amount: events.length,
-    headers: { "content-type": "application/json" },
-    requests: [
-      {
-        setupRequest: (request) => {
-          const event = events[next++ % events.length];
-          return {
-            ...request,
-            body: event?.body,
-            headers: { ...request.headers, "cko-signature": event?.signature ?? "" },
-          };
-        },
-      },
-    ],
-  });
-  return {
-    acked: result["2xx"],
-    sent: result.requests.sent ?? result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts,
-    p99: result.latency.p99,
-  };
 }

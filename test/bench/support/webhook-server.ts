@@ -20,7 +20,13 @@ import { INGEST_KEY as KEY } from "./ingest.js";
  * One webhook server per process for the ingest benchmarks: a bare HMAC-only server or Handoff's
  * adapter (verify + durable store + ack, worker off), on node:http or Express.
  */
-const mode = process.argv[2] as "node-bare" | "node-handoff" | "express-bare" | "express-handoff";
+const mode = process.argv[2] as
+  | "node-ceiling"
+  | "node-bare"
+  | "node-handoff"
+  | "express-ceiling"
+  | "express-bare"
+  | "express-handoff";
 
 function bareCheck(body: Buffer, header: string | undefined): boolean {
   if (header?.length !== 64) return false;
@@ -53,7 +59,9 @@ const webhooks = createWebhooks({
 const inbox = new SqlWebhookInbox(db);
 
 let listener: RequestListener;
-if (mode === "node-bare") listener = bare;
+// The generator's ceiling: answer at once, read nothing. Whatever this reaches, the generator can send.
+if (mode === "node-ceiling") listener = (_req, res) => void res.writeHead(200).end('{"received":true}');
+else if (mode === "node-bare") listener = bare;
 else if (mode === "node-handoff") {
   const handle = createWebhookHandler(webhooks.receiver);
   listener = async (req, res) => {
@@ -61,7 +69,9 @@ else if (mode === "node-handoff") {
   };
 } else {
   const app = express();
-  if (mode === "express-bare")
+  if (mode === "express-ceiling")
+    app.post("/webhooks/checkoutdotcom", (_req, res) => void res.json({ received: true }));
+  else if (mode === "express-bare")
     app.post("/webhooks/checkoutdotcom", express.raw({ type: "*/*" }), (req, res) => {
       const ok = bareCheck(req.body as Buffer, req.get("cko-signature"));
       res.status(ok ? 200 : 401).json(ok ? { received: true } : {});
