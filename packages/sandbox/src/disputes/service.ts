@@ -55,6 +55,36 @@ export interface DisputeDeps {
   later: (fn: () => void, ms: number) => void;
 }
 
+/** The fields a dispute shows in the API and in its webhooks, in Checkout.com's names. */
+export function disputeFields(
+  d: Pick<
+    SandboxDispute,
+    | "id"
+    | "category"
+    | "status"
+    | "amount"
+    | "currency"
+    | "reasonCode"
+    | "paymentId"
+    | "paymentReference"
+    | "paymentMethod"
+    | "evidenceRequiredBy"
+  >,
+) {
+  return {
+    id: d.id,
+    category: d.category,
+    status: d.status,
+    amount: d.amount,
+    currency: d.currency,
+    reason_code: d.reasonCode,
+    payment_id: d.paymentId,
+    ...(d.paymentReference !== undefined ? { payment_reference: d.paymentReference } : {}),
+    payment_method: d.paymentMethod,
+    evidence_required_by: d.evidenceRequiredBy,
+  };
+}
+
 /** How long a merchant has to answer, as Checkout.com gives on most disputes. */
 const EVIDENCE_WINDOW_MS = 7 * 86_400_000;
 /** How long the scheme takes to decide once evidence is in (÷ the sandbox's time scale). */
@@ -114,15 +144,7 @@ export class DisputeService {
 
   view(d: SandboxDispute, base: string) {
     return {
-      id: d.id,
-      category: d.category,
-      status: d.status,
-      amount: d.amount,
-      currency: d.currency,
-      reason_code: d.reasonCode,
-      payment_id: d.paymentId,
-      ...(d.paymentReference ? { payment_reference: d.paymentReference } : {}),
-      payment_method: d.paymentMethod,
+      ...disputeFields(d),
       received_on: d.receivedOn,
       last_update: d.lastUpdate,
       evidence_required_by: d.evidenceRequiredBy,

@@ -1,3 +1,4 @@
+import { disputeFields, type SandboxDispute } from "../disputes/service.js";
 import { newId } from "../ids.js";
 import type { SandboxAction, SandboxPayment } from "../payments/model.js";
 import { webhookPaymentData } from "../payments/views.js";
@@ -80,38 +81,9 @@ export function disputeEvent(
 /** A dispute event about a dispute the sandbox keeps (`/disputes`), as Checkout.com sends it. */
 export function disputeEventFor(
   type: string,
-  d: {
-    id: string;
-    category: string;
-    status: string;
-    amount: number;
-    currency: string;
-    reasonCode: string;
-    paymentId: string;
-    paymentReference?: string | undefined;
-    paymentMethod: string;
-    evidenceRequiredBy: string;
-  },
+  d: SandboxDispute,
   base: string,
   nowMs: number,
 ): WebhookEnvelope {
-  return envelope(
-    type,
-    d.id,
-    {
-      id: d.id,
-      category: d.category,
-      status: d.status,
-      amount: d.amount,
-      currency: d.currency,
-      reason_code: d.reasonCode,
-      payment_id: d.paymentId,
-      ...(d.paymentReference !== undefined ? { payment_reference: d.paymentReference } : {}),
-      payment_method: d.paymentMethod,
-      date: new Date(nowMs).toISOString(),
-      evidence_required_by: d.evidenceRequiredBy,
-    },
-    base,
-    nowMs,
-  );
+  return envelope(type, d.id, { ...disputeFields(d), date: new Date(nowMs).toISOString() }, base, nowMs);
 }
