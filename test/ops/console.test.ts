@@ -6,6 +6,7 @@ import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js"
 import { parseMajor } from "../../packages/ops/src/pages/orders.js";
 import { redact } from "../../packages/ops/src/pages/webhooks.js";
 import { createOpsRouter } from "../../packages/ops/src/router.js";
+import { sampleEventFor } from "../../packages/server/src/test-support/events.js";
 import {
   startWebhookHarness,
   type WebhookHarness,
@@ -181,6 +182,40 @@ describe("the ops JSON API", () => {
     ).json()) as { orders: Array<{ id: string }> };
     expect(second.orders.length).toBe(first.total - 50);
     expect(second.orders.some((o) => first.orders.some((f) => f.id === o.id))).toBe(false);
+  });
+});
+
+describe("the webhook inbox", () => {
+  it("pages fifty at a time, newest first, and finds one event by its id", async () => {
+    const received = new Date().toISOString();
+    for (let i = 0; i < 60; i++) {
+      const event = sampleEventFor("payment_captured");
+      await h.webhooks.inbox.insert({
+        id: event.id,
+        type: event.type,
+        rawBody: JSON.stringify(event),
+        headers: {},
+        receivedAt: received,
+      });
+    }
+    const { cookie } = await signIn();
+    const page = async (path: string) =>
+      (await fetch(`${base}${path}`, { headers: { cookie: cookie ?? "" } })).text();
+    const ids = (html: string) => [...html.matchAll(/<code>(evt_[a-z0-9]+)<\/code>/g)].map((m) => m[1]);
+    const first = await page("/ops/webhooks");
+    expect(ids(first)).toHaveLength(50);
+    // Attribute values come entity-escaped (a browser decodes them).
+    const decode = (v: string) =>
+      v
+        .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+        .replace(/&amp;/g, "&");
+    const next = decode(/href="([^"]*after(?:=|&#x3D;)[^"]+)"/.exec(first)?.[1] ?? "");
+    expect(next).not.toBe("");
+    const second = ids(await page(next));
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.some((id) => ids(first).includes(id))).toBe(false);
+    const one = ids(first)[7] ?? "";
+    expect(ids(await page(`/ops/webhooks?q=${one}`))).toEqual([one]);
   });
 });
 

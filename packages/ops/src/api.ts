@@ -106,12 +106,18 @@ export function opsApi(options: {
     res.status(reply.status).json(reply.body);
   });
   api.get("/webhooks", async (req, res) => {
-    const events = await options.webhooks.inbox.list({ limit: 200 });
-    const q = typeof req.query.q === "string" ? req.query.q : undefined;
+    const q = typeof req.query.q === "string" && req.query.q ? req.query.q : undefined;
+    const after = typeof req.query.after === "string" && req.query.after ? req.query.after : undefined;
+    const found = await options.webhooks.inbox.list({
+      ...(q ? { query: q } : {}),
+      ...(after ? { before: after } : {}),
+      limit: 201,
+    });
+    const events = found.slice(0, 200);
+    const last = events.at(-1);
     res.json({
-      events: events
-        .filter((e) => !q || e.id === q || e.type === q || e.orderId === q)
-        .map(({ rawBody: _b, headers: _h, ...e }) => e),
+      events: events.map(({ rawBody: _b, headers: _h, ...e }) => e),
+      ...(found.length > 200 && last ? { next: `${last.receivedAt}|${last.id}` } : {}),
     });
   });
   api.get("/rejected", async (_req, res) => {

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from "express";
 import { csrfField, html, layout, table, when } from "../views.js";
 import { back, pageContext } from "./orders.js";
 
+const PAGE = 50;
 const STATUSES = ["received", "retrying", "parked", "processed", "ignored", "invalid", "failed"] as const;
 
 /** Fields of a Checkout.com payload that are personal data or secrets: shown as "[redacted]". */
@@ -35,8 +36,24 @@ export function webhookPages(
     const ctx = pageContext(req, res);
     const status = STATUSES.find((s) => s === req.query.status);
     const q = typeof req.query.q === "string" ? req.query.q.trim() : "";
-    let events = await webhooks.inbox.list({ ...(status ? { status } : {}), limit: 500 });
-    if (q) events = events.filter((e) => e.id === q || e.type === q || e.orderId === q);
+    const after = typeof req.query.after === "string" ? req.query.after : undefined;
+    // One more than a page, to know whether there is a next one.
+    const found = await webhooks.inbox.list({
+      ...(status ? { status } : {}),
+      ...(q ? { query: q } : {}),
+      ...(after ? { before: after } : {}),
+      limit: PAGE + 1,
+    });
+    const events = found.slice(0, PAGE);
+    const last = events.at(-1);
+    const next =
+      found.length > PAGE && last
+        ? new URLSearchParams({
+            ...(q ? { q } : {}),
+            ...(status ? { status } : {}),
+            after: `${last.receivedAt}|${last.id}`,
+          })
+        : undefined;
     const rows = events
       .slice(0, 200)
       .map((e) => [
@@ -56,7 +73,8 @@ export function webhookPages(
         ctx,
         "Webhook inbox",
         html`<form class="filters" method="get" role="search"><label>Event id, type or order <input name="q" value="${q}"></label><label>Status <select name="status">${options}</select></label><button type="submit">Search</button></form>
-${table(["Event", "Type", "Status", "Outcome", "Order", "Received"], rows, q || status ? "No webhook matches." : "No webhooks received yet.")}`,
+${table(["Event", "Type", "Status", "Outcome", "Order", "Received"], rows, q || status ? "No webhook matches." : "No webhooks received yet.")}
+${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.toString()}">Next ${PAGE}</a></p>` : html``}`,
       ),
     );
   });

@@ -209,7 +209,17 @@ export class SqlWebhookInbox {
     return row ? toEvent(row) : undefined;
   }
 
-  async list(filter: { status?: InboxStatus; orderId?: string; limit: number }): Promise<StoredInboxEvent[]> {
+  /**
+   * Newest first. `query` matches an event id, a type or an order id exactly; `before` is the cursor
+   * (`receivedAt|id` of the last event of the previous page).
+   */
+  async list(filter: {
+    status?: InboxStatus;
+    orderId?: string;
+    query?: string;
+    before?: string;
+    limit: number;
+  }): Promise<StoredInboxEvent[]> {
     const where: string[] = [];
     const args: Array<string | number> = [];
     if (filter.status) {
@@ -220,9 +230,18 @@ export class SqlWebhookInbox {
       where.push("order_id = ?");
       args.push(filter.orderId);
     }
+    if (filter.query) {
+      where.push("(id = ? OR type = ? OR order_id = ?)");
+      args.push(filter.query, filter.query, filter.query);
+    }
+    const [at, id] = filter.before?.split("|") ?? [];
+    if (at && id) {
+      where.push("(received_at < ? OR (received_at = ? AND id < ?))");
+      args.push(at, at, id);
+    }
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
     const result = await this.db.execute(
-      `SELECT * FROM webhook_events ${clause} ORDER BY received_at DESC LIMIT ?`,
+      `SELECT * FROM webhook_events ${clause} ORDER BY received_at DESC, id DESC LIMIT ?`,
       [...args, filter.limit],
     );
     return result.rows.map(toEvent);
