@@ -72,9 +72,12 @@ describe("a shopper who leaves 3-D Secure unfinished", () => {
     // Checkout.com's 15 minutes pass.
     h.sandbox.advanceClock(15 * 60_000);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const swept = await h.webhooks.reconcile(0);
-    expect(swept.changed).toBe(1);
-    await h.settle();
+    // Whichever comes first settles it: the sweep, or the decline's webhook. The sweep is periodic: on
+    // PostgreSQL it passes over an attempt the worker holds at that moment and takes it next time.
+    for (let pass = 0; pass < 3 && (await h.store.getOrder(orderId))?.status !== "declined"; pass++) {
+      await h.webhooks.reconcile(0);
+      await h.settle();
+    }
     expect((await h.store.getOrder(orderId))?.status).toBe("declined");
     expect((await h.store.attemptsOfOrder(orderId)).at(-1)?.responseCode).toBe("20152");
     expect(await stockOf("last-one")).toBe(1);
