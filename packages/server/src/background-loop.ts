@@ -1,4 +1,11 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "./deps.js";
+
+/** How an instance names itself on the work it claims: host, process and a random tail. */
+export function instanceName(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+}
 
 export interface LoopOptions {
   /** How often it looks when nothing wakes it. */

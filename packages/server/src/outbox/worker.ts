@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-import { BackgroundLoop } from "../background-loop.js";
+import { BackgroundLoop, instanceName } from "../background-loop.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Logger } from "../deps.js";
 import type { OrderEvents } from "../orders/events.js";
@@ -49,7 +47,7 @@ export class OutboxWorker {
       leaseMs: 60_000,
       retryScheduleMs: RETRY_SCHEDULE_MS,
       pauseAfterFailingMs: 5 * 24 * 3_600_000,
-      instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+      instanceId: instanceName(),
       ...options,
     };
     this.loop = new BackgroundLoop(() => this.pass(), {

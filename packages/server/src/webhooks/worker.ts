@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-import { BackgroundLoop } from "../background-loop.js";
+import { BackgroundLoop, instanceName } from "../background-loop.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { SettleDeps } from "../orders/settle.js";
 import { checkoutEvent } from "../outbox/events.js";
@@ -59,7 +57,7 @@ export class WebhookWorker {
       storePauseMs: 500,
       maxStorePauseMs: 30_000,
       leaseMs: 60_000,
-      instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+      instanceId: instanceName(),
       ...options,
     };
     this.loop = new BackgroundLoop(() => this.pass(), {
