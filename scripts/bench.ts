@@ -1,7 +1,8 @@
 /**
- * Runs every benchmark in test/bench (files named *.bench.ts exporting `run()`), prints a table
- * and writes bench-results.json. Benchmarks measure; they do not fail the build on slow machines,
- * but each result says whether it met its ARCHITECTURE §7 target.
+ * Runs every benchmark in test/bench (files named *.bench.ts exporting `run()`), or those whose
+ * file name contains the argument (`pnpm bench ingest`), prints one table and writes
+ * bench-results.json. Benchmarks measure; they do not fail the build on slow machines, but each
+ * result says whether it met its target (ARCHITECTURE §7) beside the baseline measured in the same run.
  */
 import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -13,8 +14,35 @@ export interface BenchResult {
   unit: string;
   /** Human-readable target, e.g. "<= 12 KB". */
   target?: string;
+  /** What the figure is compared with, measured in the same run (the bare server, one fsync…). */
+  baseline?: string;
   met?: boolean;
   detail?: Record<string, unknown>;
+}
+
+/** One plain-text table: figure, value, target, same-run baseline, met / NOT met. */
+function printTable(rows: BenchResult[]): void {
+  const cells = rows.map((r) => [
+    r.name,
+    `${formatValue(r.value)} ${r.unit}`,
+    r.target ?? "",
+    r.baseline ?? "",
+    r.met === undefined ? "" : r.met ? "met" : "NOT met",
+  ]);
+  const header = ["figure", "value", "target", "same-run baseline", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join(" │ ");
+  console.log(`\n${line(header)}\n${widths.map((w) => "─".repeat(w)).join("─┼─")}`);
+  for (const c of cells) console.log(line(c));
+  const missed = rows.filter((r) => r.met === false).length;
+  console.log(
+    `\n${rows.filter((r) => r.met !== undefined).length - missed} targets met, ${missed} NOT met.\n`,
+  );
+}
+
+function formatValue(value: number): string {
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en-GB");
+  return value.toFixed(2);
 }
 
 const dir = resolve(import.meta.dirname, "../test/bench");
@@ -33,14 +61,6 @@ await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), results
 if (results.length === 0) {
   console.log("No benchmarks yet (test/bench/*.bench.ts). Wrote an empty bench-results.json.");
 } else {
-  console.table(
-    results.map((r) => ({
-      name: r.name,
-      value: Number(r.value.toFixed(2)),
-      unit: r.unit,
-      target: r.target ?? "",
-      met: r.met === undefined ? "" : r.met ? "yes" : "NO",
-    })),
-  );
+  printTable(results);
 }
 console.log(`Wrote ${out}`);

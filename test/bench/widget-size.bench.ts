@@ -1,25 +1,73 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { build, type Rollup } from "vite";
 import type { BenchResult } from "../../scripts/bench.js";
 
 /**
  * The script-tag bundle's weight as shoppers download it: `handoff.js` gzipped (Lit and the official
  * Checkout Web Components loader included; Checkout.com's CDN script is not ours and not counted).
- * `pnpm bench` builds first, so this is the file `pnpm build` makes.
+ * `pnpm bench` builds first, so this is the file `pnpm build` makes. Its composition: Lit (the
+ * smallest element) and the loader each measured as the smallest bundle that uses them, built with
+ * the same settings, and Handoff's own code as the rest.
  */
+const ELEMENTS = resolve(import.meta.dirname, "../../packages/elements");
+const gz = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
+
+const REFERENCES: Record<string, string> = {
+  Lit: `import { css, html, LitElement, nothing } from "lit";
+    customElements.define("x-a", class extends LitElement {
+      static styles = css\`p{color:red}\`; static properties = { a: {} };
+      render() { return html\`<p>\${nothing}</p>\`; } });`,
+  "official loader": `import { loadCheckoutWebComponents } from "@checkout.com/checkout-web-components";
+    window.load = loadCheckoutWebComponents;`,
+};
+
+/** Builds `source` as the script-tag bundle would be built and returns its gzipped size. */
+async function referenceSize(source: string): Promise<number> {
+  // Inside the package, so "lit" and the loader resolve as they do for handoff.js.
+  const dir = await mkdtemp(join(ELEMENTS, "node_modules/.bench-reference-"));
+  try {
+    const entry = join(dir, "entry.js");
+    await writeFile(entry, source);
+    const output = (await build({
+      root: ELEMENTS,
+      configFile: resolve(ELEMENTS, "vite.config.ts"),
+      logLevel: "silent",
+      build: { write: false, lib: { entry, formats: ["iife"], name: "R", fileName: () => "r.js" } },
+    })) as Rollup.RollupOutput[] | Rollup.RollupOutput;
+    const chunk = (Array.isArray(output) ? output[0] : output)?.output[0];
+    return gz(chunk?.code ?? "");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
-  const file = resolve(import.meta.dirname, "../../packages/elements/dist/handoff.js");
-  const bundle = await readFile(file);
-  const gzip = gzipSync(bundle, { level: 9 }).length / 1024;
+  const bundle = await readFile(resolve(ELEMENTS, "dist/handoff.js"));
+  const total = gz(bundle);
+  const parts: Record<string, number> = {};
+  for (const [name, source] of Object.entries(REFERENCES)) parts[name] = await referenceSize(source);
+  const ours = total - Object.values(parts).reduce((a, b) => a + b, 0);
+  const kb = (bytes: number) => Number((bytes / 1024).toFixed(2));
+  const composition = [
+    ...Object.entries(parts).map(([name, bytes]) => `${name} ${kb(bytes)} KB`),
+    `Handoff ${kb(ours)} KB`,
+  ].join(" + ");
+  console.log(`  handoff.js ${kb(total)} KB gzip: ${composition}`);
   return [
     {
       name: "handoff.js gzip",
-      value: gzip,
+      value: total / 1024,
       unit: "KB",
       target: "<= 12 KB",
-      met: gzip <= 12,
-      detail: { raw_kb: Number((bundle.length / 1024).toFixed(2)) },
+      met: total <= 12 * 1024,
+      baseline: composition,
+      detail: {
+        raw_kb: kb(bundle.length),
+        ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, kb(v)])),
+        handoff_kb: kb(ours),
+      },
     },
   ];
 }

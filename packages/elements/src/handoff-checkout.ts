@@ -1,6 +1,5 @@
 import type { CheckoutError, Component } from "@checkout.com/checkout-web-components";
 import type { CheckoutBilling, CheckoutCustomer } from "@handoff/contracts";
-import { formatMoney } from "@handoff/contracts/money";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import {
   type ErrorBody,
@@ -97,17 +96,17 @@ export class HandoffCheckout extends LitElement {
   declare state: State;
   declare message: string;
 
-  private tone: Tone = "info";
-  private retryAction: (() => void) | undefined;
+  #tone: Tone = "info";
+  #retryAction: (() => void) | undefined;
   /** Where a `blocked` screen sends the shopper (their paid order, the cart). */
-  private link: { href: string; text: string } | undefined;
-  private session: Session | undefined;
-  private card: Component | undefined;
-  private cardHost: HTMLElement | undefined;
-  private started = false;
-  private teardown: ReturnType<typeof setTimeout> | undefined;
+  #link: { href: string; text: string } | undefined;
+  #session: Session | undefined;
+  #card: Component | undefined;
+  #cardHost: HTMLElement | undefined;
+  #started = false;
+  #teardown: ReturnType<typeof setTimeout> | undefined;
   /** Synchronous guard: a double click never sends two confirms. */
-  private busy = false;
+  #busy = false;
 
   constructor() {
     super();
@@ -123,66 +122,66 @@ export class HandoffCheckout extends LitElement {
     this.message = "";
   }
 
-  private get language(): string {
+  get #language(): string {
     return this.locale || (typeof navigator === "undefined" ? "en" : navigator.language);
   }
 
-  private get t(): Strings {
-    return stringsFor(this.language, this.strings);
+  get #t(): Strings {
+    return stringsFor(this.#language, this.strings);
   }
 
-  private get amountText(): string {
-    const s = this.session;
-    return s ? formatMoney(s.amount, s.currency, this.language) : "";
+  /** Formatted by the server in the language this element asked in: what is shown is what is charged. */
+  get #amountText(): string {
+    return this.#session?.amountText ?? "";
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     // Re-connected within the same turn (React StrictMode, a DOM move): keep everything as it is.
-    if (this.teardown) clearTimeout(this.teardown);
-    this.teardown = undefined;
-    if (!this.cardHost) {
-      this.cardHost = document.createElement("div");
-      this.cardHost.slot = "card";
-      this.cardHost.dataset.handoffCard = "";
+    if (this.#teardown) clearTimeout(this.#teardown);
+    this.#teardown = undefined;
+    if (!this.#cardHost) {
+      this.#cardHost = document.createElement("div");
+      this.#cardHost.slot = "card";
+      this.#cardHost.dataset.handoffCard = "";
     }
-    if (!this.cardHost.isConnected) this.append(this.cardHost);
+    if (!this.#cardHost.isConnected) this.append(this.#cardHost);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.teardown = setTimeout(() => this.reset(), 0);
+    this.#teardown = setTimeout(() => this.#reset(), 0);
   }
 
   /** Unmounts the card and forgets the session; a later connection starts afresh. */
-  private reset(): void {
-    this.teardown = undefined;
-    this.link = undefined;
-    this.retryAction = undefined;
+  #reset(): void {
+    this.#teardown = undefined;
+    this.#link = undefined;
+    this.#retryAction = undefined;
     this.message = "";
     try {
-      this.card?.unmount();
+      this.#card?.unmount();
     } catch {
       // already unmounted
     }
-    this.card = undefined;
-    this.session = undefined;
-    this.started = false;
-    this.busy = false;
+    this.#card = undefined;
+    this.#session = undefined;
+    this.#started = false;
+    this.#busy = false;
     this.state = "idle";
   }
 
   protected override updated(changed: PropertyValues): void {
     // A new cart (a React prop, a single-page cart edit) is a new amount: never keep showing the old one.
     const newSession = ["cartId", "customer", "billing"].some((k) => changed.has(k) && changed.get(k));
-    if (newSession && this.started && this.state !== "redirecting" && this.state !== "processing") {
-      this.reset();
+    if (newSession && this.#started && this.state !== "redirecting" && this.state !== "processing") {
+      this.#reset();
     }
-    if (this.cardHost) this.cardHost.inert = this.state === "processing";
-    if (!this.started && this.isConnected && this.sessionUrl && this.cartId) {
-      this.started = true;
+    if (this.#cardHost) this.#cardHost.inert = this.state === "processing";
+    if (!this.#started && this.isConnected && this.sessionUrl && this.cartId) {
+      this.#started = true;
       // After this update, not inside it: start() changes state, which schedules the next one.
-      queueMicrotask(() => void this.start());
+      queueMicrotask(() => void this.#start());
     }
     if (changed.has("state") && ["declined", "error", "success"].includes(this.state)) {
       // Move focus to the message so keyboard and screen-reader users hear what happened.
@@ -190,87 +189,83 @@ export class HandoffCheckout extends LitElement {
     }
   }
 
-  private emit<K extends keyof HandoffEventMap>(
-    name: K,
-    detail: HandoffEventMap[K],
-    cancelable = false,
-  ): boolean {
+  #emit<K extends keyof HandoffEventMap>(name: K, detail: HandoffEventMap[K], cancelable = false): boolean {
     return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
   }
 
-  private fail(detail: ErrorDetail, text: string, retry?: () => void): void {
+  #fail(detail: ErrorDetail, text: string, retry?: () => void): void {
     this.state = "error";
-    this.tone = "error";
+    this.#tone = "error";
     this.message = text;
-    this.retryAction = detail.retryable ? retry : undefined;
-    this.emit("handoff-error", detail);
+    this.#retryAction = detail.retryable ? retry : undefined;
+    this.#emit("handoff-error", detail);
   }
 
   /** An answer that ends this checkout: say why, link where to go, offer nothing that can only fail. */
-  private block(detail: ErrorDetail, text: string, link?: { href: string; text: string }): void {
+  #block(detail: ErrorDetail, text: string, link?: { href: string; text: string }): void {
     this.state = "blocked";
-    this.tone = "error";
+    this.#tone = "error";
     this.message = text;
-    this.retryAction = undefined;
-    this.link = link;
-    this.emit("handoff-error", detail);
+    this.#retryAction = undefined;
+    this.#link = link;
+    this.#emit("handoff-error", detail);
   }
 
   /** ORDER_COMPLETED and OUT_OF_STOCK get their own screens; true when `error` was one of them. */
-  private blockFor(error: RequestError | { code: string; body?: ErrorBody }): boolean {
+  #blockFor(error: RequestError | { code: string; body?: ErrorBody }): boolean {
     const body = "body" in error ? error.body : undefined;
     if (error.code === "ORDER_COMPLETED") {
       const href = body?.orderUrl;
-      this.block(
+      this.#block(
         { code: error.code, message: "This cart has already been paid for.", retryable: false },
-        this.t.alreadyPaid,
-        href ? { href, text: this.t.viewOrder } : undefined,
+        this.#t.alreadyPaid,
+        href ? { href, text: this.#t.viewOrder } : undefined,
       );
       return true;
     }
     if (error.code === "OUT_OF_STOCK") {
       const names = (body?.lines ?? []).map((l) => l.name ?? l.sku).join(", ");
-      this.block(
+      this.#block(
         { code: error.code, message: `Out of stock: ${names}`, retryable: false },
-        names ? fill(this.t.soldOut, { items: names }) : this.t.outOfStock,
-        this.cartUrl ? { href: this.cartUrl, text: this.t.editCart } : undefined,
+        names ? fill(this.#t.soldOut, { items: names }) : this.#t.outOfStock,
+        this.cartUrl ? { href: this.cartUrl, text: this.#t.editCart } : undefined,
       );
       return true;
     }
     return false;
   }
 
-  private async start(): Promise<void> {
-    this.retryAction = undefined;
+  async #start(): Promise<void> {
+    this.#retryAction = undefined;
     if (this.checkoutMode !== MODE) {
       const message = `checkout-mode "${this.checkoutMode}" is not supported; use "${MODE}".`;
       console.error(`<handoff-checkout>: ${message}`);
-      this.fail({ code: "unsupported_checkout_mode", message, retryable: false }, this.t.misconfigured);
+      this.#fail({ code: "unsupported_checkout_mode", message, retryable: false }, this.#t.misconfigured);
       return;
     }
     this.state = "loading";
-    this.tone = "info";
-    this.message = this.t.loading;
+    this.#tone = "info";
+    this.message = this.#t.loading;
     const restart = () => {
-      this.reset();
+      this.#reset();
       this.requestUpdate();
     };
     try {
-      this.session = await fetchSession(
+      this.#session = await fetchSession(
         this.sessionUrl,
         { cartId: this.cartId, customer: this.customer, billing: this.billing },
-        this.language,
+        this.#language,
       );
     } catch (error) {
       const e = error instanceof RequestError ? error : new RequestError("NETWORK_ERROR", true);
-      if (this.blockFor(e)) return;
+      if (this.#blockFor(e)) return;
       const text =
         e.code === "NETWORK_ERROR"
-          ? this.t.networkError
+          ? this.#t.networkError
           : e.code === "CART_CHANGED"
-            ? this.t.cartChanged
-            : this.t.unavailable;
-      this.fail(
+            ? this.#t.cartChanged
+            : this.#t.unavailable;
+      this.#fail(
         { code: e.code, message: "The checkout session could not be created.", retryable: e.retryable },
         text,
         restart,
@@ -279,79 +274,79 @@ export class HandoffCheckout extends LitElement {
     }
     try {
       const ready = new Promise<void>((resolve) => {
-        void loadComponents(this.session as Session, {
+        void loadComponents(this.#session as Session, {
           ...(this.locale ? { locale: this.locale } : {}),
           ...(this.appearance ? { appearance: this.appearance } : {}),
           onReady: () => resolve(),
           onChange: () => this.requestUpdate(),
-          onError: (_component, error) => this.cardError(error),
+          onError: (_component, error) => this.#cardError(error),
         })
           .then(async (checkout) => {
-            if (!this.started) return;
+            if (!this.#started) return;
             // Our Pay button is the only one: Flow's own would pay through the session, without confirm.
             const card = checkout.create("card", { showPayButton: false });
             if (!(await card.isAvailable()))
               throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
-            this.card = card.mount(this.cardHost as HTMLElement);
+            this.#card = card.mount(this.#cardHost as HTMLElement);
           })
-          .catch((error: unknown) => this.loaderFailed(error, restart));
+          .catch((error: unknown) => this.#loaderFailed(error, restart));
       });
       await ready;
     } catch (error) {
-      this.loaderFailed(error, restart);
+      this.#loaderFailed(error, restart);
       return;
     }
     if (this.state !== "loading") return;
     this.state = "ready";
     // Sent back by a failed 3-D Secure: say why above the fresh card form.
-    const notice = this.session.notice;
-    this.tone = notice ? "error" : "info";
+    const notice = this.#session.notice;
+    this.#tone = notice ? "error" : "info";
     this.message = notice?.message ?? "";
-    this.emit("handoff-ready", { amount: this.session.amount, currency: this.session.currency });
+    this.#emit("handoff-ready", { amount: this.#session.amount, currency: this.#session.currency });
   }
 
-  private loaderFailed(error: unknown, retry: () => void): void {
+  #loaderFailed(error: unknown, retry: () => void): void {
     const code = (error as { code?: string }).code ?? "script_failed";
-    this.fail(
+    this.#fail(
       { code, message: "The secure card form could not be loaded.", retryable: true },
-      this.t.networkError,
+      this.#t.networkError,
       retry,
     );
   }
 
-  private cardError(error: CheckoutError): void {
+  #cardError(error: CheckoutError): void {
     if (this.state === "processing") return;
-    this.tone = "error";
-    this.message = this.t.genericError;
-    this.emit("handoff-error", { code: error.code, message: error.message, retryable: true });
+    this.#tone = "error";
+    this.message = this.#t.genericError;
+    this.#emit("handoff-error", { code: error.code, message: error.message, retryable: true });
   }
 
   /** Pays: tokenizes the card and confirms. The Pay button calls it; in the Inline flow, your own button does. */
   async submit(): Promise<void> {
-    if (this.busy || !this.card || !["ready", "declined", "error"].includes(this.state)) return;
-    await this.whileBusy(async () => {
-      const token = await this.tokenize();
-      if (token) await this.confirmWith(token);
+    if (this.#busy || !this.#card || !["ready", "declined", "error"].includes(this.state)) return;
+    await this.#whileBusy(async () => {
+      const token = await this.#tokenize();
+      if (token) await this.#confirmWith(token);
     });
   }
 
   /** One payment at a time, held through re-tokenization and re-checks: a double click sends one confirm. */
-  private async whileBusy(work: () => Promise<void>): Promise<void> {
-    this.busy = true;
+  async #whileBusy(work: () => Promise<void>): Promise<void> {
+    this.#busy = true;
     this.state = "processing";
-    this.tone = "info";
-    this.message = this.t.processing;
-    this.retryAction = undefined;
+    this.#tone = "info";
+    this.message = this.#t.processing;
+    this.#retryAction = undefined;
     try {
       await work();
     } finally {
-      this.busy = false;
+      this.#busy = false;
     }
   }
 
-  private async tokenize(): Promise<PaymentInitiatedDetail | undefined> {
+  async #tokenize(): Promise<PaymentInitiatedDetail | undefined> {
     try {
-      const result = (await this.card?.tokenize()) as
+      const result = (await this.#card?.tokenize()) as
         | {
             data?: { token: string; scheme?: string; last4?: string; bin?: string };
             risk?: { device_session_id?: string };
@@ -363,7 +358,7 @@ export class HandoffCheckout extends LitElement {
       const detail: PaymentInitiatedDetail = {
         processorToken: data.token,
         cartId: this.cartId,
-        ...(this.session ? { amount: this.session.amount, currency: this.session.currency } : {}),
+        ...(this.#session ? { amount: this.#session.amount, currency: this.#session.currency } : {}),
         ...(device ? { deviceSessionId: device } : {}),
         card: {
           ...(data.scheme ? { scheme: data.scheme } : {}),
@@ -371,36 +366,36 @@ export class HandoffCheckout extends LitElement {
           ...(data.bin ? { bin: data.bin } : {}),
         },
       };
-      this.emit("handoff-tokenized", detail);
+      this.#emit("handoff-tokenized", detail);
       return detail;
     } catch (error) {
       const e = error as { code?: string; details?: { status?: number } };
       if (e.code === "component_invalid") {
         this.state = "ready";
-        this.tone = "error";
-        this.message = this.t.cardIncomplete;
+        this.#tone = "error";
+        this.message = this.#t.cardIncomplete;
         this.renderRoot.querySelector<HTMLElement>(".message")?.focus();
         return undefined;
       }
       if (e.details?.status === 401) {
-        this.fail(
+        this.#fail(
           { code: "invalid_public_key", message: "Checkout.com refused the public key.", retryable: false },
-          this.t.misconfigured,
+          this.#t.misconfigured,
         );
         return undefined;
       }
-      this.fail(
+      this.#fail(
         { code: e.code ?? "tokenize_failed", message: "The card could not be tokenized.", retryable: true },
-        this.t.networkError,
+        this.#t.networkError,
         () => void this.submit(),
       );
       return undefined;
     }
   }
 
-  private async confirmOnce(token: PaymentInitiatedDetail): Promise<Outcome> {
+  async #confirmOnce(token: PaymentInitiatedDetail): Promise<Outcome> {
     if (!this.onPaymentInitiated)
-      return postConfirm(this.confirmUrl, token, this.language, this.confirmTimeoutMs);
+      return postConfirm(this.confirmUrl, token, this.#language, this.confirmTimeoutMs);
     try {
       return toOutcome(await this.onPaymentInitiated(token));
     } catch {
@@ -408,67 +403,67 @@ export class HandoffCheckout extends LitElement {
     }
   }
 
-  private async confirmWith(first: PaymentInitiatedDetail): Promise<void> {
+  async #confirmWith(first: PaymentInitiatedDetail): Promise<void> {
     let token = first;
-    let outcome = await this.confirmOnce(token);
+    let outcome = await this.#confirmOnce(token);
     if (outcome.kind === "token") {
       // An expired or used token: get a fresh one once, silently, still busy, then ask the shopper.
-      const fresh = await this.tokenize();
+      const fresh = await this.#tokenize();
       if (!fresh) return;
       token = fresh;
-      outcome = await this.confirmOnce(token);
+      outcome = await this.#confirmOnce(token);
     }
     // No answer in time: ask again with the same token (answered idempotently, never charged twice)
     // until the server knows, rather than guessing "failed" about a payment that may have gone through.
     for (let i = 0; i < RECHECKS && isUnanswered(outcome); i++) {
-      this.message = this.t.stillChecking;
+      this.message = this.#t.stillChecking;
       await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** i));
-      outcome = await this.confirmOnce(token);
+      outcome = await this.#confirmOnce(token);
     }
-    this.show(outcome, token);
+    this.#show(outcome, token);
   }
 
-  private show(outcome: Outcome, token: PaymentInitiatedDetail): void {
-    const t = this.t;
-    this.retryAction = undefined;
+  #show(outcome: Outcome, token: PaymentInitiatedDetail): void {
+    const t = this.#t;
+    this.#retryAction = undefined;
     switch (outcome.kind) {
       case "approved":
         this.state = "success";
-        this.tone = "success";
+        this.#tone = "success";
         this.message = outcome.body.needsReview ? t.successReview : t.success;
-        this.emit("handoff-success", outcome.body);
+        this.#emit("handoff-success", outcome.body);
         return;
       case "declined": {
         this.state = "declined";
-        this.tone = "error";
+        this.#tone = "error";
         this.message = outcome.body.message;
-        this.emit("handoff-decline", outcome.body);
+        this.#emit("handoff-decline", outcome.body);
         return;
       }
       case "requires_action": {
         this.state = "redirecting";
-        this.tone = "info";
+        this.#tone = "info";
         this.message = t.redirecting;
         // Top-level redirect by default (never inside our shadow root); cancel the event to do it yourself.
-        if (this.emit("handoff-requires-action", outcome.body, true))
+        if (this.#emit("handoff-requires-action", outcome.body, true))
           window.location.assign(outcome.body.redirectUrl);
         return;
       }
       case "token":
         this.state = "ready";
-        this.tone = "error";
+        this.#tone = "error";
         this.message = t.enterCardAgain;
-        this.emit("handoff-error", {
+        this.#emit("handoff-error", {
           code: outcome.code,
           message: "The card token could not be used.",
           retryable: true,
         });
         return;
       case "error": {
-        if (this.blockFor(outcome)) return;
+        if (this.#blockFor(outcome)) return;
         if (outcome.code === "CART_CHANGED") {
           // Show the cart's new total before anyone pays it.
-          this.reset();
+          this.#reset();
           this.requestUpdate();
           return;
         }
@@ -483,10 +478,10 @@ export class HandoffCheckout extends LitElement {
                   ? t.rateLimited
                   : t.genericError;
         // Retrying a confirm with the same token is safe: the server answers it idempotently.
-        this.fail(
+        this.#fail(
           { code: outcome.code, message: outcome.message ?? text, retryable: outcome.retryable },
           text,
-          () => void this.whileBusy(() => this.confirmWith(token)),
+          () => void this.#whileBusy(() => this.#confirmWith(token)),
         );
       }
     }
@@ -502,25 +497,25 @@ export class HandoffCheckout extends LitElement {
   }
 
   /** Never "Pay" without the amount: a placeholder until the session says what will be charged. */
-  private payLabel() {
-    return this.amountText
-      ? fill(this.t.pay, { amount: this.amountText })
-      : html`<span class="amount-skeleton" aria-hidden="true"></span><span class="visually-hidden">${this.t.loading}</span>`;
+  #payLabel() {
+    return this.#amountText
+      ? fill(this.#t.pay, { amount: this.#amountText })
+      : html`<span class="amount-skeleton" aria-hidden="true"></span><span class="visually-hidden">${this.#t.loading}</span>`;
   }
 
-  private payButton() {
-    const t = this.t;
+  #payButton() {
+    const t = this.#t;
     const canPay = this.state === "ready" || this.state === "declined";
     const processing = this.state === "processing";
     const label = processing
       ? html`<span class="spinner" aria-hidden="true"></span>${t.processing}`
-      : this.payLabel();
+      : this.#payLabel();
     return html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay} aria-disabled=${String(!canPay)}
       aria-busy=${String(processing)} @click=${() => void this.submit()}>${label}</button>`;
   }
 
-  private body() {
-    const tone = this.tone;
+  #body() {
+    const tone = this.#tone;
     return html`
       <div class="card">
         ${this.state === "loading" || this.state === "idle" ? html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>` : nothing}
@@ -529,23 +524,23 @@ export class HandoffCheckout extends LitElement {
       <div role="status" aria-live="polite" aria-atomic="true">
         <p class="message" part="message" data-tone=${tone} tabindex="-1">${this.message}</p>
       </div>
-      ${this.retryAction ? html`<button class="secondary" part="retry-button" type="button" @click=${this.retryAction}>${this.t.retry}</button>` : nothing}
-      ${this.link ? html`<a class="link" part="link" href=${this.link.href}>${this.link.text}</a>` : nothing}
-      ${this.checkoutFlow === "Inline" || this.state === "success" || this.state === "blocked" ? nothing : this.payButton()}
+      ${this.#retryAction ? html`<button class="secondary" part="retry-button" type="button" @click=${this.#retryAction}>${this.#t.retry}</button>` : nothing}
+      ${this.#link ? html`<a class="link" part="link" href=${this.#link.href}>${this.#link.text}</a>` : nothing}
+      ${this.checkoutFlow === "Inline" || this.state === "success" || this.state === "blocked" ? nothing : this.#payButton()}
     `;
   }
 
   override render() {
-    if (this.checkoutFlow !== "Modal") return html`<div part="container">${this.body()}</div>`;
-    const t = this.t;
+    if (this.checkoutFlow !== "Modal") return html`<div part="container">${this.#body()}</div>`;
+    const t = this.#t;
     return html`
-      <button class="pay" part="open-button" type="button" @click=${() => this.open()}>${this.payLabel()}</button>
+      <button class="pay" part="open-button" type="button" @click=${() => this.open()}>${this.#payLabel()}</button>
       <dialog part="dialog" aria-labelledby="handoff-dialog-title">
         <div class="dialog-head">
           <h2 id="handoff-dialog-title">${t.dialogTitle}</h2>
           <button class="secondary" type="button" @click=${() => this.close()}>${t.close}</button>
         </div>
-        <div part="container">${this.body()}</div>
+        <div part="container">${this.#body()}</div>
       </dialog>
     `;
   }

@@ -17,20 +17,27 @@ export async function forkTs(
 ): Promise<Child> {
   const child: ChildProcess = fork(modulePath, args, {
     env: { ...process.env, ...env },
-    execArgv: ["--conditions=@handoff/source", "--import", "tsx"],
+    // BENCH_CPU_PROF=<dir> writes each child's CPU profile there, to see where its time goes.
+    execArgv: [
+      "--conditions=@handoff/source",
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const next = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`${modulePath} exited with ${code} before answering ${type}`));
       const onMessage = (message: { type?: string }) => {
         if (message.type !== type) return;
         child.off("message", onMessage);
+        child.off("exit", onExit);
         resolve(message as Record<string, unknown>);
       };
       child.on("message", onMessage);
-      child.once("exit", (code) =>
-        reject(new Error(`${modulePath} exited with ${code} before answering ${type}`)),
-      );
+      child.once("exit", onExit);
     });
   const ready = await next("ready");
   return {

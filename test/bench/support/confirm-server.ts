@@ -1,5 +1,6 @@
+import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,17 +9,26 @@ import {
   ConfirmVelocity,
   createHandoff,
   createHandoffHandler,
+  createWebhookHandler,
+  createWebhooks,
   DEFAULT_VELOCITY,
   openDatabase,
   SqlInventory,
   SqlOrderStore,
+  SqlWebhookInbox,
 } from "@handoff/server";
 import { pino } from "pino";
+import { addHistory } from "./history.js";
+import { INGEST_KEY } from "./ingest.js";
+import { percentile } from "./stats.js";
 
 /**
- * One shop instance in its own process for the store benchmarks: the checkout routes on node:http
- * over the database DATABASE_URL names (several of these share one PostgreSQL), charging through
- * the sandbox at argv[2] with the secret key argv[3]. `carts` makes carts with their sessions open.
+ * One shop instance in its own process for the confirm and store benchmarks: the checkout routes
+ * and the webhook route (worker off) on node:http over the database DATABASE_URL names (several of
+ * these share one PostgreSQL), charging through the sandbox at argv[2] with the secret key argv[3].
+ * `POST /bare-charge` is the baseline: the same processor call with nothing of Handoff around it.
+ * Messages: `carts` makes carts with their sessions open, `history` adds stored history, `fsync`
+ * times one durable write on the database's disk, `count` says how many events are stored.
  */
 const [sandboxUrl = "", secretKey = ""] = process.argv.slice(2);
 const dir = await mkdtemp(join(tmpdir(), "handoff-confirm-"));
@@ -27,10 +37,26 @@ const inventory = new SqlInventory(db);
 await inventory.upsertProducts([
   { sku: "mug", name: "Mug", unitAmount: 1450, currency: "GBP", stock: 1_000_000 },
 ]);
+/** The charge's own time inside each confirm, so the shop can say what it adds around it. */
+class TimedProcessor extends CheckoutComProcessor {
+  last = 0;
+  override async requestPayment(...args: Parameters<CheckoutComProcessor["requestPayment"]>) {
+    const started = performance.now();
+    try {
+      return await super.requestPayment(...args);
+    } finally {
+      this.last = performance.now() - started;
+    }
+  }
+}
+const processor = new TimedProcessor({ secretKey, publicKey: "pk_unused", host: sandboxUrl });
+/** Per confirm: time in the shop (request in → answer written) minus the charge's own time. */
+const addedInShop: number[] = [];
+
 const handoff = createHandoff({
   store: new SqlOrderStore(db),
   inventory,
-  processor: new CheckoutComProcessor({ secretKey, publicKey: "pk_unused", host: sandboxUrl }),
+  processor,
   settings: {
     environment: "local",
     publicKey: "pk_unused",
@@ -45,12 +71,73 @@ const handoff = createHandoff({
   velocity: new ConfirmVelocity({ ...DEFAULT_VELOCITY, perClient: Number.MAX_SAFE_INTEGER }),
 });
 const handler = createHandoffHandler(handoff, { basePath: "/api/checkout" });
+const webhooks = createWebhooks({ db, deps: handoff.deps, signatureKeys: [INGEST_KEY] });
+const ingest = createWebhookHandler(webhooks.receiver);
+const bareProcessor = new CheckoutComProcessor({ secretKey, publicKey: "pk_unused", host: sandboxUrl });
+let bareCharges = 0;
+
+/** The least a shop must do to charge: read the token, call Checkout.com, answer. */
+async function bareCharge(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const { processorToken } = JSON.parse(Buffer.concat(chunks).toString()) as { processorToken: string };
+  const n = bareCharges++;
+  const outcome = await bareProcessor.requestPayment(
+    {
+      source: { type: "token", token: processorToken },
+      amount: 1450,
+      currency: "GBP",
+      reference: `bare_${n}`,
+      metadata: { AccelerateToken: processorToken },
+    },
+    `bare:${n}`,
+  );
+  res.writeHead(outcome.kind === "processed" ? 200 : 502, { "content-type": "application/json" });
+  res.end(JSON.stringify({ kind: outcome.kind }));
+}
+
+/** One 4 KB write made durable with fdatasync, as SQLite's COMMIT does, on the database's own disk. */
+function fsyncMs(samples = 200): number {
+  const fd = openSync(join(dir, "fsync-probe"), "w");
+  const block = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      writeSync(fd, block);
+      const started = performance.now();
+      fdatasyncSync(fd);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return percentile(times, 50);
+}
+
 const server = createServer(async (req, res) => {
-  if (!(await handler(req, res))) res.writeHead(404).end();
+  if (req.url === "/bare-charge") return bareCharge(req, res);
+  const started = performance.now();
+  processor.last = 0;
+  if (await handler(req, res)) {
+    if (req.url?.endsWith("/confirm")) addedInShop.push(performance.now() - started - processor.last);
+    return;
+  }
+  if (!(await ingest(req, res))) res.writeHead(404).end();
 });
 await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
 
-process.on("message", async (message: { type: string; count?: number }) => {
+let historyOrders = 0;
+process.on("message", async (message: { type: string; count?: number; orders?: number }) => {
+  if (message.type === "history") {
+    const started = performance.now();
+    await addHistory(db, { from: historyOrders, orders: message.orders ?? 0 });
+    historyOrders += message.orders ?? 0;
+    process.send?.({ type: "history", ms: performance.now() - started, orders: historyOrders });
+  }
+  if (message.type === "added") process.send?.({ type: "added", samples: addedInShop.splice(0) });
+  if (message.type === "fsync") process.send?.({ type: "fsync", p50: fsyncMs() });
+  if (message.type === "count")
+    process.send?.({ type: "count", stored: await new SqlWebhookInbox(db).count() });
   if (message.type === "carts") {
     const carts: string[] = [];
     for (let i = 0; i < (message.count ?? 0); i++) {
@@ -72,4 +159,6 @@ process.on("message", async (message: { type: string; count?: number }) => {
 process.send?.({
   type: "ready",
   url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/checkout/confirm`,
+  bareUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare-charge`,
+  webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/checkoutdotcom`,
 });

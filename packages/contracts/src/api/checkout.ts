@@ -36,6 +36,11 @@ export const sessionResponseSchema = z.object({
   environment: environmentSchema,
   amount: minorAmountSchema,
   currency: currencyCodeSchema,
+  /**
+   * The amount as the shopper reads it ("£14.50", "14,50 €"), formatted by the server in the
+   * language the widget asked in (its Accept-Language): the Pay button shows exactly this.
+   */
+  amountText: z.string(),
   /** Local mode only: the sandbox's emulation of Checkout.com's CDN script, loaded before the official loader. */
   componentsScriptUrl: z.string().optional(),
   /** What happened to the shopper's last try, when they come back to pay again (a failed 3-D Secure). */

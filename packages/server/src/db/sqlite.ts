@@ -13,7 +13,11 @@ import {
   StoreUnavailableError,
 } from "./sql-client.js";
 
-type Statement = ReturnType<Database.Database["prepare"]>;
+/** A prepared statement, with whether it returns rows asked once (each ask is a call into the driver). */
+interface Statement {
+  prepared: ReturnType<Database.Database["prepare"]>;
+  reader: boolean;
+}
 
 function classify(error: unknown): Error {
   const code = (error as { code?: string }).code ?? "";
@@ -92,10 +96,11 @@ class LibsqlSqlClient implements SqlClient {
     return classified;
   }
 
-  private prepared(sql: string): Statement {
+  private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
+      const prepared = this.db.prepare(sql);
+      statement = { prepared, reader: prepared.reader };
       // The stores use a fixed set of statements; ad-hoc SQL (operators, tests) must not grow this without end.
       if (this.statements.size < 500) this.statements.set(sql, statement);
     }
@@ -103,9 +108,9 @@ class LibsqlSqlClient implements SqlClient {
   }
 
   private run(sql: string, args: SqlValue[]): SqlResult {
-    const statement = this.prepared(sql);
-    if (statement.reader) return { rows: statement.all(args) as Row[], rowsAffected: 0 };
-    return { rows: [], rowsAffected: Number(statement.run(args).changes) };
+    const { prepared, reader } = this.statement(sql);
+    if (reader) return { rows: prepared.all(args) as Row[], rowsAffected: 0 };
+    return { rows: [], rowsAffected: Number(prepared.run(args).changes) };
   }
 
   async execute(sql: string, args: SqlValue[] = []): Promise<SqlResult> {
@@ -131,16 +136,16 @@ class LibsqlSqlClient implements SqlClient {
     });
     try {
       try {
-        this.prepared("BEGIN IMMEDIATE").run([]);
+        this.statement("BEGIN IMMEDIATE").prepared.run([]);
       } catch (error) {
         throw this.failed(error);
       }
       let result: T;
       try {
         result = await work(this.tx);
-        this.prepared("COMMIT").run([]);
+        this.statement("COMMIT").prepared.run([]);
       } catch (error) {
-        if (this.db.inTransaction) this.prepared("ROLLBACK").run([]);
+        if (this.db.inTransaction) this.statement("ROLLBACK").prepared.run([]);
         throw error instanceof ConstraintError || error instanceof StoreUnavailableError
           ? error
           : isSqliteError(error)

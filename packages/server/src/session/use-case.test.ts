@@ -20,6 +20,7 @@ describe("session", () => {
     expect(body).toMatchObject({
       amount: 5100,
       currency: "GBP",
+      amountText: "£51.00",
       environment: "local",
       publicKey: h.sandbox.keys.publicKey,
     });
@@ -30,6 +31,15 @@ describe("session", () => {
       currency: "GBP",
     });
     expect(JSON.stringify(body)).not.toContain(h.sandbox.keys.secretKey);
+  });
+
+  it("writes the amount in the language the widget asked in, and in English when it cannot", async () => {
+    const cartId = await h.cart([{ sku: "mug", quantity: 2 }]);
+    const french = await h.handoff.session({ cartId }, { locale: "fr-FR" });
+    // French puts a (narrow) no-break space before the euro/pound sign's amount group and a comma for decimals.
+    expect((french.body as { amountText: string }).amountText.replace(/\s/g, " ")).toBe("29,00 £GB");
+    const unknown = await h.handoff.session({ cartId }, { locale: "zz-9999" });
+    expect((unknown.body as { amountText: string }).amountText).toMatch(/29\.00/);
   });
 
   it("follows the cart when the shopper changes it before paying", async () => {

@@ -1,6 +1,7 @@
 import {
   classifyResponseCode,
   declineMessage,
+  formatMoney,
   sessionRequestSchema,
   toRequestIssues,
 } from "@handoff/contracts";
@@ -91,12 +92,22 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
       environment: deps.settings.environment,
       amount: order.amount,
       currency: order.currency,
+      amountText: amountText(order.amount, order.currency, locale),
       ...(deps.settings.componentsScriptUrl
         ? { componentsScriptUrl: deps.settings.componentsScriptUrl }
         : {}),
       ...(notice ? { notice } : {}),
     },
   };
+}
+
+/** In the shopper's language when the runtime knows it, else British English; never a failure. */
+function amountText(amount: number, currency: string, locale: string | undefined): string {
+  try {
+    return formatMoney(amount, currency, locale ?? "en-GB");
+  } catch {
+    return formatMoney(amount, currency, "en-GB");
+  }
 }
 
 function threeDsReason(code: string | undefined) {

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "libsql";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConstraintError, type SqlClient } from "./sql-client.js";
+import { openSqlite } from "./sqlite.js";
+
+let dir: string;
+let db: SqlClient;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "handoff-sqlite-"));
+  db = await openSqlite(`file:${join(dir, "shop.db")}`);
+  await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+});
+afterEach(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const insert = (id: number, body = "x".repeat(1000)) => ({
+  sql: "INSERT INTO notes (id, body) VALUES (?, ?)",
+  args: [id, body],
+});
+
+describe("the SQLite client's batches", () => {
+  it("are durable when they resolve: another connection to the file sees every row", async () => {
+    const results = await db.batch([insert(1), insert(2), insert(3)]);
+    expect(results.map((r) => r.rowsAffected)).toEqual([1, 1, 1]);
+    const other = new Database(join(dir, "shop.db"));
+    expect(other.prepare("SELECT COUNT(*) AS n FROM notes").get()).toMatchObject({ n: 3 });
+    other.close();
+  });
+
+  it("apply whole or not at all: one duplicate key refuses the batch and leaves no row of it", async () => {
+    await db.batch([insert(1)]);
+    await expect(db.batch([insert(2), insert(1)])).rejects.toBeInstanceOf(ConstraintError);
+    const { rows } = await db.execute("SELECT id FROM notes ORDER BY id");
+    expect(rows).toEqual([{ id: 1 }]);
+    // The client is usable again after the refusal.
+    await db.batch([insert(2)]);
+    expect((await db.execute("SELECT COUNT(*) AS n FROM notes")).rows).toEqual([{ n: 2 }]);
+  });
+});
