@@ -7,16 +7,21 @@ import { startWidgetShop, type WidgetShop } from "./support/widget-shop.js";
 
 let shop: WidgetShop;
 let browser: Browser;
-let app = "";
+/** React 19 is the workspace's; React 18 is installed beside it as react-18 / react-dom-18. */
+const REACT_VERSIONS = ["19", "18"] as const;
+const apps: Record<string, string> = {};
 
 /** Bundles the React fixture in development mode, so StrictMode's double mount really happens. */
-async function buildReactApp(): Promise<string> {
+async function buildReactApp(version: (typeof REACT_VERSIONS)[number]): Promise<string> {
   const result = await build({
     configFile: false,
     logLevel: "silent",
     mode: "development",
     root: resolve(import.meta.dirname, "fixtures/react"),
-    resolve: { conditions: ["@handoff/source", "module", "browser", "development"] },
+    resolve: {
+      conditions: ["@handoff/source", "module", "browser", "development"],
+      alias: version === "18" ? { react: "react-18", "react-dom": "react-dom-18" } : {},
+    },
     define: { "process.env.NODE_ENV": JSON.stringify("development") },
     build: {
       write: false,
@@ -31,10 +36,16 @@ async function buildReactApp(): Promise<string> {
 }
 
 beforeAll(async () => {
-  app = await buildReactApp();
+  for (const version of REACT_VERSIONS) apps[version] = await buildReactApp(version);
   shop = await startWidgetShop("", {
     "/react": reactPage,
-    "/react-app.js": () => ({ type: "text/javascript", body: app }),
+    "/react-loader.js": () => ({
+      type: "text/javascript",
+      body: 'import(`/react-${new URLSearchParams(location.search).get("react")}.js`);',
+    }),
+    ...Object.fromEntries(
+      REACT_VERSIONS.map((v) => [`/react-${v}.js`, () => ({ type: "text/javascript", body: apps[v] ?? "" })]),
+    ),
   });
   browser = await launchChromium();
 }, 90_000);
@@ -43,20 +54,24 @@ afterAll(async () => {
   await shop?.close();
 });
 
+// The page loads the app for the React version its query names (a static page: the CSP allows no inline script).
 const reactPage = () => ({
   type: "text/html; charset=utf-8",
   body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>React checkout</title>
-<script type="module" src="/react-app.js"></script></head><body><main><h1>Checkout</h1><div id="root"></div></main></body></html>`,
+<script type="module" src="/react-loader.js"></script></head><body><main><h1>Checkout</h1><div id="root"></div></main></body></html>`,
 });
 
-describe("@handoff/react under React 19 StrictMode", () => {
+describe.each(REACT_VERSIONS)("@handoff/react under React %s StrictMode", (version) => {
   it("mounts the card once, pays, and reports each event once", async () => {
     const cart = await shop.h.cart([{ sku: "poster", quantity: 1 }]);
     const page = await browser.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${shop.url}/react?cart=${cart}`);
+    await page.goto(`${shop.url}/react?cart=${cart}&react=${version}`);
     await page.waitForFunction(() =>
-      (window as unknown as { events: Array<{ name: string }> }).events.some((e) => e.name === "onReady"),
+      (window as unknown as { events?: Array<{ name: string }> }).events?.some((e) => e.name === "onReady"),
+    );
+    expect(await page.evaluate(() => (window as unknown as { reactVersion: string }).reactVersion)).toMatch(
+      new RegExp(`^${version}\\.`),
     );
     expect(await page.locator("iframe[name=cko-card-frame]").count()).toBe(1);
     const frame = page.frameLocator("iframe[name=cko-card-frame]");
@@ -65,9 +80,9 @@ describe("@handoff/react under React 19 StrictMode", () => {
     await frame.getByLabel("Security code").fill("123");
     await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
     await page.waitForFunction(() =>
-      (window as unknown as { events: Array<{ name: string }> }).events.some((e) => e.name === "onSuccess"),
+      (window as unknown as { events?: Array<{ name: string }> }).events?.some((e) => e.name === "onSuccess"),
     );
-    await screenshot(page, "react-strictmode-success");
+    await screenshot(page, `react-${version}-strictmode-success`);
     const names = await page.evaluate(() =>
       (window as unknown as { events: Array<{ name: string }> }).events.map((e) => e.name),
     );

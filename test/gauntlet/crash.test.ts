@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqlite, signTestWebhook } from "@handoff/server";
+import { signTestWebhook } from "@handoff/server";
+import { openSqlite } from "@handoff/server/sqlite";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { sampleEventFor } from "../../packages/server/src/test-support/events.js";
 import { CHILD_KEYS, startChildShop } from "./support/child-shop.js";

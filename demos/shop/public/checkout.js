@@ -20,8 +20,8 @@ details.addEventListener("submit", (event) => {
     cartUrl: host.dataset.cartUrl,
     customer,
     billing,
-    onSuccess: (result) => {
-      setTimeout(() => location.assign(`/orders/${encodeURIComponent(result.orderId)}`), 1200);
+    onSuccess: (event) => {
+      setTimeout(() => location.assign(`/orders/${encodeURIComponent(event.detail.orderId)}`), 1200);
     },
   });
 });

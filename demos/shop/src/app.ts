@@ -4,8 +4,6 @@ import { dirname, resolve } from "node:path";
 import type { HandoffEnvironment } from "@handoff/contracts";
 import { createOpsRouter, type Operator } from "@handoff/ops";
 import {
-  createHandoffRouter,
-  createWebhookRouter,
   type Handoff,
   handoffCsp,
   type Outbox,
@@ -14,6 +12,7 @@ import {
   StoreUnavailableError,
   type Webhooks,
 } from "@handoff/server";
+import { createHandoffRouter, createWebhookRouter } from "@handoff/server/express";
 import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";

@@ -6,7 +6,7 @@ import type {
   ConfirmRequiresAction,
   ErrorResponse,
 } from "@handoff/contracts";
-import type { PaymentInitiatedDetail, PaymentInitiatedResult, Session } from "./types.js";
+import type { PaymentInitiatedDetail, PaymentInitiatedResult, Session, WidgetErrorCode } from "./types.js";
 
 /** What an error answer may carry for its screen: the paid order's page, the lines that sold out. */
 export type ErrorBody = Pick<ErrorResponse, "orderUrl" | "lines">;
@@ -16,15 +16,15 @@ export type Outcome =
   | { kind: "approved"; body: ConfirmApproved }
   | { kind: "declined"; body: ConfirmDeclined }
   | { kind: "requires_action"; body: ConfirmRequiresAction }
-  | { kind: "token"; code: string }
-  | { kind: "error"; code: string; retryable: boolean; message?: string; body?: ErrorBody };
+  | { kind: "token"; code: WidgetErrorCode }
+  | { kind: "error"; code: WidgetErrorCode; retryable: boolean; message?: string; body?: ErrorBody };
 
 /** No answer yet: the request timed out, or the server is still processing that payment. */
 export function isUnanswered(outcome: Outcome): boolean {
   return outcome.kind === "error" && (outcome.code === "TIMEOUT" || outcome.code === "ATTEMPT_IN_PROGRESS");
 }
 
-const TOKEN_ERRORS = new Set(["TOKEN_EXPIRED", "TOKEN_USED", "TOKEN_INVALID"]);
+const TOKEN_ERRORS = new Set<WidgetErrorCode>(["TOKEN_EXPIRED", "TOKEN_USED", "TOKEN_INVALID"]);
 
 export function toOutcome(body: PaymentInitiatedResult | undefined, httpStatus?: number): Outcome {
   if (body && "status" in body) {
@@ -33,8 +33,10 @@ export function toOutcome(body: PaymentInitiatedResult | undefined, httpStatus?:
     if (body.status === "requires_action") return { kind: "requires_action", body };
   }
   const error = body && "error" in body ? body : undefined;
-  if (error && TOKEN_ERRORS.has(error.error)) return { kind: "token", code: error.error };
-  const code = error?.error ?? (httpStatus ? `HTTP_${httpStatus}` : "INVALID_ANSWER");
+  // The server's codes are the contract's union; a merchant's own confirm code may say anything.
+  const answered = error?.error as WidgetErrorCode | undefined;
+  if (answered && TOKEN_ERRORS.has(answered)) return { kind: "token", code: answered };
+  const code: WidgetErrorCode = answered ?? (httpStatus ? `HTTP_${httpStatus}` : "INVALID_ANSWER");
   const retryable = error?.retryable ?? (httpStatus === undefined || httpStatus >= 500 || httpStatus === 409);
   const { orderUrl, lines } = (error ?? {}) as ErrorBody;
   return {
@@ -73,7 +75,7 @@ async function postJson(
 
 export class RequestError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: WidgetErrorCode,
     readonly retryable: boolean,
     readonly body?: ErrorBody,
   ) {
@@ -93,7 +95,7 @@ export async function fetchSession(
     throw new RequestError("NETWORK_ERROR", true);
   }
   if (answer.status !== 200) {
-    const json = answer.json as (ErrorBody & { error?: string }) | undefined;
+    const json = answer.json as (ErrorBody & { error?: WidgetErrorCode }) | undefined;
     throw new RequestError(json?.error ?? `HTTP_${answer.status}`, answer.status >= 500, json);
   }
   return answer.json as Session;

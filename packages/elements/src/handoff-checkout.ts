@@ -15,11 +15,13 @@ import { fill, type Strings, stringsFor } from "./strings.js";
 import { styles } from "./styles.js";
 import type {
   CheckoutFlow,
+  CheckoutMode,
   ErrorDetail,
   HandoffEventMap,
   HandoffOptions,
   PaymentInitiatedDetail,
   Session,
+  WidgetErrorCode,
 } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -39,7 +41,7 @@ type State =
   | "blocked";
 type Tone = "info" | "error" | "success";
 
-const MODE = "CheckoutDotComToken";
+const MODE: CheckoutMode = "CheckoutDotComToken";
 /** After this long without an answer, the widget asks again with the same token instead of guessing. */
 const CONFIRM_TIMEOUT_MS = 20_000;
 /** How often it asks again (the same token is answered idempotently) before offering to check later. */
@@ -50,10 +52,29 @@ const RECHECKS = 4;
  * iframe, mounted in this element's light DOM (slotted in) so payment iframes and 3-D Secure never live
  * inside our shadow root; the widget itself never sees card data, only the token.
  *
- * @fires handoff-ready @fires handoff-tokenized @fires handoff-success @fires handoff-decline
- * @fires handoff-requires-action (cancelable: prevent it to handle the 3-D Secure redirect yourself)
- * @fires handoff-error
- * @csspart container @csspart pay-button @csspart message @csspart retry-button @csspart open-button @csspart dialog
+ * @tag handoff-checkout
+ * @fires handoff-ready - The card form is ready; detail `{amount, currency}`.
+ * @fires handoff-tokenized - Checkout.com returned a token; detail `PaymentInitiatedDetail`.
+ * @fires handoff-success - The payment was approved; detail `{status, orderId, paymentId, needsReview?}`.
+ * @fires handoff-decline - The payment was declined; detail `{code, category, retryable, message}`.
+ * @fires handoff-requires-action - 3-D Secure; cancelable: prevent it to do the redirect yourself.
+ * @fires handoff-error - Anything else; detail `{code, message, retryable}`.
+ * @csspart container - Everything inside the element (or the dialog).
+ * @csspart pay-button - The Pay button.
+ * @csspart message - The status line (errors, declines, success).
+ * @csspart retry-button - Try again, when trying again can help.
+ * @csspart link - Where to go next (the paid order, the cart).
+ * @csspart open-button - The Modal flow's button that opens the dialog.
+ * @csspart dialog - The Modal flow's dialog.
+ * @slot card - Where Checkout.com's card iframe is mounted (in the light DOM); the element fills it itself.
+ * @cssprop --handoff-color-primary - Buttons and focus rings.
+ * @cssprop --handoff-color-danger - Errors and declines.
+ * @cssprop --handoff-color-success - Success.
+ * @cssprop --handoff-color-text - Text.
+ * @cssprop --handoff-color-on-primary - Text on the Pay button.
+ * @cssprop --handoff-radius - Corner radius.
+ * @cssprop --handoff-font - Font shorthand.
+ * @cssprop --handoff-card-height - Space kept for the card fields before they load.
  */
 export class HandoffCheckout extends LitElement {
   /** Which Handoff registered the tag: a second copy on the page compares versions. */
@@ -77,7 +98,8 @@ export class HandoffCheckout extends LitElement {
     message: { state: true },
   };
 
-  declare checkoutMode: string;
+  /** An attribute can still say anything: `start()` refuses any other mode with a clear error. */
+  declare checkoutMode: CheckoutMode;
   declare checkoutFlow: CheckoutFlow;
   declare sessionUrl: string;
   declare confirmUrl: string;
@@ -93,7 +115,9 @@ export class HandoffCheckout extends LitElement {
   declare billing: CheckoutBilling | undefined;
   declare strings: Partial<Strings> | undefined;
   declare onPaymentInitiated: HandoffOptions["onPaymentInitiated"];
+  /** @internal */
   declare state: State;
+  /** @internal */
   declare message: string;
 
   #tone: Tone = "info";
@@ -189,6 +213,7 @@ export class HandoffCheckout extends LitElement {
     }
   }
 
+  /** @ignore */
   #emit<K extends keyof HandoffEventMap>(name: K, detail: HandoffEventMap[K], cancelable = false): boolean {
     return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
   }
@@ -306,7 +331,7 @@ export class HandoffCheckout extends LitElement {
   }
 
   #loaderFailed(error: unknown, retry: () => void): void {
-    const code = (error as { code?: string }).code ?? "script_failed";
+    const code = (error as { code?: WidgetErrorCode }).code ?? "script_failed";
     this.#fail(
       { code, message: "The secure card form could not be loaded.", retryable: true },
       this.#t.networkError,
@@ -369,7 +394,7 @@ export class HandoffCheckout extends LitElement {
       this.#emit("handoff-tokenized", detail);
       return detail;
     } catch (error) {
-      const e = error as { code?: string; details?: { status?: number } };
+      const e = error as { code?: WidgetErrorCode; details?: { status?: number } };
       if (e.code === "component_invalid") {
         this.state = "ready";
         this.#tone = "error";

@@ -3,10 +3,8 @@ import type { HandoffCheckout } from "./handoff-checkout.js";
 import type { HandoffEventMap, HandoffOptions } from "./types.js";
 import { TAG } from "./version.js";
 
-type Callback<K extends keyof HandoffEventMap> = (
-  detail: HandoffEventMap[K],
-  event: CustomEvent<HandoffEventMap[K]>,
-) => void;
+/** The same shape as the React wrapper's callbacks and `addEventListener`: the event, its detail inside. */
+type Callback<K extends keyof HandoffEventMap> = (event: CustomEvent<HandoffEventMap[K]>) => void;
 
 export interface MountOptions extends HandoffOptions {
   onReady?: Callback<"handoff-ready">;
@@ -42,7 +40,7 @@ const mounted = new WeakMap<Element, MountedCheckout>();
  *
  * @example
  * Handoff.mount("#checkout", { sessionUrl: "/api/checkout/session", confirmUrl: "/api/checkout/confirm",
- *   cartId, onSuccess: ({ orderId }) => location.assign(`/orders/${orderId}`) });
+ *   cartId, onSuccess: (e) => location.assign(`/orders/${e.detail.orderId}`) });
  */
 export function mount(target: string | Element, options: MountOptions): MountedCheckout {
   const host = typeof target === "string" ? document.querySelector(target) : target;
@@ -70,12 +68,8 @@ export function mount(target: string | Element, options: MountOptions): MountedC
   for (const [name, event] of Object.entries(CALLBACKS) as Array<
     [keyof typeof CALLBACKS, keyof HandoffEventMap]
   >) {
-    const callback = options[name] as ((detail: unknown, event: Event) => void) | undefined;
-    if (callback) {
-      element.addEventListener(event, (e) => callback((e as CustomEvent).detail, e), {
-        signal: controller.signal,
-      });
-    }
+    const callback = options[name] as ((event: Event) => void) | undefined;
+    if (callback) element.addEventListener(event, callback, { signal: controller.signal });
   }
   host.append(element);
   const handle: MountedCheckout = {

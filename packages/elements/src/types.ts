@@ -1,3 +1,4 @@
+import type { CheckoutError, CheckoutLoaderError } from "@checkout.com/checkout-web-components";
 import type {
   CheckoutBilling,
   CheckoutCustomer,
@@ -5,6 +6,7 @@ import type {
   ConfirmDeclined,
   ConfirmRequiresAction,
   ConfirmResponse,
+  HandoffErrorCode,
   SessionResponse,
 } from "@handoff/contracts";
 import type { Strings } from "./strings.js";
@@ -28,8 +30,11 @@ export interface PaymentInitiatedDetail {
   card: { scheme?: string; last4?: string; bin?: string };
 }
 
+/** The only mode: Checkout.com tokenizes, your confirm endpoint charges. */
+export type CheckoutMode = "CheckoutDotComToken";
+
 export interface HandoffOptions {
-  checkoutMode?: string;
+  checkoutMode?: CheckoutMode;
   checkoutFlow?: CheckoutFlow;
   sessionUrl: string;
   confirmUrl?: string;
@@ -50,8 +55,30 @@ export interface HandoffOptions {
   ) => Promise<PaymentInitiatedResult> | PaymentInitiatedResult;
 }
 
+/**
+ * Every code `handoff-error` can carry: the server's answers (the same union its error bodies use),
+ * what the browser itself saw, and Checkout.com's own card-field and loader codes, unchanged.
+ */
+export type WidgetErrorCode =
+  | HandoffErrorCode
+  /** The confirm or session request never got an answer. */
+  | "NETWORK_ERROR"
+  /** Confirm did not answer in `confirmTimeoutMs`, even after asking again. */
+  | "TIMEOUT"
+  /** An answer that is not Handoff's JSON (a proxy's error page): HTTP_502… */
+  | `HTTP_${number}`
+  | "INVALID_ANSWER"
+  /** Your `onPaymentInitiated` threw. */
+  | "MERCHANT_CONFIRM_FAILED"
+  | "unsupported_checkout_mode"
+  | "invalid_public_key"
+  | "tokenize_failed"
+  | "component_not_available"
+  | `${CheckoutError["code"]}`
+  | `${CheckoutLoaderError["code"]}`;
+
 export interface ErrorDetail {
-  code: string;
+  code: WidgetErrorCode;
   message: string;
   retryable: boolean;
 }

@@ -9,7 +9,12 @@
  * <HandoffCheckout sessionUrl="/api/checkout/session" confirmUrl="/api/checkout/confirm" cartId={cartId}
  *   onSuccess={(e) => navigate(`/orders/${e.detail.orderId}`)} />
  */
-import { HandoffCheckout as HandoffCheckoutElement, type HandoffEventMap } from "@handoff/elements";
+import {
+  type CheckoutFlow,
+  type CheckoutMode,
+  HandoffCheckout as HandoffCheckoutElement,
+  type HandoffEventMap,
+} from "@handoff/elements";
 import { createComponent, type EventName } from "@lit/react";
 import * as React from "react";
 
@@ -31,6 +36,29 @@ export const HandoffCheckout = createComponent({
 });
 
 export type HandoffCheckoutProps = React.ComponentProps<typeof HandoffCheckout>;
+
+/** The element's attributes, for `<handoff-checkout>` written straight into JSX. */
+export interface HandoffCheckoutAttributes
+  extends React.DetailedHTMLProps<React.HTMLAttributes<HandoffCheckoutElement>, HandoffCheckoutElement> {
+  "session-url"?: string;
+  "confirm-url"?: string;
+  "cart-id"?: string;
+  "cart-url"?: string;
+  "checkout-mode"?: CheckoutMode;
+  "checkout-flow"?: CheckoutFlow;
+  "confirm-timeout"?: number | string;
+  locale?: string;
+}
+
+declare module "react" {
+  // biome-ignore lint/style/noNamespace: React's JSX types are a namespace; this is how elements join them.
+  namespace JSX {
+    interface IntrinsicElements {
+      "handoff-checkout": HandoffCheckoutAttributes;
+    }
+  }
+}
+
 export type {
   HandoffEventMap,
   HandoffOptions,

@@ -1,3 +1,9 @@
+/**
+ * `@handoff/server`: use cases, stores, the Checkout.com processor, webhooks and the outbox, with no
+ * HTTP framework. Adapters and drivers are subpaths, each loading only what it needs:
+ * `@handoff/server/express`, `/node` (node:http), `/fetch` (Request → Response, no Node built-ins),
+ * `/sqlite`, `/postgres`. `openDatabase(url)` loads the driver its URL names.
+ */
 export {
   ConfigError,
   describeDatabaseUrl,
@@ -9,7 +15,7 @@ export { confirm, idempotencyKeyFor } from "./confirm/use-case.js";
 export { ConfirmVelocity, DEFAULT_VELOCITY, type VelocityLimits } from "./confirm/velocity.js";
 export { migrate } from "./db/migrate.js";
 export { openDatabase } from "./db/open.js";
-export { isPostgresUrl, openPostgres, type PostgresOptions } from "./db/postgres.js";
+export type { PostgresOptions } from "./db/postgres.js";
 export {
   ConstraintError,
   type Dialect,
@@ -20,15 +26,10 @@ export {
   type SqlValue,
   StoreUnavailableError,
 } from "./db/sql-client.js";
-export { openSqlite } from "./db/sqlite.js";
+export { isPostgresUrl } from "./db/url.js";
 export type { CheckoutSettings, HandoffDeps, Logger } from "./deps.js";
 export { createHandoff, type Handoff } from "./handoff.js";
 export { type CspDirectives, cspHeader, handoffCsp } from "./http/csp.js";
-export { createHandoffRouter, type HandoffRouterOptions } from "./http/express.js";
-export { createHandoffHandler } from "./http/node.js";
-export { createWebhookRouter, WebhookBodyAlreadyParsedError } from "./http/webhooks-express.js";
-export { createFetchWebhookHandler, type FetchWebhookOptions } from "./http/webhooks-fetch.js";
-export { createWebhookHandler } from "./http/webhooks-node.js";
 export type {
   Inventory,
   PricedCart,
@@ -89,5 +90,4 @@ export {
   signTestWebhook,
   verifyCheckoutSignature,
 } from "./webhooks/verify.js";
-export { checkSignatureWeb } from "./webhooks/verify-web.js";
 export { WebhookWorker, type WorkerOptions } from "./webhooks/worker.js";

@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { processingChannelFor, type ServerConfig } from "./config.js";
 import { ConfirmVelocity, type VelocityLimits } from "./confirm/velocity.js";
 import { openDatabase } from "./db/open.js";
@@ -33,6 +32,29 @@ export interface OpenedHandoff {
   close(): Promise<void>;
 }
 
+/**
+ * pino when it is installed (an optional peer dependency): JSON lines, one per event. Without it,
+ * the same objects go to the console.
+ */
+async function defaultLogger(): Promise<Logger> {
+  try {
+    const { pino } = await import("pino");
+    // pino's logger type allows any key, `then` included, which an async function cannot return as is.
+    const logger: Logger = pino({ name: "handoff" });
+    return {
+      info: logger.info.bind(logger),
+      warn: logger.warn.bind(logger),
+      error: logger.error.bind(logger),
+    };
+  } catch {
+    const line = (level: string) => (obj: object, msg?: string) =>
+      console[level === "info" ? "log" : level === "warn" ? "warn" : "error"](
+        JSON.stringify({ level, name: "handoff", time: Date.now(), ...obj, msg }),
+      );
+    return { info: line("info"), warn: line("warn"), error: line("error") };
+  }
+}
+
 /** Wires the default stack from configuration: the SQL store and inventory on SQLite or PostgreSQL, Checkout.com (or the sandbox). */
 export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHandoff> {
   const { config } = options;
@@ -59,7 +81,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<OpenedHa
         config.environment === "local" ? `${config.apiUrl}/checkout-web-components/index.js` : undefined,
       threeDs: true,
     },
-    logger: options.logger ?? pino({ name: "handoff" }),
+    logger: options.logger ?? (await defaultLogger()),
     now: () => new Date(),
     ...(options.velocity ? { velocity: new ConfirmVelocity(options.velocity) } : {}),
   });

@@ -8,8 +8,6 @@ import {
   CheckoutComProcessor,
   ConfirmVelocity,
   createHandoff,
-  createHandoffHandler,
-  createWebhookHandler,
   createWebhooks,
   DEFAULT_VELOCITY,
   openDatabase,
@@ -17,6 +15,7 @@ import {
   SqlOrderStore,
   SqlWebhookInbox,
 } from "@handoff/server";
+import { createHandoffHandler, createWebhookHandler } from "@handoff/server/node";
 import { pino } from "pino";
 import { addHistory } from "./history.js";
 import { INGEST_KEY } from "./ingest.js";

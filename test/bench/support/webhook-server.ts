@@ -4,14 +4,9 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createWebhookHandler,
-  createWebhookRouter,
-  createWebhooks,
-  type HandoffDeps,
-  openDatabase,
-  SqlWebhookInbox,
-} from "@handoff/server";
+import { createWebhooks, type HandoffDeps, openDatabase, SqlWebhookInbox } from "@handoff/server";
+import { createWebhookRouter } from "@handoff/server/express";
+import { createWebhookHandler } from "@handoff/server/node";
 import express from "express";
 import { pino } from "pino";
 import { INGEST_KEY as KEY } from "./ingest.js";

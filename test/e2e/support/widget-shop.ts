@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { ConfirmVelocity, createHandoffHandler, DEFAULT_VELOCITY } from "@handoff/server";
+import { ConfirmVelocity, DEFAULT_VELOCITY } from "@handoff/server";
+import { createHandoffHandler } from "@handoff/server/node";
 import { build } from "vite";
 import { type Harness, startHarness } from "../../../packages/server/src/test-support/harness.js";
 
@@ -31,7 +32,7 @@ for (const key of Object.keys(NAMES)) {
   if (value) options[NAMES[key]] = key === "timeout" ? Number(value) : value;
 }
 for (const name of ["onReady", "onTokenized", "onSuccess", "onDecline", "onRequiresAction", "onError"]) {
-  options[name] = (detail) => window.events.push({ name, detail });
+  options[name] = (event) => window.events.push({ name, detail: event.detail });
 }
 if (params.get("merchant")) {
   // The merchant's own code confirms (Accelerate-style handoff) and hands the result back.

@@ -3,13 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningShop, startShop } from "@handoff/demo-shop";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
-import {
-  loadConfig,
-  openSqlite,
-  type SqlClient,
-  signTestWebhook,
-  type VelocityLimits,
-} from "@handoff/server";
+import { loadConfig, type SqlClient, signTestWebhook, type VelocityLimits } from "@handoff/server";
+import { openSqlite } from "@handoff/server/sqlite";
 
 import { sandboxToken } from "./truth.js";
 

@@ -10,6 +10,7 @@ import {
   type SqlValue,
   StoreUnavailableError,
 } from "./sql-client.js";
+import { isPostgresUrl } from "./url.js";
 
 export interface PostgresOptions {
   /** Connections per instance. Default 10. */
@@ -125,10 +126,6 @@ class PgSqlClient implements SqlClient {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
 }
 
 /** Connects to `postgres://…` (or `postgresql://…`) and applies migrations. */

@@ -1,0 +1,10 @@
+/**
+ * `@handoff/server/fetch`: the webhook receiver as `(Request) => Promise<Response>`, for Next.js route
+ * handlers, Hono, Workers, Deno and Bun. Imports nothing from Node: WebCrypto verifies the
+ * signature; the inbox is yours (`WebhookInboxPort`), or `SqlWebhookInbox` where SQL is at hand.
+ */
+export type { Logger } from "./deps.js";
+export { createFetchWebhookHandler, type FetchWebhookOptions } from "./http/webhooks-fetch.js";
+export type { InboxEvent, RejectedRequest } from "./webhooks/inbox.js";
+export type { WebhookInboxPort } from "./webhooks/receive.js";
+export { checkSignatureWeb } from "./webhooks/verify-web.js";
