@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../test-support/harness.js";
+import { createFetchHandoffHandler } from "./checkout-fetch.js";
 import { createHandoffRouter } from "./express.js";
 import { createHandoffHandler } from "./node.js";
 
@@ -32,6 +33,33 @@ beforeAll(async () => {
       if (!(await handler(req, res))) res.writeHead(404).end();
     }),
   )}/api/checkout`;
+  // The fetch adapter behind the plainest bridge a fetch runtime has: Request in, Response out.
+  const fetchHandler = createFetchHandoffHandler(h.handoff, {
+    basePath: "/api/checkout",
+    clientAddress: () => "127.0.0.1",
+  });
+  bases.fetch = `${await listen(
+    createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const response = await fetchHandler(
+        new Request(`http://127.0.0.1${req.url}`, {
+          method: req.method ?? "GET",
+          headers,
+          ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+        }),
+      );
+      const answered: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        answered[name] = value;
+      });
+      res.writeHead(response.status, answered);
+      res.end(Buffer.from(await response.arrayBuffer()));
+    }),
+  )}/api/checkout`;
 });
 afterAll(async () => {
   for (const server of servers) server.close();
@@ -55,7 +83,7 @@ describe("the express adapter behind a merchant's express.json()", () => {
   });
 });
 
-describe.each(["express", "node"])("the %s adapter", (name) => {
+describe.each(["express", "node", "fetch"])("the %s adapter", (name) => {
   const base = () => bases[name] ?? "";
 
   it("runs session and confirm over HTTP", async () => {
@@ -128,5 +156,10 @@ describe.each(["express", "node"])("the %s adapter", (name) => {
     expect(landed.status).toBe(303);
     expect(landed.headers.get("location")).toBe(`http://127.0.0.1:3000/orders/${pending.body.orderId}`);
     expect((await h.store.getOrder(pending.body.orderId))?.status).toBe("authorized");
+  });
+
+  it("leaves other paths alone: the node handler passes them on, the others answer 404", async () => {
+    const response = await fetch(`${base()}/elsewhere`);
+    expect(response.status).toBe(404);
   });
 });

@@ -1,12 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { preferredLocale } from "@handoff/contracts";
-import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
-import { type ApiReply, errorReply } from "../reply.js";
-
-const MAX_JSON_BYTES = 16 * 1024;
-
-class TooLarge extends Error {}
+import { answerCheckout, BodyTooLargeError, MAX_JSON_BYTES, replyHeaders } from "./checkout-routes.js";
 
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -14,7 +8,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_JSON_BYTES) reject(new TooLarge());
+      if (size > MAX_JSON_BYTES) reject(new BodyTooLargeError());
       else chunks.push(chunk);
     });
     req.on("end", () => {
@@ -27,15 +21,6 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     });
     req.on("error", reject);
   });
-}
-
-function write(res: ServerResponse, reply: ApiReply): void {
-  const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    ...(body ? { "content-type": "application/json; charset=utf-8" } : {}),
-    ...reply.headers,
-  });
-  res.end(body);
 }
 
 /**
@@ -51,33 +36,17 @@ export function createHandoffHandler(handoff: Handoff, options: { basePath?: str
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!url.pathname.startsWith(`${base}/`)) return false;
-    const route = `${req.method} ${url.pathname.slice(base.length)}`;
-    try {
-      if (route === "POST /session") {
-        const locale = preferredLocale(req.headers["accept-language"]);
-        write(res, await handoff.session(await readJson(req), { locale }));
-      } else if (route === "POST /confirm") {
-        const locale = preferredLocale(req.headers["accept-language"]);
-        write(res, await handoff.confirm(await readJson(req), { locale, client: req.socket.remoteAddress }));
-      } else if (route === "GET /3ds-return") write(res, await handoff.threeDsReturn(url.searchParams));
-      else return false;
-    } catch (error) {
-      if (error instanceof TooLarge) write(res, errorReply("PAYLOAD_TOO_LARGE", "The body is too large."));
-      else if (error instanceof SyntaxError)
-        write(res, errorReply("INVALID_REQUEST", "The body is not valid JSON."));
-      else if (error instanceof StoreUnavailableError) {
-        write(res, errorReply("STORE_UNAVAILABLE", "Orders cannot be saved right now. Please try again."));
-      } else {
-        handoff.deps.logger.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          "checkout route failed",
-        );
-        write(res, {
-          status: 500,
-          body: { error: "INTERNAL", message: "Something went wrong on our side." },
-        });
-      }
-    }
+    const reply = await answerCheckout(handoff, {
+      method: req.method ?? "GET",
+      route: url.pathname.slice(base.length),
+      search: url.searchParams,
+      acceptLanguage: req.headers["accept-language"],
+      client: req.socket.remoteAddress,
+      json: () => readJson(req),
+    });
+    if (!reply) return false;
+    const { body, headers } = replyHeaders(reply);
+    res.writeHead(reply.status, headers).end(body);
     return true;
   };
 }

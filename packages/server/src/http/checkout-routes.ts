@@ -1,0 +1,59 @@
+import { preferredLocale } from "@handoff/contracts";
+import { StoreUnavailableError } from "../db/sql-client.js";
+import type { Handoff } from "../handoff.js";
+import { type ApiReply, errorReply } from "../reply.js";
+
+/** The checkout routes read JSON bodies of at most this size. */
+export const MAX_JSON_BYTES = 16 * 1024;
+
+/** Thrown by an adapter's body reader past MAX_JSON_BYTES. */
+export class BodyTooLargeError extends Error {}
+
+/** What every adapter knows about a request, whatever the framework. */
+export interface CheckoutRequest {
+  method: string;
+  /** The path below the adapter's base path: `/session`, `/confirm`, `/3ds-return`. */
+  route: string;
+  search: URLSearchParams;
+  acceptLanguage: string | undefined | null;
+  /** The shopper's address, for the per-client card-testing limit. */
+  client: string | undefined;
+  /** Parsed JSON (undefined for an empty body); throws SyntaxError or BodyTooLargeError. */
+  json(): Promise<unknown>;
+}
+
+/**
+ * The checkout routes (POST /session, POST /confirm, GET /3ds-return), framework-free: an adapter
+ * turns its request into a CheckoutRequest and writes the reply. Undefined for a route not ours.
+ * Imports nothing from Node, so the fetch adapter can use it too.
+ */
+export async function answerCheckout(handoff: Handoff, request: CheckoutRequest): Promise<ApiReply | undefined> {
+  const route = `${request.method} ${request.route}`;
+  const locale = preferredLocale(request.acceptLanguage);
+  try {
+    if (route === "POST /session") return await handoff.session(await request.json(), { locale });
+    if (route === "POST /confirm")
+      return await handoff.confirm(await request.json(), { locale, client: request.client });
+    if (route === "GET /3ds-return") return await handoff.threeDsReturn(request.search);
+    return undefined;
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return errorReply("PAYLOAD_TOO_LARGE", "The body is too large.");
+    if (error instanceof SyntaxError) return errorReply("INVALID_REQUEST", "The body is not valid JSON.");
+    if (error instanceof StoreUnavailableError)
+      return errorReply("STORE_UNAVAILABLE", "Orders cannot be saved right now. Please try again.");
+    handoff.deps.logger.error(
+      { err: error instanceof Error ? error.message : String(error) },
+      "checkout route failed",
+    );
+    return { status: 500, body: { error: "INTERNAL", message: "Something went wrong on our side." } };
+  }
+}
+
+/** The reply's JSON body and headers, as every adapter writes them. */
+export function replyHeaders(reply: ApiReply): { body: string; headers: Record<string, string> } {
+  const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
+  return {
+    body,
+    headers: { ...(body ? { "content-type": "application/json; charset=utf-8" } : {}), ...reply.headers },
+  };
+}
