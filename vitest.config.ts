@@ -27,7 +27,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: "sqlite",
-          include: ["packages/*/src/**/*.test.{ts,tsx}", "demos/*/src/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.{ts,tsx}",
+            "demos/*/{src,test}/**/*.test.{ts,tsx}",
+            "test/**/*.test.ts",
+          ],
         },
       },
       {

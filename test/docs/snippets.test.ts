@@ -15,7 +15,14 @@ async function readmes(): Promise<string[]> {
     for (const name of await readdir(join(ROOT, folder))) found.push(`${folder}/${name}/README.md`);
   }
   const present: string[] = [];
-  for (const file of found) if (await readFile(join(ROOT, file)).then(() => true, () => false)) present.push(file);
+  for (const file of found)
+    if (
+      await readFile(join(ROOT, file)).then(
+        () => true,
+        () => false,
+      )
+    )
+      present.push(file);
   return present;
 }
 
@@ -26,7 +33,10 @@ function region(source: string, name: string): string | undefined {
   const end = lines.findIndex((l, i) => i > start && l.trim() === "// #endregion");
   const body = lines.slice(start + 1, end);
   const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return body.map((l) => l.slice(indent)).join("\n").trim();
+  return body
+    .map((l) => l.slice(indent))
+    .join("\n")
+    .trim();
 }
 
 describe("README examples", () => {
@@ -34,14 +44,14 @@ describe("README examples", () => {
     const checked: string[] = [];
     for (const readme of await readmes()) {
       const text = await readFile(join(ROOT, readme), "utf8");
-      for (const block of text.matchAll(/```ts\n\/\/ example: (\S+)#(\S+)\n([\s\S]*?)```/g)) {
+      for (const block of text.matchAll(/```tsx?\n\/\/ example: (\S+)#(\S+)\n([\s\S]*?)```/g)) {
         const [, file = "", name = "", body = ""] = block;
         const source = await readFile(join(ROOT, file), "utf8");
         expect(region(source, name), `${readme}: ${file}#${name}`).toBe(body.trim());
         checked.push(`${readme} → ${file}#${name}`);
       }
     }
-    // The server's webhook wiring, the node:http example and the fetch receiver at least.
-    expect(checked.length).toBeGreaterThanOrEqual(3);
+    // The server's webhook wiring, the node:http and Next.js examples and the fetch receiver at least.
+    expect(checked.length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -164,12 +164,22 @@ export class HandoffCheckout extends LitElement {
     // Re-connected within the same turn (React StrictMode, a DOM move): keep everything as it is.
     if (this.#teardown) clearTimeout(this.#teardown);
     this.#teardown = undefined;
+    // Moved in the DOM (React StrictMode, a reparent): the card goes with it.
+    if (this.#cardHost && !this.#cardHost.isConnected) this.append(this.#cardHost);
+  }
+
+  /**
+   * The light-DOM node Checkout.com's iframe mounts in, made when the card is: a server-rendered
+   * page hydrates `<handoff-checkout>` with no children, and one added earlier would not match.
+   */
+  #hostForCard(): HTMLElement {
     if (!this.#cardHost) {
       this.#cardHost = document.createElement("div");
       this.#cardHost.slot = "card";
       this.#cardHost.dataset.handoffCard = "";
     }
     if (!this.#cardHost.isConnected) this.append(this.#cardHost);
+    return this.#cardHost;
   }
 
   override disconnectedCallback(): void {
@@ -312,7 +322,7 @@ export class HandoffCheckout extends LitElement {
             const card = checkout.create("card", { showPayButton: false });
             if (!(await card.isAvailable()))
               throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
-            this.#card = card.mount(this.#cardHost as HTMLElement);
+            this.#card = card.mount(this.#hostForCard());
           })
           .catch((error: unknown) => this.#loaderFailed(error, restart));
       });

@@ -43,7 +43,8 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+      for (const [name, value] of Object.entries(req.headers))
+        if (typeof value === "string") headers.set(name, value);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       const response = await fetchHandler(
         new Request(`http://127.0.0.1${req.url}`, {

@@ -48,7 +48,8 @@ export function createFetchHandoffHandler(
           json: () => readJson(request),
         })
       : undefined;
-    const answer = reply ?? errorReply("NOT_FOUND", `No checkout route at ${request.method} ${url.pathname}.`);
+    const answer =
+      reply ?? errorReply("NOT_FOUND", `No checkout route at ${request.method} ${url.pathname}.`);
     const { body, headers } = replyHeaders(answer);
     return new Response(body || null, { status: answer.status, headers });
   };

@@ -27,7 +27,10 @@ export interface CheckoutRequest {
  * turns its request into a CheckoutRequest and writes the reply. Undefined for a route not ours.
  * Imports nothing from Node, so the fetch adapter can use it too.
  */
-export async function answerCheckout(handoff: Handoff, request: CheckoutRequest): Promise<ApiReply | undefined> {
+export async function answerCheckout(
+  handoff: Handoff,
+  request: CheckoutRequest,
+): Promise<ApiReply | undefined> {
   const route = `${request.method} ${request.route}`;
   const locale = preferredLocale(request.acceptLanguage);
   try {
