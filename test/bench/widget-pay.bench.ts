@@ -1,6 +1,6 @@
 import type { BenchResult } from "../../scripts/bench.js";
 import { buildScriptTagBundle, startWidgetShop } from "../e2e/support/widget-shop.js";
-import { launchChromium } from "../support/chromium.js";
+import { fillCard, launchChromium } from "../support/chromium.js";
 import { percentile } from "./support/stats.js";
 
 /**
@@ -20,10 +20,7 @@ export async function run(): Promise<BenchResult[]> {
       await page.waitForFunction(() =>
         (window as unknown as { events: Array<{ name: string }> }).events.some((e) => e.name === "onReady"),
       );
-      const frame = page.frameLocator("iframe[name=cko-card-frame]");
-      await frame.getByLabel("Card number").fill("4242 4242 4242 4242");
-      await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
-      await frame.getByLabel("Security code").fill("123");
+      await fillCard(page);
       const pay = page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ });
       const started = performance.now();
       await pay.click();

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
+import { collectPageErrors, fillCard, launchChromium, screenshot } from "../support/chromium.js";
 import { startWidgetShop, type WidgetShop } from "./support/widget-shop.js";
 
 let shop: WidgetShop;
@@ -74,10 +74,7 @@ describe.each(REACT_VERSIONS)("@handoff/react under React %s StrictMode", (versi
       new RegExp(`^${version}\\.`),
     );
     expect(await page.locator("iframe[name=cko-card-frame]").count()).toBe(1);
-    const frame = page.frameLocator("iframe[name=cko-card-frame]");
-    await frame.getByLabel("Card number").fill("4242 4242 4242 4242");
-    await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
-    await frame.getByLabel("Security code").fill("123");
+    await fillCard(page);
     await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
     await page.waitForFunction(() =>
       (window as unknown as { events?: Array<{ name: string }> }).events?.some((e) => e.name === "onSuccess"),

@@ -42,3 +42,11 @@ export function collectPageErrors(page: Page): string[] {
   page.on("pageerror", (error) => errors.push(error.message));
   return errors;
 }
+
+/** Types a card into Checkout.com's card iframe (the sandbox's emulation of it), as a shopper would. */
+export async function fillCard(page: Page, number = "4242 4242 4242 4242", expiry = "12 / 34", cvv = "123") {
+  const frame = page.frameLocator("iframe[name=cko-card-frame]");
+  await frame.getByLabel("Card number").fill(number);
+  await frame.getByLabel("Expiry date (MM / YY)").fill(expiry);
+  await frame.getByLabel("Security code").fill(cvv);
+}

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../../test/support/chromium.js";
+import { collectPageErrors, fillCard, launchChromium } from "../../../test/support/chromium.js";
 
 const APP = resolve(import.meta.dirname, "..");
 const NEXT = join(APP, "node_modules", "next", "dist", "bin", "next");
@@ -65,13 +65,9 @@ afterAll(async () => {
 describe("the Next.js App Router example (demos/next-app)", () => {
   it("sells a mug: the client component pays, route handlers confirm, the order page shows it", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = collectPageErrors(page);
     await page.goto(url);
-    const frame = page.frameLocator("iframe[name=cko-card-frame]");
-    await frame.getByLabel("Card number").fill("4242 4242 4242 4242");
-    await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
-    await frame.getByLabel("Security code").fill("123");
+    await fillCard(page);
     await page.locator("handoff-checkout").getByRole("button", { name: "Pay £14.50" }).click();
     await page.waitForURL(/\/orders\/ord_/);
     await expect.poll(() => page.textContent("body")).toMatch(/Order ord_\w+: (authorized|captured)/);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../../test/support/chromium.js";
+import { collectPageErrors, fillCard, launchChromium } from "../../../test/support/chromium.js";
 import { startShop } from "./server.js";
 
 let sandbox: Sandbox;
@@ -34,14 +34,9 @@ afterAll(async () => {
 describe("the plain HTML + node:http example (demos/node-http)", () => {
   it("sells a mug through the script tag: card in Checkout.com's iframe, Pay, the order page", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    const errors = collectPageErrors(page);
     await page.goto(shop.url);
-    const frame = page.frameLocator("iframe[name=cko-card-frame]");
-    await frame.getByLabel("Card number").fill("4242 4242 4242 4242");
-    await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
-    await frame.getByLabel("Security code").fill("123");
+    await fillCard(page);
     await page.locator("handoff-checkout").getByRole("button", { name: "Pay £14.50" }).click();
     await page.waitForURL(/\/orders\/ord_/);
     expect(await page.textContent("body")).toMatch(/Order ord_\w+: (authorized|captured)/);
