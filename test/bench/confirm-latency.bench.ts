@@ -12,7 +12,7 @@ import { percentile } from "./support/stats.js";
  * ≤ 2 ms at p50, is on that. Two durable writes are the floor, so the report shows one fsync on the
  * database's disk, timed in the same run.
  */
-const RUNS = 400;
+const RUNS = 800;
 const WARMUP = 50;
 
 export async function run(): Promise<BenchResult[]> {

@@ -67,15 +67,29 @@ export function fromMinorUnits(minor: number, currency: string): string {
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
+/** Making an Intl.NumberFormat costs far more than using one: one per locale and currency, kept. */
+const formats = new Map<string, Intl.NumberFormat>();
+
+function formatFor(locale: string, currency: string, exponent: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    // Locales come from shoppers' headers: a bounded cache, whatever they send.
+    if (formats.size >= 256) formats.clear();
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** Shopper-facing money in their locale, exact (formats the decimal string, not a float). */
 export function formatMoney(minor: number, currency: string, locale = "en-GB"): string {
-  const exponent = currencyExponent(currency);
-  const format = new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
+  const format = formatFor(locale, currency, currencyExponent(currency));
   // Intl accepts decimal strings as exact values; the cast covers older lib typings.
   return format.format(fromMinorUnits(minor, currency) as unknown as number);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../db/migrations.js";
 import { openDatabase } from "../db/open.js";
 import type { SqlClient } from "../db/sql-client.js";
 import { SqlInventory } from "../inventory/sql-inventory.js";
@@ -53,7 +54,7 @@ describe(`the store seam on ${testEngine()}`, () => {
     const again = await openDatabase(h.databaseUrl);
     const versions = await again.execute("SELECT COUNT(*) AS n FROM schema_migrations");
     await again.close();
-    expect(Number(versions.rows[0]?.n)).toBe(8);
+    expect(Number(versions.rows[0]?.n)).toBe(MIGRATIONS.length);
   });
 
   it("commits a transaction's steps together, and a throw leaves none of them", async () => {
