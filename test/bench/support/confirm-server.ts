@@ -1,5 +1,5 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { createHandoffHandler, createWebhookHandler } from "@handoff/server/node
 import { pino } from "pino";
 import { addHistory } from "./history.js";
 import { INGEST_KEY } from "./ingest.js";
+import { exitOnStop } from "./server-process.js";
 import { percentile } from "./stats.js";
 
 /**
@@ -147,14 +148,8 @@ process.on("message", async (message: { type: string; count?: number; orders?: n
     }
     process.send?.({ type: "carts", carts });
   }
-  if (message.type === "stop") {
-    server.closeAllConnections();
-    server.close();
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-    process.exit(0);
-  }
 });
+exitOnStop(server, db, dir);
 process.send?.({
   type: "ready",
   url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/checkout/confirm`,

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import { createWebhookHandler } from "@handoff/server/node";
 import express from "express";
 import { pino } from "pino";
 import { INGEST_KEY as KEY } from "./ingest.js";
+import { exitOnStop } from "./server-process.js";
 
 /**
  * One webhook server per process for the ingest benchmarks: a bare HMAC-only server or Handoff's
@@ -80,14 +81,8 @@ server.keepAliveTimeout = 10_000;
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 process.on("message", async (message: { type: string }) => {
   if (message.type === "count") process.send?.({ type: "count", stored: await inbox.count() });
-  if (message.type === "stop") {
-    server.closeAllConnections();
-    server.close();
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-    process.exit(0);
-  }
 });
+exitOnStop(server, db, dir);
 process.send?.({
   type: "ready",
   url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/checkoutdotcom`,
