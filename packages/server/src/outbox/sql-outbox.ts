@@ -234,19 +234,10 @@ export class SqlOutbox {
       for (const d of list) {
         await tx.execute(
           `INSERT INTO destinations (id, url, secrets_json, events_json, when_json, enabled, source, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'file', ?, ?)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET url = excluded.url, secrets_json = excluded.secrets_json,
            events_json = excluded.events_json, when_json = excluded.when_json, source = 'file', updated_at = excluded.updated_at`,
-          [
-            d.id,
-            d.url,
-            JSON.stringify(d.secrets),
-            JSON.stringify(d.events),
-            d.when ? JSON.stringify(d.when) : null,
-            d.enabled ? 1 : 0,
-            now,
-            now,
-          ],
+          destinationRow(d, "file", now),
         );
       }
       const keep = list.map((d) => d.id);
@@ -265,17 +256,7 @@ export class SqlOutbox {
        ON CONFLICT (id) DO UPDATE SET url = excluded.url, secrets_json = excluded.secrets_json,
        events_json = excluded.events_json, when_json = excluded.when_json, enabled = excluded.enabled,
        paused_reason = NULL, updated_at = excluded.updated_at`,
-      [
-        d.id,
-        d.url,
-        JSON.stringify(d.secrets),
-        JSON.stringify(d.events),
-        d.when ? JSON.stringify(d.when) : null,
-        d.enabled ? 1 : 0,
-        d.source,
-        now,
-        now,
-      ],
+      destinationRow(d, d.source, now),
     );
   }
 
@@ -408,4 +389,19 @@ export class SqlOutbox {
     ]);
     return rows.rows.map((r) => JSON.parse(String(r.payload_json)));
   }
+}
+
+/** A destination's columns, in the order both upserts list them. */
+function destinationRow(d: Destination, source: string, now: string) {
+  return [
+    d.id,
+    d.url,
+    JSON.stringify(d.secrets),
+    JSON.stringify(d.events),
+    d.when ? JSON.stringify(d.when) : null,
+    d.enabled ? 1 : 0,
+    source,
+    now,
+    now,
+  ];
 }
