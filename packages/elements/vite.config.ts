@@ -19,24 +19,31 @@ function pureLoaderEnums(): Plugin {
   };
 }
 
-// The script-tag bundle: one IIFE file, Lit and the official loader included, no eval, no inline
-// code. Lit's html`` and css`` templates are minified too: their indentation is most of our bytes.
-export default defineConfig({
-  plugins: [minifyTemplateLiterals(), pureLoaderEnums()],
-  // Always Lit's production build, whatever NODE_ENV says (vitest sets "test", which picks dev mode).
-  resolve: { conditions: ["module", "browser", "production"] },
-  define: { "process.env.NODE_ENV": JSON.stringify("production") },
-  build: {
-    outDir: "dist",
-    emptyOutDir: false,
-    target: "es2022",
-    minify: true,
+/** What one `vite build` makes: handoff.js by default, a language pack with `--mode locale-fr`. */
+function entryFor(mode: string) {
+  const locale = /^locale-(\w+)$/.exec(mode)?.[1];
+  if (!locale) return { entry: "src/script-tag.ts", name: "HandoffBundle", fileName: "handoff.js" };
+  return { entry: `src/locales/${locale}.ts`, name: "HandoffLocale", fileName: `handoff.${locale}.js` };
+}
 
-    lib: {
-      entry: "src/script-tag.ts",
-      formats: ["iife"],
-      name: "HandoffBundle",
-      fileName: () => "handoff.js",
+// The script-tag bundles: one IIFE file each, Lit and the official loader in handoff.js, no eval,
+// no inline code. Lit's html`` and css`` templates are minified too: their indentation is most of
+// our bytes. A language pack is its own small file: it adds itself to the page's registry.
+export default defineConfig(({ mode }) => {
+  const { entry, name, fileName } = entryFor(mode);
+  return {
+    plugins: [minifyTemplateLiterals(), pureLoaderEnums()],
+    // Always Lit's production build, whatever NODE_ENV says (vitest sets "test", which picks dev mode).
+    resolve: { conditions: ["module", "browser", "production"] },
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    build: {
+      outDir: "dist",
+      emptyOutDir: false,
+      target: "es2022",
+      minify: true,
+
+      // A language pack exports nothing (it registers itself), so it defines no global either.
+      lib: { entry, formats: ["iife"], name, fileName: () => fileName },
     },
-  },
+  };
 });

@@ -255,11 +255,24 @@ describe("the checkout's own screens", () => {
     const us = await open({ locale: "en-US" });
     await waitFor(us.page, "onReady");
     await expect(payButton(us.page).textContent()).resolves.toBe("Pay £14.50");
-    const fr = await open({ locale: "fr-FR" });
+    const fr = await open({ locale: "fr-FR", pack: "fr" });
     await waitFor(fr.page, "onReady");
     await expect(payButton(fr.page).textContent()).resolves.toMatch(/^Payer 14,50\s£(GB)?$/);
     await us.page.close();
     await fr.page.close();
+  });
+
+  it("speaks English until the French pack arrives, then French, whichever script ran first", async () => {
+    const { page, errors } = await open({ locale: "fr-FR" });
+    await waitFor(page, "onReady");
+    // Without the pack: English words, French money (the server formats the amount).
+    await expect(payButton(page).textContent()).resolves.toMatch(/^Pay 14,50\s£(GB)?$/);
+    await page.addScriptTag({ url: "/handoff.fr.js" });
+    await payButton(page)
+      .filter({ hasText: /^Payer/ })
+      .waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
 

@@ -100,8 +100,8 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     await page.close();
   });
 
-  it("answers in French when the page asks for fr, decline messages included", async () => {
-    const { page } = await open({ locale: "fr-FR" });
+  it("answers in French when the page asks for fr and loads the French pack, decline messages included", async () => {
+    const { page } = await open({ locale: "fr-FR", pack: "fr" });
     await fill(page, "4544 2491 6767 3670");
     await expect(payButton(page).textContent()).resolves.toMatch(/Payer 14,50/);
     await payButton(page).click();
@@ -269,12 +269,16 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     await page.addScriptTag({ url: "/handoff.js" });
     expect(errors).toEqual([]);
     expect(warnings).toEqual([]);
+    // Another version came first: it registered the element and set window.Handoff.
     await page.evaluate(() => {
       (window as unknown as { Handoff: { version: string } }).Handoff.version = "0.0.1";
+      (customElements.get("handoff-checkout") as unknown as { handoffVersion: string }).handoffVersion =
+        "0.0.1";
     });
     await page.addScriptTag({ url: "/handoff.js" });
     await page.addScriptTag({ url: "/handoff.js" });
     expect(warnings.filter((w) => w.includes("version-mismatch"))).toHaveLength(1);
+    expect(warnings.find((w) => w.includes("version-mismatch"))).toContain("0.0.1 is already registered");
     await page.close();
   });
 });

@@ -17,7 +17,13 @@ export type Outcome =
   | { kind: "declined"; body: ConfirmDeclined }
   | { kind: "requires_action"; body: ConfirmRequiresAction }
   | { kind: "token"; code: WidgetErrorCode }
-  | { kind: "error"; code: WidgetErrorCode; retryable: boolean; message?: string; body?: ErrorBody };
+  | {
+      kind: "error";
+      code: WidgetErrorCode;
+      retryable: boolean;
+      message?: string | undefined;
+      body?: ErrorBody | undefined;
+    };
 
 /** No answer yet: the request timed out, or the server is still processing that payment. */
 export function isUnanswered(outcome: Outcome): boolean {
@@ -27,26 +33,20 @@ export function isUnanswered(outcome: Outcome): boolean {
 const TOKEN_ERRORS = new Set<WidgetErrorCode>(["TOKEN_EXPIRED", "TOKEN_USED", "TOKEN_INVALID"]);
 
 export function toOutcome(body: PaymentInitiatedResult | undefined, httpStatus?: number): Outcome {
-  if (body && "status" in body) {
-    if (body.status === "approved") return { kind: "approved", body };
-    if (body.status === "declined") return { kind: "declined", body };
-    if (body.status === "requires_action") return { kind: "requires_action", body };
-  }
+  const status = body && "status" in body ? body.status : undefined;
+  if (status === "approved" || status === "declined" || status === "requires_action")
+    return { kind: status, body } as Outcome;
   const error = body && "error" in body ? body : undefined;
   // The server's codes are the contract's union; a merchant's own confirm code may say anything.
   const answered = error?.error as WidgetErrorCode | undefined;
   if (answered && TOKEN_ERRORS.has(answered)) return { kind: "token", code: answered };
-  const code: WidgetErrorCode = answered ?? (httpStatus ? `HTTP_${httpStatus}` : "INVALID_ANSWER");
-  const retryable = error?.retryable ?? (httpStatus === undefined || httpStatus >= 500 || httpStatus === 409);
-  const { orderUrl, lines } = (error ?? {}) as ErrorBody;
   return {
     kind: "error",
-    code,
-    retryable,
-    ...(error?.message ? { message: error.message } : {}),
-    ...(orderUrl || lines
-      ? { body: { ...(orderUrl ? { orderUrl } : {}), ...(lines ? { lines } : {}) } }
-      : {}),
+    code: answered ?? (httpStatus ? `HTTP_${httpStatus}` : "INVALID_ANSWER"),
+    retryable: error?.retryable ?? (httpStatus === undefined || httpStatus >= 500 || httpStatus === 409),
+    message: error?.message,
+    // The screen reads orderUrl and lines from it.
+    body: error as ErrorBody | undefined,
   };
 }
 
@@ -57,7 +57,7 @@ async function postJson(
   signal?: AbortSignal,
 ): Promise<{ status: number; json: unknown }> {
   const response = await fetch(url, {
-    ...(signal ? { signal } : {}),
+    signal: signal ?? null,
     method: "POST",
     // The server writes decline messages in this language.
     headers: { "content-type": "application/json", accept: "application/json", "accept-language": locale },

@@ -147,7 +147,7 @@ export class HandoffCheckout extends LitElement {
   }
 
   get #language(): string {
-    return this.locale || (typeof navigator === "undefined" ? "en" : navigator.language);
+    return this.locale || globalThis.navigator?.language || "en";
   }
 
   get #t(): Strings {
@@ -238,12 +238,9 @@ export class HandoffCheckout extends LitElement {
 
   /** An answer that ends this checkout: say why, link where to go, offer nothing that can only fail. */
   #block(detail: ErrorDetail, text: string, link?: { href: string; text: string }): void {
+    this.#fail(detail, text);
     this.state = "blocked";
-    this.#tone = "error";
-    this.message = text;
-    this.#retryAction = undefined;
     this.#link = link;
-    this.#emit("handoff-error", detail);
   }
 
   /** ORDER_COMPLETED and OUT_OF_STOCK get their own screens; true when `error` was one of them. */
@@ -307,30 +304,25 @@ export class HandoffCheckout extends LitElement {
       );
       return;
     }
-    try {
-      const ready = new Promise<void>((resolve) => {
-        void loadComponents(this.#session as Session, {
-          ...(this.locale ? { locale: this.locale } : {}),
-          ...(this.appearance ? { appearance: this.appearance } : {}),
-          onReady: () => resolve(),
-          onChange: () => this.requestUpdate(),
-          onError: (_component, error) => this.#cardError(error),
+    // Resolves when the card fields are ready; a loader failure is shown (with Try again) instead.
+    await new Promise<void>((resolve) => {
+      void loadComponents(this.#session as Session, {
+        ...(this.locale ? { locale: this.locale } : {}),
+        ...(this.appearance ? { appearance: this.appearance } : {}),
+        onReady: () => resolve(),
+        onChange: () => this.requestUpdate(),
+        onError: (_component, error) => this.#cardError(error),
+      })
+        .then(async (checkout) => {
+          if (!this.#started) return;
+          // Our Pay button is the only one: Flow's own would pay through the session, without confirm.
+          const card = checkout.create("card", { showPayButton: false });
+          if (!(await card.isAvailable()))
+            throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
+          this.#card = card.mount(this.#hostForCard());
         })
-          .then(async (checkout) => {
-            if (!this.#started) return;
-            // Our Pay button is the only one: Flow's own would pay through the session, without confirm.
-            const card = checkout.create("card", { showPayButton: false });
-            if (!(await card.isAvailable()))
-              throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
-            this.#card = card.mount(this.#hostForCard());
-          })
-          .catch((error: unknown) => this.#loaderFailed(error, restart));
-      });
-      await ready;
-    } catch (error) {
-      this.#loaderFailed(error, restart);
-      return;
-    }
+        .catch((error: unknown) => this.#loaderFailed(error, restart));
+    });
     if (this.state !== "loading") return;
     this.state = "ready";
     // Sent back by a failed 3-D Secure: say why above the fresh card form.
@@ -393,13 +385,11 @@ export class HandoffCheckout extends LitElement {
       const detail: PaymentInitiatedDetail = {
         processorToken: data.token,
         cartId: this.cartId,
-        ...(this.#session ? { amount: this.#session.amount, currency: this.#session.currency } : {}),
+        // There is a card to tokenize only once the session is here.
+        amount: (this.#session as Session).amount,
+        currency: (this.#session as Session).currency,
         ...(device ? { deviceSessionId: device } : {}),
-        card: {
-          ...(data.scheme ? { scheme: data.scheme } : {}),
-          ...(data.last4 ? { last4: data.last4 } : {}),
-          ...(data.bin ? { bin: data.bin } : {}),
-        },
+        card: { scheme: data.scheme, last4: data.last4, bin: data.bin },
       };
       this.#emit("handoff-tokenized", detail);
       return detail;
@@ -545,7 +535,7 @@ export class HandoffCheckout extends LitElement {
     const label = processing
       ? html`<span class="spinner" aria-hidden="true"></span>${t.processing}`
       : this.#payLabel();
-    return html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay} aria-disabled=${String(!canPay)}
+    return html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay}
       aria-busy=${String(processing)} @click=${() => void this.submit()}>${label}</button>`;
   }
 

@@ -3,7 +3,7 @@ import { defineHandoffCheckout } from "./define.js";
 export { defineHandoffCheckout, warnOnce } from "./define.js";
 export { HandoffCheckout } from "./handoff-checkout.js";
 export { type MountedCheckout, type MountOptions, mount } from "./mount.js";
-export { type Strings, stringsFor } from "./strings.js";
+export { addLocale, type Strings, stringsFor } from "./strings.js";
 export type {
   CheckoutFlow,
   CheckoutMode,

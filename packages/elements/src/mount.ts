@@ -1,5 +1,5 @@
 import { defineHandoffCheckout } from "./define.js";
-import type { HandoffCheckout } from "./handoff-checkout.js";
+import { HandoffCheckout } from "./handoff-checkout.js";
 import type { HandoffEventMap, HandoffOptions } from "./types.js";
 import { TAG } from "./version.js";
 
@@ -49,20 +49,13 @@ export function mount(target: string | Element, options: MountOptions): MountedC
   defineHandoffCheckout();
 
   const element = document.createElement(TAG) as HandoffCheckout;
-  const { onPaymentInitiated, appearance, strings, ...rest } = options;
-  element.checkoutMode = rest.checkoutMode ?? "CheckoutDotComToken";
-  element.checkoutFlow = rest.checkoutFlow ?? "InlinePayment";
-  element.sessionUrl = rest.sessionUrl;
-  element.confirmUrl = rest.confirmUrl ?? "";
-  element.cartId = rest.cartId;
-  element.cartUrl = rest.cartUrl ?? "";
-  element.customer = rest.customer;
-  element.billing = rest.billing;
-  if (rest.confirmTimeoutMs) element.confirmTimeoutMs = rest.confirmTimeoutMs;
-  element.locale = rest.locale ?? "";
-  element.appearance = appearance;
-  element.strings = strings;
-  element.onPaymentInitiated = onPaymentInitiated;
+  // The options the element declares as its properties (not the callbacks, not its inner state),
+  // and only those given: the element's own defaults stand for the rest.
+  const declared = HandoffCheckout.properties as Record<string, { state?: boolean }>;
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && declared[key] && !declared[key].state)
+      (element as unknown as Record<string, unknown>)[key] = value;
+  }
 
   const controller = new AbortController();
   for (const [name, event] of Object.entries(CALLBACKS) as Array<

@@ -1,4 +1,4 @@
-import { defineHandoffCheckout, warnOnce } from "./define.js";
+import { defineHandoffCheckout } from "./define.js";
 import { HandoffCheckout } from "./handoff-checkout.js";
 import { mount } from "./mount.js";
 import { VERSION } from "./version.js";
@@ -18,12 +18,6 @@ declare global {
 }
 
 /** `handoff.js`: defines `<handoff-checkout>` and `window.Handoff.mount()`; loading it twice is harmless. */
+// A second copy of another version: defineHandoffCheckout has said so once; the first stays in place.
 defineHandoffCheckout();
-const w = window;
-if (!w.Handoff) w.Handoff = { mount, version: VERSION, HandoffCheckout };
-else if (w.Handoff.version !== VERSION) {
-  warnOnce(
-    "version-mismatch",
-    `window.Handoff ${w.Handoff.version} is already loaded; handoff.js ${VERSION} left it in place.`,
-  );
-}
+window.Handoff ??= { mount, version: VERSION, HandoffCheckout };

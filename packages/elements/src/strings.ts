@@ -1,6 +1,8 @@
 /**
  * Every string the widget shows; merchants override any of them with the `strings` option. Decline
- * messages are not here: the confirm endpoint answers them in the shopper's language.
+ * messages are not here: the confirm endpoint answers them in the shopper's language. English is
+ * built in; other languages are packs (`@handoff/elements/locales/fr`, `handoff.fr.js`) that add
+ * themselves to a page-wide registry, so handoff.js carries one language.
  */
 export interface Strings {
   pay: string;
@@ -54,38 +56,30 @@ const en: Strings = {
   genericError: "Something went wrong. Please try again.",
 };
 
-const fr: Strings = {
-  pay: "Payer {amount}",
-  processing: "Paiement en cours…",
-  loading: "Chargement du formulaire de paiement sécurisé…",
-  success: "Paiement réussi. Merci !",
-  redirecting: "Redirection vers votre banque pour confirmer le paiement…",
-  retry: "Réessayer",
-  close: "Fermer",
-  dialogTitle: "Paiement sécurisé",
-  cardIncomplete: "Veuillez compléter les informations de votre carte.",
-  enterCardAgain: "Veuillez saisir à nouveau les informations de votre carte.",
-  outOfStock: "Désolé, un article de votre panier vient d'être épuisé.",
-  soldOut: "Désolé, il n'en reste pas assez : {items}. Modifiez votre panier pour continuer.",
-  editCart: "Modifier votre panier",
-  alreadyPaid: "Cette commande est déjà payée. Il n'y a plus rien à payer.",
-  viewOrder: "Voir votre commande",
-  successReview: "Paiement reçu. Nous vérifions votre commande et la confirmerons sous peu.",
-  stillChecking: "Confirmation du paiement auprès de la banque en cours. Ne payez pas une seconde fois.",
-  rateLimited: "Trop de tentatives de paiement. Patientez quelques minutes, puis réessayez.",
-  cartChanged: "Votre panier a changé. Vérifiez-le avant de payer.",
-  networkError: "Impossible de joindre le service de paiement. Vérifiez votre connexion et réessayez.",
-  unavailable: "Le paiement est momentanément indisponible. Réessayez dans un instant.",
-  misconfigured: "Le paiement par carte n'est pas bien configuré sur ce site. Contactez la boutique.",
-  genericError: "Une erreur est survenue. Veuillez réessayer.",
-};
+/** On globalThis under a shared symbol: a pack loaded beside any copy of Handoff (or before it) is seen. */
+const LOCALES = Symbol.for("handoff.locales");
+const registry = globalThis as typeof globalThis & { [LOCALES]?: Record<string, Strings> };
 
-const TABLE: Record<string, Strings> = { en, fr };
+const language = (locale: string) => locale.toLowerCase().split("-")[0] ?? "";
 
-/** Strings for a BCP 47 locale ("fr-FR" → fr), falling back to English, with overrides on top. */
+/**
+ * Strings for a BCP 47 locale ("fr-FR" → fr) from the language packs loaded, English when none
+ * matches, with overrides on top.
+ */
 export function stringsFor(locale: string, overrides: Partial<Strings> = {}): Strings {
-  const base = TABLE[locale.toLowerCase().split("-")[0] ?? "en"] ?? en;
-  return { ...base, ...overrides };
+  return { ...en, ...registry[LOCALES]?.[language(locale)], ...overrides };
+}
+
+/**
+ * Adds a language pack ("fr": the French strings). Checkouts already on the page render again in it,
+ * whichever script ran first.
+ */
+export function addLocale(locale: string, strings: Strings): void {
+  registry[LOCALES] ??= {};
+  registry[LOCALES][language(locale)] = strings;
+  if (typeof document === "undefined") return;
+  for (const element of document.querySelectorAll("handoff-checkout"))
+    (element as { requestUpdate?: () => void }).requestUpdate?.();
 }
 
 export function fill(template: string, values: Record<string, string>): string {

@@ -7,17 +7,17 @@ import { css } from "lit";
 export const styles = css`
   :host {
     display: block;
-    font: var(--handoff-font, 16px/1.5 system-ui, sans-serif);
-    color: var(--handoff-color-text, #1a1d23);
-    --_primary: var(--handoff-color-primary, #1849c6);
-    --_danger: var(--handoff-color-danger, #a4001d);
-    --_success: var(--handoff-color-success, #0b6b2e);
-    --_radius: var(--handoff-radius, 8px);
+    font: var(--handoff-font,16px/1.5 system-ui,sans-serif);
+    color: var(--handoff-color-text,#1a1d23);
+    --_primary: var(--handoff-color-primary,#1849c6);
+    --_danger: var(--handoff-color-danger,#a4001d);
+    --_success: var(--handoff-color-success,#0b6b2e);
+    --_radius: var(--handoff-radius,8px);
   }
   .card {
     position: relative;
     /* Reserved before the card fields arrive: no layout shift. */
-    min-height: var(--handoff-card-height, 194px);
+    min-height: var(--handoff-card-height,194px);
   }
   .skeleton {
     position: absolute;
@@ -34,11 +34,6 @@ export const styles = css`
     background-size: 200% 100%;
     animation: shimmer 1.2s infinite linear;
   }
-  @media (prefers-reduced-motion: reduce) {
-    .skeleton span {
-      animation: none;
-    }
-  }
   @keyframes shimmer {
     to {
       background-position: -200% 0;
@@ -50,10 +45,6 @@ export const styles = css`
   }
   .message:focus {
     outline: none;
-  }
-  .message:focus-visible {
-    outline: 3px solid var(--_primary);
-    outline-offset: 2px;
   }
   .message[data-tone="error"] {
     color: var(--_danger);
@@ -71,6 +62,7 @@ export const styles = css`
     border: 2px solid var(--_primary);
     cursor: pointer;
   }
+  .message:focus-visible,
   button:focus-visible {
     outline: 3px solid var(--_primary);
     outline-offset: 2px;
@@ -79,7 +71,7 @@ export const styles = css`
     width: 100%;
     margin-top: 12px;
     background: var(--_primary);
-    color: var(--handoff-color-on-primary, #fff);
+    color: var(--handoff-color-on-primary,#fff);
     font-weight: 600;
   }
   .pay[disabled] {
@@ -112,22 +104,24 @@ export const styles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
+    .skeleton span,
     .spinner {
       animation: none;
     }
   }
-  .link {
-    display: inline-block;
+  .link,
+  .secondary {
     margin-top: 8px;
     color: var(--_primary);
+  }
+  .link {
+    display: inline-block;
     font-weight: 600;
     min-height: 44px;
     line-height: 44px;
   }
   .secondary {
-    margin-top: 8px;
     background: transparent;
-    color: var(--_primary);
   }
   dialog {
     border: 0;
@@ -136,7 +130,7 @@ export const styles = css`
     width: min(480px, calc(100vw - 32px));
   }
   dialog::backdrop {
-    background: rgb(0 0 0 / 45%);
+    background: rgb(0 0 0/45%);
   }
   .dialog-head {
     display: flex;

@@ -27,7 +27,7 @@ export interface PaymentInitiatedDetail {
   /** Flow's risk fingerprint of this browser, for Checkout.com's risk engine (`risk.device_session_id`). */
   deviceSessionId?: string;
   /** The card's scheme and last four digits, for display; never the number. */
-  card: { scheme?: string; last4?: string; bin?: string };
+  card: { scheme?: string | undefined; last4?: string | undefined; bin?: string | undefined };
 }
 
 /** The only mode: Checkout.com tokenizes, your confirm endpoint charges. */

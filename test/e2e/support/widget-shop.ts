@@ -11,10 +11,16 @@ import { type Harness, startHarness } from "../../../packages/server/src/test-su
 const root = resolve(import.meta.dirname, "../../..");
 const require = createRequire(import.meta.url);
 
-/** Builds the script-tag bundle exactly as `pnpm build` does, so tests never run a stale one. */
+const elements = resolve(root, "packages/elements");
+
+/**
+ * Builds the script-tag bundle and the French pack exactly as `pnpm build` does, so tests never run
+ * a stale one. Returns handoff.js; the shop serves the pack from dist.
+ */
 export async function buildScriptTagBundle(): Promise<string> {
-  const elements = resolve(root, "packages/elements");
-  await build({ root: elements, configFile: resolve(elements, "vite.config.ts"), logLevel: "silent" });
+  const configFile = resolve(elements, "vite.config.ts");
+  await build({ root: elements, configFile, logLevel: "silent" });
+  await build({ root: elements, configFile, logLevel: "silent", mode: "locale-fr" });
   return readFile(resolve(elements, "dist/handoff.js"), "utf8");
 }
 
@@ -81,10 +87,13 @@ export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): 
     const send = (type: string, body: string, status = 200) =>
       res.writeHead(status, { "content-type": type, "content-security-policy": csp }).end(body);
     if (url.pathname === "/") {
+      // ?pack=fr: the page loads the French language pack beside handoff.js, as a French shop does.
+      const pack = url.searchParams.get("pack");
+      const packScript = pack ? `<script src="/handoff.${pack}.js"></script>` : "";
       return send(
         "text/html; charset=utf-8",
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Checkout</title>
-<link rel="stylesheet" href="/shop.css"><script src="/handoff.js"></script><script src="/page.js" defer></script></head>
+<link rel="stylesheet" href="/shop.css"><script src="/handoff.js"></script>${packScript}<script src="/page.js" defer></script></head>
 <body><main><h1>Checkout</h1><div id="checkout"></div><button id="own-pay" type="button">Place order</button></main></body></html>`,
       );
     }
@@ -94,6 +103,8 @@ export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): 
       return send(type, body);
     }
     if (url.pathname === "/handoff.js") return send("text/javascript", bundle);
+    if (url.pathname === "/handoff.fr.js")
+      return send("text/javascript", await readFile(resolve(elements, "dist/handoff.fr.js"), "utf8"));
     if (url.pathname === "/page.js") return send("text/javascript", PAGE_SCRIPT);
     if (url.pathname === "/axe.js") return send("text/javascript", axe);
     if (url.pathname === "/shop.css")
