@@ -420,7 +420,8 @@ export class HandoffCheckout extends LitElement {
 
   async #confirmOnce(token: PaymentInitiatedDetail): Promise<Outcome> {
     if (!this.onPaymentInitiated)
-      return postConfirm(this.confirmUrl, token, this.#language, this.confirmTimeoutMs);
+      // 0 or not a number (a mistyped attribute) would time out at once: the default instead.
+      return postConfirm(this.confirmUrl, token, this.#language, this.confirmTimeoutMs || CONFIRM_TIMEOUT_MS);
     try {
       return toOutcome(await this.onPaymentInitiated(token));
     } catch {
