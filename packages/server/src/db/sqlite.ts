@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "libsql";
+import AsyncDatabase from "libsql/promise";
 import { migrate } from "./migrate.js";
 import {
   ConstraintError,
@@ -19,6 +20,18 @@ interface Statement {
   reader: boolean;
 }
 
+/**
+ * COMMIT, run on libsql's own threads. With the synchronous API the event loop would sit out the
+ * commit's fsync (most of a write's time) doing nothing; libsql's promise API runs the same native
+ * exec on the same connection handle off the main thread, so requests keep being read while the
+ * disk syncs. Callers still wait for the promise: nothing is acknowledged before it is durable.
+ * (`db` is the native handle both APIs keep; libsql is pinned, and every write test goes through here.)
+ */
+const execOffThread = AsyncDatabase.prototype.exec as (this: { db: unknown }, sql: string) => Promise<void>;
+function commitOffThread(db: Database.Database): Promise<void> {
+  return execOffThread.call({ db: (db as unknown as { db: unknown }).db }, "COMMIT");
+}
+
 function classify(error: unknown): Error {
   const code = (error as { code?: string }).code ?? "";
   const text = `${code} ${error instanceof Error ? error.message : String(error)}`;
@@ -30,11 +43,12 @@ function classify(error: unknown): Error {
 
 /**
  * SQLite through libsql's synchronous, better-sqlite3-compatible engine: each distinct SQL text is
- * prepared once and reused (the stores use a fixed set). Writes go through IMMEDIATE transactions
+ * prepared once and reused (the stores use a fixed set). Statements run on the event loop (they
+ * take microseconds); COMMIT runs off it (above). Writes go through IMMEDIATE transactions
  * that roll back whole on any error, COMMIT failures (SQLITE_BUSY, SQLITE_FULL) included, so the
  * connection is never left inside a broken transaction. There is one connection: while a
  * `transaction(work)` is open, every other caller waits for it (the gate), so nothing of theirs
- * lands inside it.
+ * lands inside it, nor runs while its COMMIT is on the other thread.
  *
  * A statement that fails (SQLITE_BUSY, SQLITE_FULL) stays "in progress" in libsql until it runs
  * again, and until then every COMMIT on the connection fails. So when the store itself fails, the
@@ -44,7 +58,6 @@ class LibsqlSqlClient implements SqlClient {
   readonly dialect = "sqlite" as const;
   private readonly statements = new Map<string, Statement>();
   private db!: Database.Database;
-  private inTransaction!: (statements: SqlStatement[]) => SqlResult[];
   /** Settles when the open `transaction(work)` ends; undefined when none is open. */
   private gate: Promise<void> | undefined;
   private readonly tx: SqlExecutor = {
@@ -72,9 +85,6 @@ class LibsqlSqlClient implements SqlClient {
     // Another process holding the write lock makes a write fail fast (503) rather than block every route:
     // this driver waits synchronously, so a long busy timeout would freeze the event loop.
     this.db.exec("PRAGMA busy_timeout = 250");
-    this.inTransaction = this.db.transaction((statements: SqlStatement[]) =>
-      statements.map((s) => this.run(s.sql, s.args ?? [])),
-    ).immediate;
   }
 
   /** Classifies a driver error; a store failure also leaves the connection clean for the next caller. */
@@ -120,12 +130,7 @@ class LibsqlSqlClient implements SqlClient {
   }
 
   async batch(statements: SqlStatement[]): Promise<SqlResult[]> {
-    while (this.gate) await this.gate;
-    try {
-      return this.inTransaction(statements);
-    } catch (error) {
-      throw this.failed(error);
-    }
+    return this.transaction(async () => statements.map((s) => this.run(s.sql, s.args ?? [])));
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -143,7 +148,7 @@ class LibsqlSqlClient implements SqlClient {
       let result: T;
       try {
         result = await work(this.tx);
-        this.statement("COMMIT").prepared.run([]);
+        await commitOffThread(this.db);
       } catch (error) {
         if (this.db.inTransaction) this.statement("ROLLBACK").prepared.run([]);
         throw error instanceof ConstraintError || error instanceof StoreUnavailableError
@@ -172,8 +177,8 @@ function isSqliteError(error: unknown): boolean {
 
 /**
  * Opens (creating if needed) the SQLite database at `file:…` and applies migrations. One
- * connection: every statement is synchronous underneath, so a batch is atomic and the durability
- * pragmas (WAL, synchronous=FULL) hold for every write.
+ * connection, one transaction at a time, so a batch is atomic and the durability pragmas (WAL,
+ * synchronous=FULL) hold for every write.
  */
 export async function openSqlite(url: string): Promise<SqlClient> {
   if (!url.startsWith("file:"))

@@ -149,6 +149,40 @@ describe(`the store seam on ${testEngine()}`, () => {
     expect((await h.inventory.listProducts()).find((p) => p.sku === "single")?.stock).toBe(1);
   });
 
+  it("stores a burst of webhooks together and tells each sender whether its event was new", async () => {
+    const mine = new SqlWebhookInbox(h.db);
+    const theirs = new SqlWebhookInbox(other);
+    const event = (id: string) => ({
+      id,
+      type: "payment_captured",
+      rawBody: `{"id":"${id}"}`,
+      headers: { "cko-signature": "ab" },
+      receivedAt: new Date().toISOString(),
+    });
+    const known = Array.from({ length: 3 }, (_, i) => `evt_burst_known_${i}`);
+    for (const id of known) await mine.insert(event(id));
+    // 70 new events (more than one statement's worth) split between two instances, 3 already
+    // stored, 5 sent twice to the same instance and 1 twice to both: all in one turn of the event loop.
+    const fresh = Array.from({ length: 70 }, (_, i) => `evt_burst_${String(i).padStart(2, "0")}`);
+    const via = (i: number) => (i % 2 === 0 ? mine : theirs);
+    const sends: Array<[string, SqlWebhookInbox]> = [
+      ...fresh.map((id, i): [string, SqlWebhookInbox] => [id, via(i)]),
+      ...known.map((id): [string, SqlWebhookInbox] => [id, theirs]),
+      ...fresh.slice(0, 5).map((id, i): [string, SqlWebhookInbox] => [id, via(i)]),
+      [fresh[5] as string, via(6)],
+    ];
+    const outcomes = await Promise.all(sends.map(([id, inbox]) => inbox.insert(event(id))));
+    const sent = sends.map(([id]) => id);
+    const outcomeOf = (id: string) => sent.flatMap((s, i) => (s === id ? [outcomes[i]] : []));
+    for (const id of fresh) expect(outcomeOf(id).filter((o) => o === "inserted")).toHaveLength(1);
+    for (const id of known) expect(outcomeOf(id)).toEqual(["duplicate"]);
+    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(9);
+    for (const id of [...fresh, ...known])
+      expect(await mine.get(id)).toMatchObject({ id, status: "received", rawBody: `{"id":"${id}"}` });
+    // Due events left behind would be claimed by the next test.
+    await h.db.execute("DELETE FROM webhook_events WHERE id LIKE 'evt_burst_%'");
+  });
+
   it("gives each due inbox event to one instance, and to another once the first's lease has passed", async () => {
     const mine = new SqlWebhookInbox(h.db);
     const theirs = new SqlWebhookInbox(other);

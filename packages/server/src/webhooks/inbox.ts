@@ -2,6 +2,7 @@ import type { HandoffEvent } from "@handoff/contracts";
 import { GroupCommitter } from "../db/group-commit.js";
 import { lockClause, type Row, type SqlClient, type SqlExecutor } from "../db/sql-client.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
+import { type InsertOutcome, insertEvents } from "./inbox-batch.js";
 
 export type InboxStatus = "received" | "retrying" | "parked" | "processed" | "ignored" | "invalid" | "failed";
 
@@ -75,7 +76,7 @@ function toEvent(r: Row): StoredInboxEvent {
  * and processed from here afterwards. The `evt_` id is the key: a redelivery changes nothing.
  */
 export class SqlWebhookInbox {
-  private readonly writer: GroupCommitter;
+  private readonly writer: GroupCommitter<InboxEvent, InsertOutcome>;
 
   private rejectedSincePrune = 0;
   private readonly retention: Required<RejectionRetention>;
@@ -84,32 +85,21 @@ export class SqlWebhookInbox {
     private readonly db: SqlClient,
     retention: RejectionRetention = {},
   ) {
-    this.writer = new GroupCommitter(db);
+    this.writer = new GroupCommitter(db, insertEvents);
     this.retention = { maxAgeMs: 7 * 24 * 3_600_000, maxRows: 10_000, ...retention };
   }
 
   /** Resolves once the event is durable (or known already). */
-  async insert(event: InboxEvent): Promise<"inserted" | "duplicate"> {
-    const result = await this.writer.submit({
-      sql: `INSERT INTO webhook_events (id, type, raw_body, headers_json, received_at, status, attempts, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, 'received', 0, ?) ON CONFLICT (id) DO NOTHING`,
-      args: [
-        event.id,
-        event.type,
-        event.rawBody,
-        JSON.stringify(event.headers),
-        event.receivedAt,
-        event.receivedAt,
-      ],
-    });
-    return result.rowsAffected === 1 ? "inserted" : "duplicate";
+  insert(event: InboxEvent): Promise<InsertOutcome> {
+    return this.writer.submit(event);
   }
 
   async reject(r: RejectedRequest): Promise<void> {
-    await this.writer.submit({
-      sql: `INSERT INTO rejected_requests (at, method, reason, header_names, body_sha256, body_size, raw_body, suppressed)
+    // Sampled (60 a minute by default): one statement each is plenty.
+    await this.db.execute(
+      `INSERT INTO rejected_requests (at, method, reason, header_names, body_sha256, body_size, raw_body, suppressed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      args: [
+      [
         r.at,
         r.method,
         r.reason,
@@ -119,7 +109,7 @@ export class SqlWebhookInbox {
         r.rawBody ?? null,
         r.suppressed ?? 0,
       ],
-    });
+    );
     if (++this.rejectedSincePrune >= 200) {
       this.rejectedSincePrune = 0;
       await this.pruneRejected(new Date(Date.parse(r.at) - this.retention.maxAgeMs).toISOString());

@@ -72,6 +72,17 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const now = options.now ?? (() => new Date());
   const decoder = new TextDecoder();
   const sampler = options.rejectionSampler ?? new RejectionSampler();
+  // Under load many events arrive in the same millisecond: each millisecond is formatted once.
+  let stampedMs = Number.NaN;
+  let stamp = "";
+  function receivedAt(): string {
+    const at = now();
+    if (at.getTime() !== stampedMs) {
+      stampedMs = at.getTime();
+      stamp = at.toISOString();
+    }
+    return stamp;
+  }
 
   async function sha256Hex(bytes: Uint8Array): Promise<string> {
     const digest = await globalThis.crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
@@ -171,7 +182,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         type,
         rawBody: text,
         headers,
-        receivedAt: now().toISOString(),
+        receivedAt: receivedAt(),
       });
       if (stored === "inserted") options.onStored?.(id);
       return {
