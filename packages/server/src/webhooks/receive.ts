@@ -135,7 +135,10 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       );
     }
     const body = request.body;
-    if (!options.authorizationCheck(request.header("authorization"), options.authorizationKey)) {
+    if (
+      options.authorizationKey !== undefined &&
+      !options.authorizationCheck(request.header("authorization"), options.authorizationKey)
+    ) {
       return refuse(
         request,
         "authorization_mismatch",

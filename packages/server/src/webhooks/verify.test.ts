@@ -34,6 +34,13 @@ describe("Cko-Signature verification", () => {
     expect(checkSignature(body, undefined, ["whsec_1"])).toBe("missing_signature");
     expect(checkSignature(body, "abc", ["whsec_1"])).toBe("malformed_signature");
     expect(checkSignature(body, `${headers["cko-signature"]}00`, ["whsec_1"])).toBe("malformed_signature");
+    // 64 characters, one of them not hex: in the middle, or last.
+    const signature = headers["cko-signature"] as string;
+    expect(checkSignature(body, `${signature.slice(0, 30)}zz${signature.slice(32)}`, ["whsec_1"])).toBe(
+      "malformed_signature",
+    );
+    expect(checkSignature(body, `${signature.slice(0, 63)}g`, ["whsec_1"])).toBe("malformed_signature");
+    expect(checkSignature(body, signature.toUpperCase(), ["whsec_1"])).toBeUndefined();
     expect(checkSignature(body, headers["cko-signature"], [])).toBe("no_keys");
   });
 
