@@ -17,7 +17,7 @@ const INGEST_SECONDS = 2;
  * Rounds per size, each an ingest run then a series of confirms; the median round is kept for each,
  * so one slow moment of the machine is not the figure.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONFIRMS = 100;
 
 const median = (values: number[]) =>
