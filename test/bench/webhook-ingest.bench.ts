@@ -8,7 +8,9 @@ import { wrkBlast } from "./support/wrk.js";
  * Webhook ingest: verified + durably stored (SQLite, synchronous=FULL) + acknowledged, through the
  * node:http and Express adapters, each beside a bare HMAC-only server and the generator's ceiling
  * (a server that answers without reading) of the same framework, in the same run. The generator is
- * wrk (C, pre-signed bodies rotated in Lua), so the server is what is measured. Every run ends with
+ * wrk (C, pre-signed bodies rotated in Lua), so the server is what is measured. Event ids are shaped
+ * like Checkout.com's (random base32), so each lands at a random place in the inbox's unique index;
+ * sequential ids, cheaper for the store, are measured beside them for context. Every run ends with
  * the ledger: every acknowledged event is stored. Each server is warmed up with a second of traffic
  * before the measured run, as a server in service would be. Bare and Handoff take turns, back to back, five
  * times: the ratio is the median of the five pairs' ratios, so a slow moment of the machine lands
@@ -26,15 +28,15 @@ const EVENTS = 200_000;
 
 type Measured = Awaited<ReturnType<typeof measure>>;
 
-async function measure(mode: string, run: string) {
+async function measure(mode: string, run: string, ids: "checkout" | "sequential" = "checkout") {
   const child = await forkTs(resolve(import.meta.dirname, "support/webhook-server.ts"), [mode]);
   const { url } = child.ready as { url: string };
   const options = { connections: CONNECTIONS };
-  const warm = await wrkBlast(url, signedEvents(`${run}w`, EVENTS / 2), {
+  const warm = await wrkBlast(url, signedEvents(`${run}w`, EVENTS / 2, ids), {
     ...options,
     seconds: WARM_UP_SECONDS,
   });
-  const result = await wrkBlast(url, signedEvents(run, EVENTS), { ...options, seconds: SECONDS });
+  const result = await wrkBlast(url, signedEvents(run, EVENTS, ids), { ...options, seconds: SECONDS });
   const { stored } = await child.ask<{ stored: number }>("count");
   await child.stop();
   // The ledger counts both blasts: every event acknowledged in either is stored.
@@ -57,20 +59,25 @@ export async function run(): Promise<BenchResult[]> {
     const ceiling = await measure(`${framework}-ceiling`, `${f}c`);
     const bares: Measured[] = [];
     const handoffs: Measured[] = [];
+    const sequentials: Measured[] = [];
     // Turns, not one long run each: both see the same machine, whatever else it is doing.
     for (let round = 0; round < ROUNDS; round++) {
       bares.push(await measure(`${framework}-bare`, `${f}b${round}`));
       handoffs.push(await measure(`${framework}-handoff`, `${f}h${round}`));
+      if (framework === "node")
+        sequentials.push(await measure(`${framework}-handoff`, `${f}s${round}`, "sequential"));
     }
     const bare = { rate: median(bares, (m) => m.rate), p99: median(bares, (m) => m.p99) };
     const handoff = { rate: median(handoffs, (m) => m.rate), p99: median(handoffs, (m) => m.p99) };
-    const ratios = handoffs.map((h, i) => h.rate / (bares[i] as Measured).rate);
+    const pairRatios = (runs: Measured[]) => runs.map((h, i) => h.rate / (bares[i] as Measured).rate);
+    const ratios = pairRatios(handoffs);
     const ratio = median(ratios, (r) => r);
     // Requests still in flight when wrk stops may be stored without being counted as acknowledged.
-    const ledger = handoffs.every(
+    const stores = [...handoffs, ...sequentials];
+    const ledger = stores.every(
       (h) => h.failures === 0 && h.stored >= h.ledger.acked && h.stored <= h.ledger.sent,
     );
-    const sum = (pick: (m: Measured) => number) => handoffs.reduce((n, m) => n + pick(m), 0);
+    const sum = (pick: (m: Measured) => number) => stores.reduce((n, m) => n + pick(m), 0);
     results.push(
       {
         name: `${label} generator ceiling (answers without reading)`,
@@ -94,6 +101,18 @@ export async function run(): Promise<BenchResult[]> {
         baseline: `pairs ${ratios.map((r) => r.toFixed(2)).join(" ")}; bare ${Math.round(bare.rate)}/s, ceiling ${Math.round(ceiling.rate)}/s`,
         detail: { pairRatios: ratios.map((r) => Number(r.toFixed(3))) },
       },
+      ...(sequentials.length > 0
+        ? [
+            {
+              name: `${label} ingest vs bare, sequential evt_ ids (context: what runs before measured)`,
+              value: median(pairRatios(sequentials), (r) => r),
+              unit: "×",
+              baseline: `${Math.round(median(sequentials, (m) => m.rate))}/s; pairs ${pairRatios(sequentials)
+                .map((r) => r.toFixed(2))
+                .join(" ")}`,
+            },
+          ]
+        : []),
       {
         name: `${label} webhook ingest p99`,
         value: handoff.p99,

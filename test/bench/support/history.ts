@@ -11,14 +11,18 @@ export async function addHistory(db: SqlClient, range: { from: number; orders: n
   const series = (start: number, n: number) =>
     `WITH RECURSIVE s(i) AS (SELECT ${start} UNION ALL SELECT i + 1 FROM s WHERE i < ${start + n - 1})`;
   const at = "'2026-10-01T10:00:00.000Z'";
+  // Event ids scattered over the index as Checkout.com's random ones are (six letters from a
+  // multiplicative hash of the number, then the number, so they stay unique), not one sorted block.
+  const hash = "((i * 2654435761) % 308915776)";
+  const letters = Array.from({ length: 6 }, (_, k) => `char(97 + ${hash} / ${26 ** k} % 26)`).join(" || ");
   await db.transaction(async (tx) => {
     await tx.execute(
       `INSERT INTO webhook_events (id, type, raw_body, headers_json, received_at, status, attempts, next_attempt_at, order_id, outcome, processed_at)
-       ${series(from * 10, orders * 10)}
-       SELECT 'evt_hist' || printf('%022d', i), 'payment_captured',
-         '{"id":"evt_hist' || printf('%022d', i) || '","type":"payment_captured","version":"1.0.29","created_on":"2026-10-01T10:00:00Z","data":{"id":"pay_hist' || printf('%022d', i) || '","action_id":"act_hist' || printf('%022d', i) || '","amount":6540,"currency":"GBP","reference":"ord_hist' || printf('%020d', i / 10) || '"}}',
+       ${series(from * 10, orders * 10)}, e(i, id) AS (SELECT i, 'evt_' || ${letters} || printf('%020d', i) FROM s)
+       SELECT id, 'payment_captured',
+         '{"id":"' || id || '","type":"payment_captured","version":"1.0.29","created_on":"2026-10-01T10:00:00Z","data":{"id":"pay_hist' || printf('%022d', i) || '","action_id":"act_hist' || printf('%022d', i) || '","amount":6540,"currency":"GBP","reference":"ord_hist' || printf('%020d', i / 10) || '"}}',
          '{"content-type":"application/json"}', ${at}, 'processed', 1, ${at}, 'ord_hist' || printf('%020d', i / 10), 'applied', ${at}
-       FROM s`,
+       FROM e`,
     );
     await tx.execute(
       `INSERT INTO orders (id, cart_id, amount, currency, lines_json, status, risk_flagged, created_at, updated_at)
