@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { BenchResult } from "../../scripts/bench.js";
 import { forkTs } from "./support/child.js";
-import { signedEvents } from "./support/ingest.js";
+import { type EventIds, signedEvents } from "./support/ingest.js";
 import { wrkBlast } from "./support/wrk.js";
 
 /**
@@ -11,10 +11,10 @@ import { wrkBlast } from "./support/wrk.js";
  * wrk (C, pre-signed bodies rotated in Lua), so the server is what is measured. Event ids are shaped
  * like Checkout.com's (random base32), so each lands at a random place in the inbox's unique index;
  * sequential ids, cheaper for the store, are measured beside them for context. Every run ends with
- * the ledger: every acknowledged event is stored. Each server is warmed up with a second of traffic
- * before the measured run, as a server in service would be. Bare and Handoff take turns, back to back, five
- * times: the ratio is the median of the five pairs' ratios, so a slow moment of the machine lands
- * on both halves of a pair, or on one pair the median passes over.
+ * the ledger: every acknowledged event is stored. Each server is warmed up with a second of
+ * traffic before the measured run, as a server in service would be. Bare and Handoff take turns,
+ * back to back, five times: the ratio is the median of the five pairs' ratios, so a slow moment of
+ * the machine lands on both halves of a pair, or on one pair the median passes over.
  * Targets: ≥ 0.8 × bare (both adapters), p99 ≤ 20 ms (node:http).
  */
 const SECONDS = 3;
@@ -28,7 +28,7 @@ const EVENTS = 200_000;
 
 type Measured = Awaited<ReturnType<typeof measure>>;
 
-async function measure(mode: string, run: string, ids: "checkout" | "sequential" = "checkout") {
+async function measure(mode: string, run: string, ids: EventIds = "checkout") {
   const child = await forkTs(resolve(import.meta.dirname, "support/webhook-server.ts"), [mode]);
   const { url } = child.ready as { url: string };
   const options = { connections: CONNECTIONS };

@@ -4,13 +4,16 @@ export const INGEST_KEY = "whsec_bench";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
+/** How the events' ids are made: shaped like Checkout.com's (random), or numbered in order. */
+export type EventIds = "checkout" | "sequential";
+
 /**
  * An `evt_` id for event `i` of `run`. Checkout.com's are 26 random base32 characters, so by
  * default these are too (derived from a hash, so a run is the same every time): a store's unique
  * index then takes each one at a random place, as it would in service. `sequential` ids (the run,
  * then the number) all land at the end of the index, which is cheaper and flatters the store.
  */
-function eventId(run: string, i: number, ids: "checkout" | "sequential"): string {
+function eventId(run: string, i: number, ids: EventIds): string {
   if (ids === "sequential") return `evt_${run}${String(i).padStart(26 - run.length, "0")}`;
   const hash = createHash("sha256").update(`${run}:${i}`).digest();
   let id = "evt_";
@@ -19,7 +22,7 @@ function eventId(run: string, i: number, ids: "checkout" | "sequential"): string
 }
 
 /** `count` distinct signed `payment_captured` events; the run's name keeps runs from colliding. */
-export function signedEvents(run: string, count: number, ids: "checkout" | "sequential" = "checkout") {
+export function signedEvents(run: string, count: number, ids: EventIds = "checkout") {
   return Array.from({ length: count }, (_, i) => {
     const body = JSON.stringify({
       id: eventId(run, i, ids),
