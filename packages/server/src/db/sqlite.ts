@@ -28,8 +28,56 @@ interface Statement {
  * (`db` is the native handle both APIs keep; libsql is pinned, and every write test goes through here.)
  */
 const execOffThread = AsyncDatabase.prototype.exec as (this: { db: unknown }, sql: string) => Promise<void>;
+const nativeHandle = (db: Database.Database): unknown => (db as unknown as { db: unknown }).db;
 function commitOffThread(db: Database.Database): Promise<void> {
-  return execOffThread.call({ db: (db as unknown as { db: unknown }).db }, "COMMIT");
+  return execOffThread.call({ db: nativeHandle(db) }, "COMMIT");
+}
+
+/**
+ * Checkpoints on a second connection, off the event loop. SQLite's own checkpoint runs inside the
+ * commit that takes the WAL past 1,000 pages: that commit, and every writer queued behind it
+ * (a shopper's confirm among them), waits while the pages are copied into the database file and
+ * synced. A passive checkpoint started after each commit copies them while the next transactions
+ * go on (it takes no writer lock), so SQLite's own, kept as the backstop that lets the WAL start
+ * over, finds little left to copy. One starts every few commits, so a quiet shop does not sync
+ * the database file after each of its writes; idle, none runs.
+ */
+/** Under load a commit adds tens of WAL pages, so this many stay well under SQLite's own 1,000. */
+const COMMITS_PER_CHECKPOINT = 8;
+
+class Checkpointer {
+  private connection: Database.Database | undefined;
+  private running: Promise<void> | undefined;
+  private commits = 0;
+
+  constructor(private readonly path: string) {}
+
+  /** Called after each commit: starts a checkpoint every COMMITS_PER_CHECKPOINT, unless one is under way. */
+  committed(): void {
+    if (++this.commits < COMMITS_PER_CHECKPOINT || this.running) return;
+    this.commits = 0;
+    try {
+      if (!this.connection) {
+        this.connection = new Database(this.path);
+        this.connection.exec("PRAGMA synchronous = FULL");
+      }
+    } catch {
+      return; // the file cannot be opened a second time now: SQLite's own checkpoint still runs
+    }
+    this.running = execOffThread
+      .call({ db: nativeHandle(this.connection) }, "PRAGMA wal_checkpoint(PASSIVE)")
+      // A failed checkpoint (a full disk) loses nothing: the pages stay in the WAL for the next one.
+      .catch(() => {})
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  async close(): Promise<void> {
+    await this.running;
+    this.connection?.close();
+    this.connection = undefined;
+  }
 }
 
 function classify(error: unknown): Error {
@@ -60,6 +108,7 @@ class LibsqlSqlClient implements SqlClient {
   private db!: Database.Database;
   /** Settles when the open `transaction(work)` ends; undefined when none is open. */
   private gate: Promise<void> | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly tx: SqlExecutor = {
     dialect: "sqlite",
     execute: async (sql, args = []) => {
@@ -73,6 +122,7 @@ class LibsqlSqlClient implements SqlClient {
 
   constructor(private readonly path: string) {
     this.connect();
+    if (path !== ":memory:") this.checkpointer = new Checkpointer(path);
   }
 
   private connect(): void {
@@ -149,6 +199,7 @@ class LibsqlSqlClient implements SqlClient {
       try {
         result = await work(this.tx);
         await commitOffThread(this.db);
+        this.checkpointer?.committed();
       } catch (error) {
         if (this.db.inTransaction) this.statement("ROLLBACK").prepared.run([]);
         throw error instanceof ConstraintError || error instanceof StoreUnavailableError
@@ -166,6 +217,7 @@ class LibsqlSqlClient implements SqlClient {
 
   async close(): Promise<void> {
     while (this.gate) await this.gate;
+    await this.checkpointer?.close();
     this.statements.clear();
     this.db.close();
   }
