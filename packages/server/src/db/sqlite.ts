@@ -33,18 +33,18 @@ function commitOffThread(db: Database.Database): Promise<void> {
   return execOffThread.call({ db: nativeHandle(db) }, "COMMIT");
 }
 
+/** Under load a commit adds tens of WAL pages, so this many stay well under SQLite's own 1,000. */
+const COMMITS_PER_CHECKPOINT = 8;
+
 /**
  * Checkpoints on a second connection, off the event loop. SQLite's own checkpoint runs inside the
  * commit that takes the WAL past 1,000 pages: that commit, and every writer queued behind it
  * (a shopper's confirm among them), waits while the pages are copied into the database file and
- * synced. A passive checkpoint started after each commit copies them while the next transactions
- * go on (it takes no writer lock), so SQLite's own, kept as the backstop that lets the WAL start
- * over, finds little left to copy. One starts every few commits, so a quiet shop does not sync
- * the database file after each of its writes; idle, none runs.
+ * synced. A passive checkpoint, started every few commits, copies them while the next
+ * transactions go on (it takes no writer lock), so SQLite's own, kept as the backstop that lets
+ * the WAL start over, finds little left to copy. Every few, not every one: a quiet shop does not
+ * sync the database file after each of its writes; idle, none runs.
  */
-/** Under load a commit adds tens of WAL pages, so this many stay well under SQLite's own 1,000. */
-const COMMITS_PER_CHECKPOINT = 8;
-
 class Checkpointer {
   private connection: Database.Database | undefined;
   private running: Promise<void> | undefined;
