@@ -296,7 +296,9 @@ export class HandoffCheckout extends LitElement {
           ? this.#t.networkError
           : e.code === "CART_CHANGED"
             ? this.#t.cartChanged
-            : this.#t.unavailable;
+            : e.code === "ATTEMPT_IN_PROGRESS"
+              ? this.#t.stillChecking
+              : this.#t.unavailable;
       this.#fail(
         { code: e.code, message: "The checkout session could not be created.", retryable: e.retryable },
         text,

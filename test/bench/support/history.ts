@@ -32,10 +32,10 @@ export async function addHistory(db: SqlClient, range: { from: number; orders: n
        FROM s`,
     );
     await tx.execute(
-      `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, payment_id, status, created_at, updated_at)
+      `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, amount, currency, payment_id, status, created_at, updated_at)
        ${series(from, orders)}
        SELECT 'att_hist' || printf('%020d', i), 'ord_hist' || printf('%020d', i), 'tok_hist' || printf('%020d', i),
-         'confirm:ord_hist' || printf('%020d', i), 'pay_hist' || printf('%020d', i), 'approved', ${at}, ${at}
+         'confirm:ord_hist' || printf('%020d', i), 1450, 'GBP', 'pay_hist' || printf('%020d', i), 'captured', ${at}, ${at}
        FROM s`,
     );
     await tx.execute(

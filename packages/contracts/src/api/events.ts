@@ -50,7 +50,7 @@ export interface OrderEventData {
   occurredAt: string;
   decline?: { category: DeclineCategory; responseCode: string };
   /** Refunded now and in total so far, in minor units; `full` once nothing is left to refund. */
-  refund?: { amount?: number; full: boolean };
+  refund?: { amount?: number; refundedTotal?: number; full: boolean };
 }
 
 export interface DisputeEventData {

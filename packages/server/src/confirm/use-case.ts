@@ -1,5 +1,6 @@
 import {
   CONFIRM_STATUS,
+  type ConfirmRequest,
   type ConfirmResponse,
   classifyResponseCode,
   confirmRequestSchema,
@@ -10,12 +11,13 @@ import {
 } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
 import { newId } from "../ids.js";
-import type { StockShortfall } from "../inventory/port.js";
+import type { PricedCart, StockShortfall } from "../inventory/port.js";
 import { matchesCart } from "../orders/from-cart.js";
 import {
   type Attempt,
   isInFlight,
   isPaid,
+  mayStillCharge,
   type Order,
   orderStatusOf,
   paymentStatusOf,
@@ -93,73 +95,55 @@ export async function confirm(
       "No checkout session covers this cart. Load the checkout (POST …/session) before paying.",
     );
   }
-  const shown = request.amount !== undefined || request.currency !== undefined;
-  const shownDiffers =
-    shown && (request.amount !== order.amount || (request.currency ?? order.currency) !== order.currency);
-  if (!matchesCart(order, cart) || shownDiffers) {
-    await deps.store.appendEvent(order.id, {
-      kind: "confirm_refused",
-      detail: {
-        error: "CART_CHANGED",
-        ...(shown ? { shown: { amount: request.amount, currency: request.currency } } : {}),
-      },
-    });
-    return errorReply(
-      "CART_CHANGED",
-      "The cart changed since checkout started. Please review it and pay again.",
-      {
-        orderId: order.id,
-      },
-    );
-  }
-
   const attempts = await deps.store.attemptsOfOrder(order.id);
   if (deps.velocity?.cartBlocked(attempts, deps.now().getTime())) {
     await deps.store.appendEvent(order.id, { kind: "confirm_refused", detail: { error: "RATE_LIMITED" } });
     return tooManyTries(order.id);
   }
-  let latest = attempts.at(-1);
-  // Back from an unfinished 3-D Secure with another card: find out, and free the order if still pending.
-  if (isWaitingForThreeDs(latest)) latest = await settleWaitingThreeDs(deps, latest, "confirm", true);
-  const status = orderStatusOf(latest);
-  if (isPaid(status) && latest?.paymentId) {
-    // Already paid with another token: say so, charge nothing.
-    return approvedReply(order.id, latest);
-  }
-  if (status === "requires_action" || isInFlight(latest)) {
-    return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
-      orderId: order.id,
-    });
-  }
-  if (status !== "pending" && status !== "declined") {
-    return errorReply("ORDER_COMPLETED", `This order is ${status}.`, {
-      orderId: order.id,
-      orderUrl: deps.settings.orderPageUrl(order.id),
-    });
-  }
+  // Back from an unfinished 3-D Secure with another card: ask Checkout.com (outside the lock) what
+  // became of it; settling frees the order, under its lock, only if that payment is still pending.
+  const waiting = attempts.at(-1);
+  if (isWaitingForThreeDs(waiting)) await settleWaitingThreeDs(deps, waiting, "confirm", true);
 
   const at = deps.now().toISOString();
-  const attempt: Attempt = {
+  const draft = {
     id: newId("att"),
     orderId: order.id,
     processorToken,
     idempotencyKey: idempotencyKeyFor(order.id, processorToken),
-    status: "processing",
+    status: "processing" as const,
     riskFlagged: false,
     createdAt: at,
     updatedAt: at,
   };
-  const opened = await openAttempt(deps, order, attempt);
-  if (opened.kind === "out_of_stock") return outOfStock(deps, order, opened.lines);
-  if (opened.kind !== "opened") {
-    return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
-      orderId: order.id,
-    });
+  const decided = await decideAndOpen(deps, order.id, cart, request, draft);
+  switch (decided.kind) {
+    case "opened":
+      return charge(decided.order, decided.attempt, deps, context.locale, {
+        deviceSessionId: request.deviceSessionId,
+        paymentIp: context.client,
+      });
+    case "paid":
+      // Already paid with another token (another tab won): say so, charge nothing.
+      return approvedReply(order.id, decided.attempt);
+    case "cart_changed":
+      return errorReply(
+        "CART_CHANGED",
+        "The cart changed since checkout started. Please review it and pay again.",
+        { orderId: order.id },
+      );
+    case "out_of_stock":
+      return outOfStock(deps, order, decided.lines);
+    case "completed":
+      return errorReply("ORDER_COMPLETED", `This order is ${decided.status}.`, {
+        orderId: order.id,
+        orderUrl: deps.settings.orderPageUrl(order.id),
+      });
+    default:
+      return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
+        orderId: order.id,
+      });
   }
-  return charge(order, attempt, deps, context.locale, {
-    deviceSessionId: request.deviceSessionId,
-    paymentIp: context.client,
-  });
 }
 
 /** Thrown inside the opening transaction so the attempt it inserted rolls back with it. */
@@ -169,30 +153,66 @@ class StockRefused extends Error {
   }
 }
 
+type Decision =
+  | { kind: "opened"; order: Order; attempt: Attempt }
+  | { kind: "paid"; attempt: Attempt }
+  | { kind: "in_progress" | "cart_changed" }
+  | { kind: "completed"; status: string }
+  | { kind: "out_of_stock"; lines: StockShortfall[] };
+
 /**
- * One transaction before charging: the attempt exists and the order's stock is held, or neither.
- * The inventory writes through the same transaction when its stock lives in the store's database.
+ * Every decision confirm takes about the order, taken in one transaction that holds the order's
+ * lock and re-reads what it decides on: is it paid, is a payment of it open, is its price the one
+ * the shopper was shown. Then, still inside, the attempt is opened at that price and the order's
+ * stock held, or neither. Nothing here calls Checkout.com.
  */
-async function openAttempt(
+async function decideAndOpen(
   deps: HandoffDeps,
-  order: Order,
-  attempt: Attempt,
-): Promise<
-  { kind: "opened" | "order_busy" | "token_taken" } | { kind: "out_of_stock"; lines: StockShortfall[] }
-> {
+  orderId: string,
+  cart: PricedCart,
+  request: ConfirmRequest,
+  draft: Omit<Attempt, "amount" | "currency">,
+): Promise<Decision> {
   try {
-    return await deps.store.transaction(async (tx) => {
-      await tx.lockOrder(order.id);
+    return await deps.store.transaction(async (tx): Promise<Decision> => {
+      await tx.lockOrder(orderId);
+      const order = await tx.orderById(orderId);
+      if (!order) return { kind: "cart_changed" };
+      const latest = (await tx.attemptsOfOrder(orderId)).at(-1);
+      const status = orderStatusOf(latest);
+      if (latest && isPaid(status) && latest.paymentId) return { kind: "paid", attempt: latest };
+      if (mayStillCharge(latest)) return { kind: "in_progress" };
+      if (status !== "pending" && status !== "declined") return { kind: "completed", status };
+      const shown = request.amount !== undefined || request.currency !== undefined;
+      const shownDiffers =
+        shown && (request.amount !== order.amount || (request.currency ?? order.currency) !== order.currency);
+      if (!matchesCart(order, cart) || shownDiffers) {
+        await tx.appendEvents(orderId, [
+          {
+            kind: "confirm_refused",
+            detail: {
+              error: "CART_CHANGED",
+              ...(shown ? { shown: { amount: request.amount, currency: request.currency } } : {}),
+            },
+          },
+        ]);
+        return { kind: "cart_changed" };
+      }
+      // The price is frozen on the attempt: whatever happens to the cart, this is what it charges.
+      const attempt: Attempt = { ...draft, amount: order.amount, currency: order.currency };
       const inserted = await tx.insertAttempt(attempt);
-      if (inserted !== "opened") return { kind: inserted };
-      const held = await deps.inventory.reserve(order.id, order.lines, tx.sql);
+      if (inserted !== "opened") return { kind: "in_progress" };
+      const held = await deps.inventory.reserve(order.id, order.lines, tx.handle);
       if (!held.ok) throw new StockRefused(held.lines);
       const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
       await tx.appendEvents(order.id, [
-        { kind: "attempt_started", detail: { attemptId: attempt.id } },
+        {
+          kind: "attempt_started",
+          detail: { attemptId: attempt.id, amount: attempt.amount, currency: attempt.currency },
+        },
         { kind: "stock_reserved", detail: { lines } },
       ]);
-      return { kind: "opened" };
+      return { kind: "opened", order, attempt };
     });
   } catch (error) {
     if (error instanceof StockRefused) return { kind: "out_of_stock", lines: error.lines };
@@ -288,7 +308,7 @@ async function charge(
   locale?: string,
   risk: RiskSignals = {},
 ): Promise<ApiReply> {
-  const channel = deps.settings.processingChannelFor(order.currency);
+  const channel = deps.settings.processingChannelFor(attempt.currency);
   const ip = risk.paymentIp?.replace(/^::ffff:/, "");
   const request: PaymentRequest = {
     source: {
@@ -298,8 +318,8 @@ async function charge(
     },
     ...(order.customer ? { customer: order.customer } : {}),
     ...(ip ? { payment_ip: ip } : {}),
-    amount: order.amount,
-    currency: order.currency,
+    amount: attempt.amount,
+    currency: attempt.currency,
     reference: order.id,
     payment_type: "Regular",
     capture: true,
@@ -335,12 +355,22 @@ async function charge(
 
   if (outcome.kind === "processed") {
     const payment = outcome.payment;
+    const observed = { amount: payment.amount, currency: payment.currency };
     const seen = { paymentId: payment.id, responseCode: payment.response_code };
     // The card, for operators to find the order by (last four only; never more of the number).
     const card = {
       ...(payment.source?.last4 ? { cardLast4: payment.source.last4 } : {}),
       ...(payment.source?.scheme ? { cardScheme: payment.source.scheme } : {}),
     };
+    if (payment.approved && (payment.amount !== attempt.amount || payment.currency !== attempt.currency)) {
+      // Never what we asked for: settling sets it aside and reverses it; the shopper is not told "paid".
+      const reply = errorReply(
+        "PROCESSOR_REJECTED",
+        "The payment could not be completed, and any amount taken is being returned. Please try again.",
+        { orderId: order.id },
+      );
+      return answer(reply, { kind: "signal", signal: "authorized" }, { detail: seen, observed, patch: seen });
+    }
     if (payment.approved) {
       const flagged = payment.risk?.flagged === true;
       const body: ConfirmResponse = {
@@ -352,7 +382,7 @@ async function charge(
       return answer(
         { status: CONFIRM_STATUS.approved, body },
         { kind: "signal", signal: flagged ? "flagged" : "authorized" },
-        { detail: seen, patch: { ...seen, ...card } },
+        { detail: seen, observed, patch: { ...seen, ...card } },
       );
     }
     return answer(

@@ -198,4 +198,22 @@ export const MIGRATIONS: string[][] = [
     "DROP INDEX webhook_events_by_order",
     "CREATE INDEX webhook_events_by_order ON webhook_events (order_id, received_at) WHERE order_id IS NOT NULL",
   ],
+  [
+    // What each attempt charges, fixed when it opens: settling compares the payment with it, and an
+    // order repriced since no longer counts it as its own. Older attempts take their order's price.
+    "ALTER TABLE payment_attempts ADD COLUMN amount BIGINT",
+    "ALTER TABLE payment_attempts ADD COLUMN currency TEXT",
+    `UPDATE payment_attempts SET
+       amount = (SELECT o.amount FROM orders o WHERE o.id = payment_attempts.order_id),
+       currency = (SELECT o.currency FROM orders o WHERE o.id = payment_attempts.order_id)`,
+    // Each refund once, by Checkout.com's action id: the order.refunded events add up to what went back.
+    `CREATE TABLE refunds (
+      action_key TEXT PRIMARY KEY,
+      order_id TEXT NOT NULL REFERENCES orders(id),
+      payment_id TEXT NOT NULL,
+      amount BIGINT NOT NULL CHECK (amount >= 0),
+      recorded_at TEXT NOT NULL
+    )`,
+    "CREATE INDEX refunds_by_payment ON refunds (payment_id)",
+  ],
 ];

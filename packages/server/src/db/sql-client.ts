@@ -61,3 +61,26 @@ export class ConstraintError extends Error {
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
 }
+
+declare const transactionBrand: unique symbol;
+/**
+ * An open transaction as the ports see it: something to hand back, nothing to run SQL on. The
+ * inventory gets one inside confirm and settle; only a store in the same database can open it.
+ */
+export interface TransactionHandle {
+  readonly [transactionBrand]: true;
+}
+
+const executors = new WeakMap<TransactionHandle, SqlExecutor>();
+
+/** Wraps an open transaction for code that must not see SQL. */
+export function handleFor(tx: SqlExecutor): TransactionHandle {
+  const handle = Object.freeze({}) as TransactionHandle;
+  executors.set(handle, tx);
+  return handle;
+}
+
+/** The transaction behind a handle, for an adapter whose data lives in the same database. */
+export function executorOf(handle: TransactionHandle | undefined): SqlExecutor | undefined {
+  return handle ? executors.get(handle) : undefined;
+}

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "../db/sql-client.js";
+import type { TransactionHandle } from "../db/sql-client.js";
 import type { OrderLine } from "../orders/model.js";
 
 export interface PricedCart {
@@ -21,10 +21,11 @@ export type ReserveResult = { ok: true } | { ok: false; lines: StockShortfall[] 
 
 /**
  * The open transaction of the order store, handed to the inventory inside confirm and settle so
- * stock held or released there commits with the attempt. Stock in the same database writes through
- * it; stock elsewhere ignores it (and should answer quickly: the transaction waits for it).
+ * stock held or released there commits with the attempt. It is opaque: stock in the same database
+ * opens it with `executorOf` (as `SqlInventory` does); stock elsewhere ignores it (and should answer
+ * quickly: the order's lock is held while it works).
  */
-export type StoreTransaction = SqlExecutor;
+export type StoreTransaction = TransactionHandle;
 
 /**
  * The merchant's catalogue and stock. Handoff ships a SQL implementation (the demo shop uses it);

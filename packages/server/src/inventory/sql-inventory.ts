@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { lockClause, type SqlClient } from "../db/sql-client.js";
+import { executorOf, lockClause, type SqlClient, type SqlExecutor } from "../db/sql-client.js";
 import { newId } from "../ids.js";
 import type { OrderLine } from "../orders/model.js";
 import type { Inventory, PricedCart, ReserveResult, StockShortfall, StoreTransaction } from "./port.js";
@@ -151,8 +151,14 @@ export class SqlInventory implements Inventory {
    * orders never wait on each other crosswise), then takes what this order does not hold yet. A
    * short line takes nothing; the CHECK (stock >= 0) stays as the last word.
    */
-  async reserve(orderId: string, lines: OrderLine[], tx?: StoreTransaction): Promise<ReserveResult> {
-    if (!tx) return this.db.transaction((own) => this.reserve(orderId, lines, own));
+  reserve(orderId: string, lines: OrderLine[], tx?: StoreTransaction): Promise<ReserveResult> {
+    const open = executorOf(tx);
+    return open
+      ? this.reserveIn(open, orderId, lines)
+      : this.db.transaction((own) => this.reserveIn(own, orderId, lines));
+  }
+
+  private async reserveIn(tx: SqlExecutor, orderId: string, lines: OrderLine[]): Promise<ReserveResult> {
     const skus = [...new Set(lines.map((l) => l.sku))].sort();
     const marks = skus.map(() => "?").join(", ");
     const stock = await tx.execute(
@@ -182,14 +188,18 @@ export class SqlInventory implements Inventory {
   }
 
   async commit(orderId: string, tx?: StoreTransaction): Promise<void> {
-    await (tx ?? this.db).execute(
+    await (executorOf(tx) ?? this.db).execute(
       "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
       [orderId],
     );
   }
 
-  async release(orderId: string, tx?: StoreTransaction): Promise<void> {
-    if (!tx) return this.db.transaction((own) => this.release(orderId, own));
+  release(orderId: string, tx?: StoreTransaction): Promise<void> {
+    const open = executorOf(tx);
+    return open ? this.releaseIn(open, orderId) : this.db.transaction((own) => this.releaseIn(own, orderId));
+  }
+
+  private async releaseIn(tx: SqlExecutor, orderId: string): Promise<void> {
     await tx.execute(
       `UPDATE products SET stock = stock + (
          SELECT r.quantity FROM stock_reservations r

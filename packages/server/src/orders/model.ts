@@ -36,6 +36,9 @@ export interface Attempt {
   orderId: string;
   processorToken: string;
   idempotencyKey: string;
+  /** What this attempt charges, in minor units: the order's price when it opened, frozen. */
+  amount: number;
+  currency: string;
   paymentId?: string | undefined;
   status: AttemptStatus;
   responseCode?: string | undefined;
@@ -104,6 +107,14 @@ export function paymentStatusOf(attempt: Attempt): OrderStatus {
 /** The order's status follows its latest attempt; attempts that never charged (or were abandoned) leave it pending. */
 export function orderStatusOf(attempt: Attempt | undefined): OrderStatus {
   return !attempt || attempt.abandonedAt ? "pending" : paymentStatusOf(attempt);
+}
+
+/**
+ * Whether the attempt may still take the shopper's money for its order: a charge in flight, an
+ * unknown outcome, or a 3-D Secure the shopper may still finish. The order's price is frozen then.
+ */
+export function mayStillCharge(attempt: Attempt | undefined): boolean {
+  return isInFlight(attempt) || (attempt?.status === "requires_action" && !attempt.abandonedAt);
 }
 
 /** Whether the attempt has an answer that no later news can turn into "in flight" again. */

@@ -21,10 +21,13 @@ export function parseMinorAmount(value: unknown): { ok: true; amount?: number } 
   return { ok: false };
 }
 
-/** The order's charged attempt: the latest one Checkout.com gave a payment id to. */
+/**
+ * The payment that speaks for the order: its latest attempt, when Checkout.com gave it a payment id
+ * and it was not set aside. A reversed stray or an earlier declined card is never acted on.
+ */
 async function chargedAttempt(deps: HandoffDeps, orderId: string): Promise<Attempt | undefined> {
-  const attempts = await deps.store.attemptsOfOrder(orderId);
-  return attempts.filter((a) => a.paymentId && a.status !== "failed").at(-1);
+  const latest = (await deps.store.attemptsOfOrder(orderId)).at(-1);
+  return latest?.paymentId && !latest.abandonedAt && latest.status !== "failed" ? latest : undefined;
 }
 
 /** The payment as Checkout.com sees it now: balances and the actions its links allow. */

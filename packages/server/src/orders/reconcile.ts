@@ -137,6 +137,7 @@ async function reconcileOne(
   const input = {
     source: "reconciliation" as const,
     events,
+    observed: { amount: payment.amount, currency: payment.currency },
     detail: { paymentId: payment.id, paymentStatus: payment.status },
     patch: {
       ...(attempt.paymentId ? {} : { paymentId: payment.id }),

@@ -1,5 +1,6 @@
 import type { OrderStatus } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
+import type { StockShortfall } from "../inventory/port.js";
 import { orderEvent } from "../outbox/events.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
 import { type OrderEventType, orderEventFor } from "./events.js";
@@ -29,12 +30,18 @@ export interface SettleInput {
   events?: TimelineEvent[];
   /** What the processor told us (payment id, response code, the answer given); kept either way. */
   patch?: Omit<AttemptPatch, "status" | "abandonedAt" | "reviewReleasedAt">;
+  /** What the payment says it is for; a payment for another amount or currency never pays the order. */
+  observed?: { amount?: number | undefined; currency?: string | undefined };
+  /** For a refund signal: this refund, keyed by its action, so each one is announced once. */
+  refund?: { key: string; amount: number };
 }
 
 export interface Settled {
   /** The attempt as stored after this settlement. */
   attempt: Attempt;
   changed: boolean;
+  /** Why nothing changed, when nothing did. */
+  reason?: string;
 }
 
 /** What settling needs: reversing a stray payment calls the processor. */
@@ -48,17 +55,32 @@ interface Plan {
   patch: AttemptPatch;
   /** The order's new status when this attempt speaks for it. */
   orderStatus?: OrderStatus;
+  /** Set the order's review flag: a person must look (a payment for the wrong amount). */
+  flagOrder?: boolean;
   stock: "commit" | "release" | "keep";
   event?: Exclude<OrderEventType, "disputed">;
   to: string;
+  /** Timeline entries that say why this plan is not the plain transition. */
+  notes?: TimelineEvent[];
 }
+
+/** Why a paid payment does not belong to its order, for the timeline and the reversal. */
+const STRAY_WHY = {
+  abandoned: "this payment was approved after the shopper left 3-D Secure; the order does not keep it",
+  repriced: "the order's price changed after this payment started; the order does not keep it",
+  mismatch: "this payment is for another amount or currency than its attempt; the order does not keep it",
+  superseded: "a newer payment attempt speaks for this order; the order does not keep this one",
+} as const;
+type StrayWhy = keyof typeof STRAY_WHY;
 
 /**
  * The one door through which an attempt's outcome is written. One transaction that holds the
- * order's lock (across instances) and computes the change from the attempt as stored now, so no
- * writer can overwrite a newer outcome with an older one: a late `unknown` never undoes an
- * approval, a late approval never reopens an abandoned order. The attempt, the order's status, its
- * stock and the timeline commit together; the order event and any reversal follow the commit.
+ * order's lock (across instances) and computes the change from the attempt and order as stored now,
+ * so no writer can overwrite a newer outcome with an older one: a late `unknown` never undoes an
+ * approval, a late approval never reopens an abandoned order, and a payment pays its order only if
+ * it is the order's latest attempt, for the order's price, and for the amount that attempt charged.
+ * The attempt, the order's status, its stock and the timeline commit together; the order event and
+ * any reversal follow the commit.
  */
 export async function settle(
   deps: Deps,
@@ -70,9 +92,19 @@ export async function settle(
     await tx.lockOrder(ref.orderId);
     const fresh = await tx.attemptById(ref.id);
     if (!fresh) throw new Error(`payment attempt ${ref.id} does not exist`);
+    const order = await tx.orderById(fresh.orderId);
+    if (!order) throw new Error(`order ${fresh.orderId} does not exist`);
     const latest = (await tx.attemptsOfOrder(fresh.orderId)).at(-1);
-    const owner = !fresh.abandonedAt && latest?.id === fresh.id;
-    const plan = planFor(fresh, change, owner, deps.now().toISOString());
+    const repriced = fresh.amount !== order.amount || fresh.currency !== order.currency;
+    const owner = !fresh.abandonedAt && latest?.id === fresh.id && !repriced;
+    const at = deps.now().toISOString();
+    const refund =
+      change.kind === "signal" && isRefundSignal(change.signal) && input.refund && fresh.paymentId
+        ? await tx.recordRefund({ ...input.refund, orderId: fresh.orderId, paymentId: fresh.paymentId })
+        : undefined;
+    let plan = planFor(fresh, change, owner, at, refund?.recorded === true);
+    const mismatch = typeof plan !== "string" && entersPaid(fresh, plan) && wrongMoney(fresh, input.observed);
+    if (typeof plan !== "string" && mismatch) plan = setAside(plan, owner, at, fresh, input.observed);
     const said = change.kind === "signal" ? { signal: change.signal } : { change: change.kind };
     const base = { ...said, source: input.source, attemptId: fresh.id, ...input.detail };
     const events = input.events ?? [];
@@ -82,46 +114,143 @@ export async function settle(
         ...events,
         { kind: "signal_ignored", detail: { ...base, status: fresh.status, reason: plan } },
       ]);
-      return { attempt, changed: false as const };
+      return { attempt, changed: false as const, reason: plan };
+    }
+    if (plan.stock === "commit" && fresh.status === "failed") {
+      // Stock released while this attempt looked failed is taken again; gone means a person decides.
+      const held = await deps.inventory.reserve(order.id, order.lines, tx.handle);
+      if (!held.ok) plan = stockGone(plan, owner, held.lines);
     }
     const attempt = await tx.updateAttempt(
       fresh,
       { ...input.patch, ...plan.patch },
       plan.orderStatus
-        ? { status: plan.orderStatus, riskFlagged: plan.patch.riskFlagged ?? false }
-        : undefined,
+        ? {
+            status: plan.orderStatus,
+            riskFlagged: (plan.patch.riskFlagged ?? false) || plan.flagOrder === true,
+          }
+        : plan.flagOrder
+          ? { status: order.status, riskFlagged: true }
+          : undefined,
     );
     await tx.appendEvents(fresh.orderId, [
       ...events,
+      ...(plan.notes ?? []),
       { kind: "status_changed", detail: { ...base, from: fresh.status, to: plan.to } },
     ]);
-    if (plan.stock === "commit") await deps.inventory.commit(fresh.orderId, tx.sql);
-    if (plan.stock === "release") await deps.inventory.release(fresh.orderId, tx.sql);
-    const order = plan.event ? await tx.orderById(fresh.orderId) : undefined;
-    if (plan.event && order) {
+    if (plan.stock === "commit") await deps.inventory.commit(fresh.orderId, tx.handle);
+    if (plan.stock === "release") await deps.inventory.release(fresh.orderId, tx.handle);
+    if (plan.event) {
       // The merchant's other systems hear of it only if it commits, and surely if it does (the outbox).
-      const amount = typeof input.detail?.amount === "number" ? input.detail.amount : undefined;
       const status = plan.orderStatus ?? paymentStatusOf(attempt);
+      const refunded =
+        plan.event === "refunded" && input.refund && refund
+          ? { amount: input.refund.amount, refundedTotal: refund.total }
+          : undefined;
       await tx.appendOutbox(
-        orderEvent(plan.event, order, attempt, status, attempt.updatedAt, amount),
+        orderEvent(plan.event, order, attempt, status, attempt.updatedAt, refunded),
         order.id,
       );
     }
-    return { attempt, changed: true as const, from: fresh.status, plan, owner };
+    const stray: StrayWhy | undefined = mismatch
+      ? "mismatch"
+      : fresh.abandonedAt
+        ? "abandoned"
+        : repriced
+          ? "repriced"
+          : owner
+            ? undefined
+            : "superseded";
+    return { attempt, changed: true as const, from: fresh.status, plan, stray };
   });
   if (!done.changed) return done;
-  const { attempt, from, plan, owner } = done;
+  const { attempt, from, plan, stray } = done;
   deps.logger.info(
     { orderId: attempt.orderId, from, to: plan.to, source: input.source },
     "payment attempt settled",
   );
   if (plan.event) deps.outboxCommitted?.();
-  if (!owner && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt);
+  if (stray && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt, STRAY_WHY[stray]);
   return { attempt, changed: true };
 }
 
+function isRefundSignal(signal: PaymentSignal): boolean {
+  return signal === "partially_refunded" || signal === "refunded";
+}
+
+/** Whether this plan takes the attempt from unpaid to paid (the moment its money is checked). */
+function entersPaid(fresh: Attempt, plan: Plan): boolean {
+  const to = plan.patch.status;
+  if (!to || to === "failed" || to === "processing" || to === "unknown") return false;
+  return isPaid(to) && !isPaid(paymentStatusOf(fresh));
+}
+
+function wrongMoney(fresh: Attempt, observed: SettleInput["observed"]): boolean {
+  if (!observed) return false;
+  const amount = observed.amount !== undefined && observed.amount !== fresh.amount;
+  const currency = observed.currency !== undefined && observed.currency.toUpperCase() !== fresh.currency;
+  return amount || currency;
+}
+
+/**
+ * A payment for another amount or currency than its attempt charged: it never pays the order. The
+ * attempt keeps the payment's status (so it can be reversed) but stops speaking for the order, which
+ * goes back to pending, its stock released, flagged for a person to look at.
+ */
+function setAside(
+  plan: Plan,
+  owner: boolean,
+  at: string,
+  fresh: Attempt,
+  observed: SettleInput["observed"],
+): Plan {
+  return {
+    patch: { ...plan.patch, abandonedAt: at },
+    ...(owner ? { orderStatus: "pending" as const } : {}),
+    flagOrder: true,
+    stock: owner ? "release" : "keep",
+    to: `${plan.to} (set aside)`,
+    notes: [
+      {
+        kind: "payment_amount_mismatch",
+        detail: {
+          attemptId: fresh.id,
+          expected: { amount: fresh.amount, currency: fresh.currency },
+          seen: observed,
+          why: STRAY_WHY.mismatch,
+        },
+      },
+    ],
+  };
+}
+
+/** Paid, but the stock it held went back on the shelf and is sold now: held for a person to decide. */
+function stockGone(plan: Plan, owner: boolean, lines: StockShortfall[]): Plan {
+  return {
+    patch: { ...plan.patch, status: "needs_review" },
+    ...(owner ? { orderStatus: "needs_review" as const, event: "needs_review" as const } : {}),
+    stock: "keep",
+    to: "needs_review",
+    notes: [
+      {
+        kind: "stock_gone",
+        detail: {
+          lines,
+          why: "the payment went through after its stock was released, and the stock is sold: refund, or source it and release the review",
+        },
+      },
+    ],
+  };
+}
+
 /** What a settlement does to this attempt, or why it changes nothing. */
-function planFor(fresh: Attempt, change: Settlement, owner: boolean, at: string): Plan | string {
+function planFor(
+  fresh: Attempt,
+  change: Settlement,
+  owner: boolean,
+  at: string,
+  newRefund: boolean,
+): Plan | string {
   switch (change.kind) {
     case "unknown":
       if (fresh.status !== "processing") return `already ${fresh.status}: a newer answer is kept`;
@@ -160,6 +289,10 @@ function planFor(fresh: Attempt, change: Settlement, owner: boolean, at: string)
       // Once an operator released the review, a repeated risk flag is not news.
       const signal = change.signal === "flagged" && fresh.reviewReleasedAt ? "authorized" : change.signal;
       const result = transition(paymentStatusOf(fresh), signal);
+      if (!result.changed && newRefund && owner) {
+        // Another part refunded: the status stays, and the refund is still news.
+        return { patch: {}, stock: "keep", event: "refunded", to: fresh.status };
+      }
       if (!result.changed) return result.reason;
       const flagged = signal === "flagged" || fresh.riskFlagged;
       const event = owner ? orderEventFor(result.status) : undefined;
@@ -184,7 +317,11 @@ function stockFor(status: OrderStatus): "commit" | "release" | "keep" {
  * key is fixed per payment and action, so however often the news arrives Checkout.com acts once;
  * a void refused because the capture came first becomes a refund.
  */
-export async function reverseStrayPayment(deps: Deps, attempt: Attempt): Promise<void> {
+export async function reverseStrayPayment(
+  deps: Deps,
+  attempt: Attempt,
+  why: string = STRAY_WHY.abandoned,
+): Promise<void> {
   const paymentId = attempt.paymentId;
   const status = paymentStatusOf(attempt);
   if (!paymentId || (status !== "authorized" && status !== "needs_review" && status !== "captured")) return;
@@ -212,7 +349,7 @@ export async function reverseStrayPayment(deps: Deps, attempt: Attempt): Promise
         paymentId,
         action,
         accepted: outcome.kind === "accepted",
-        why: "this payment was approved after the shopper left 3-D Secure; the order does not keep it",
+        why,
         ...(outcome.kind === "accepted" ? { actionId: outcome.action.action_id } : { failure: outcome.kind }),
       },
     },

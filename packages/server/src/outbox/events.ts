@@ -39,13 +39,14 @@ export function orderEvent(
   attempt: Attempt,
   status: string,
   at: string,
-  amount?: number,
+  refund?: { amount: number; refundedTotal: number },
 ): HandoffEvent {
   const data: OrderEventData = {
     orderId: order.id,
     reference: order.id,
-    amount: order.amount,
-    currency: order.currency,
+    // What this payment charged: an order announced paid is always its own attempt's price.
+    amount: attempt.amount,
+    currency: attempt.currency,
     ...(attempt.paymentId ? { paymentId: attempt.paymentId } : {}),
     status,
     occurredAt: at,
@@ -57,9 +58,7 @@ export function orderEvent(
           },
         }
       : {}),
-    ...(hook === "refunded"
-      ? { refund: { ...(amount !== undefined ? { amount } : {}), full: status === "refunded" } }
-      : {}),
+    ...(hook === "refunded" ? { refund: { ...(refund ?? {}), full: status === "refunded" } } : {}),
   };
   return { id: newId("msg"), type: NAME_FOR[hook] as OrderEventName, timestamp: at, data };
 }

@@ -1,4 +1,6 @@
 import {
+  type CheckoutBilling,
+  type CheckoutCustomer,
   classifyResponseCode,
   declineMessage,
   formatMoney,
@@ -6,8 +8,10 @@ import {
   toRequestIssues,
 } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
+import type { PricedCart } from "../inventory/port.js";
 import { matchesCart, orderForCart } from "../orders/from-cart.js";
-import { isInFlight, isPaid, orderStatusOf } from "../orders/model.js";
+import { type Attempt, isInFlight, mayStillCharge, type Order, orderStatusOf } from "../orders/model.js";
+import { settle } from "../orders/settle.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import { isWaitingForThreeDs, settleWaitingThreeDs } from "../three-ds/waiting.js";
@@ -27,39 +31,33 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${parsed.data.cartId}.`);
   if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
 
-  let order = await orderForCart(deps, cart);
-  let latest = (await deps.store.attemptsOfOrder(order.id)).at(-1);
+  const created = await orderForCart(deps, cart);
+  let latest = (await deps.store.attemptsOfOrder(created.id)).at(-1);
   // Back from the issuer page (Back, reload, another tab): what became of that payment? A pending one
   // stays open until the shopper pays another way, so finishing 3-D Secure in the other tab still works.
   if (isWaitingForThreeDs(latest)) latest = await settleWaitingThreeDs(deps, latest, "session", false);
-  const status = orderStatusOf(latest);
-  if (isInFlight(latest)) {
-    return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this cart is already in progress.", {
-      orderId: order.id,
-    });
-  }
-  if (isPaid(status) || (status !== "pending" && status !== "declined" && status !== "requires_action")) {
-    return errorReply("ORDER_COMPLETED", "This cart has already been paid for.", {
-      orderId: order.id,
-      orderUrl: deps.settings.orderPageUrl(order.id),
-    });
-  }
   // Who pays: what the merchant's checkout sent, or what its server knows (a signed-in customer).
   const requested = { customer: parsed.data.customer, billing: parsed.data.billing };
   const details = deps.sessionDetails
     ? await deps.sessionDetails({ cartId: cart.cartId, ...requested })
     : requested;
-  const customer = details.customer ?? order.customer;
-  const billing = details.billing ?? order.billing;
-  const sameDetails =
-    customer?.email === order.customer?.email &&
-    customer?.name === order.customer?.name &&
-    billing?.country === order.billing?.country;
-  if (!matchesCart(order, cart) || !sameDetails) {
-    const draft = { amount: cart.total, currency: cart.currency, lines: cart.lines, customer, billing };
-    await deps.store.updateOrderDraft(order.id, draft);
-    order = { ...order, ...draft };
+
+  const decided = await keepOrderInStep(deps, created.id, cart, details);
+  if (decided.kind === "in_progress") {
+    return errorReply(
+      "ATTEMPT_IN_PROGRESS",
+      "A payment for this cart is in progress: wait for its answer before changing the cart.",
+      { orderId: created.id, retryable: true },
+    );
   }
+  if (decided.kind !== "ready") {
+    return errorReply("ORDER_COMPLETED", "This cart has already been paid for.", {
+      orderId: created.id,
+      orderUrl: deps.settings.orderPageUrl(created.id),
+    });
+  }
+  const order = decided.order;
+  latest = decided.latest;
 
   const channel = deps.settings.processingChannelFor(order.currency);
   const outcome = await deps.processor.createPaymentSession({
@@ -99,6 +97,62 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
       ...(notice ? { notice } : {}),
     },
   };
+}
+
+type Details = { customer?: CheckoutCustomer | undefined; billing?: CheckoutBilling | undefined };
+
+type InStep =
+  | { kind: "ready"; order: Order; latest: Attempt | undefined }
+  | { kind: "in_progress" | "completed" };
+
+/**
+ * Brings the order in step with the cart as priced now, under the order's lock, re-reading the
+ * order and its latest attempt. The price is frozen while a payment may still be charged: a charge
+ * in flight refuses the change; a 3-D Secure the shopper has not finished is abandoned first (its
+ * own settle step, which reverses the payment should it be approved after all), then this looks
+ * again. Who pays (email, name, country) may change any time before payment.
+ */
+async function keepOrderInStep(
+  deps: HandoffDeps,
+  orderId: string,
+  cart: PricedCart,
+  details: Details,
+): Promise<InStep> {
+  for (let look = 0; ; look++) {
+    const step = await deps.store.transaction(async (tx) => {
+      await tx.lockOrder(orderId);
+      const order = await tx.orderById(orderId);
+      if (!order) throw new Error(`order ${orderId} does not exist`);
+      const latest = (await tx.attemptsOfOrder(orderId)).at(-1);
+      const status = orderStatusOf(latest);
+      if (isInFlight(latest)) return { kind: "in_progress" as const };
+      if (status !== "pending" && status !== "declined" && status !== "requires_action") {
+        return { kind: "completed" as const };
+      }
+      const customer = details.customer ?? order.customer;
+      const billing = details.billing ?? order.billing;
+      const samePrice = matchesCart(order, cart);
+      const sameDetails =
+        customer?.email === order.customer?.email &&
+        customer?.name === order.customer?.name &&
+        billing?.country === order.billing?.country;
+      if (samePrice && sameDetails) return { kind: "ready" as const, order, latest };
+      if (!samePrice && mayStillCharge(latest)) return { kind: "abandon" as const, latest };
+      const draft = samePrice
+        ? { amount: order.amount, currency: order.currency, lines: order.lines, customer, billing }
+        : { amount: cart.total, currency: cart.currency, lines: cart.lines, customer, billing };
+      await tx.updateOrderDraft(order.id, draft);
+      return { kind: "ready" as const, order: { ...order, ...draft }, latest };
+    });
+    if (step.kind !== "abandon") return step;
+    if (!step.latest || look >= 2) return { kind: "in_progress" };
+    await settle(
+      deps,
+      step.latest,
+      { kind: "abandoned" },
+      { source: "session", detail: { why: "the cart changed while 3-D Secure was unfinished" } },
+    );
+  }
 }
 
 /** In the shopper's language when the runtime knows it, else British English; never a failure. */

@@ -1,5 +1,5 @@
 import type { HandoffEvent, OrderStatus } from "@handoff/contracts";
-import type { SqlExecutor } from "../db/sql-client.js";
+import type { TransactionHandle } from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, StoredResult, TimelineEntry } from "../orders/model.js";
 
 export interface TimelineEvent {
@@ -20,6 +20,13 @@ export interface AttemptPatch {
   cardScheme?: string;
 }
 
+export interface RefundRecord {
+  key: string;
+  orderId: string;
+  paymentId: string;
+  amount: number;
+}
+
 /** The attempts and the timeline, as read and written inside one transaction. */
 interface AttemptReads {
   attemptById(id: string): Promise<Attempt | undefined>;
@@ -32,8 +39,8 @@ interface AttemptReads {
  * an inventory in the same database) the stock.
  */
 export interface OrderTransaction extends AttemptReads {
-  /** The transaction itself, for an inventory whose stock lives in the same database. */
-  readonly sql: SqlExecutor;
+  /** The transaction, opaque, for an inventory whose stock lives in the same database. */
+  readonly handle: TransactionHandle;
   /**
    * Holds the order until the transaction ends, against every writer in this process or any other
    * instance (a row lock on PostgreSQL; SQLite's write transactions already run one at a time).
@@ -49,6 +56,16 @@ export interface OrderTransaction extends AttemptReads {
   ): Promise<Attempt>;
   appendEvents(orderId: string, events: TimelineEvent[]): Promise<void>;
   orderById(id: string): Promise<Order | undefined>;
+  /** Re-prices an order and records who pays; the caller has checked no payment of it is open. */
+  updateOrderDraft(
+    id: string,
+    draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
+  ): Promise<void>;
+  /**
+   * Records one refund of a payment, once per key (Checkout.com's action id). `recorded` is false
+   * when the key was seen before; `total` is everything refunded on the payment so far.
+   */
+  recordRefund(refund: RefundRecord): Promise<{ recorded: boolean; total: number }>;
   /** An event for the merchant's other systems and hooks, committed with this transaction (the outbox). */
   appendOutbox(event: HandoffEvent, orderId?: string): Promise<void>;
 }
@@ -91,11 +108,6 @@ export interface OrderStore extends AttemptReads {
   createOrder(order: Order): Promise<void>;
   getOrder(id: string): Promise<Order | undefined>;
   findOrderByCart(cartId: string): Promise<Order | undefined>;
-  /** Re-prices a draft order and records who pays (a new session, before any charge). */
-  updateOrderDraft(
-    id: string,
-    draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
-  ): Promise<void>;
   listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]>;
   /**
    * Operators' search: filters, and `query` matched exactly against order id, cart id, payment id,

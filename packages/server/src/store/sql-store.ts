@@ -1,12 +1,14 @@
 import type { HandoffEvent, OrderStatus } from "@handoff/contracts";
 import {
   ConstraintError,
+  handleFor,
   lockClause,
   type Row,
   type SqlClient,
   type SqlExecutor,
   type SqlStatement,
   type SqlValue,
+  type TransactionHandle,
 } from "../db/sql-client.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
@@ -15,6 +17,7 @@ import type {
   OrderSearch,
   OrderStore,
   OrderTransaction,
+  RefundRecord,
   StaleClaim,
   TimelineEvent,
 } from "./port.js";
@@ -50,6 +53,8 @@ function toAttempt(r: Row): Attempt {
     orderId: String(r.order_id),
     processorToken: String(r.processor_token),
     idempotencyKey: String(r.idempotency_key),
+    amount: Number(r.amount),
+    currency: String(r.currency),
     paymentId: str(r.payment_id),
     status: String(r.status) as AttemptStatus,
     responseCode: str(r.response_code),
@@ -87,10 +92,14 @@ async function attemptsOfOrder(db: SqlExecutor, orderId: string): Promise<Attemp
 
 /** One open transaction: what a use case writes in it commits together. */
 class SqlOrderTransaction implements OrderTransaction {
+  readonly handle: TransactionHandle;
+
   constructor(
-    readonly sql: SqlExecutor,
+    private readonly sql: SqlExecutor,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.handle = handleFor(sql);
+  }
 
   async lockOrder(orderId: string): Promise<void> {
     await this.sql.execute(`SELECT id FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`, [
@@ -109,9 +118,19 @@ class SqlOrderTransaction implements OrderTransaction {
   async insertAttempt(a: Attempt): Promise<"opened" | "order_busy" | "token_taken"> {
     try {
       await this.sql.execute(
-        `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, status, risk_flagged, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
-        [a.id, a.orderId, a.processorToken, a.idempotencyKey, a.status, a.createdAt, a.updatedAt],
+        `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, amount, currency, status,
+         risk_flagged, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+        [
+          a.id,
+          a.orderId,
+          a.processorToken,
+          a.idempotencyKey,
+          a.amount,
+          a.currency,
+          a.status,
+          a.createdAt,
+          a.updatedAt,
+        ],
       );
       return "opened";
     } catch (error) {
@@ -154,6 +173,43 @@ class SqlOrderTransaction implements OrderTransaction {
       );
     }
     return next;
+  }
+
+  async updateOrderDraft(
+    id: string,
+    draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
+  ): Promise<void> {
+    const at = this.now().toISOString();
+    await this.sql.execute(
+      `UPDATE orders SET amount = ?, currency = ?, lines_json = ?, customer_email = ?, customer_name = ?,
+       billing_country = ?, updated_at = ? WHERE id = ?`,
+      [
+        draft.amount,
+        draft.currency,
+        JSON.stringify(draft.lines),
+        draft.customer?.email ?? null,
+        draft.customer?.name ?? null,
+        draft.billing?.country ?? null,
+        at,
+        id,
+      ],
+    );
+    await this.appendEvents(id, [
+      { kind: "order_repriced", detail: { amount: draft.amount, currency: draft.currency } },
+    ]);
+  }
+
+  async recordRefund(r: RefundRecord): Promise<{ recorded: boolean; total: number }> {
+    const inserted = await this.sql.execute(
+      `INSERT INTO refunds (action_key, order_id, payment_id, amount, recorded_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (action_key) DO NOTHING`,
+      [r.key, r.orderId, r.paymentId, r.amount, this.now().toISOString()],
+    );
+    const sum = await this.sql.execute(
+      "SELECT COALESCE(SUM(amount), 0) AS total FROM refunds WHERE payment_id = ?",
+      [r.paymentId],
+    );
+    return { recorded: inserted.rowsAffected > 0, total: Number(sum.rows[0]?.total ?? 0) };
   }
 
   async orderById(id: string): Promise<Order | undefined> {
@@ -218,34 +274,6 @@ export class SqlOrderStore implements OrderStore {
   async findOrderByCart(cartId: string): Promise<Order | undefined> {
     const row = (await this.db.execute("SELECT * FROM orders WHERE cart_id = ?", [cartId])).rows[0];
     return row ? toOrder(row) : undefined;
-  }
-
-  async updateOrderDraft(
-    id: string,
-    draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
-  ): Promise<void> {
-    const at = this.now().toISOString();
-    await this.db.batch([
-      {
-        sql: `UPDATE orders SET amount = ?, currency = ?, lines_json = ?, customer_email = ?, customer_name = ?,
-              billing_country = ?, updated_at = ? WHERE id = ?`,
-        args: [
-          draft.amount,
-          draft.currency,
-          JSON.stringify(draft.lines),
-          draft.customer?.email ?? null,
-          draft.customer?.name ?? null,
-          draft.billing?.country ?? null,
-          at,
-          id,
-        ],
-      },
-      eventStatement(
-        id,
-        { kind: "order_repriced", detail: { amount: draft.amount, currency: draft.currency } },
-        at,
-      ),
-    ]);
   }
 
   async listOrders(filter: { status?: OrderStatus; limit: number }): Promise<Order[]> {

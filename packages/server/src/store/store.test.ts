@@ -35,6 +35,8 @@ function attemptFor(orderId: string, token: string): Attempt {
     orderId,
     processorToken: token,
     idempotencyKey: `handoff:${orderId}:${token}`,
+    amount: 2900,
+    currency: "GBP",
     status: "processing",
     riskFlagged: false,
     createdAt: at,

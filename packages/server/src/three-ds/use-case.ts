@@ -36,6 +36,7 @@ export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): 
         source: "3ds_return",
         detail: { paymentId: payment.id, paymentStatus: payment.status },
         events: calls,
+        observed: { amount: payment.amount, currency: payment.currency },
         ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}),
       },
     );

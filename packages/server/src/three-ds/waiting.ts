@@ -36,6 +36,7 @@ export async function settleWaitingThreeDs(
     source,
     detail: { paymentId: payment.id, paymentStatus: payment.status },
     events,
+    observed: { amount: payment.amount, currency: payment.currency },
     ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}),
   };
   if (signal) return (await settle(deps, attempt, { kind: "signal", signal }, input)).attempt;

@@ -99,6 +99,13 @@ async function processPayment(
         ...(data.amount !== undefined ? { amount: data.amount } : {}),
       },
       events: [webhook],
+      // An approval or capture says what it is for; a refund is announced once per action.
+      ...(signal === "authorized" || signal === "flagged" || signal === "captured"
+        ? { observed: { amount: data.amount, currency: data.currency } }
+        : {}),
+      ...((signal === "partially_refunded" || signal === "refunded") && data.amount !== undefined
+        ? { refund: { key: data.action_id ?? `event:${stored.id}`, amount: data.amount } }
+        : {}),
       patch: {
         ...(attempt.paymentId ? {} : { paymentId: data.id }),
         ...(data.response_code && (event.type === "payment_approved" || event.type === "payment_declined")
