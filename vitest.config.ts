@@ -3,13 +3,16 @@ import { defineConfig } from "vitest/config";
 /** The tests whose subject is the store: they run again on PostgreSQL (HANDOFF_TEST_ENGINE=postgres). */
 const STORE_SUITE = [
   "packages/server/src/store/**/*.test.ts",
+  "packages/server/src/db/postgres-schema.test.ts",
   "packages/server/src/confirm/**/*.test.ts",
   "packages/server/src/orders/**/*.test.ts",
   "packages/server/src/three-ds/**/*.test.ts",
   "packages/server/src/session/use-case.test.ts",
+  "packages/server/src/health.test.ts",
   "packages/server/src/webhooks/flow.test.ts",
   "packages/server/src/outbox/**/*.test.ts",
   "test/ops/**/*.test.ts",
+  "test/gauntlet/interleavings.test.ts",
 ];
 
 // Tests run against each package's TypeScript source through the "@handoff/source" export condition.

@@ -43,6 +43,8 @@ const expectedSections = [
   "crash",
   "full-disk",
   "hostile-input",
+  "interleavings-postgres",
+  "interleavings-sqlite",
   "locked-database",
   "money",
 ];

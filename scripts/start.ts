@@ -95,8 +95,11 @@ async function stop(code: number): Promise<never> {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 main().catch((error: unknown) => {
-  // Bad configuration: one line naming the variable, nothing else.
-  if (error instanceof ConfigError) process.stderr.write(`Cannot start: ${error.message}\n`);
+  // Bad configuration: every problem, one line each naming its variable, nothing else.
+  if (error instanceof ConfigError && error.problems.length > 1) {
+    const lines = error.problems.map((p) => `  ${p.variable}: ${p.problem}\n`);
+    process.stderr.write(`Cannot start: ${error.problems.length} settings to fix\n${lines.join("")}`);
+  } else if (error instanceof ConfigError) process.stderr.write(`Cannot start: ${error.message}\n`);
   else process.stderr.write(`Cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   void stop(1);
 });

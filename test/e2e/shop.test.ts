@@ -388,7 +388,7 @@ describe("the demo shop in Chromium", () => {
     }
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 45_000); // ten pages, each checked by axe
 
   it("lets an operator answer a dispute with evidence and a file, and the order shows the outcome", async () => {
     const orders = (await (

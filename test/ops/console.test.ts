@@ -53,7 +53,7 @@ afterAll(async () => {
 async function paidOrder(): Promise<string> {
   const cartId = await h.cart([{ sku: "mug", quantity: 2 }]);
   const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
-  await h.settle();
+  await h.waitUntilQuiet();
   return (reply.body as { orderId: string }).orderId;
 }
 

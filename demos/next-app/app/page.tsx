@@ -5,7 +5,7 @@ import { Checkout } from "./checkout";
 export const dynamic = "force-dynamic";
 
 export default async function Page() {
-  const { inventory } = await shop();
+  const inventory = (await shop()).service.catalog;
   const cart = await inventory.createCart([{ sku: "mug", quantity: 1 }]);
   if (!cart.ok) return <p>Sold out.</p>;
   return (

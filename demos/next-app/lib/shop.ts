@@ -1,16 +1,20 @@
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
+import { type HandoffService, loadConfig, openHandoff, type ServerConfig } from "@handoff/server";
 import {
-  createWebhooks,
-  loadConfig,
-  type OpenedHandoff,
-  openHandoff,
-  type ServerConfig,
-  type Webhooks,
-} from "@handoff/server";
+  createFetchHandoffHandler,
+  createFetchHealthHandler,
+  createFetchWebhookHandler,
+} from "@handoff/server/fetch";
 
-export interface Shop extends OpenedHandoff {
+type Handler = (request: Request) => Promise<Response>;
+
+export interface Shop {
   config: ServerConfig;
-  webhooks: Webhooks;
+  service: HandoffService;
+  /** The route handlers, made once with the shop (never per request). */
+  checkout: Handler;
+  webhook: Handler;
+  health: Handler;
 }
 
 /**
@@ -32,18 +36,30 @@ async function open(): Promise<Shop> {
     { DATABASE_URL: "file:.data/next-app.db", ...env, ...(sandbox ? { CKO_API_URL: sandbox.url } : {}) },
     sandbox?.keys,
   );
-  const opened = await openHandoff({ config, basePath: "/api/checkout" });
-  await opened.inventory.upsertProducts([
+  // #region service
+  const service = await openHandoff({ config }); // checkout, webhooks, worker, outbox, sweep, health
+  await service.catalog.upsertProducts([
     { sku: "mug", name: "Mug", unitAmount: 1450, currency: "GBP", stock: 1000 },
   ]);
-  const webhooks = createWebhooks({
-    db: opened.db,
-    deps: opened.handoff.deps,
-    signatureKeys: config.webhookSignatureKeys,
-    authorizationKey: config.webhookAuthorizationKey,
+  await service.start(); // background work runs, /readyz turns ready
+  process.once("SIGTERM", () => void service.close()); // readiness off, work handed back, database closed
+  const checkout = createFetchHandoffHandler(service.handoff, {
+    basePath: "/api/checkout",
+    // The shopper's address (card-testing limit, payment_ip): X-Forwarded-For only from the proxies
+    // HANDOFF_TRUST_PROXY names, never its first entry, which the client writes. Route handlers get
+    // no socket address, so behind a load balancer give the hop count (1); unset, no address is used.
+    trustProxy: config.trustProxy,
   });
-  webhooks.worker.start();
-  return { ...opened, config, webhooks };
+  const webhook = createFetchWebhookHandler({
+    inbox: service.webhooks.inbox,
+    signatureKeys: config.webhookSignatureKeys,
+    ...(config.webhookAuthorizationKey ? { authorizationKey: config.webhookAuthorizationKey } : {}),
+    logger: service.deps.logger,
+    onStored: () => service.webhooks.worker.wake(),
+  });
+  const health = createFetchHealthHandler(service.health);
+  // #endregion
+  return { config, service, checkout, webhook, health };
 }
 
 export function shop(): Promise<Shop> {

@@ -15,8 +15,10 @@ const sandbox = local
 if (sandbox) await sandbox.listen();
 const shop = await startShop({ ...env, ...(sandbox ? { CKO_API_URL: sandbox.url } : {}) }, sandbox?.keys);
 console.log(`Shop: ${shop.url} (pay with 4242 4242 4242 4242, any future date, any CVC)`);
-process.once("SIGINT", async () => {
-  await shop.close();
-  await sandbox?.close();
-  process.exit(0);
-});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, async () => {
+    await shop.close();
+    await sandbox?.close();
+    process.exit(0);
+  });
+}

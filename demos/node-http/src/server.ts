@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { createWebhooks, cspHeader, handoffCsp, loadConfig, openHandoff } from "@handoff/server";
-import { createHandoffHandler, createWebhookHandler } from "@handoff/server/node";
+import { cspHeader, handoffCsp, loadConfig, openHandoff } from "@handoff/server";
+import { createHandoffHandler, createHealthHandler, createWebhookHandler } from "@handoff/server/node";
 
 export interface ShopKeys {
   publicKey: string;
@@ -17,27 +17,27 @@ export interface ShopKeys {
  * in local mode `keys` are the sandbox's.
  */
 export async function startShop(env: Record<string, string | undefined>, keys?: ShopKeys) {
-  const server = createServer();
+  let route: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  // Listening first tells us our URL; until the shop is wired every request gets 503 + Retry-After.
+  const server = createServer((req, res) => {
+    if (route) return void route(req, res);
+    res.writeHead(503, { "retry-after": "1" }).end();
+  });
   await new Promise<void>((done) => server.listen(Number(env.PORT ?? 0), "127.0.0.1", done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({ PUBLIC_URL: url, ...env }, keys);
-  const { handoff, db, inventory, close } = await openHandoff({ config, basePath: "/api/checkout" });
+
+  // #region handoff
+  const handoff = await openHandoff({ config }); // checkout, webhooks, worker, outbox, sweep, health
+  const checkout = createHandoffHandler(handoff.handoff, { basePath: "/api/checkout" });
+  const receiveWebhook = createWebhookHandler(handoff.webhooks.receiver); // at /webhooks/checkoutdotcom
+  const probes = createHealthHandler(handoff.health); // /healthz and /readyz
+  await handoff.start(); // background work runs, readiness turns on
+  // #endregion
+  const inventory = handoff.catalog;
   await inventory.upsertProducts([
     { sku: "mug", name: "Mug", unitAmount: 1450, currency: "GBP", stock: 100 },
   ]);
-  const checkout = createHandoffHandler(handoff, { basePath: "/api/checkout" });
-
-  // #region webhooks
-  const webhooks = createWebhooks({
-    db,
-    deps: handoff.deps,
-    signatureKeys: config.webhookSignatureKeys,
-    authorizationKey: config.webhookAuthorizationKey,
-  });
-  webhooks.worker.start(); // processes whatever was stored but not processed, then keeps up
-  const receiveWebhook = createWebhookHandler(webhooks.receiver); // or createWebhookRouter (Express), createFetchWebhookHandler (fetch)
-  const sweep = setInterval(() => void webhooks.reconcile(5 * 60_000), 60_000); // attempts stuck past 5 minutes
-  // #endregion
 
   const require = createRequire(import.meta.url);
   const files: Record<string, [string, string]> = {
@@ -50,7 +50,7 @@ export async function startShop(env: Record<string, string | undefined>, keys?: 
     handoffCsp({ environment: config.environment, ...(sandboxOrigin ? { sandboxOrigin } : {}) }),
   );
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  route = async (req, res) => {
     const path = new URL(req.url ?? "/", url).pathname;
     const file = req.method === "GET" ? files[path] : undefined;
     if (file) {
@@ -66,20 +66,24 @@ export async function startShop(env: Record<string, string | undefined>, keys?: 
       const order = await handoff.deps.store.getOrder(decodeURIComponent(path.slice("/orders/".length)));
       res.writeHead(order ? 200 : 404, { "content-type": "text/plain; charset=utf-8" });
       res.end(order ? `Order ${order.id}: ${order.status}` : "No such order");
-    } else if (!(await checkout(req, res)) && !(await receiveWebhook(req, res))) {
+    } else if (
+      !(await checkout(req, res)) &&
+      !(await receiveWebhook(req, res)) &&
+      !(await probes(req, res))
+    ) {
       res.writeHead(404).end();
     }
-  }
-  server.on("request", (req, res) => void route(req, res));
+  };
 
   return {
     url,
+    /** SIGTERM: readiness off, requests under way answered, background work handed back, database closed. */
     async close() {
-      clearInterval(sweep);
-      await webhooks.worker.stop();
-      server.closeAllConnections();
-      await new Promise((done) => server.close(done));
-      await close();
+      handoff.health.stopping();
+      const closed = new Promise((done) => server.close(done));
+      server.closeIdleConnections();
+      await closed;
+      await handoff.close();
     },
   };
 }

@@ -3,16 +3,8 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import type { HandoffEnvironment } from "@handoff/contracts";
 import { createOpsRouter, type Operator } from "@handoff/ops";
-import {
-  type Handoff,
-  handoffCsp,
-  type Outbox,
-  type SqlClient,
-  type SqlInventory,
-  StoreUnavailableError,
-  type Webhooks,
-} from "@handoff/server";
-import { createHandoffRouter, createWebhookRouter } from "@handoff/server/express";
+import { type HandoffService, handoffCsp, StoreUnavailableError } from "@handoff/server";
+import { createHandoffRouter, createHealthRouter, createWebhookRouter } from "@handoff/server/express";
 import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -21,14 +13,9 @@ import { esc, page } from "./html.js";
 import { storefrontRouter } from "./storefront.js";
 
 export interface ShopAppOptions {
-  handoff: Handoff;
-  webhooks: Webhooks;
-  /** Order events to the merchant's other systems (destinations in the ops dashboard). */
-  outbox?: Outbox;
-  inventory: SqlInventory;
+  /** Handoff, wired once (`openHandoff`): checkout, webhooks, outbox, health, the catalogue. */
+  service: HandoffService;
   logger: Logger;
-  /** The database (operators' sessions live beside the orders). */
-  db: SqlClient;
   /** Who may use the ops console. */
   operators: Operator[];
   environment: HandoffEnvironment;
@@ -48,8 +35,11 @@ const publicDir = resolve(dirname(new URL(import.meta.url).pathname), "../public
  * Checkout.com), one structured log line per request, no secrets logged.
  */
 export function createShopApp(options: ShopAppOptions): Express {
+  const { service } = options;
   const app = express();
   app.disable("x-powered-by");
+  // Probes first: a load balancer asks every few seconds, and its questions are not worth a log line.
+  app.use(createHealthRouter(service.health));
   app.use(
     pinoHttp({
       logger: options.logger,
@@ -87,8 +77,8 @@ export function createShopApp(options: ShopAppOptions): Express {
   );
 
   // Raw bytes for signatures: the webhook router reads its own body, before any JSON parser.
-  app.use("/webhooks/checkoutdotcom", createWebhookRouter(options.webhooks.receiver, options.logger));
-  app.use("/api/checkout", createHandoffRouter(options.handoff));
+  app.use("/webhooks/checkoutdotcom", createWebhookRouter(service.webhooks.receiver, options.logger));
+  app.use("/api/checkout", createHandoffRouter(service.handoff));
   app.get("/handoff.js", (_req, res) => res.sendFile(require.resolve("@handoff/elements/handoff.js")));
   app.use("/assets", express.static(publicDir, { fallthrough: false }));
   if (options.reactDist && existsSync(resolve(options.reactDist, "index.html"))) {
@@ -110,15 +100,15 @@ export function createShopApp(options: ShopAppOptions): Express {
   }
   app.use(
     "/ops",
-    createOpsRouter(options.handoff, {
+    createOpsRouter(service.handoff, {
       auth: { operators: options.operators },
-      db: options.db,
-      webhooks: options.webhooks,
-      outbox: options.outbox,
+      db: service.db,
+      webhooks: service.webhooks,
+      outbox: service.outbox,
       stuckAfterMs: options.stuckAfterMs ?? 2 * 60_000,
     }),
   );
-  app.use(storefrontRouter({ inventory: options.inventory, store: options.handoff.deps.store }));
+  app.use(storefrontRouter({ inventory: service.catalog, store: service.deps.store }));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
   app.use((req, res) => {
     if (wantsJson(req)) {

@@ -1,13 +1,9 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
 import { adminOperator, type Operator } from "@handoff/ops";
 import {
-  ConfigError,
-  createOutbox,
-  createWebhooks,
-  type Destination,
-  loadDestinationsFile,
+  type HandoffService,
   type OutboxWorkerOptions,
   openHandoff,
   type ServerConfig,
@@ -53,78 +49,54 @@ export interface StartShopOptions {
 const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../react-shop/dist");
 
 /**
- * Starts the demo shop: the store (SQLite, or PostgreSQL shared by several instances), checkout and
- * webhook routes, worker, sweep, ops dashboard. `close()` is the graceful shutdown SIGTERM asks for.
+ * Starts the demo shop: Handoff wired once (`openHandoff`: store on SQLite or PostgreSQL, checkout,
+ * webhooks, worker, outbox, sweep, health), the storefront and the ops dashboard. No request is left
+ * hanging while it starts: until the app is ready every request is answered 503 with Retry-After.
+ * `close()` is the graceful shutdown SIGTERM asks for.
  */
 export async function startShop(options: StartShopOptions): Promise<RunningShop> {
   const logger = pino({ name: "shop", level: options.logLevel ?? "info" });
-  const server = createServer();
+  let app: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (app) return app(req, res);
+    // Alive while starting (a liveness probe must not restart us), but not ready for anything else.
+    if (req.url === "/healthz")
+      return void res.writeHead(200, { "cache-control": "no-store" }).end('{"status":"alive"}');
+    res.writeHead(503, { "retry-after": "1", "content-type": "application/json; charset=utf-8" });
+    res.end(
+      JSON.stringify({ error: "STORE_UNAVAILABLE", message: "Starting up. Please try again in a moment." }),
+    );
+  });
   await new Promise<void>((done) => server.listen(options.port ?? options.config.port, "127.0.0.1", done));
   const port = (server.address() as AddressInfo).port;
   // The 3-D Secure return URL is built from PUBLIC_URL; with a picked port it is this one.
   const config =
     options.port === 0 ? { ...options.config, publicUrl: `http://127.0.0.1:${port}` } : options.config;
 
-  const opened = await openHandoff({
-    config,
-    basePath: "/api/checkout",
-    logger,
-    checkoutPageUrl: (cartId) => `${config.publicUrl}/checkout?cart=${encodeURIComponent(cartId)}`,
-    ...(options.db ? { db: options.db } : {}),
-    ...(options.velocity ? { velocity: options.velocity } : {}),
-  });
-  let destinations: Destination[] = [];
-  if (config.destinationsFile) {
-    try {
-      destinations = await loadDestinationsFile(config.destinationsFile);
-    } catch (error) {
-      await opened.close();
-      throw new ConfigError("HANDOFF_DESTINATIONS", (error as Error).message);
-    }
+  let service: HandoffService;
+  try {
+    service = await openHandoff({
+      config,
+      logger,
+      checkoutPageUrl: (cartId) => `${config.publicUrl}/checkout?cart=${encodeURIComponent(cartId)}`,
+      sweep: { everyMs: (options.sweepEverySeconds ?? 30) * 1000 },
+      ...(options.db ? { db: options.db } : {}),
+      ...(options.velocity ? { velocity: options.velocity } : {}),
+      ...(options.worker ? { worker: options.worker } : {}),
+      ...(options.outbox ? { outbox: options.outbox } : {}),
+    });
+  } catch (error) {
+    await new Promise<void>((done) => server.close(() => done()));
+    throw error;
   }
-  const outbox = createOutbox({
-    db: opened.db,
-    deps: opened.handoff.deps,
-    destinations,
-    ...(options.outbox ? { worker: options.outbox } : {}),
-  });
-  outbox.hooks.on("*", (event) =>
+  service.hooks.on("*", (event) =>
     logger.info({ orderId: event.orderId, orderEvent: event.type, status: event.status }, "order event"),
   );
-  await outbox.start();
-  const webhooks = createWebhooks({
-    db: opened.db,
-    deps: opened.handoff.deps,
-    signatureKeys: config.webhookSignatureKeys,
-    authorizationKey: config.webhookAuthorizationKey,
-    ...(options.worker ? { worker: options.worker } : {}),
-  });
-  webhooks.worker.start();
-  let sweeping: Promise<unknown> | undefined;
-  const sweep = setInterval(
-    () => {
-      // One pass at a time: a slow Checkout.com must not stack sweeps up.
-      sweeping ??= webhooks
-        .reconcile(2 * 60_000)
-        .catch((error: unknown) =>
-          logger.warn({ err: String(error) }, "reconciliation sweep failed; next one retries"),
-        )
-        .finally(() => {
-          sweeping = undefined;
-        });
-    },
-    (options.sweepEverySeconds ?? 30) * 1000,
-  );
-  sweep.unref();
-  if ((await opened.inventory.listProducts()).length === 0) await opened.inventory.upsertProducts(CATALOG);
-
-  const app = createShopApp({
-    handoff: opened.handoff,
-    webhooks,
-    outbox,
-    inventory: opened.inventory,
+  if ((await service.catalog.listProducts()).length === 0) await service.catalog.upsertProducts(CATALOG);
+  await service.start();
+  app = createShopApp({
+    service,
     logger,
-    db: opened.db,
     operators: options.operators ?? [adminOperator(options.opsToken)],
     environment: config.environment,
     checkoutOrigin:
@@ -133,25 +105,21 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
         : "https://checkout-web-components.checkout.com",
     reactDist,
   });
-  server.on("request", app);
   return {
     url: `http://127.0.0.1:${port}`,
     /**
-     * Graceful: take no new requests, let those under way answer (a confirm mid-charge included),
-     * let the sweep and the worker finish what they hold and hand back what they claimed, then
-     * close the database. Nothing stays locked or claimed behind us.
+     * Graceful: readiness off, take no new requests, let those under way answer (a confirm
+     * mid-charge included), let the sweep and the worker finish what they hold and hand back what
+     * they claimed, then close the database. Nothing stays locked or claimed behind us.
      */
     async close() {
-      clearInterval(sweep);
+      service.health.stopping();
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
       await closed;
       clearTimeout(cut);
-      await sweeping;
-      await webhooks.worker.stop();
-      await outbox.stop();
-      await opened.close();
+      await service.close();
     },
   };
 }

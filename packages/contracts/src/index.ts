@@ -9,5 +9,5 @@ export * from "./cko/payment-session.js";
 export * from "./cko/token.js";
 export * from "./cko/webhook.js";
 export * from "./currency.js";
-export * from "./ids.js";
+export * from "./id-schemas.js";
 export * from "./response-codes.js";

@@ -124,7 +124,7 @@ export function opsApi(options: {
     res.json({ rejected: await options.webhooks.inbox.rejected(200) });
   });
   api.post("/webhooks/:id/replay", async (req, res) => {
-    const found = await options.webhooks.replay(req.params.id);
+    const found = await options.webhooks.reprocess(req.params.id);
     if (!found) return notFound(res, "event");
     res.status(202).json({ replaying: true });
   });
@@ -199,7 +199,7 @@ export function opsApi(options: {
       if (!d) return notFound(res, "destination");
       const body = (req.body ?? {}) as { eventId?: unknown; from?: unknown; to?: unknown };
       if (typeof body.eventId === "string") {
-        if (!(await ds.replay(d.id, body.eventId, now()))) return notFound(res, "event");
+        if (!(await ds.redeliver(d.id, body.eventId, now()))) return notFound(res, "event");
         outbox.worker.wake();
         return void res.status(202).json({ replaying: 1 });
       }

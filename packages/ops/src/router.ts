@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Handoff, Outbox, SqlClient, Webhooks } from "@handoff/server";
+import type { Handoff, Outbox, SqlClient, TrustProxy, Webhooks } from "@handoff/server";
 import express, { type Router } from "express";
 import { opsApi } from "./api.js";
 import { createGuard } from "./auth/guard.js";
@@ -29,6 +29,13 @@ export interface OpsRouterOptions {
   outbox?: Outbox | undefined;
   /** Attempts pending longer than this are looked up by "Run the sweep now". Default 2 min. */
   stuckAfterMs?: number;
+  /**
+   * Which proxies' `X-Forwarded-For`/`-Proto` to believe (`config.trustProxy`, HANDOFF_TRUST_PROXY,
+   * as Express's `trust proxy`): failed sign-ins are throttled per client address, in `db`, so a
+   * guesser locks out their own address, not every operator behind the proxy. Default: the app's
+   * own `trust proxy` setting.
+   */
+  trustProxy?: TrustProxy;
 }
 
 const CSS = readFileSync(resolve(import.meta.dirname, "../src/ops.css"), "utf8");
@@ -47,6 +54,8 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
     operators: options.auth.operators,
     sessions,
     now: deps.now,
+    db: options.db,
+    trustProxy: options.trustProxy ?? deps.settings.trustProxy,
     ...(options.auth.secureCookies !== undefined ? { secureCookies: options.auth.secureCookies } : {}),
     ...(options.auth.sessionLifetimeMs ? { sessionLifetimeMs: options.auth.sessionLifetimeMs } : {}),
   });

@@ -16,11 +16,11 @@ import {
   readBody,
   writeReply,
 } from "./http/router.js";
-import { newKey, newRequestId } from "./ids.js";
 import { type ApiResult, apiError } from "./payments/api-result.js";
 import type { SandboxPayment } from "./payments/model.js";
 import { type ActionKind, PaymentService } from "./payments/service.js";
 import { seededRandom } from "./random.js";
+import { newKey, newRequestId } from "./random-ids.js";
 import { type ChaosConfig, NO_CHAOS } from "./webhooks/chaos.js";
 import { WebhookDelivery, type WebhookTarget } from "./webhooks/delivery.js";
 import { disputeEventFor, paymentEvent } from "./webhooks/events.js";

@@ -37,9 +37,17 @@ export class BackgroundLoop {
     private readonly options: LoopOptions,
   ) {}
 
-  start(): void {
+  /** Starts the loop: its first pass now, or after `firstPassAfterMs` (a sweep need not run at boot). */
+  start(firstPassAfterMs = 0): void {
     this.stopped = false;
-    this.wake();
+    if (firstPassAfterMs <= 0) {
+      this.wake();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.wake();
+    }, firstPassAfterMs);
   }
 
   wake(): void {

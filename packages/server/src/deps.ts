@@ -1,15 +1,12 @@
 import type { CheckoutBilling, CheckoutCustomer, HandoffEnvironment } from "@handoff/contracts";
+import type { TrustProxy } from "./config/trust-proxy.js";
 import type { ConfirmVelocity } from "./confirm/velocity.js";
 import type { Inventory } from "./inventory/port.js";
+import type { Logger } from "./logger.js";
 import type { PaymentProcessor } from "./processor/port.js";
 import type { OrderStore } from "./store/port.js";
 
-/** The slice of pino the use cases need; tests pass `pino({ level: "silent" })`. */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { Logger } from "./logger.js";
 
 export interface CheckoutSettings {
   environment: HandoffEnvironment;
@@ -27,6 +24,11 @@ export interface CheckoutSettings {
   componentsScriptUrl?: string | undefined;
   /** Ask for 3-D Secure on every payment (Checkout.com decides whether to challenge). */
   threeDs: boolean;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the shopper's address (HANDOFF_TRUST_PROXY):
+   * every adapter and the ops console use it unless told otherwise. Unset: none.
+   */
+  trustProxy?: TrustProxy | undefined;
 }
 
 /** Everything a use case depends on, passed in once where the routes are wired. */

@@ -6,7 +6,9 @@
  */
 export type { Logger } from "./deps.js";
 export type { Handoff } from "./handoff.js";
+export type { Health } from "./health.js";
 export { createFetchHandoffHandler, type FetchHandoffOptions } from "./http/checkout-fetch.js";
+export { createFetchHealthHandler } from "./http/health-routes.js";
 export { createFetchWebhookHandler, type FetchWebhookOptions } from "./http/webhooks-fetch.js";
 export type { InboxEvent, RejectedRequest } from "./webhooks/inbox.js";
 export type { WebhookInboxPort } from "./webhooks/receive.js";

@@ -6,29 +6,45 @@
  */
 export {
   ConfigError,
+  type ConfigProblem,
   describeDatabaseUrl,
+  ENV_VARIABLES,
+  type EnvVariable,
   loadConfig,
   processingChannelFor,
   type ServerConfig,
+  type TrustProxy,
 } from "./config.js";
 export { confirm, idempotencyKeyFor } from "./confirm/use-case.js";
-export { ConfirmVelocity, DEFAULT_VELOCITY, type VelocityLimits } from "./confirm/velocity.js";
+export {
+  ConfirmVelocity,
+  type ConfirmVelocityOptions,
+  DEFAULT_VELOCITY,
+  type HitCounter,
+  MemoryHitCounter,
+  SqlHitCounter,
+  type VelocityLimits,
+} from "./confirm/velocity.js";
 export { migrate } from "./db/migrate.js";
 export { openDatabase } from "./db/open.js";
 export type { PostgresOptions } from "./db/postgres.js";
 export {
   ConstraintError,
   type Dialect,
+  executorOf,
   type SqlClient,
   type SqlExecutor,
   type SqlResult,
   type SqlStatement,
   type SqlValue,
   StoreUnavailableError,
+  type TransactionHandle,
 } from "./db/sql-client.js";
 export { isPostgresUrl } from "./db/url.js";
 export type { CheckoutSettings, HandoffDeps, Logger } from "./deps.js";
 export { createHandoff, type Handoff } from "./handoff.js";
+export { Health, type Lifecycle } from "./health.js";
+export { clientAddress, compileTrust, type TrustedHop } from "./http/client-address.js";
 export { type CspDirectives, cspHeader, handoffCsp } from "./http/csp.js";
 export type {
   Inventory,
@@ -38,7 +54,8 @@ export type {
   StoreTransaction,
 } from "./inventory/port.js";
 export { type CartItems, cartItemsSchema, type Product, SqlInventory } from "./inventory/sql-inventory.js";
-export { type OpenedHandoff, type OpenHandoffOptions, openHandoff } from "./open.js";
+export { type FullLogger, toLogger } from "./logger.js";
+export { type HandoffService, type OpenedHandoff, type OpenHandoffOptions, openHandoff } from "./open.js";
 export {
   acceptDispute,
   type EvidenceInput,
@@ -56,7 +73,7 @@ export { isPaid } from "./orders/model.js";
 export { livePayment, type OperatorAction, releaseReview, requestOperatorAction } from "./orders/operator.js";
 export { reconcileStuckAttempts, type SweepOptions, type SweepResult } from "./orders/reconcile.js";
 export { type Settled, type SettleInput, type Settlement, settle } from "./orders/settle.js";
-export { signalFromPayment } from "./orders/signals.js";
+export { signalFromPayment } from "./orders/signal-from-payment.js";
 export { isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./orders/state-machine.js";
 export {
   type Destination,
@@ -80,6 +97,14 @@ export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
 export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
+export {
+  type BacklogGaugeOptions,
+  INSTRUMENTATION_NAME,
+  INSTRUMENTATION_VERSION,
+  METRIC_NAMES,
+  registerBacklogGauges,
+  SPAN_ATTRIBUTES,
+} from "./telemetry/index.js";
 export { threeDsReturn } from "./three-ds/use-case.js";
 export { type InboxStatus, SqlWebhookInbox, type StoredInboxEvent } from "./webhooks/inbox.js";
 export { createWebhookReceiver, type IncomingWebhook, type WebhookReceiver } from "./webhooks/receive.js";

@@ -45,7 +45,20 @@ export async function startBalancer(upstreams: string[]): Promise<Balancer> {
         const target = new URL(req.url ?? "/", upstreams[index]);
         const forward = request(
           target,
-          { method: req.method, headers: { ...req.headers, host: target.host } },
+          {
+            method: req.method,
+            // As a real balancer does: the address it was reached from goes on the end of X-Forwarded-For.
+            headers: {
+              ...req.headers,
+              host: target.host,
+              "x-forwarded-for": [
+                req.headers["x-forwarded-for"],
+                req.socket.remoteAddress?.replace(/^::ffff:/, ""),
+              ]
+                .filter(Boolean)
+                .join(", "),
+            },
+          },
           (answer) => {
             const parts: Buffer[] = [];
             answer.on("data", (c: Buffer) => parts.push(c));

@@ -41,6 +41,8 @@ export interface ChildShopOptions {
   };
   /** More environment for the shop (HANDOFF_DESTINATIONS…). */
   env?: Record<string, string>;
+  /** Listen here (a restarted instance comes back where the balancer looks); default a free port. */
+  port?: number;
 }
 
 export async function startChildShop(

@@ -20,8 +20,11 @@ import {
  * SQLite's SQLITE_FULL does while that file exists: the fallback where no small filesystem can be
  * mounted.
  */
-const { env, keys, fullWhileExists, worker, velocity, outbox } = JSON.parse(process.argv[2] ?? "{}") as {
+const { env, keys, fullWhileExists, worker, velocity, outbox, port } = JSON.parse(
+  process.argv[2] ?? "{}",
+) as {
   env: Record<string, string>;
+  port?: number;
   keys: { publicKey: string; secretKey: string; signatureKey: string };
   fullWhileExists?: string;
   worker?: WorkerOptions;
@@ -51,13 +54,14 @@ function fullDisk(db: SqlClient, flag: string): SqlClient {
 }
 
 const config = loadConfig(env, keys);
-const db = await openDatabase(config.databaseUrl);
+// The shop opens its own database (as in production, so its start-up includes it), unless writes must fail.
+const db = fullWhileExists ? fullDisk(await openDatabase(config.databaseUrl), fullWhileExists) : undefined;
 const shop = await startShop({
   config,
   opsToken: "gauntlet-ops-token",
-  port: 0,
+  port: port ?? 0,
   logLevel: env.LOG_LEVEL ?? "silent",
-  db: fullWhileExists ? fullDisk(db, fullWhileExists) : db,
+  ...(db ? { db } : {}),
   ...(worker ? { worker } : {}),
   ...(velocity ? { velocity } : {}),
   ...(outbox ? { outbox } : {}),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { currencyCodeSchema, minorAmountSchema } from "../currency.js";
-import { paymentSessionIdSchema } from "../ids.js";
+import { paymentSessionIdSchema } from "../id-schemas.js";
 import { linkSchema } from "./common.js";
 
 export const paymentSessionRequestSchema = z.looseObject({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { currencyCodeSchema, minorAmountSchema } from "../currency.js";
-import { actionIdSchema, paymentIdSchema, processingChannelIdSchema } from "../ids.js";
+import { actionIdSchema, paymentIdSchema, processingChannelIdSchema } from "../id-schemas.js";
 import {
   addressSchema,
   balancesSchema,

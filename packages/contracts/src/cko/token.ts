@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tokenIdSchema } from "../ids.js";
+import { tokenIdSchema } from "../id-schemas.js";
 import { addressSchema, phoneSchema } from "./common.js";
 
 /** `POST /tokens` with raw card data (test use only; browsers tokenize inside Checkout.com's iframe). */

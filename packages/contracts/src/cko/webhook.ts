@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { currencyCodeSchema } from "../currency.js";
-import { disputeIdSchema, eventIdSchema, paymentIdSchema } from "../ids.js";
+import { disputeIdSchema, eventIdSchema, paymentIdSchema } from "../id-schemas.js";
 import { balancesSchema, linkSchema, metadataSchema, riskSchema } from "./common.js";
 
 /**

@@ -1,7 +1,12 @@
+import type { SqlClient, TrustProxy } from "@handoff/server";
 import type { NextFunction, Request, Response } from "express";
+import { requestOrigin } from "./client.js";
 import type { Operator } from "./operators.js";
 import { tokenMatchesHash, verifyPassword } from "./secrets.js";
 import type { OpsSession, SqlOpsSessions } from "./sessions.js";
+import { LoginThrottle } from "./throttle.js";
+
+export { LoginThrottle, type LoginThrottleOptions } from "./throttle.js";
 
 export const SESSION_COOKIE = "handoff_ops_session";
 
@@ -29,33 +34,6 @@ function cookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/**
- * Failed sign-ins per client: after `limit` in `windowMs` every try is refused until the window has
- * passed, the right password included, so guessing cannot run at machine speed.
- */
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly limit = 5,
-    private readonly windowMs = 15 * 60_000,
-  ) {}
-
-  blocked(client: string, now = Date.now()): boolean {
-    const recent = (this.failures.get(client) ?? []).filter((t) => t > now - this.windowMs);
-    if (recent.length === 0) this.failures.delete(client);
-    else this.failures.set(client, recent);
-    return recent.length >= this.limit;
-  }
-
-  failed(client: string, now = Date.now()): void {
-    const recent = (this.failures.get(client) ?? []).filter((t) => t > now - this.windowMs);
-    recent.push(now);
-    this.failures.set(client, recent);
-    if (this.failures.size > 10_000) this.failures.clear();
-  }
-}
-
 export interface GuardOptions {
   operators: Operator[];
   sessions: SqlOpsSessions;
@@ -63,12 +41,23 @@ export interface GuardOptions {
   /** Set `Secure` on the cookie even behind a proxy that terminates https (default: when the request is https). */
   secureCookies?: boolean;
   sessionLifetimeMs?: number;
+  /**
+   * Which proxies' `X-Forwarded-For` (and `X-Forwarded-Proto`) to believe (HANDOFF_TRUST_PROXY, as
+   * Express's `trust proxy`): the sign-in throttle counts per client address. Default: the app's own
+   * `trust proxy` setting (`req.ip`).
+   */
+  trustProxy?: TrustProxy | undefined;
+  /** Count failed sign-ins in this database, shared by every instance. Default: this process's memory. */
+  db?: SqlClient | undefined;
+  /** Instead of the default throttle (5 failures per address per 15 minutes). */
+  throttle?: LoginThrottle;
 }
 
 /** Sign-in, sessions, the API's bearer tokens, and CSRF: everything that decides who may do what. */
 export function createGuard(options: GuardOptions) {
   const byName = new Map(options.operators.map((o) => [o.name.toLowerCase(), o]));
-  const throttle = new LoginThrottle();
+  const throttle = options.throttle ?? new LoginThrottle({ db: options.db });
+  const origin = requestOrigin(options.trustProxy);
   const lifetime = options.sessionLifetimeMs ?? 12 * 3_600_000;
 
   /** The JSON API: `Authorization: Bearer <operator's token>`, never a cookie (no cross-site request can carry it). */
@@ -123,23 +112,23 @@ export function createGuard(options: GuardOptions) {
     name: string,
     password: string,
   ): Promise<"ok" | "wrong" | "throttled"> {
-    const client = req.ip ?? "unknown";
-    if (throttle.blocked(client)) return "throttled";
+    const client = origin.address(req) ?? "unknown";
+    const at = Date.now();
+    // Counted before the password is checked, so parallel guesses cannot all pass before one fails.
+    if (!(await throttle.take(client, at))) return "throttled";
     const operator = byName.get(name.trim().toLowerCase());
     // Always hash something, so a wrong name takes as long as a wrong password.
     const ok = verifyPassword(
       password,
       operator?.passwordHash ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA",
     );
-    if (!operator?.passwordHash || !ok) {
-      throttle.failed(client);
-      return "wrong";
-    }
+    if (!operator?.passwordHash || !ok) return "wrong"; // the try stays counted
+    await throttle.giveBack(client, at);
     const { id } = await options.sessions.create(operator.name, options.now());
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
       sameSite: "strict",
-      secure: options.secureCookies ?? req.secure,
+      secure: options.secureCookies ?? origin.secure(req),
       path: req.baseUrl || "/",
       maxAge: lifetime,
     });

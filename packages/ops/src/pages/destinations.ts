@@ -170,7 +170,7 @@ ${table(["When", "Event", "Status", "Took", "Answer"], attempts, "No attempts ye
       if (!d) return back(res, `${req.baseUrl}/destinations`, false, "No such destination.");
       const body = req.body as { eventId?: string; from?: string; to?: string };
       if (body.eventId) {
-        const found = await store.replay(d.id, body.eventId, now().toISOString());
+        const found = await store.redeliver(d.id, body.eventId, now().toISOString());
         if (found) outbox.worker.wake();
         return back(res, path, found, found ? `Event ${body.eventId} will be sent again.` : "No such event.");
       }

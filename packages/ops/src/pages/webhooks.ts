@@ -106,7 +106,7 @@ ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.t
     form,
     guard.requireCsrf,
     async (req: Request<{ id: string }>, res: Response) => {
-      const found = await webhooks.replay(req.params.id);
+      const found = await webhooks.reprocess(req.params.id);
       back(
         res,
         `${req.baseUrl}/webhooks/${encodeURIComponent(req.params.id)}`,

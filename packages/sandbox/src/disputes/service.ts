@@ -1,6 +1,6 @@
-import { newId } from "../ids.js";
 import { type ApiResult, apiError, notFound } from "../payments/api-result.js";
 import type { SandboxPayment } from "../payments/model.js";
+import { newId } from "../random-ids.js";
 
 /** The evidence fields Checkout.com's `PUT /disputes/{id}/evidence` takes: a file id or text each. */
 export const EVIDENCE_FIELDS = [

@@ -1,4 +1,4 @@
-import { newRequestId } from "../ids.js";
+import { newRequestId } from "../random-ids.js";
 
 /** What every sandbox operation returns: an HTTP status and a JSON body (none for 401/404-style errors). */
 export interface ApiResult {

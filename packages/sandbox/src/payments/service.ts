@@ -6,7 +6,7 @@ import {
   voidRequestSchema,
 } from "@handoff/contracts";
 import { behaviourOf, type CardBehaviour, legacyAmountTrigger } from "../cards.js";
-import { newAuthCode, newId, newPaymentSessionId, newPaymentSessionSecret } from "../ids.js";
+import { newAuthCode, newId, newPaymentSessionId, newPaymentSessionSecret } from "../random-ids.js";
 import { type ApiResult, apiError, notAllowed, notFound } from "./api-result.js";
 import {
   emptyBalances,

@@ -1,5 +1,5 @@
 import { behaviourOf, luhnValid, schemeOf, TEST_CARDS } from "../cards.js";
-import { newId } from "../ids.js";
+import { newId } from "../random-ids.js";
 import { type ApiResult, apiError } from "./api-result.js";
 import type { CardData, SandboxToken } from "./model.js";
 

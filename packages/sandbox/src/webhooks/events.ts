@@ -1,7 +1,7 @@
 import { disputeFields, type SandboxDispute } from "../disputes/service.js";
-import { newId } from "../ids.js";
 import type { SandboxAction, SandboxPayment } from "../payments/model.js";
 import { webhookPaymentData } from "../payments/views.js";
+import { newId } from "../random-ids.js";
 
 export interface WebhookEnvelope {
   id: string;

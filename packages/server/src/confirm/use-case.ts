@@ -10,8 +10,8 @@ import {
   toRequestIssues,
 } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
-import { newId } from "../ids.js";
 import type { PricedCart, StockShortfall } from "../inventory/port.js";
+import { newId } from "../new-id.js";
 import { matchesCart } from "../orders/from-cart.js";
 import {
   type Attempt,
@@ -50,7 +50,7 @@ export function idempotencyKeyFor(orderId: string, processorToken: string): stri
   return `handoff:${orderId}:${processorToken}`;
 }
 
-function replay(result: StoredResult): ApiReply {
+function answerAgain(result: StoredResult): ApiReply {
   return { status: result.status, body: result.body };
 }
 
@@ -82,7 +82,7 @@ export async function confirm(
   // The same token again (a double click, a retry after a timeout): answer what we answered.
   const known = await deps.store.attemptByToken(processorToken);
   if (known) return confirmAgain(known, cartId, deps, context.locale);
-  if (deps.velocity?.clientBlocked(context.client, deps.now().getTime())) return tooManyTries();
+  if (await deps.velocity?.clientBlocked(context.client, deps.now().getTime())) return tooManyTries();
 
   const cart = await deps.inventory.priceCart(cartId);
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
@@ -264,7 +264,7 @@ async function confirmAgain(
   const abandoned =
     known.status === "processing" && deps.now().getTime() - Date.parse(known.updatedAt) > ABANDONED_AFTER_MS;
   if (known.status === "unknown" || abandoned) return charge(order, known, deps, locale);
-  if (known.result) return replay(known.result);
+  if (known.result) return answerAgain(known.result);
   return answerFromAttempt(order, known, locale);
 }
 

@@ -1,3 +1,4 @@
+import type { SqlClient } from "../db/sql-client.js";
 import type { Attempt } from "../orders/model.js";
 
 export interface VelocityLimits {
@@ -10,15 +11,108 @@ export interface VelocityLimits {
 
 export const DEFAULT_VELOCITY: VelocityLimits = { perCart: 5, perClient: 20, windowMs: 10 * 60_000 };
 
+/** Hits per subject (a client's address) in a sliding window. */
+export interface HitCounter {
+  /** Counts one hit on `subject` at `now` (ms); resolves to its hits in the window, this one included. */
+  hit(subject: string, now: number): Promise<number>;
+}
+
+/** Exact, in this process's memory: each instance counts alone. */
+export class MemoryHitCounter implements HitCounter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(private readonly windowMs: number) {}
+
+  async hit(subject: string, now: number): Promise<number> {
+    const since = now - this.windowMs;
+    const recent = (this.hits.get(subject) ?? []).filter((t) => t >= since);
+    recent.push(now);
+    this.hits.set(subject, recent);
+    if (this.hits.size > 10_000) this.forgetIdle(since);
+    return recent.length;
+  }
+
+  /** Keeps memory bounded under many subjects: drop those with no hit in the window. */
+  private forgetIdle(since: number): void {
+    for (const [subject, hits] of this.hits) if ((hits.at(-1) ?? 0) < since) this.hits.delete(subject);
+  }
+}
+
+/** Buckets per window: the window slides in steps of 1/60 of it (10 s of 10 min). */
+const BUCKETS_PER_WINDOW = 60;
+
+/**
+ * In the database (`rate_limit_hits`), so every instance on it counts into one budget: each hit is
+ * one atomic upsert on its subject's current bucket, then the buckets inside the window are
+ * summed. The window slides in steps of a bucket, so a hit stops counting up to 1/60 of the
+ * window early. Rows past the window are deleted as time moves on.
+ */
+export class SqlHitCounter implements HitCounter {
+  private readonly bucketMs: number;
+  private prunedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly db: SqlClient,
+    /** Which limit these hits are for (one table holds them all). */
+    private readonly scope: string,
+    private readonly windowMs: number,
+  ) {
+    this.bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+  }
+
+  async hit(subject: string, now: number): Promise<number> {
+    const bucket = now - (now % this.bucketMs);
+    await this.db.execute(
+      `INSERT INTO rate_limit_hits (scope, subject, bucket_start, hits) VALUES (?, ?, ?, 1)
+       ON CONFLICT (scope, subject, bucket_start) DO UPDATE SET hits = rate_limit_hits.hits + 1`,
+      [this.scope, subject, bucket],
+    );
+    const { rows } = await this.db.execute(
+      `SELECT COALESCE(SUM(hits), 0) AS hits FROM rate_limit_hits
+       WHERE scope = ? AND subject = ? AND bucket_start > ?`,
+      [this.scope, subject, now - this.windowMs],
+    );
+    await this.prune(now);
+    return Number(rows[0]?.hits ?? 0);
+  }
+
+  /** Now and then (every tenth of a window, per instance), the rows no window can reach any more go. */
+  private async prune(now: number): Promise<void> {
+    if (now - this.prunedAt < this.windowMs / 10) return;
+    this.prunedAt = now;
+    await this.db.execute("DELETE FROM rate_limit_hits WHERE scope = ? AND bucket_start <= ?", [
+      this.scope,
+      now - this.windowMs,
+    ]);
+  }
+}
+
+export interface ConfirmVelocityOptions {
+  /**
+   * Count each client's confirms in this database, so N instances on it allow `perClient` once,
+   * not N times. Default: this process's memory.
+   */
+  db?: SqlClient;
+}
+
 /**
  * Card testing: many cards tried against one cart, or many carts from one client, to find cards
  * that work. Declines on a cart are counted from its stored attempts (so every instance agrees);
- * a client's confirms in a sliding window in this process.
+ * a client's confirms in a sliding window, in the database when given one (shared by every
+ * instance), else in this process. The client is the address the adapter decided (trusted
+ * proxies only), so behind a load balancer each shopper has their own budget.
  */
 export class ConfirmVelocity {
-  private readonly clients = new Map<string, number[]>();
+  private readonly clients: HitCounter;
 
-  constructor(readonly limits: VelocityLimits = DEFAULT_VELOCITY) {}
+  constructor(
+    readonly limits: VelocityLimits = DEFAULT_VELOCITY,
+    options: ConfirmVelocityOptions = {},
+  ) {
+    this.clients = options.db
+      ? new SqlHitCounter(options.db, "confirm_client", limits.windowMs)
+      : new MemoryHitCounter(limits.windowMs);
+  }
 
   cartBlocked(attempts: Attempt[], now: number): boolean {
     const since = now - this.limits.windowMs;
@@ -29,18 +123,8 @@ export class ConfirmVelocity {
   }
 
   /** Counts this confirm; true when the client is over its limit. */
-  clientBlocked(client: string | undefined, now: number): boolean {
+  async clientBlocked(client: string | undefined, now: number): Promise<boolean> {
     if (!client) return false;
-    const since = now - this.limits.windowMs;
-    const hits = (this.clients.get(client) ?? []).filter((t) => t >= since);
-    hits.push(now);
-    this.clients.set(client, hits);
-    if (this.clients.size > 10_000) this.forgetIdle(since);
-    return hits.length > this.limits.perClient;
-  }
-
-  /** Keeps memory bounded under many clients: drop those with no hit in the window. */
-  private forgetIdle(since: number): void {
-    for (const [client, hits] of this.clients) if ((hits.at(-1) ?? 0) < since) this.clients.delete(client);
+    return (await this.clients.hit(client, now)) > this.limits.perClient;
   }
 }

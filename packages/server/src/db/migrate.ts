@@ -1,8 +1,12 @@
 import { MIGRATIONS } from "./migrations.js";
 import type { Dialect, SqlClient } from "./sql-client.js";
 
-/** Any number that is ours alone: instances starting together take turns migrating. */
-const MIGRATION_LOCK = 0x68616e64;
+/**
+ * Any number that is ours alone: instances starting together take turns migrating. One lock for the
+ * whole database, whatever schema an instance uses (installs in two schemas only wait for each other),
+ * and the same number as before schemas, so an older instance in a rolling deploy still takes turns.
+ */
+export const MIGRATION_LOCK = 0x68616e64;
 
 /**
  * The migrations are written once, in SQL both engines accept; the only word that differs is how
@@ -13,11 +17,30 @@ export function forDialect(statement: string, dialect: Dialect): string {
   return statement.replace(/INTEGER PRIMARY KEY AUTOINCREMENT/g, "BIGSERIAL PRIMARY KEY");
 }
 
-/** Applies the migrations not applied yet, each in one transaction with its version row. */
+/** Every table the migrations create, `schema_migrations` first. */
+export function handoffTables(): string[] {
+  const created = MIGRATIONS.flat().flatMap((statement) =>
+    [...statement.matchAll(/\bCREATE TABLE (?:IF NOT EXISTS )?(\w+)/gi)].map((m) => m[1] as string),
+  );
+  return [...new Set(["schema_migrations", ...created])];
+}
+
+/**
+ * Applies the migrations not applied yet, each in one transaction with its version row. On
+ * PostgreSQL everything is created unqualified, so in the first schema of the connection's
+ * `search_path`: `openPostgres` sets that to Handoff's own schema on every connection.
+ */
 export async function migrate(sql: SqlClient): Promise<void> {
   await sql.transaction(async (tx) => {
-    // Several instances may start at once against one PostgreSQL: one migrates, the others wait and find it done.
-    if (tx.dialect === "postgres") await tx.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK]);
+    if (tx.dialect === "postgres") {
+      // Several instances may start at once against one PostgreSQL: one migrates, the others wait and find it done.
+      await tx.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK]);
+      const { rows } = await tx.execute("SELECT current_schema() AS schema");
+      if (rows[0]?.schema == null)
+        throw new Error(
+          "PostgreSQL has no schema to migrate into: no schema named in this connection's search_path exists",
+        );
+    }
     await tx.execute(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     );

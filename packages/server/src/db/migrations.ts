@@ -216,4 +216,16 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX refunds_by_payment ON refunds (payment_id)",
   ],
+  [
+    // Rate limits every instance shares (confirms per shopper, failed ops sign-ins per address): hits
+    // per subject in short buckets, summed over the window. Rows older than the window are deleted.
+    `CREATE TABLE rate_limit_hits (
+      scope TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      bucket_start BIGINT NOT NULL,
+      hits BIGINT NOT NULL,
+      PRIMARY KEY (scope, subject, bucket_start)
+    )`,
+    "CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (scope, bucket_start)",
+  ],
 ];

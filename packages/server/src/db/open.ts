@@ -3,8 +3,10 @@ import type { SqlClient } from "./sql-client.js";
 import { isPostgresUrl } from "./url.js";
 
 /**
- * The database a `DATABASE_URL` names, migrated: `file:…` is SQLite, `postgres://…` is PostgreSQL.
- * Each driver is loaded only when its engine is asked for, so a shop on SQLite needs no `pg`.
+ * The database a `DATABASE_URL` names, migrated: `file:…` is SQLite, `postgres://…` is PostgreSQL,
+ * where Handoff's tables live in a schema of their own (`options.schema`, default "handoff"; a SQLite
+ * file is Handoff's alone and ignores it). Each driver is loaded only when its engine is asked for,
+ * so a shop on SQLite needs no `pg` and one on PostgreSQL no `libsql` (both optional peers).
  */
 export async function openDatabase(url: string, options: PostgresOptions = {}): Promise<SqlClient> {
   if (isPostgresUrl(url))

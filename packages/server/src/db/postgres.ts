@@ -1,5 +1,6 @@
 import pg from "pg";
-import { migrate } from "./migrate.js";
+import type { Logger } from "../deps.js";
+import { handoffTables, MIGRATION_LOCK, migrate } from "./migrate.js";
 import {
   ConstraintError,
   type Row,
@@ -10,7 +11,7 @@ import {
   type SqlValue,
   StoreUnavailableError,
 } from "./sql-client.js";
-import { isPostgresUrl } from "./url.js";
+import { DEFAULT_DATABASE_SCHEMA, databaseSchema, isPostgresUrl } from "./url.js";
 
 export interface PostgresOptions {
   /** Connections per instance. Default 10. */
@@ -19,6 +20,18 @@ export interface PostgresOptions {
   connectionTimeoutMs?: number;
   /** How this instance's connections are named in pg_stat_activity. Default "handoff". */
   applicationName?: string;
+  /**
+   * The schema that holds every Handoff table, so a database that already has an `orders` (or any
+   * other) table of its own keeps it untouched. Created when missing; every pooled connection uses
+   * it as its only `search_path`. Lowercase letters, digits and underscores. Default "handoff".
+   *
+   * Tables in `public` from a version before schemas are kept there: with the default, Handoff goes
+   * on using `public` and warns once, with the SQL that moves them; with another name it refuses to
+   * start until they are moved (or `schema` is "public"). Nothing is moved without an operator.
+   */
+  schema?: string;
+  /** Where start-up warnings go (tables still in `public`). Default: the console. */
+  logger?: Pick<Logger, "warn">;
 }
 
 /** SQLSTATE classes: 23 integrity (an expected refusal), 42 a mistake in our SQL (a bug, kept as is). */
@@ -128,23 +141,125 @@ class PgSqlClient implements SqlClient {
   }
 }
 
-/** Connects to `postgres://…` (or `postgresql://…`) and applies migrations. */
+/**
+ * `search_path` as a connection start-up parameter, so it holds for every connection the pool opens
+ * (transactions included) with no query of ours. pg lets a URL's own `options=` win over the one in
+ * the config, so one in the URL (Neon's `endpoint=…`, a `statement_timeout`) gets ours appended.
+ */
+function connectionWithSearchPath(
+  url: string,
+  schema: string,
+): { connectionString: string; options?: string } {
+  const setting = `-c search_path=${schema}`;
+  const param = /([?&])options=([^&#]*)/g;
+  if (!url.match(param)) return { connectionString: url, options: setting };
+  const merged = url.replace(param, (_, separator: string, value: string) => {
+    let existing: string;
+    try {
+      existing = decodeURIComponent(value.replace(/\+/g, " "));
+    } catch {
+      existing = value;
+    }
+    return `${separator}options=${encodeURIComponent(`${existing} ${setting}`)}`;
+  });
+  return { connectionString: merged };
+}
+
+/** `ALTER TABLE … SET SCHEMA` for each Handoff table, in one transaction: what moves an install out of `public`. */
+export function moveFromPublicSql(schema: string): string {
+  return [
+    "BEGIN;",
+    `CREATE SCHEMA IF NOT EXISTS "${schema}";`,
+    ...handoffTables().map((table) => `ALTER TABLE IF EXISTS public.${table} SET SCHEMA "${schema}";`),
+    "COMMIT;",
+  ].join("\n");
+}
+
+/**
+ * Under the migration lock: makes sure the connections really use `schema` (a pooler may drop
+ * start-up parameters), then creates it when missing, or finds Handoff's tables still in `public`.
+ * Returns the schema to use.
+ */
+async function placeSchema(sql: PgSqlClient, schema: string): Promise<string> {
+  return sql.transaction(async (tx) => {
+    await tx.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK]);
+    const path = String((await tx.execute("SELECT current_setting('search_path') AS path")).rows[0]?.path);
+    if (path.replace(/"/g, "").trim() !== schema)
+      throw new Error(
+        `PostgreSQL ignored search_path=${schema} (this connection has "${path}"): connect without a pooler ` +
+          `that drops start-up options, or set it for the role: ALTER ROLE … SET search_path = ${schema}`,
+      );
+    const exists = async (table: string, inSchema: string) =>
+      (
+        await tx.execute(
+          "SELECT 1 AS found FROM pg_catalog.pg_tables WHERE schemaname = ? AND tablename = ?",
+          [inSchema, table],
+        )
+      ).rows.length > 0;
+    if (schema !== "public" && !(await exists("schema_migrations", schema))) {
+      // Handoff's own schema_migrations (not another tool's) and one of its tables: an install from before schemas.
+      const { rows } = await tx.execute(
+        `SELECT COUNT(*) AS n FROM pg_catalog.pg_attribute
+          WHERE attrelid = to_regclass('public.schema_migrations') AND attnum > 0 AND NOT attisdropped
+            AND ((attname = 'version' AND atttypid = 'int4'::regtype)
+              OR (attname = 'applied_at' AND atttypid = 'text'::regtype))
+            AND to_regclass('public.payment_attempts') IS NOT NULL`,
+      );
+      if (Number(rows[0]?.n) === 2) {
+        if (schema !== DEFAULT_DATABASE_SCHEMA)
+          throw new Error(
+            `Handoff's tables are in the "public" schema (an install from before schemas) and schema "${schema}" ` +
+              `has none. Stop every instance and move them:\n${moveFromPublicSql(schema)}\n` +
+              `or keep them where they are with the schema set to "public".`,
+          );
+        return "public";
+      }
+    }
+    const { rows } = await tx.execute("SELECT 1 AS found FROM pg_catalog.pg_namespace WHERE nspname = ?", [
+      schema,
+    ]);
+    // Only when missing: CREATE SCHEMA checks the right to create before IF NOT EXISTS, and a role may lack it.
+    if (rows.length === 0) await tx.execute(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    return schema;
+  });
+}
+
+/**
+ * Connects to `postgres://…` (or `postgresql://…`), in Handoff's own schema (see
+ * `PostgresOptions.schema`), and applies migrations there.
+ */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<SqlClient> {
   if (!isPostgresUrl(url))
     throw new Error(`DATABASE_URL must start with postgres:// for PostgreSQL, got "${url}"`);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-    application_name: options.applicationName ?? "handoff",
-  });
-  // An idle connection the server drops (restart, failover) must not crash the process; the next query reconnects.
-  pool.on("error", () => {});
-  const sql = new PgSqlClient(pool);
+  const wanted = databaseSchema(options.schema);
+  const connect = (schema: string) => {
+    const pool = new pg.Pool({
+      ...connectionWithSearchPath(url, schema),
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+      application_name: options.applicationName ?? "handoff",
+    });
+    // An idle connection the server drops (restart, failover) must not crash the process; the next query reconnects.
+    pool.on("error", () => {});
+    return new PgSqlClient(pool);
+  };
+  let sql = connect(wanted);
   try {
+    const schema = await placeSchema(sql, wanted);
+    if (schema !== wanted) {
+      await sql.close();
+      sql = connect(schema);
+      const move = moveFromPublicSql(wanted);
+      const message =
+        `Handoff's tables are in the "public" schema (an install from before schemas): still using "public". ` +
+        `To give them a schema of their own, stop every instance and run the SQL in "move"; ` +
+        `to keep them in "public" and silence this, set the database schema to "public".`;
+      if (options.logger) options.logger.warn({ schema, wanted, move }, message);
+      else console.warn(`${message}\n${move}`);
+    }
     await migrate(sql);
   } catch (error) {
-    await pool.end();
+    await sql.close();
     throw error;
   }
   return sql;

@@ -1,13 +1,30 @@
+import type { TrustProxy } from "../config/trust-proxy.js";
 import type { Handoff } from "../handoff.js";
 import { errorReply } from "../reply.js";
 import { answerCheckout, BodyTooLargeError, MAX_JSON_BYTES, replyHeaders } from "./checkout-routes.js";
+import { clientAddress, compileTrust } from "./client-address.js";
 
 export interface FetchHandoffOptions {
   /** Where the routes are mounted, e.g. "/api/checkout". */
   basePath?: string;
   /**
-   * The shopper's address for the per-client card-testing limit. Fetch requests do not carry it:
-   * read it from your platform (`x-forwarded-for` behind your own proxy, `request.ip`…).
+   * Which proxies' `X-Forwarded-For` to believe about the shopper's address (HANDOFF_TRUST_PROXY,
+   * as Express's `trust proxy`): `"loopback"`, a hop count, or the proxies' addresses and CIDRs.
+   * Default false: the header is ignored. The address keys the per-client card-testing limit and
+   * is Checkout.com's `payment_ip`. Where the runtime does not give `remoteAddress` (Next.js route
+   * handlers), only a hop count can believe the header: the number of proxies in front (1 behind
+   * one load balancer or Vercel's edge).
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The peer of the connection, where the runtime tells it (Bun's `server.requestIP(request)`,
+   * Deno's `info.remoteAddr`, a node:http bridge's `req.socket.remoteAddress`). `trustProxy`
+   * starts from it.
+   */
+  remoteAddress?: (request: Request) => string | undefined;
+  /**
+   * The shopper's address, decided by you: when given, `trustProxy` and `remoteAddress` are not
+   * used. Never the first `X-Forwarded-For` entry: the client writes that one.
    */
   clientAddress?: (request: Request) => string | undefined;
 }
@@ -27,7 +44,7 @@ async function readJson(request: Request): Promise<unknown> {
  *
  * @example
  * // app/api/checkout/[route]/route.ts
- * const checkout = createFetchHandoffHandler(handoff, { basePath: "/api/checkout" });
+ * const checkout = createFetchHandoffHandler(handoff, { basePath: "/api/checkout", trustProxy: config.trustProxy });
  * export const GET = checkout;
  * export const POST = checkout;
  */
@@ -36,6 +53,11 @@ export function createFetchHandoffHandler(
   options: FetchHandoffOptions = {},
 ): (request: Request) => Promise<Response> {
   const base = (options.basePath ?? "").replace(/\/$/, "");
+  const trust = compileTrust(options.trustProxy ?? handoff.deps.settings.trustProxy);
+  const clientOf = (request: Request): string | undefined =>
+    options.clientAddress
+      ? options.clientAddress(request)
+      : clientAddress(options.remoteAddress?.(request), request.headers.get("x-forwarded-for"), trust);
   return async (request) => {
     const url = new URL(request.url);
     const reply = url.pathname.startsWith(`${base}/`)
@@ -44,7 +66,7 @@ export function createFetchHandoffHandler(
           route: url.pathname.slice(base.length),
           search: url.searchParams,
           acceptLanguage: request.headers.get("accept-language"),
-          client: options.clientAddress?.(request),
+          client: clientOf(request),
           json: () => readJson(request),
         })
       : undefined;

@@ -16,7 +16,10 @@ export interface CheckoutRequest {
   route: string;
   search: URLSearchParams;
   acceptLanguage: string | undefined | null;
-  /** The shopper's address, for the per-client card-testing limit. */
+  /**
+   * The shopper's address (`clientAddress()`: `X-Forwarded-For` only from trusted proxies), for the
+   * per-client card-testing limit and Checkout.com's `payment_ip`.
+   */
   client: string | undefined;
   /** Parsed JSON (undefined for an empty body); throws SyntaxError or BodyTooLargeError. */
   json(): Promise<unknown>;

@@ -1,12 +1,21 @@
 import { preferredLocale } from "@handoff/contracts";
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
+import type { TrustProxy } from "../config/trust-proxy.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import { clientAddress, compileTrust } from "./client-address.js";
 
 export interface HandoffRouterOptions {
   /** Largest JSON body accepted on session and confirm. Default 16 KB. */
   jsonLimit?: string;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe about the shopper's address (HANDOFF_TRUST_PROXY,
+   * with the meaning of Express's `trust proxy`): `false`, `"loopback"`, a hop count, or the
+   * proxies' addresses and CIDRs. Given, it decides, whatever the app's own `trust proxy`; not
+   * given, the router takes `req.ip`, so the app's `trust proxy` setting (default: none) decides.
+   */
+  trustProxy?: TrustProxy;
 }
 
 function send(res: Response, reply: ApiReply): void {
@@ -23,7 +32,7 @@ function send(res: Response, reply: ApiReply): void {
  * `confirmUrl` point:
  *
  * @example
- * app.use("/api/checkout", createHandoffRouter(handoff));
+ * app.use("/api/checkout", createHandoffRouter(handoff, { trustProxy: config.trustProxy }));
  * // POST /api/checkout/session, POST /api/checkout/confirm, GET /api/checkout/3ds-return
  */
 export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOptions = {}): Router {
@@ -31,6 +40,12 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   // JSON whatever the Content-Type says (or without one): Accelerate's example page posts
   // {processorToken, cartId} with none, and a text/plain post never needs a CORS preflight.
   const json = express.json({ limit: options.jsonLimit ?? "16kb", type: () => true });
+  const trustProxy = options.trustProxy ?? handoff.deps.settings.trustProxy;
+  const trust = trustProxy === undefined ? undefined : compileTrust(trustProxy);
+  const clientOf = (req: Request) =>
+    trust
+      ? clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trust)
+      : clientAddress(req.ip, undefined, false);
   const run = (work: (req: Request) => Promise<ApiReply>) => async (req: Request, res: Response) => {
     send(res, await work(req));
   };
@@ -42,9 +57,12 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   router.post(
     "/confirm",
     json,
-    // req.ip honours the app's "trust proxy" setting behind a load balancer.
+    // The shopper's address: the card-testing limit counts per address, and Checkout.com sees it as payment_ip.
     run((req) =>
-      handoff.confirm(req.body, { locale: preferredLocale(req.get("accept-language")), client: req.ip }),
+      handoff.confirm(req.body, {
+        locale: preferredLocale(req.get("accept-language")),
+        client: clientOf(req),
+      }),
     ),
   );
   router.get(

@@ -1,23 +1,8 @@
 import type { TransactionHandle } from "../db/sql-client.js";
-import type { OrderLine } from "../orders/model.js";
+import type { OrderLine, PricedCart, ReserveResult } from "../orders/model.js";
 
-export interface PricedCart {
-  cartId: string;
-  currency: string;
-  lines: OrderLine[];
-  /** Minor units: the sum of the lines, computed here, never received from a browser. */
-  total: number;
-}
-
-export interface StockShortfall {
-  sku: string;
-  /** The product's name, so the shopper is told what sold out. */
-  name?: string;
-  requested: number;
-  available: number;
-}
-
-export type ReserveResult = { ok: true } | { ok: false; lines: StockShortfall[] };
+// What a cart and its stock look like to an order; defined beside the order, used by every inventory.
+export type { PricedCart, ReserveResult, StockShortfall } from "../orders/model.js";
 
 /**
  * The open transaction of the order store, handed to the inventory inside confirm and settle so
@@ -38,6 +23,6 @@ export interface Inventory {
   reserve(orderId: string, lines: OrderLine[], tx?: StoreTransaction): Promise<ReserveResult>;
   /** The order is paid: the held stock is sold. */
   commit(orderId: string, tx?: StoreTransaction): Promise<void>;
-  /** The payment failed: the held stock goes back on the shelf. */
+  /** The payment failed, or was voided after its authorization: the stock it held or had sold goes back on the shelf. */
   release(orderId: string, tx?: StoreTransaction): Promise<void>;
 }

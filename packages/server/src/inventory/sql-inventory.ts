@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { executorOf, lockClause, type SqlClient, type SqlExecutor } from "../db/sql-client.js";
-import { newId } from "../ids.js";
+import { newId } from "../new-id.js";
 import type { OrderLine } from "../orders/model.js";
 import type { Inventory, PricedCart, ReserveResult, StockShortfall, StoreTransaction } from "./port.js";
 
@@ -200,15 +200,16 @@ export class SqlInventory implements Inventory {
   }
 
   private async releaseIn(tx: SqlExecutor, orderId: string): Promise<void> {
+    // Held or sold: a payment voided after its authorization gives back what it had bought.
     await tx.execute(
       `UPDATE products SET stock = stock + (
          SELECT r.quantity FROM stock_reservations r
-         WHERE r.order_id = ? AND r.sku = products.sku AND r.state = 'reserved')
-       WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state = 'reserved')`,
+         WHERE r.order_id = ? AND r.sku = products.sku AND r.state IN ('reserved', 'committed'))
+       WHERE sku IN (SELECT sku FROM stock_reservations WHERE order_id = ? AND state IN ('reserved', 'committed'))`,
       [orderId, orderId],
     );
     await tx.execute(
-      "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state = 'reserved'",
+      "UPDATE stock_reservations SET state = 'released' WHERE order_id = ? AND state IN ('reserved', 'committed')",
       [orderId],
     );
   }

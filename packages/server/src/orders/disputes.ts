@@ -1,14 +1,11 @@
 import type { DisputeDetails, DisputeEvidence } from "@handoff/contracts";
-import type { HandoffDeps } from "../deps.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import type { ProcessorCall } from "../processor/port.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import type { OrderDeps } from "./ports.js";
 
 /** The order a dispute is about: by its payment, else by the reference the payment carried. */
-export async function orderOfDispute(
-  deps: HandoffDeps,
-  dispute: DisputeDetails,
-): Promise<string | undefined> {
+export async function orderOfDispute(deps: OrderDeps, dispute: DisputeDetails): Promise<string | undefined> {
   if (dispute.payment_id) {
     const attempt = await deps.store.attemptByPaymentId(dispute.payment_id);
     if (attempt) return attempt.orderId;
@@ -18,7 +15,7 @@ export async function orderOfDispute(
 }
 
 async function record(
-  deps: HandoffDeps,
+  deps: OrderDeps,
   orderId: string | undefined,
   calls: ProcessorCall[],
   detail: Record<string, unknown>,
@@ -30,11 +27,7 @@ async function record(
 }
 
 /** Accepts a dispute: the cardholder keeps the money; Checkout.com confirms with `dispute_accepted`. */
-export async function acceptDispute(
-  deps: HandoffDeps,
-  disputeId: string,
-  operator: string,
-): Promise<ApiReply> {
+export async function acceptDispute(deps: OrderDeps, disputeId: string, operator: string): Promise<ApiReply> {
   const found = await deps.processor.getDispute(disputeId);
   if (found.kind !== "found") return errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");
   const orderId = await orderOfDispute(deps, found.dispute);
@@ -74,7 +67,7 @@ export interface EvidenceInput {
  * once (Checkout.com refuses changes after). Each step is on the order's timeline with the operator.
  */
 export async function submitDisputeEvidence(
-  deps: HandoffDeps,
+  deps: OrderDeps,
   disputeId: string,
   input: EvidenceInput,
   operator: string,

@@ -1,5 +1,6 @@
 import type { OrderStatus } from "@handoff/contracts";
-import type { Logger } from "../deps.js";
+import type { Logger } from "../logger.js";
+import type { Attempt, Order } from "./model.js";
 
 export type OrderEventType =
   | "paid"
@@ -21,6 +22,22 @@ export interface OrderEvent {
   /** The order's status after the transition (disputes leave it as it was). */
   status: OrderStatus;
   detail: Record<string, unknown>;
+}
+
+/**
+ * An order event as a use case produces it, before it is a catalogue event: settling hands these to
+ * the store, which writes them to the outbox in the same transaction as the change.
+ */
+export interface OrderChange {
+  type: Exclude<OrderEventType, "disputed">;
+  order: Order;
+  /** The payment that speaks for the order; its amount is the amount announced. */
+  attempt: Attempt;
+  /** The order's status after the change. */
+  status: OrderStatus;
+  at: string;
+  /** A refund: this one's amount and the total refunded so far. */
+  refund?: { amount: number; refundedTotal: number };
 }
 
 export type OrderEventListener = (event: OrderEvent) => void | Promise<void>;

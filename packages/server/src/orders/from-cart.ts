@@ -1,8 +1,8 @@
 import { ConstraintError } from "../db/sql-client.js";
-import type { HandoffDeps } from "../deps.js";
-import { newId } from "../ids.js";
-import type { PricedCart } from "../inventory/port.js";
-import type { Order } from "./model.js";
+
+import { newId } from "../new-id.js";
+import type { Order, PricedCart } from "./model.js";
+import type { OrderDeps } from "./ports.js";
 
 /** Whether the order still describes the cart as it is priced now (lines, quantities, prices, total). */
 export function matchesCart(order: Order, cart: PricedCart): boolean {
@@ -20,10 +20,7 @@ export function matchesCart(order: Order, cart: PricedCart): boolean {
 }
 
 /** The cart's one order, created on first sight; two requests racing to create it get the same one. */
-export async function orderForCart(
-  deps: Pick<HandoffDeps, "store" | "now">,
-  cart: PricedCart,
-): Promise<Order> {
+export async function orderForCart(deps: Pick<OrderDeps, "store" | "now">, cart: PricedCart): Promise<Order> {
   const existing = await deps.store.findOrderByCart(cart.cartId);
   if (existing) return existing;
   const at = deps.now().toISOString();

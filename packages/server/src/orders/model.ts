@@ -8,6 +8,24 @@ export interface OrderLine {
   amount: number;
 }
 
+export interface PricedCart {
+  cartId: string;
+  currency: string;
+  lines: OrderLine[];
+  /** Minor units: the sum of the lines, computed here, never received from a browser. */
+  total: number;
+}
+
+export interface StockShortfall {
+  sku: string;
+  /** The product's name, so the shopper is told what sold out. */
+  name?: string;
+  requested: number;
+  available: number;
+}
+
+export type ReserveResult = { ok: true } | { ok: false; lines: StockShortfall[] };
+
 export interface Order {
   id: string;
   cartId: string;

@@ -71,7 +71,7 @@ describe("the price is frozen while a payment is open", () => {
       redirect: "manual",
     });
     await h.handoff.threeDsReturn(new URL(back.headers.get("location") ?? "").searchParams);
-    await h.settle();
+    await h.waitUntilQuiet();
 
     const order = await h.store.getOrder(orderId);
     expect(order).toMatchObject({ status: "pending", amount: 99450 });
@@ -87,7 +87,7 @@ describe("the price is frozen while a payment is open", () => {
     // The shopper pays the new price once, and that is what is captured.
     const paid = await h.handoff.confirm({ cartId, processorToken: await h.token(), amount: 99450 });
     expect(paid).toMatchObject({ status: 200, body: { status: "approved", orderId } });
-    await h.settle();
+    await h.waitUntilQuiet();
     expect(live(orderId).map((p) => p.amount)).toEqual([99450]);
     expect((await h.store.getOrder(orderId))?.status).toBe("captured");
   });
@@ -142,9 +142,9 @@ describe("a shopper is charged once", () => {
     expect(tabB).toMatchObject({ status: 200, body: { status: "approved", orderId } });
     expect(a).toMatchObject({ status: 200, body: { status: "approved", orderId } });
     expect((a.body as { paymentId: string }).paymentId).toBe((tabB.body as { paymentId: string }).paymentId);
-    await h.settle();
+    await h.waitUntilQuiet();
     await reconcileStuckAttempts(h.deps, 0);
-    await h.settle();
+    await h.waitUntilQuiet();
     // One card payment and the untouched 3-D Secure one; never a second charge to reverse later.
     const card = paymentsOf(orderId).filter((p) => !p.sessionId);
     expect(card.map((p) => p.status)).toEqual(["Captured"]);
@@ -157,7 +157,7 @@ describe("every refund is announced", () => {
     const cartId = await h.cart([{ sku: "poster", quantity: 2 }]);
     const paid = await h.handoff.confirm({ cartId, processorToken: await h.token() });
     const orderId = (paid.body as { orderId: string }).orderId;
-    await h.settle();
+    await h.waitUntilQuiet();
     expect((await h.store.getOrder(orderId))?.status).toBe("captured");
     for (const [amount, key] of [
       [500, "first"],
@@ -165,10 +165,10 @@ describe("every refund is announced", () => {
     ] as const) {
       const reply = await requestOperatorAction(h.deps, orderId, "refund", { amount, requestKey: key });
       expect(reply.status).toBe(202);
-      await h.settle();
+      await h.waitUntilQuiet();
     }
     await requestOperatorAction(h.deps, orderId, "refund", { full: true, requestKey: "rest" });
-    await h.settle();
+    await h.waitUntilQuiet();
     // A duplicate delivery of every event changes nothing.
     h.sandbox.setChaos(parseChaos("duplicate=1"));
     const refunds = h.emitted.filter((e) => e.orderId === orderId && e.type === "refunded");
@@ -207,7 +207,7 @@ describe("stock follows the payment", () => {
     });
     const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
     expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
-    await h.settle();
+    await h.waitUntilQuiet();
   }
 
   it("takes the stock again when a failed attempt is approved after all", async () => {
@@ -248,7 +248,7 @@ describe("settle checks the money", () => {
     });
     const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
     expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
-    await h.settle();
+    await h.waitUntilQuiet();
     const order = await h.store.getOrder(orderId);
     expect(order).toMatchObject({ status: "pending", riskFlagged: true });
     const timeline = await h.store.timeline(orderId);

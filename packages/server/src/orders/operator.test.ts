@@ -10,7 +10,7 @@ afterAll(() => h.close());
 
 async function paidOrder(): Promise<string> {
   const reply = await h.handoff.confirm({ cartId: await h.cart(), processorToken: await h.token() });
-  await h.settle();
+  await h.waitUntilQuiet();
   return (reply.body as { orderId: string }).orderId;
 }
 
@@ -20,12 +20,12 @@ describe("operator actions", () => {
     expect(
       await requestOperatorAction(h.deps, orderId, "refund", { amount: 900, operator: "ops" }),
     ).toMatchObject({ status: 202 });
-    await h.settle();
+    await h.waitUntilQuiet();
     expect((await h.store.getOrder(orderId))?.status).toBe("partially_refunded");
     expect(await requestOperatorAction(h.deps, orderId, "refund", { full: true })).toMatchObject({
       status: 202,
     });
-    await h.settle();
+    await h.waitUntilQuiet();
     expect((await h.store.getOrder(orderId))?.status).toBe("refunded");
     const actions = (await h.store.timeline(orderId)).filter((e) => e.kind === "operator_action");
     expect(actions.map((a) => a.detail)).toMatchObject([

@@ -1,10 +1,10 @@
 import type { PaymentDetails } from "@handoff/contracts";
-import type { HandoffDeps } from "../deps.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { Attempt } from "./model.js";
+import type { OrderDeps } from "./ports.js";
 import { settle } from "./settle.js";
-import { signalFromPayment } from "./signals.js";
+import { signalFromPayment } from "./signal-from-payment.js";
 
 export type OperatorAction = "capture" | "void" | "refund";
 
@@ -25,14 +25,14 @@ export function parseMinorAmount(value: unknown): { ok: true; amount?: number } 
  * The payment that speaks for the order: its latest attempt, when Checkout.com gave it a payment id
  * and it was not set aside. A reversed stray or an earlier declined card is never acted on.
  */
-async function chargedAttempt(deps: HandoffDeps, orderId: string): Promise<Attempt | undefined> {
+async function chargedAttempt(deps: OrderDeps, orderId: string): Promise<Attempt | undefined> {
   const latest = (await deps.store.attemptsOfOrder(orderId)).at(-1);
   return latest?.paymentId && !latest.abandonedAt && latest.status !== "failed" ? latest : undefined;
 }
 
 /** The payment as Checkout.com sees it now: balances and the actions its links allow. */
 export async function livePayment(
-  deps: HandoffDeps,
+  deps: OrderDeps,
   orderId: string,
 ): Promise<{ payment: PaymentDetails; allowed: OperatorAction[] } | ApiReply> {
   const attempt = await chargedAttempt(deps, orderId);
@@ -55,7 +55,7 @@ export async function livePayment(
  * sends one), answered 202 by Checkout.com, and the status moves when the webhook confirms it.
  */
 export async function requestOperatorAction(
-  deps: HandoffDeps,
+  deps: OrderDeps,
   orderId: string,
   action: OperatorAction,
   input: {
@@ -138,11 +138,7 @@ export async function requestOperatorAction(
  * Ends a risk review: the order takes the payment's status as Checkout.com reports it now (authorized,
  * or captured if the capture landed during the review), and fulfilment hears `released`.
  */
-export async function releaseReview(
-  deps: HandoffDeps,
-  orderId: string,
-  operator?: string,
-): Promise<ApiReply> {
+export async function releaseReview(deps: OrderDeps, orderId: string, operator?: string): Promise<ApiReply> {
   const attempt = await chargedAttempt(deps, orderId);
   if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to release.");
   if (attempt.status !== "needs_review") {

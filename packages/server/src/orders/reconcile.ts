@@ -1,7 +1,7 @@
-import type { HandoffDeps } from "../deps.js";
 import { type Attempt, type AttemptStatus, isPaid, paymentStatusOf } from "./model.js";
+import type { OrderDeps } from "./ports.js";
 import { reverseStrayPayment, settle } from "./settle.js";
-import { signalFromPayment } from "./signals.js";
+import { signalFromPayment } from "./signal-from-payment.js";
 
 export interface SweepResult {
   looked: number;
@@ -33,7 +33,7 @@ const SWEEP_LEASE_MS = 5 * 60_000;
  * Secure nobody finishes never holds stock for longer than its limit.
  */
 export async function reconcileStuckAttempts(
-  deps: HandoffDeps,
+  deps: OrderDeps,
   olderThanMs: number,
   options: SweepOptions = {},
 ): Promise<SweepResult> {
@@ -83,7 +83,7 @@ export async function reconcileStuckAttempts(
  * Claims stale attempts a batch at a time. Another instance sweeping at once skips what this one
  * holds; the claims are let go when the pass ends, or lapse after `leaseMs` if this instance dies.
  */
-function claimer(deps: HandoffDeps, olderThan: string, leaseMs: number) {
+function claimer(deps: OrderDeps, olderThan: string, leaseMs: number) {
   const claimed: string[] = [];
   const take = async (statuses: AttemptStatus[], abandoned: boolean): Promise<Attempt[]> => {
     const now = deps.now();
@@ -102,7 +102,7 @@ function claimer(deps: HandoffDeps, olderThan: string, leaseMs: number) {
 }
 
 async function reconcileOne(
-  deps: HandoffDeps,
+  deps: OrderDeps,
   attempt: Attempt,
   pastThreeDsLimit: boolean,
 ): Promise<"changed" | "unchanged" | "notCharged" | "abandoned" | "unreachable"> {

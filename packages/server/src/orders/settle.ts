@@ -1,10 +1,15 @@
 import type { OrderStatus } from "@handoff/contracts";
-import type { HandoffDeps } from "../deps.js";
-import type { StockShortfall } from "../inventory/port.js";
-import { orderEvent } from "../outbox/events.js";
 import type { AttemptPatch, TimelineEvent } from "../store/port.js";
-import { type OrderEventType, orderEventFor } from "./events.js";
-import { type Attempt, isInFlight, isPaid, isUnpaidEnd, paymentStatusOf } from "./model.js";
+import { type OrderChange, type OrderEventType, orderEventFor } from "./events.js";
+import {
+  type Attempt,
+  isInFlight,
+  isPaid,
+  isUnpaidEnd,
+  paymentStatusOf,
+  type StockShortfall,
+} from "./model.js";
+import type { OrderDeps } from "./ports.js";
 import { type PaymentSignal, transition } from "./state-machine.js";
 
 /**
@@ -42,13 +47,12 @@ export interface Settled {
   changed: boolean;
   /** Why nothing changed, when nothing did. */
   reason?: string;
+  /** The order events this settlement committed (to the outbox, with the change). */
+  events: OrderChange[];
 }
 
 /** What settling needs: reversing a stray payment calls the processor. */
-export type SettleDeps = Pick<
-  HandoffDeps,
-  "store" | "inventory" | "logger" | "outboxCommitted" | "now" | "processor"
->;
+export type SettleDeps = OrderDeps;
 type Deps = SettleDeps;
 
 interface Plan {
@@ -114,7 +118,7 @@ export async function settle(
         ...events,
         { kind: "signal_ignored", detail: { ...base, status: fresh.status, reason: plan } },
       ]);
-      return { attempt, changed: false as const, reason: plan };
+      return { attempt, changed: false as const, reason: plan, events: [] };
     }
     if (plan.stock === "commit" && fresh.status === "failed") {
       // Stock released while this attempt looked failed is taken again; gone means a person decides.
@@ -140,17 +144,22 @@ export async function settle(
     ]);
     if (plan.stock === "commit") await deps.inventory.commit(fresh.orderId, tx.handle);
     if (plan.stock === "release") await deps.inventory.release(fresh.orderId, tx.handle);
+    const produced: OrderChange[] = [];
     if (plan.event) {
       // The merchant's other systems hear of it only if it commits, and surely if it does (the outbox).
-      const status = plan.orderStatus ?? paymentStatusOf(attempt);
       const refunded =
         plan.event === "refunded" && input.refund && refund
           ? { amount: input.refund.amount, refundedTotal: refund.total }
           : undefined;
-      await tx.appendOutbox(
-        orderEvent(plan.event, order, attempt, status, attempt.updatedAt, refunded),
-        order.id,
-      );
+      produced.push({
+        type: plan.event,
+        order,
+        attempt,
+        status: plan.orderStatus ?? paymentStatusOf(attempt),
+        at: attempt.updatedAt,
+        ...(refunded ? { refund: refunded } : {}),
+      });
+      await tx.appendOrderChanges(produced);
     }
     const stray: StrayWhy | undefined = mismatch
       ? "mismatch"
@@ -161,17 +170,17 @@ export async function settle(
           : owner
             ? undefined
             : "superseded";
-    return { attempt, changed: true as const, from: fresh.status, plan, stray };
+    return { attempt, changed: true as const, from: fresh.status, plan, stray, events: produced };
   });
   if (!done.changed) return done;
-  const { attempt, from, plan, stray } = done;
+  const { attempt, from, plan, stray, events } = done;
   deps.logger.info(
     { orderId: attempt.orderId, from, to: plan.to, source: input.source },
     "payment attempt settled",
   );
   if (plan.event) deps.outboxCommitted?.();
   if (stray && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt, STRAY_WHY[stray]);
-  return { attempt, changed: true };
+  return { attempt, changed: true, events };
 }
 
 function isRefundSignal(signal: PaymentSignal): boolean {

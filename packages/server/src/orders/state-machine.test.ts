@@ -1,7 +1,7 @@
 import { ORDER_STATUSES, type OrderStatus } from "@handoff/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isFinal, PAYMENT_SIGNALS, type PaymentSignal, replay, transition } from "./state-machine.js";
+import { applySignals, isFinal, PAYMENT_SIGNALS, type PaymentSignal, transition } from "./state-machine.js";
 
 /** The full table, every status × every signal, written out so a reviewer can read the rules. */
 const EXPECTED: Record<OrderStatus, Partial<Record<PaymentSignal, OrderStatus>>> = {
@@ -116,20 +116,20 @@ describe("order state machine", () => {
         fc.shuffledSubarray(life, { minLength: life.length, maxLength: life.length }),
         fc.array(fc.constantFrom(...life), { maxLength: 6 }),
         (order, duplicates) => {
-          expect(replay("pending", [...order, ...duplicates])).toBe("refunded");
+          expect(applySignals("pending", [...order, ...duplicates])).toBe("refunded");
         },
       ),
     );
   });
 
   it("holds a risk-flagged payment in review whatever capture or approval arrives, before or after the flag", () => {
-    expect(replay("pending", ["flagged", "captured", "authorized"])).toBe("needs_review");
-    expect(replay("pending", ["captured", "flagged", "captured"])).toBe("needs_review");
-    expect(replay("pending", ["flagged", "refunded"])).toBe("refunded");
+    expect(applySignals("pending", ["flagged", "captured", "authorized"])).toBe("needs_review");
+    expect(applySignals("pending", ["captured", "flagged", "captured"])).toBe("needs_review");
+    expect(applySignals("pending", ["flagged", "refunded"])).toBe("refunded");
   });
 
   it("keeps captured when payment_captured arrives before payment_approved", () => {
-    expect(replay("pending", ["captured", "authorized"])).toBe("captured");
+    expect(applySignals("pending", ["captured", "authorized"])).toBe("captured");
     expect(transition("captured", "authorized")).toEqual({
       changed: false,
       status: "captured",

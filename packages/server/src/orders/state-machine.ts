@@ -84,6 +84,6 @@ export function transition(from: OrderStatus, signal: PaymentSignal): Transition
 }
 
 /** Applies signals in order; handy for tests and for replaying a stored history. */
-export function replay(from: OrderStatus, signals: readonly PaymentSignal[]): OrderStatus {
+export function applySignals(from: OrderStatus, signals: readonly PaymentSignal[]): OrderStatus {
   return signals.reduce<OrderStatus>((status, signal) => transition(status, signal).status, from);
 }

@@ -6,7 +6,7 @@ import {
   type OrderEventData,
   type OrderEventName,
 } from "@handoff/contracts";
-import { newId } from "../ids.js";
+import { newId } from "../new-id.js";
 import type { OrderEvent, OrderEventType } from "../orders/events.js";
 import type { Attempt, Order } from "../orders/model.js";
 

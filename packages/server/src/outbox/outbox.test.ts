@@ -37,7 +37,7 @@ async function receiver(): Promise<Receiver> {
 
 /** A destination from this test on: everything before it is handed on first. */
 async function destination(id: string, url: string, input: Record<string, unknown> = {}) {
-  await h.settle();
+  await h.waitUntilQuiet();
   const secret = (input.secret as string | string[] | undefined) ?? newDestinationSecret();
   const parsed = destinationInputSchema.parse({ id, url, secret, events: ["order.*"], ...input });
   await h.outbox.store.saveDestination(toDestination(parsed, "ops"), new Date().toISOString());
@@ -54,7 +54,7 @@ async function pay(card = CARDS.approved, items = [{ sku: "mug", quantity: 1 }])
 async function delivered(id: string, withinMs = 10_000): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    await h.settle();
+    await h.waitUntilQuiet();
     const waiting = await h.outbox.store.deliveries({ destinationId: id, status: "pending", limit: 1 });
     if (waiting.length === 0 || Date.now() > deadline) return;
     await new Promise((r) => setTimeout(r, 30));
@@ -135,7 +135,9 @@ describe("destinations", () => {
     expect(r.received).toHaveLength(SCHEDULE.length + 1);
 
     r.respond = () => 200;
-    expect(await h.outbox.store.replay("down", dead[0]?.eventId ?? "", new Date().toISOString())).toBe(true);
+    expect(await h.outbox.store.redeliver("down", dead[0]?.eventId ?? "", new Date().toISOString())).toBe(
+      true,
+    );
     h.outbox.worker.wake();
     await delivered("down");
     const last = r.received.at(-1);
@@ -208,10 +210,10 @@ describe("destinations", () => {
     // Failing for longer than pauseAfterFailingMs (1.5 s here).
     for (let i = 0; i < 5; i++) {
       await pay();
-      await h.settle();
+      await h.waitUntilQuiet();
       await new Promise((resolve) => setTimeout(resolve, 450));
     }
-    await h.settle();
+    await h.waitUntilQuiet();
     const sick = await h.outbox.store.destination("sick");
     expect(sick).toMatchObject({ enabled: false });
     expect(sick?.pausedReason).toMatch(/paused automatically/);
@@ -231,7 +233,7 @@ describe("destinations", () => {
     const r = await receiver();
     const from = new Date(Date.now() - 1).toISOString();
     const orderId = await pay();
-    await h.settle();
+    await h.waitUntilQuiet();
     const to = new Date(Date.now() + 1000).toISOString();
     await destination("late", r.url, { events: ["order.paid"] });
     expect(r.received).toHaveLength(0);

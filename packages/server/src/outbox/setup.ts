@@ -7,7 +7,7 @@ import { OutboxWorker, type OutboxWorkerOptions } from "./worker.js";
 
 export interface OutboxOptions {
   db: SqlClient;
-  deps: HandoffDeps;
+  deps: Pick<HandoffDeps, "logger" | "now">;
   /** From HANDOFF_DESTINATIONS (`loadDestinationsFile`); the stored ones from the file are made to match. */
   destinations?: Destination[];
   worker?: OutboxWorkerOptions;
@@ -23,7 +23,10 @@ export interface Outbox {
   stop(): Promise<void>;
 }
 
-/** The outbox, its delivery worker and the in-process hooks, wired to the use cases' deps. */
+/**
+ * The outbox, its delivery worker and the in-process hooks. Give the use cases
+ * `outboxCommitted: () => outbox.worker.wake()` so events go out at once (`openHandoff` does).
+ */
 export function createOutbox(options: OutboxOptions): Outbox {
   const store = new SqlOutbox(options.db);
   const hooks = new OrderEvents(options.deps.logger);
@@ -32,7 +35,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
     { logger: options.deps.logger, now: options.deps.now, hooks },
     options.worker,
   );
-  options.deps.outboxCommitted = () => worker.wake();
   return {
     store,
     worker,

@@ -354,7 +354,7 @@ export class SqlOutbox {
   }
 
   /** Sends one stored event to a destination again (same webhook-id), whatever happened before. */
-  async replay(destinationId: string, eventId: string, now: string): Promise<boolean> {
+  async redeliver(destinationId: string, eventId: string, now: string): Promise<boolean> {
     const record = await this.stored(eventId);
     if (!record) return false;
     await this.db.transaction((tx) => this.upsertDelivery(tx, record, destinationId, now));

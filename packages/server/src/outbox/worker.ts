@@ -1,11 +1,14 @@
+import { type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { BackgroundLoop, instanceName } from "../background-loop.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Logger } from "../deps.js";
 import type { OrderEvents } from "../orders/events.js";
+import { countDeliveryFailure } from "../telemetry/metrics.js";
+import { ATTR, inSpan, withSpan } from "../telemetry/tracer.js";
 import type { Destination } from "./destinations.js";
 import { hookEvent } from "./events.js";
 import { RETRY_SCHEDULE_MS, retryDelay } from "./schedule.js";
-import { sendToDestination } from "./send.js";
+import { type SendResult, sendToDestination } from "./send.js";
 import type { Delivery, DeliveryOutcome, SqlOutbox } from "./sql-outbox.js";
 
 export interface OutboxWorkerOptions {
@@ -117,14 +120,37 @@ export class OutboxWorker {
     }
   }
 
-  private async deliver(delivery: Delivery, destination: Destination | undefined): Promise<void> {
+  /** One attempt of one delivery, in a span of its own; a failure is counted per destination. */
+  private deliver(delivery: Delivery, destination: Destination | undefined): Promise<void> {
+    const data = (delivery.event.data ?? {}) as { orderId?: unknown; paymentId?: unknown };
+    return inSpan(
+      "handoff.outbox.deliver",
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [ATTR.eventId]: delivery.eventId,
+          [ATTR.eventType]: delivery.event.type,
+          [ATTR.destination]: delivery.destinationId,
+          [ATTR.attempt]: delivery.attempts + 1,
+          [ATTR.orderId]: typeof data.orderId === "string" ? data.orderId : undefined,
+          [ATTR.paymentId]: typeof data.paymentId === "string" ? data.paymentId : undefined,
+        },
+      },
+      (span) => this.attempt(delivery, destination, span),
+    );
+  }
+
+  private async attempt(delivery: Delivery, destination: Destination | undefined, span: Span): Promise<void> {
     const started = this.deps.now();
-    const result = destination
-      ? await sendToDestination(destination, delivery.event, started, this.options.timeoutMs)
+    const result: SendResult = destination
+      ? await withSpan(span, () =>
+          sendToDestination(destination, delivery.event, started, this.options.timeoutMs),
+        )
       : { ok: false, durationMs: 0, error: "destination removed" };
     const at = this.deps.now();
     const attempts = delivery.attempts + 1;
     const delay = result.ok || !destination ? undefined : retryDelay(attempts, this.options.retryScheduleMs);
+    traceAttempt(span, delivery.destinationId, result, delay === undefined ? "dead" : "retrying");
     const outcome: DeliveryOutcome = {
       attempt: {
         eventId: delivery.eventId,
@@ -158,4 +184,29 @@ export class OutboxWorker {
       );
     }
   }
+}
+
+/**
+ * What the attempt came to, on its span: the receiver's status, `delivered`, `retrying` or `dead`;
+ * a failure marks the span failed and counts in `handoff.outbox.delivery_failures`.
+ */
+function traceAttempt(span: Span, destination: string, result: SendResult, ifFailed: string): void {
+  if (result.statusCode !== undefined) span.setAttribute(ATTR.httpStatus, result.statusCode);
+  if (result.ok) {
+    span.setAttribute(ATTR.outcome, "delivered");
+    return;
+  }
+  const reason =
+    result.statusCode !== undefined
+      ? `http_${result.statusCode}`
+      : result.error === "destination removed"
+        ? "destination_removed"
+        : result.error?.startsWith("no answer in")
+          ? "timeout"
+          : "network_error";
+  span.setAttribute(ATTR.outcome, ifFailed);
+  span.setAttribute(ATTR.errorType, reason);
+  // The reason, not the error's text: a fetch error can quote the destination's URL, secrets and all.
+  span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+  countDeliveryFailure(destination, reason);
 }

@@ -8,8 +8,11 @@ import {
   paymentProcessedResponseSchema,
   paymentSessionResponseSchema,
 } from "@handoff/contracts";
+import type { AttributeValue } from "@opentelemetry/api";
 import { Checkout } from "checkout-sdk-node";
 import { z } from "zod";
+import { endProcessorCall, startProcessorCall } from "../telemetry/processor.js";
+import { ATTR, withSpan } from "../telemetry/tracer.js";
 import type { CallFailure, Outcome, PaymentOutcome, PaymentProcessor, ProcessorCall } from "./port.js";
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry.js";
 
@@ -92,21 +95,28 @@ export class CheckoutComProcessor implements PaymentProcessor {
     const oauth = this.oauth;
     const config = (this.sdk as unknown as { config: { access?: { token: string; expires: Date } } }).config;
     if (!oauth || (config.access && config.access.expires.getTime() - Date.now() > 60_000)) return undefined;
+    const span = startProcessorCall("POST /connect/token", 1);
+    const report = (call: ProcessorCall) => {
+      calls.push(call);
+      endProcessorCall(span, call);
+    };
     const started = performance.now();
     try {
-      const response = await fetch(oauth.accessUrl, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: new URLSearchParams({
-          grant_type: "client_credentials",
-          client_id: oauth.clientId,
-          client_secret: oauth.clientSecret,
-          scope: (oauth.scopes ?? OAUTH_SCOPES).join(" "),
+      const response = await withSpan(span, () =>
+        fetch(oauth.accessUrl, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: oauth.clientId,
+            client_secret: oauth.clientSecret,
+            scope: (oauth.scopes ?? OAUTH_SCOPES).join(" "),
+          }),
+          signal: AbortSignal.timeout(this.timeoutMs),
         }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      );
       const durationMs = Math.round(performance.now() - started);
-      calls.push({ operation: "POST /connect/token", attempt: 1, durationMs, status: response.status });
+      report({ operation: "POST /connect/token", attempt: 1, durationMs, status: response.status });
       const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
       if (response.status === 400 || response.status === 401) return { kind: "unauthorized" };
       if (!response.ok || typeof body.access_token !== "string") {
@@ -122,14 +132,15 @@ export class CheckoutComProcessor implements PaymentProcessor {
       return undefined;
     } catch {
       const durationMs = Math.round(performance.now() - started);
-      calls.push({ operation: "POST /connect/token", attempt: 1, durationMs, error: "network error" });
+      report({ operation: "POST /connect/token", attempt: 1, durationMs, error: "network error" });
       return { kind: "unavailable", reason: "access token: network error" };
     }
   }
 
   /**
    * Runs `send` with retries when it is safe (`retry`: the request is idempotent) and validates
-   * the answer with `schema`; an answer that does not match is treated as no answer at all.
+   * the answer with `schema`; an answer that does not match is treated as no answer at all. Each
+   * try is a span (`traced`: identifiers for it, such as the order id).
    */
   private async call<S extends z.ZodType, K extends string>(
     operation: string,
@@ -137,6 +148,7 @@ export class CheckoutComProcessor implements PaymentProcessor {
     schema: S,
     kind: K,
     send: () => Promise<unknown>,
+    traced: Record<string, AttributeValue | undefined> = {},
   ): Promise<Outcome<{ kind: K; value: z.infer<S> }>> {
     const calls: ProcessorCall[] = [];
     const denied = await this.ensureAccessToken(calls);
@@ -145,26 +157,31 @@ export class CheckoutComProcessor implements PaymentProcessor {
     let last: CallFailure = { kind: "unavailable", reason: "not attempted" };
     for (let attempt = 1; attempt <= tries; attempt++) {
       if (attempt > 1) await sleep(backoffMs(this.retry, attempt - 1));
+      const span = startProcessorCall(operation, attempt, traced);
+      const report = (call: ProcessorCall) => {
+        calls.push(call);
+        endProcessorCall(span, call);
+      };
       const started = performance.now();
       try {
-        const answer = (await send()) as Record<string, unknown>;
+        const answer = (await withSpan(span, send)) as Record<string, unknown>;
         const durationMs = Math.round(performance.now() - started);
         const parsed = schema.safeParse(answer);
         if (!parsed.success) {
-          calls.push({ operation, attempt, durationMs, error: "unexpected response shape" });
+          report({ operation, attempt, durationMs, error: "unexpected response shape" });
           last = {
             kind: "unavailable",
             reason: `unexpected response: ${parsed.error.issues[0]?.path.join(".")}`,
           };
           continue;
         }
-        calls.push({ operation, attempt, durationMs, status: 200 });
+        report({ operation, attempt, durationMs, status: 200 });
         return { kind, value: parsed.data, calls };
       } catch (thrown) {
         const error = thrown as SdkError;
         const durationMs = Math.round(performance.now() - started);
         const requestId = typeof error.body === "object" ? error.body?.request_id : undefined;
-        calls.push({
+        report({
           operation,
           attempt,
           durationMs,
@@ -184,8 +201,13 @@ export class CheckoutComProcessor implements PaymentProcessor {
   }
 
   async createPaymentSession(request: Parameters<PaymentProcessor["createPaymentSession"]>[0]) {
-    const r = await this.call("POST /payment-sessions", false, paymentSessionResponseSchema, "created", () =>
-      this.sdk.paymentSessions.request(request),
+    const r = await this.call(
+      "POST /payment-sessions",
+      false,
+      paymentSessionResponseSchema,
+      "created",
+      () => this.sdk.paymentSessions.request(request),
+      { [ATTR.orderId]: request.reference },
     );
     return r.kind === "created" ? { kind: r.kind, session: r.value, calls: r.calls } : r;
   }
@@ -196,8 +218,13 @@ export class CheckoutComProcessor implements PaymentProcessor {
   ): Promise<PaymentOutcome> {
     // The SDK returns 201 and 202 bodies alike; 202s are the ones with a redirect and status Pending.
     const either = paymentProcessedResponseSchema.or(paymentPendingResponseSchema);
-    const r = await this.call("POST /payments", true, either, "answered", () =>
-      this.sdk.payments.request(request, idempotencyKey),
+    const r = await this.call(
+      "POST /payments",
+      true,
+      either,
+      "answered",
+      () => this.sdk.payments.request(request, idempotencyKey),
+      { [ATTR.orderId]: request.reference },
     );
     if (r.kind !== "answered") return r;
     const pending = paymentPendingResponseSchema.safeParse(r.value);
@@ -215,10 +242,17 @@ export class CheckoutComProcessor implements PaymentProcessor {
 
   async findPaymentsByReference(reference: string) {
     const list = paymentDetailsSchema.array();
-    const r = await this.call("GET /payments?reference", true, list, "found", async () => {
-      const answer = (await this.sdk.payments.getPaymentList({ reference })) as { data?: unknown };
-      return answer.data ?? [];
-    });
+    const r = await this.call(
+      "GET /payments?reference",
+      true,
+      list,
+      "found",
+      async () => {
+        const answer = (await this.sdk.payments.getPaymentList({ reference })) as { data?: unknown };
+        return answer.data ?? [];
+      },
+      { [ATTR.orderId]: reference },
+    );
     return r.kind === "found" ? { kind: r.kind, payments: r.value, calls: r.calls } : r;
   }
 
@@ -295,15 +329,22 @@ export class CheckoutComProcessor implements PaymentProcessor {
     const form = new FormData();
     form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename);
     form.append("purpose", "dispute_evidence");
+    const span = startProcessorCall("POST /files", 1);
+    const report = (call: ProcessorCall) => {
+      calls.push(call);
+      endProcessorCall(span, call);
+    };
     const started = performance.now();
     try {
-      const response = await fetch(`${this.host ?? "https://api.checkout.com"}/files`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${config.access?.token ?? this.secretKey}` },
-        body: form,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      calls.push({
+      const response = await withSpan(span, () =>
+        fetch(`${this.host ?? "https://api.checkout.com"}/files`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${config.access?.token ?? this.secretKey}` },
+          body: form,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        }),
+      );
+      report({
         operation: "POST /files",
         attempt: 1,
         durationMs: Math.round(performance.now() - started),
@@ -319,7 +360,7 @@ export class CheckoutComProcessor implements PaymentProcessor {
         return { kind: "unavailable" as const, reason: `POST /files: HTTP ${response.status}`, calls };
       return { kind: "uploaded" as const, fileId: body.id, calls };
     } catch {
-      calls.push({
+      report({
         operation: "POST /files",
         attempt: 1,
         durationMs: Math.round(performance.now() - started),

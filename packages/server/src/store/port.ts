@@ -1,5 +1,6 @@
 import type { HandoffEvent, OrderStatus } from "@handoff/contracts";
 import type { TransactionHandle } from "../db/sql-client.js";
+import type { OrderChange } from "../orders/events.js";
 import type { Attempt, AttemptStatus, Order, StoredResult, TimelineEntry } from "../orders/model.js";
 
 export interface TimelineEvent {
@@ -68,6 +69,8 @@ export interface OrderTransaction extends AttemptReads {
   recordRefund(refund: RefundRecord): Promise<{ recorded: boolean; total: number }>;
   /** An event for the merchant's other systems and hooks, committed with this transaction (the outbox). */
   appendOutbox(event: HandoffEvent, orderId?: string): Promise<void>;
+  /** What settling produced, as catalogue events in the outbox, committed with this transaction. */
+  appendOrderChanges(changes: OrderChange[]): Promise<void>;
 }
 
 export interface OrderSearch {

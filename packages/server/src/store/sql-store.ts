@@ -10,7 +10,9 @@ import {
   type SqlValue,
   type TransactionHandle,
 } from "../db/sql-client.js";
+import type { OrderChange } from "../orders/events.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
+import { orderEvent } from "../outbox/events.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
 import type {
   AttemptPatch,
@@ -219,6 +221,16 @@ class SqlOrderTransaction implements OrderTransaction {
 
   appendOutbox(event: HandoffEvent, orderId?: string): Promise<void> {
     return appendToOutbox(this.sql, event, orderId);
+  }
+
+  async appendOrderChanges(changes: OrderChange[]): Promise<void> {
+    for (const c of changes) {
+      await appendToOutbox(
+        this.sql,
+        orderEvent(c.type, c.order, c.attempt, c.status, c.at, c.refund),
+        c.order.id,
+      );
+    }
   }
 
   async appendEvents(orderId: string, events: TimelineEvent[]): Promise<void> {

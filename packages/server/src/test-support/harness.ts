@@ -3,13 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import { pino } from "pino";
+import { loadConfig } from "../config.js";
 import { openDatabase } from "../db/open.js";
 import type { SqlClient } from "../db/sql-client.js";
 import type { HandoffDeps } from "../deps.js";
-import { createHandoff, type Handoff } from "../handoff.js";
-import { SqlInventory } from "../inventory/sql-inventory.js";
-import { CheckoutComProcessor } from "../processor/checkout-com.js";
-import { SqlOrderStore } from "../store/sql-store.js";
+import type { Handoff } from "../handoff.js";
+import type { SqlInventory } from "../inventory/sql-inventory.js";
+import { type HandoffService, openHandoff } from "../open.js";
+import type { OutboxWorkerOptions } from "../outbox/worker.js";
+import type { SqlOrderStore } from "../store/sql-store.js";
+import type { WorkerOptions } from "../webhooks/worker.js";
 import { freshPostgresDatabase, testEngine } from "./postgres.js";
 
 export const PRODUCTS = [
@@ -28,6 +31,8 @@ export interface Harness {
   store: SqlOrderStore;
   handoff: Handoff;
   deps: HandoffDeps;
+  /** The whole wiring, as `openHandoff` returns it (background work not started). */
+  service: HandoffService;
   returnUrl: string;
   /** Tokenizes a test card through the sandbox, as the browser's iframe would. */
   token(number?: string): Promise<string>;
@@ -49,6 +54,12 @@ export async function startHarness(
     captureDelayMs?: number;
     strict?: boolean;
     engine?: "sqlite" | "postgres";
+    /** More settings, as environment variables (webhook keys…). */
+    env?: Record<string, string>;
+    /** Webhook signature keys accepted besides the sandbox's (a key rotation). */
+    extraSignatureKeys?: string[];
+    worker?: WorkerOptions;
+    outbox?: OutboxWorkerOptions;
   } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "handoff-test-"));
@@ -62,34 +73,37 @@ export async function startHarness(
       ? await freshPostgresDatabase()
       : `file:${join(dir, "handoff.db")}`;
   const db = await openDatabase(databaseUrl);
-  const inventory = new SqlInventory(db);
-  await inventory.upsertProducts(PRODUCTS);
-  const store = new SqlOrderStore(db);
-  const returnUrl = "http://127.0.0.1:3000/api/checkout/3ds-return";
-  const deps: HandoffDeps = {
-    store,
-    inventory,
-    processor: new CheckoutComProcessor({
-      secretKey: sandbox.keys.secretKey,
-      publicKey: sandbox.keys.publicKey,
-      host: sandbox.url,
-      // Generous: on a loaded CI machine a slow answer must not pass for a missing one (fault tests set their own).
+  // The same composition root a merchant's app uses, on the real parts; background work is the test's to start.
+  const service = await openHandoff({
+    config: loadConfig(
+      {
+        CKO_ENVIRONMENT: "local",
+        CKO_API_URL: sandbox.url,
+        DATABASE_URL: databaseUrl,
+        PUBLIC_URL: "http://127.0.0.1:3000",
+        CKO_WEBHOOK_SIGNATURE_KEY: [...(options.extraSignatureKeys ?? []), sandbox.keys.signatureKey].join(
+          ",",
+        ),
+        ...options.env,
+      },
+      sandbox.keys,
+    ),
+    db,
+    logger: pino({ level: "silent" }),
+    // Generous: on a loaded CI machine a slow answer must not pass for a missing one (fault tests set their own).
+    processor: {
       timeoutMs: options.timeoutMs ?? 5000,
       retry: { attempts: options.attempts ?? 3, baseDelayMs: 20 },
-    }),
-    settings: {
-      environment: "local",
-      publicKey: sandbox.keys.publicKey,
-      processingChannelFor: () => undefined,
-      threeDsReturnUrl: returnUrl,
-      orderPageUrl: (id) => `http://127.0.0.1:3000/orders/${id}`,
-      componentsScriptUrl: `${sandbox.url}/checkout-web-components/index.js`,
-      threeDs: true,
     },
-    logger: pino({ level: "silent" }),
-    now: () => new Date(),
-  };
-  const handoff = createHandoff(deps);
+    sweep: false,
+    ...(options.worker ? { worker: options.worker } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+  });
+  const inventory = service.catalog;
+  await inventory.upsertProducts(PRODUCTS);
+  const store = service.deps.store as SqlOrderStore;
+  const returnUrl = "http://127.0.0.1:3000/api/checkout/3ds-return";
+  const { deps, handoff } = service;
   return {
     sandbox,
     db,
@@ -98,6 +112,7 @@ export async function startHarness(
     store,
     deps,
     handoff,
+    service,
     returnUrl,
     async token(number = "4242424242424242") {
       const result = sandbox.payments.createToken({
@@ -122,6 +137,7 @@ export async function startHarness(
       return [...sandbox.payments.payments.values()].filter((p) => p.reference === orderId).length;
     },
     async close() {
+      await service.close();
       await sandbox.close();
       await db.close();
       await rm(dir, { recursive: true, force: true });

@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createWebhookHandler } from "../http/webhooks-node.js";
 import type { OrderEvent } from "../orders/events.js";
-import { createOutbox, type Outbox } from "../outbox/setup.js";
+import type { Outbox } from "../outbox/setup.js";
 import type { OutboxWorkerOptions } from "../outbox/worker.js";
-import { createWebhooks, type Webhooks } from "../webhooks/setup.js";
+import type { Webhooks } from "../webhooks/setup.js";
 import { type Harness, startHarness } from "./harness.js";
 
 export interface WebhookHarness extends Harness {
@@ -14,7 +14,7 @@ export interface WebhookHarness extends Harness {
   /** Every order event emitted, in order. */
   emitted: OrderEvent[];
   /** Waits until the sandbox has delivered everything and the worker has processed it. */
-  settle(): Promise<void>;
+  waitUntilQuiet(): Promise<void>;
 }
 
 /** The checkout harness plus the webhook receiver on node:http, with the sandbox delivering to it. */
@@ -26,18 +26,17 @@ export async function startWebhookHarness(
     outbox?: OutboxWorkerOptions;
   } = {},
 ): Promise<WebhookHarness> {
-  const base = await startHarness({ captureDelayMs: 20 });
-  const outbox = createOutbox({ db: base.db, deps: base.deps, worker: { pollMs: 50, ...options.outbox } });
+  const base = await startHarness({
+    captureDelayMs: 20,
+    ...(options.extraKeys ? { extraSignatureKeys: options.extraKeys } : {}),
+    ...(options.authorizationKey ? { env: { CKO_WEBHOOK_AUTHORIZATION_KEY: options.authorizationKey } } : {}),
+    worker: { pollMs: 50, baseBackoffMs: 20 },
+    outbox: { pollMs: 50, ...options.outbox },
+  });
+  const { webhooks, outbox } = base.service;
   const emitted: OrderEvent[] = [];
   outbox.hooks.on("*", (e) => {
     emitted.push(e);
-  });
-  const webhooks = createWebhooks({
-    db: base.db,
-    deps: base.deps,
-    signatureKeys: [...(options.extraKeys ?? []), base.sandbox.keys.signatureKey],
-    authorizationKey: options.authorizationKey,
-    worker: { pollMs: 50, baseBackoffMs: 20 },
   });
   const handler = createWebhookHandler(webhooks.receiver);
   const server: Server = createServer(async (req, res) => {
@@ -57,7 +56,7 @@ export async function startWebhookHarness(
     outbox,
     url,
     emitted,
-    async settle() {
+    async waitUntilQuiet() {
       await base.sandbox.idle();
       await webhooks.worker.drain();
       await outbox.worker.drain();

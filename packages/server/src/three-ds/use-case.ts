@@ -1,7 +1,7 @@
 import { sessionIdSchema } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
 import { settle } from "../orders/settle.js";
-import { signalFromPayment } from "../orders/signals.js";
+import { signalFromPayment } from "../orders/signal-from-payment.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 

@@ -36,7 +36,7 @@ describe("a shopper who leaves 3-D Secure unfinished", () => {
 
     // The abandoned challenge is finished in the other tab after all: that payment is voided.
     await fetch(redirectUrl, { method: "POST", body: "password=Checkout1%21", redirect: "manual" });
-    await h.settle();
+    await h.waitUntilQuiet();
     const payments = [...h.sandbox.payments.payments.values()].filter((p) => p.reference === orderId);
     const [kept, reversed_] = [payments.find((p) => !p.sessionId), payments.find((p) => p.sessionId)];
     expect(kept?.status).toBe("Captured");
@@ -58,7 +58,7 @@ describe("a shopper who leaves 3-D Secure unfinished", () => {
     expect((await h.handoff.confirm({ cartId, processorToken: await h.token() })).status).toBe(200);
     h.sandbox.addFault({ route: "voids", status: 503, count: 10 });
     await fetch(redirectUrl, { method: "POST", body: "password=Checkout1%21", redirect: "manual" });
-    await h.settle();
+    await h.waitUntilQuiet();
     const abandoned = [...h.sandbox.payments.payments.values()].find(
       (p) => p.reference === orderId && p.sessionId,
     );
@@ -76,7 +76,7 @@ describe("a shopper who leaves 3-D Secure unfinished", () => {
     // PostgreSQL it passes over an attempt the worker holds at that moment and takes it next time.
     for (let pass = 0; pass < 3 && (await h.store.getOrder(orderId))?.status !== "declined"; pass++) {
       await h.webhooks.reconcile(0);
-      await h.settle();
+      await h.waitUntilQuiet();
     }
     expect((await h.store.getOrder(orderId))?.status).toBe("declined");
     expect((await h.store.attemptsOfOrder(orderId)).at(-1)?.responseCode).toBe("20152");

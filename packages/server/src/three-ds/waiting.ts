@@ -1,6 +1,6 @@
 import type { Attempt } from "../orders/model.js";
 import { type SettleDeps, type SettleInput, settle } from "../orders/settle.js";
-import { signalFromPayment } from "../orders/signals.js";
+import { signalFromPayment } from "../orders/signal-from-payment.js";
 
 type Deps = SettleDeps;
 

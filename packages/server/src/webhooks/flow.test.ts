@@ -30,7 +30,7 @@ const webhookKinds = async (orderId: string) =>
 describe("webhooks from the sandbox", () => {
   it("turn a paid order captured, announcing each transition once", async () => {
     const { body } = await pay();
-    await h.settle();
+    await h.waitUntilQuiet();
     expect(await statusOf(body.orderId)).toBe("captured");
     expect(emittedFor(body.orderId)).toEqual(["paid", "captured"]);
     expect(await webhookKinds(body.orderId)).toEqual(["payment_approved", "payment_captured"]);
@@ -41,7 +41,7 @@ describe("webhooks from the sandbox", () => {
   it("change nothing when delivered twice", async () => {
     h.sandbox.setChaos(parseChaos("duplicate=1"), 5);
     const { body } = await pay();
-    await h.settle();
+    await h.waitUntilQuiet();
     const attempts = h.sandbox.webhooks.attempts.filter((a) => a.chaos === "duplicate");
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(await webhookKinds(body.orderId)).toEqual(["payment_approved", "payment_captured"]);
@@ -51,7 +51,7 @@ describe("webhooks from the sandbox", () => {
   it("keep captured when payment_captured arrives before payment_approved", async () => {
     h.sandbox.setChaos(parseChaos("reorder=1"), 5);
     const { body } = await pay();
-    await h.settle();
+    await h.waitUntilQuiet();
     expect(await statusOf(body.orderId)).toBe("captured");
     const ours = new Set(
       (await h.webhooks.inbox.list({ orderId: body.orderId, limit: 10 })).map((e) => e.id),
@@ -79,7 +79,7 @@ describe("webhooks from the sandbox", () => {
     await h.webhooks.worker.drain();
     const { reply, body } = await confirming;
     expect(reply.status).toBe(200);
-    await h.settle();
+    await h.waitUntilQuiet();
     expect(await statusOf(body.orderId)).toBe("captured");
     expect(emittedFor(body.orderId)).toEqual(["paid", "captured"]);
   });
@@ -97,12 +97,12 @@ describe("webhooks from the sandbox", () => {
 
   it("attach disputes to the order without moving its status", async () => {
     const { body } = await pay();
-    await h.settle();
+    await h.waitUntilQuiet();
     await fetch(`${h.sandbox.url}/_sandbox/trigger`, {
       method: "POST",
       body: JSON.stringify({ type: "dispute_received", payment: body.paymentId }),
     });
-    await h.settle();
+    await h.waitUntilQuiet();
     expect(await statusOf(body.orderId)).toBe("captured");
     const dispute = (await h.store.timeline(body.orderId)).find((e) => e.kind === "dispute");
     expect(dispute?.detail).toMatchObject({ type: "dispute_received", reasonCode: "10.4" });

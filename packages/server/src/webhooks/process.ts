@@ -10,7 +10,7 @@ import type { Attempt } from "../orders/model.js";
 import { type SettleDeps, settle } from "../orders/settle.js";
 import { disputeEvent } from "../outbox/events.js";
 import type { StoredInboxEvent } from "./inbox.js";
-import { signalFromEvent } from "./signals.js";
+import { signalFromEvent } from "./signal-from-event.js";
 
 /** What processing one stored event came to. `parked`: its attempt does not exist yet; try later. */
 export type ProcessResult =

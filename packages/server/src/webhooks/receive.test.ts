@@ -96,7 +96,7 @@ describe("webhook receiver", () => {
     );
     // Replayable: an operator can run it through the worker again once the code understands it.
     const first = kept[0];
-    expect(first && (await h.webhooks.replay(first.id))).toBe(true);
+    expect(first && (await h.webhooks.reprocess(first.id))).toBe(true);
     await h.webhooks.worker.drain();
     const again = (await h.webhooks.inbox.list({ limit: 50 })).find((e) => e.id === first?.id);
     expect(again).toMatchObject({ status: "invalid", attempts: 1 });

@@ -22,8 +22,8 @@ export interface Webhooks {
   worker: WebhookWorker;
   /** Looks up attempts stuck longer than `olderThanMs` and applies what Checkout.com says. */
   reconcile(olderThanMs: number, options?: SweepOptions): ReturnType<typeof reconcileStuckAttempts>;
-  /** Operator replay: process a stored event again, bypassing the duplicate check. */
-  replay(eventId: string): Promise<boolean>;
+  /** An operator asked: process a stored event again, bypassing the duplicate check. */
+  reprocess(eventId: string): Promise<boolean>;
 }
 
 /** The inbox, the receiving pipeline (node:crypto verifier) and the worker, wired together. */
@@ -48,7 +48,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     receiver,
     worker,
     reconcile: (olderThanMs, sweep) => reconcileStuckAttempts(options.deps, olderThanMs, sweep),
-    async replay(eventId) {
+    async reprocess(eventId) {
       const found = await inbox.requeue(eventId, options.deps.now().toISOString());
       if (found) worker.wake();
       return found;

@@ -1,7 +1,9 @@
+import { type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { BackgroundLoop, instanceName } from "../background-loop.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { SettleDeps } from "../orders/settle.js";
 import { checkoutEvent } from "../outbox/events.js";
+import { ATTR, inSpan, recordFailure } from "../telemetry/tracer.js";
 import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
 import { processStoredEvent } from "./process.js";
 
@@ -11,6 +13,13 @@ function parsed(event: StoredInboxEvent): unknown {
   } catch {
     return {};
   }
+}
+
+/** The payment (`pay_…`) or dispute (`dsp_…`) an event is about, for its span. */
+function subjectOf(event: StoredInboxEvent): Record<string, string> {
+  const id = (parsed(event) as { data?: { id?: unknown } } | null)?.data?.id;
+  if (typeof id !== "string") return {};
+  return { [id.startsWith("dsp_") ? ATTR.disputeId : ATTR.paymentId]: id };
 }
 
 export interface WorkerOptions {
@@ -124,10 +133,34 @@ export class WebhookWorker {
     return new Date(this.deps.now().getTime() + wait).toISOString();
   }
 
-  private async processOne(event: StoredInboxEvent): Promise<void> {
+  /** One event, in a span of its own: its type, attempt and what processing came to. */
+  private processOne(event: StoredInboxEvent): Promise<void> {
+    return inSpan(
+      "handoff.webhook.process",
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          [ATTR.eventId]: event.id,
+          [ATTR.eventType]: event.type,
+          [ATTR.attempt]: event.attempts + 1,
+        },
+      },
+      (span) => {
+        // Parsing the body again is only worth it while an SDK records the span.
+        if (span.isRecording()) span.setAttributes(subjectOf(event));
+        return this.process(event, span);
+      },
+    );
+  }
+
+  private async process(event: StoredInboxEvent, span: Span): Promise<void> {
     const attempts = event.attempts + 1;
     try {
       const result = await processStoredEvent(this.deps, event);
+      span.setAttribute(ATTR.outcome, result.status);
+      if ("orderId" in result && result.orderId) span.setAttribute(ATTR.orderId, result.orderId);
+      if (result.status === "invalid")
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.outcome });
       if (result.status === "parked") {
         await this.inbox.update(
           event.id,
@@ -158,6 +191,8 @@ export class WebhookWorker {
       if (error instanceof StoreUnavailableError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const failed = attempts >= this.options.maxAttempts;
+      recordFailure(span, error);
+      span.setAttribute(ATTR.outcome, failed ? "failed" : "retrying");
       this.deps.logger.error({ eventId: event.id, attempts, err: message }, "webhook processing failed");
       await this.inbox.update(
         event.id,
