@@ -35,6 +35,8 @@ export default defineConfig({
             "demos/*/{src,test}/**/*.test.{ts,tsx}",
             "test/**/*.test.ts",
           ],
+          // About PostgreSQL alone: it runs in the postgres project, not skipped here.
+          exclude: ["**/node_modules/**", "packages/server/src/db/postgres-*.test.ts"],
         },
       },
       {

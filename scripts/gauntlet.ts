@@ -47,6 +47,7 @@ const expectedSections = [
   "interleavings-sqlite",
   "locked-database",
   "money",
+  "rolling-restart",
 ];
 const missing = expectedSections.filter((name) => !sections.some((s) => s.section === name));
 if (missing.length > 0) console.log(`Sections that did not report: ${missing.join(", ")}`);

@@ -1,9 +1,9 @@
-import { createServer } from "node:net";
 import { CATALOG } from "@handoff/demo-shop";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import { openDatabase, type SqlClient, SqlInventory } from "@handoff/server";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { freshPostgresDatabase } from "../../packages/server/src/test-support/postgres.js";
+import { freePort } from "../support/free-port.js";
 import { type Balancer, startBalancer } from "./support/balancer.js";
 import { type ChildShop, startChildShop } from "./support/child-shop.js";
 import { ledger, runs } from "./support/ledger.js";
@@ -21,14 +21,6 @@ let lb: Balancer;
 const shops: ChildShop[] = [];
 const ports: number[] = [];
 const PER_CLIENT = 3;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 const start = (port: number) =>
   startChildShop(databaseUrl, {

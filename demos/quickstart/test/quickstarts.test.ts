@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import { openDatabase, type SqlClient, SqlInventory } from "@handoff/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../test/support/free-port.js";
 
 /**
  * The server README's quick starts, run as written: each file is started as its own process with
@@ -25,15 +25,6 @@ afterAll(async () => {
   await sandbox?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** A free loopback port: the app is told it, so Checkout.com's webhooks know where to go. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;

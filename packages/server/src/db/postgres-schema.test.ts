@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshPostgresDatabase, testEngine } from "../test-support/postgres.js";
+import { freshPostgresDatabase } from "../test-support/postgres.js";
 import { handoffTables } from "./migrate.js";
 import { openDatabase } from "./open.js";
 import { moveFromPublicSql, openPostgres } from "./postgres.js";
@@ -64,7 +64,7 @@ function warnings() {
 
 const ALL_TABLES = [...handoffTables()].sort();
 
-describe.skipIf(testEngine() !== "postgres")("Handoff's schema on PostgreSQL", () => {
+describe("Handoff's schema on PostgreSQL", () => {
   it("starts beside a merchant's own orders table in public, leaving it and its row untouched", async () => {
     const url = await freshPostgresDatabase();
     await merchantOrders(url);

@@ -15,6 +15,7 @@ import { reconcileStuckAttempts } from "./reconcile.js";
 let h: WebhookHarness;
 beforeAll(async () => {
   h = await startWebhookHarness();
+  h.deps.settings.checkoutPageUrl = (cartId) => `http://127.0.0.1:3000/checkout?cart=${cartId}`;
 });
 afterAll(() => h.close());
 beforeEach(async () => {
@@ -70,7 +71,9 @@ describe("the price is frozen while a payment is open", () => {
       body: "action=authenticate&password=Checkout1%21",
       redirect: "manual",
     });
-    await h.handoff.threeDsReturn(new URL(back.headers.get("location") ?? "").searchParams);
+    const landed = await h.handoff.threeDsReturn(new URL(back.headers.get("location") ?? "").searchParams);
+    // Back to the checkout, to pay the cart as it is now; not to an order that says "waiting".
+    expect(landed.headers?.location).toContain(cartId);
     await h.waitUntilQuiet();
 
     const order = await h.store.getOrder(orderId);

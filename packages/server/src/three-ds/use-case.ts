@@ -1,5 +1,6 @@
 import { sessionIdSchema } from "@handoff/contracts";
 import type { HandoffDeps } from "../deps.js";
+import { isPaid } from "../orders/model.js";
 import { settle } from "../orders/settle.js";
 import { signalFromPayment } from "../orders/signal-from-payment.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
@@ -46,8 +47,11 @@ export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): 
   }
   const order = await deps.store.getOrder(attempt.orderId);
   const failed = attempt.status === "declined" && !attempt.abandonedAt;
+  // A payment the order no longer counts (the cart changed meanwhile; it is being given back): the
+  // shopper pays the cart as it is now, from the checkout, rather than staring at an unpaid order.
+  const setAside = attempt.abandonedAt !== undefined && order !== undefined && !isPaid(order.status);
   const location =
-    failed && order && deps.settings.checkoutPageUrl
+    (failed || setAside) && order && deps.settings.checkoutPageUrl
       ? deps.settings.checkoutPageUrl(order.cartId)
       : deps.settings.orderPageUrl(attempt.orderId);
   return { status: 303, headers: { location } };
