@@ -65,6 +65,8 @@ export class ScheduledShop {
     const db = await openDatabase(url);
     const clock = new VirtualClock(Date.now());
     const inventory = new SqlInventory(db, clock.now);
+    // The shop exists only below, and the processor is needed before it: it finds the run's stage through `shop`.
+    let shop: ScheduledShop | undefined;
     const real = new CheckoutComProcessor({
       secretKey: sandbox.keys.secretKey,
       publicKey: sandbox.keys.publicKey,
@@ -76,7 +78,7 @@ export class ScheduledShop {
     const deps: HandoffDeps = {
       store: new SqlOrderStore(db, clock.now),
       inventory,
-      processor: real,
+      processor: scheduledProcessor(real, () => shop?.stage),
       settings: {
         environment: "local",
         publicKey: sandbox.keys.publicKey,
@@ -89,18 +91,13 @@ export class ScheduledShop {
       now: clock.now,
     };
     const webhooks = createWebhooks({ db, deps, signatureKeys: [sandbox.keys.signatureKey] });
-    const shop = new ScheduledShop(
-      engine,
-      sandbox,
-      db,
-      deps,
-      createHandoff(deps),
-      inventory,
-      webhooks,
-      clock,
-      dir,
-    );
-    deps.processor = shop.scheduled(real);
+    const handoff = createHandoff(deps);
+    if (handoff.deps.processor !== deps.processor) {
+      throw new Error(
+        "the use cases would call Checkout.com outside the schedule: give them the scheduled processor",
+      );
+    }
+    shop = new ScheduledShop(engine, sandbox, db, deps, handoff, inventory, webhooks, clock, dir);
     return shop;
   }
 
@@ -133,22 +130,6 @@ export class ScheduledShop {
     await this.sandbox.close();
     await this.db.close();
     await rm(this.dir, { recursive: true, force: true });
-  }
-
-  /** Every processor call parks twice: before its request leaves, and before its answer is taken. */
-  private scheduled(real: PaymentProcessor): PaymentProcessor {
-    return new Proxy(real, {
-      get: (target, property, receiver) => {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== "function") return value;
-        return async (...args: unknown[]) => {
-          await this.stage?.point(`→ ${String(property)}`);
-          const answer: unknown = await value.apply(target, args);
-          await this.stage?.point(`← ${String(property)}`);
-          return answer;
-        };
-      },
-    });
   }
 
   private wireSandbox(): void {
@@ -201,4 +182,20 @@ export class ScheduledShop {
     if (again) await this.webhooks.reprocess(event.id);
     await this.drainInbox(instanceId);
   }
+}
+
+/** Every processor call parks twice: before its request leaves, and before its answer is taken. */
+function scheduledProcessor(real: PaymentProcessor, stage: () => Stage | undefined): PaymentProcessor {
+  return new Proxy(real, {
+    get: (target, property, receiver) => {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        await stage()?.point(`→ ${String(property)}`);
+        const answer: unknown = await value.apply(target, args);
+        await stage()?.point(`← ${String(property)}`);
+        return answer;
+      };
+    },
+  });
 }
