@@ -186,6 +186,27 @@ describe("every refund is announced", () => {
   });
 });
 
+describe("every step is announced", () => {
+  it("announces paid before captured when the capture is the first news of a payment", async () => {
+    const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
+    const token = await h.token();
+    h.sandbox.addFault({ route: "payments", status: 503, count: 3 });
+    expect((await h.handoff.confirm({ cartId, processorToken: token })).status).toBe(503);
+    const orderId = await orderOf(cartId);
+    const event = sampleEventFor("payment_captured", {
+      reference: orderId,
+      amount: 1450,
+      currency: "GBP",
+      metadata: { AccelerateToken: token },
+    });
+    const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
+    expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
+    await h.waitUntilQuiet();
+    expect((await h.store.getOrder(orderId))?.status).toBe("captured");
+    expect(h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type)).toEqual(["paid", "captured"]);
+  });
+});
+
 describe("stock follows the payment", () => {
   /** A charge Checkout.com made while we could not hear it, and the sweep could not find. */
   async function failedThenApproved(sku: string) {

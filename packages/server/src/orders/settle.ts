@@ -147,18 +147,23 @@ export async function settle(
     const produced: OrderChange[] = [];
     if (plan.event) {
       // The merchant's other systems hear of it only if it commits, and surely if it does (the outbox).
+      // News that skipped a step (a capture before the approval) still announces the step first, so
+      // whoever fulfils on `paid` hears it, and the events add up to what Checkout.com holds.
       const refunded =
         plan.event === "refunded" && input.refund && refund
           ? { amount: input.refund.amount, refundedTotal: refund.total }
           : undefined;
-      produced.push({
-        type: plan.event,
-        order,
-        attempt,
-        status: plan.orderStatus ?? paymentStatusOf(attempt),
-        at: attempt.updatedAt,
-        ...(refunded ? { refund: refunded } : {}),
-      });
+      const status = plan.orderStatus ?? paymentStatusOf(attempt);
+      for (const type of [...skippedEvents(fresh, plan), plan.event]) {
+        produced.push({
+          type,
+          order,
+          attempt,
+          status,
+          at: attempt.updatedAt,
+          ...(type === "refunded" && refunded ? { refund: refunded } : {}),
+        });
+      }
       await tx.appendOrderChanges(produced);
     }
     const stray: StrayWhy | undefined = mismatch
@@ -181,6 +186,19 @@ export async function settle(
   if (plan.event) deps.outboxCommitted?.();
   if (stray && isPaid(paymentStatusOf(attempt))) await reverseStrayPayment(deps, attempt, STRAY_WHY[stray]);
   return { attempt, changed: true, events };
+}
+
+/** The announcements a transition jumped over: `paid` when it enters a paid status another way, `captured` when it goes past it. */
+function skippedEvents(fresh: Attempt, plan: Plan): Array<"paid" | "captured"> {
+  const to = plan.patch.status;
+  if (!plan.event || !to || to === "needs_review" || plan.event === "needs_review") return [];
+  const from = paymentStatusOf(fresh);
+  const skipped: Array<"paid" | "captured"> = [];
+  if (entersPaid(fresh, plan) && plan.event !== "paid") skipped.push("paid");
+  const beyondCapture = to === "partially_refunded" || to === "refunded";
+  const captureSeen = from === "captured" || from === "partially_refunded" || from === "refunded";
+  if (beyondCapture && !captureSeen && plan.event !== "captured") skipped.push("captured");
+  return skipped;
 }
 
 function isRefundSignal(signal: PaymentSignal): boolean {
