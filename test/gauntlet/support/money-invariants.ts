@@ -113,6 +113,27 @@ async function stockViolations(
   return out;
 }
 
+/** The order's events as the merchant's systems receive them, oldest first. */
+async function eventsOf(
+  shop: ScheduledShop,
+  orderId: string,
+): Promise<Array<{ type: string; data: EventData }>> {
+  const rows = await shop.db.execute("SELECT type, payload_json FROM outbox WHERE order_id = ? ORDER BY id", [
+    orderId,
+  ]);
+  return rows.rows.map((r) => ({
+    type: String(r.type),
+    data: (JSON.parse(String(r.payload_json)) as { data: EventData }).data,
+  }));
+}
+
+/** What the order's events told, for a failure report: `order.paid (authorized, 1450)`… */
+export async function eventsTold(shop: ScheduledShop, orderId: string): Promise<string[]> {
+  return (await eventsOf(shop, orderId))
+    .filter((e) => e.type.startsWith("order."))
+    .map((e) => `${e.type} (${e.data.status}, ${e.data.amount})`);
+}
+
 async function eventViolations(
   shop: ScheduledShop,
   orderId: string,
@@ -120,12 +141,7 @@ async function eventViolations(
   payments: SandboxPayment[],
 ): Promise<string[]> {
   const out: string[] = [];
-  const events = (
-    await shop.db.execute("SELECT type, payload_json FROM outbox WHERE order_id = ? ORDER BY id", [orderId])
-  ).rows.map((r) => ({
-    type: String(r.type),
-    data: (JSON.parse(String(r.payload_json)) as { data: EventData }).data,
-  }));
+  const events = await eventsOf(shop, orderId);
   const moneyEvents = events.filter((e) => MONEY_EVENTS.has(e.type));
   const told = [...new Set(moneyEvents.map((e) => e.data.paymentId))];
   if (told.length > 1) out.push(`I4: events speak of ${told.length} payments: ${told.join(", ")}`);

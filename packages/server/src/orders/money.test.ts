@@ -207,6 +207,28 @@ describe("every step is announced", () => {
   });
 });
 
+describe("a risk flag holds the order, whichever news comes first", () => {
+  it("holds a flagged payment whose capture is the first news for review, never announcing paid", async () => {
+    const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
+    const token = await h.token();
+    h.sandbox.addFault({ route: "payments", status: 503, count: 3 });
+    expect((await h.handoff.confirm({ cartId, processorToken: token })).status).toBe(503);
+    const orderId = await orderOf(cartId);
+    const event = sampleEventFor("payment_captured", {
+      reference: orderId,
+      amount: 1450,
+      currency: "GBP",
+      risk: { flagged: true },
+      metadata: { AccelerateToken: token },
+    });
+    const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
+    expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
+    await h.waitUntilQuiet();
+    expect((await h.store.getOrder(orderId))?.status).toBe("needs_review");
+    expect(h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type)).toEqual(["needs_review"]);
+  });
+});
+
 describe("stock follows the payment", () => {
   /** A charge Checkout.com made while we could not hear it, and the sweep could not find. */
   async function failedThenApproved(sku: string) {

@@ -137,7 +137,7 @@ async function reconcileOne(
   const input = {
     source: "reconciliation" as const,
     events,
-    observed: { amount: payment.amount, currency: payment.currency },
+    observed: { amount: payment.amount, currency: payment.currency, flagged: payment.risk?.flagged === true },
     detail: { paymentId: payment.id, paymentStatus: payment.status },
     patch: {
       ...(attempt.paymentId ? {} : { paymentId: payment.id }),

@@ -35,8 +35,11 @@ export interface SettleInput {
   events?: TimelineEvent[];
   /** What the processor told us (payment id, response code, the answer given); kept either way. */
   patch?: Omit<AttemptPatch, "status" | "abandonedAt" | "reviewReleasedAt">;
-  /** What the payment says it is for; a payment for another amount or currency never pays the order. */
-  observed?: { amount?: number | undefined; currency?: string | undefined };
+  /**
+   * What the payment says of itself: its amount and currency (one for another amount never pays the
+   * order) and its risk flag (a flagged payment is held for review, whichever news comes first).
+   */
+  observed?: { amount?: number | undefined; currency?: string | undefined; flagged?: boolean };
   /** For a refund signal: this refund, keyed by its action, so each one is announced once. */
   refund?: { key: string; amount: number };
 }
@@ -106,7 +109,13 @@ export async function settle(
       change.kind === "signal" && isRefundSignal(change.signal) && input.refund && fresh.paymentId
         ? await tx.recordRefund({ ...input.refund, orderId: fresh.orderId, paymentId: fresh.paymentId })
         : undefined;
-    let plan = planFor(fresh, change, owner, at, refund?.recorded === true);
+    let plan = planFor(
+      fresh,
+      heldIfFlagged(change, fresh, input.observed),
+      owner,
+      at,
+      refund?.recorded === true,
+    );
     const mismatch = typeof plan !== "string" && entersPaid(fresh, plan) && wrongMoney(fresh, input.observed);
     if (typeof plan !== "string" && mismatch) plan = setAside(plan, owner, at, fresh, input.observed);
     const said = change.kind === "signal" ? { signal: change.signal } : { change: change.kind };
@@ -199,6 +208,18 @@ function skippedEvents(fresh: Attempt, plan: Plan): Array<"paid" | "captured"> {
   const captureSeen = from === "captured" || from === "partially_refunded" || from === "refunded";
   if (beyondCapture && !captureSeen && plan.event !== "captured") skipped.push("captured");
   return skipped;
+}
+
+/**
+ * A payment Checkout.com's risk engine flagged is held for review even when the news that arrives
+ * first is its capture or a lookup: never announced paid before a person has looked. Once an operator
+ * released the review, the flag is not news again.
+ */
+function heldIfFlagged(change: Settlement, fresh: Attempt, observed: SettleInput["observed"]): Settlement {
+  if (change.kind !== "signal" || !observed?.flagged || fresh.reviewReleasedAt) return change;
+  return change.signal === "authorized" || change.signal === "captured"
+    ? { kind: "signal", signal: "flagged" }
+    : change;
 }
 
 function isRefundSignal(signal: PaymentSignal): boolean {
@@ -304,11 +325,13 @@ function planFor(
       if (fresh.status !== "needs_review") return `not in review (${fresh.status})`;
       const truth = change.truth === "flagged" ? "authorized" : change.truth;
       const status = truth === "authorized" ? "authorized" : transition("authorized", truth).status;
+      // Released into a payment that is gone (voided meanwhile) is that news, never "fulfil now".
+      const event = isPaid(status) ? ("released" as const) : orderEventFor(status);
       return {
         patch: { status: status as Attempt["status"], reviewReleasedAt: at },
         ...(owner ? { orderStatus: status } : {}),
         stock: owner ? stockFor(status) : "keep",
-        ...(owner ? { event: "released" as const } : {}),
+        ...(owner && event ? { event } : {}),
         to: status,
       };
     }

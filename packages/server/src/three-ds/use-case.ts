@@ -37,7 +37,11 @@ export async function threeDsReturn(query: URLSearchParams, deps: HandoffDeps): 
         source: "3ds_return",
         detail: { paymentId: payment.id, paymentStatus: payment.status },
         events: calls,
-        observed: { amount: payment.amount, currency: payment.currency },
+        observed: {
+          amount: payment.amount,
+          currency: payment.currency,
+          flagged: payment.risk?.flagged === true,
+        },
         ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}),
       },
     );

@@ -36,7 +36,7 @@ export async function settleWaitingThreeDs(
     source,
     detail: { paymentId: payment.id, paymentStatus: payment.status },
     events,
-    observed: { amount: payment.amount, currency: payment.currency },
+    observed: { amount: payment.amount, currency: payment.currency, flagged: payment.risk?.flagged === true },
     ...(payment.response_code ? { patch: { responseCode: payment.response_code } } : {}),
   };
   if (signal) return (await settle(deps, attempt, { kind: "signal", signal }, input)).attempt;

@@ -101,7 +101,7 @@ async function processPayment(
       events: [webhook],
       // An approval or capture says what it is for; a refund is announced once per action.
       ...(signal === "authorized" || signal === "flagged" || signal === "captured"
-        ? { observed: { amount: data.amount, currency: data.currency } }
+        ? { observed: { amount: data.amount, currency: data.currency, flagged: data.risk?.flagged === true } }
         : {}),
       ...((signal === "partially_refunded" || signal === "refunded") && data.amount !== undefined
         ? { refund: { key: data.action_id ?? `event:${stored.id}`, amount: data.amount } }
