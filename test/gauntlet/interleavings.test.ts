@@ -24,7 +24,11 @@ import { Stage } from "./support/scheduler.js";
 const engine = testEngine();
 const env = process.env;
 // `pnpm test` runs a fixed seed, so a green suite stays green; `pnpm gauntlet` looks somewhere new each time.
-const seed = env.HANDOFF_SEED ? Number(env.HANDOFF_SEED) : FULL ? Math.floor(Math.random() * 2 ** 31) : 20261204;
+const seed = env.HANDOFF_SEED
+  ? Number(env.HANDOFF_SEED)
+  : FULL
+    ? Math.floor(Math.random() * 2 ** 31)
+    : 20261204;
 const numRuns = env.HANDOFF_RUNS ? Number(env.HANDOFF_RUNS) : runs(200, 3000);
 const file = "test/gauntlet/interleavings.test.ts";
 
