@@ -190,6 +190,8 @@ describe("a full disk", () => {
     const shop = await startChildShop(databaseUrl);
     // Another process's writer (a backup, a migration, a CLI) holding the write lock.
     const other = new Database(databaseUrl.slice("file:".length));
+    // Like any real writer, it waits its turn if the shop is writing at that moment (its workers' first passes).
+    other.exec("PRAGMA busy_timeout = 5000");
     other.exec("BEGIN IMMEDIATE");
     other.exec("UPDATE products SET stock = stock WHERE sku = 'mug'");
     const probes: Array<{ route: string; status: number; ms: number }> = [];
