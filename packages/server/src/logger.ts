@@ -7,7 +7,7 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
-  /** Detail worth having while investigating, off by default in pino. Dropped when not implemented. */
+  /** Detail worth having while investigating, off by default in pino; a logger without it skips these lines. */
   debug?(obj: object, msg?: string): void;
   /** A logger that adds `bindings` to every line (pino's `child`). */
   child?(bindings: Record<string, unknown>): Logger;

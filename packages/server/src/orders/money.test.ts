@@ -186,22 +186,29 @@ describe("every refund is announced", () => {
   });
 });
 
+/** A charge whose answer never came back, then its capture as the first news (`extra`: more of the event). */
+async function capturedFirst(extra: Record<string, unknown> = {}): Promise<string> {
+  const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
+  const token = await h.token();
+  h.sandbox.addFault({ route: "payments", status: 503, count: 3 });
+  expect((await h.handoff.confirm({ cartId, processorToken: token })).status).toBe(503);
+  const orderId = await orderOf(cartId);
+  const event = sampleEventFor("payment_captured", {
+    reference: orderId,
+    amount: 1450,
+    currency: "GBP",
+    metadata: { AccelerateToken: token },
+    ...extra,
+  });
+  const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
+  expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
+  await h.waitUntilQuiet();
+  return orderId;
+}
+
 describe("every step is announced", () => {
   it("announces paid before captured when the capture is the first news of a payment", async () => {
-    const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
-    const token = await h.token();
-    h.sandbox.addFault({ route: "payments", status: 503, count: 3 });
-    expect((await h.handoff.confirm({ cartId, processorToken: token })).status).toBe(503);
-    const orderId = await orderOf(cartId);
-    const event = sampleEventFor("payment_captured", {
-      reference: orderId,
-      amount: 1450,
-      currency: "GBP",
-      metadata: { AccelerateToken: token },
-    });
-    const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
-    expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
-    await h.waitUntilQuiet();
+    const orderId = await capturedFirst();
     expect((await h.store.getOrder(orderId))?.status).toBe("captured");
     expect(h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type)).toEqual(["paid", "captured"]);
   });
@@ -209,21 +216,7 @@ describe("every step is announced", () => {
 
 describe("a risk flag holds the order, whichever news comes first", () => {
   it("holds a flagged payment whose capture is the first news for review, never announcing paid", async () => {
-    const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
-    const token = await h.token();
-    h.sandbox.addFault({ route: "payments", status: 503, count: 3 });
-    expect((await h.handoff.confirm({ cartId, processorToken: token })).status).toBe(503);
-    const orderId = await orderOf(cartId);
-    const event = sampleEventFor("payment_captured", {
-      reference: orderId,
-      amount: 1450,
-      currency: "GBP",
-      risk: { flagged: true },
-      metadata: { AccelerateToken: token },
-    });
-    const { body, headers } = signTestWebhook(event, h.sandbox.keys.signatureKey);
-    expect((await fetch(h.url, { method: "POST", body, headers })).status).toBe(200);
-    await h.waitUntilQuiet();
+    const orderId = await capturedFirst({ risk: { flagged: true } });
     expect((await h.store.getOrder(orderId))?.status).toBe("needs_review");
     expect(h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type)).toEqual(["needs_review"]);
   });
