@@ -95,6 +95,34 @@ describe("the price is frozen while a payment is open", () => {
     expect((await h.store.getOrder(orderId))?.status).toBe("captured");
   });
 
+  it("gives back the rest of a stray payment someone partly refunded while its reversal failed", async () => {
+    const { cartId, orderId, redirectUrl } = await waitAtTheIssuer([{ sku: "mug", quantity: 1 }]);
+    await h.inventory.setCartItems(cartId, [{ sku: "mug", quantity: 2 }]);
+    expect((await h.handoff.session({ cartId })).status).toBe(200);
+    // Checkout.com refuses every reversal for a while; meanwhile the payment is captured and someone
+    // refunds £5 of it from the dashboard.
+    h.sandbox.addFault({ route: "voids", status: 503, count: 100 });
+    h.sandbox.addFault({ route: "refunds", status: 503, count: 100 });
+    await fetch(redirectUrl, {
+      method: "POST",
+      body: "action=authenticate&password=Checkout1%21",
+      redirect: "manual",
+    });
+    await h.waitUntilQuiet();
+    const [stray] = live(orderId);
+    expect(stray?.status).toBe("Captured");
+    h.sandbox.payments.requestAction(stray?.id ?? "", "refund", { amount: 500 });
+    await h.waitUntilQuiet();
+    expect(stray?.status).toBe("Partially Refunded");
+
+    await drainFaults(stray?.id ?? "");
+    await reconcileStuckAttempts(h.deps, 0);
+    await h.waitUntilQuiet();
+    expect(stray?.status).toBe("Refunded");
+    expect(stray?.balances.total_refunded).toBe(1450);
+    expect((await h.store.getOrder(orderId))?.status).toBe("pending");
+  });
+
   it("refuses to reprice while a charge is in flight, and the charge keeps its price", async () => {
     const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
     let release = () => {};
@@ -299,6 +327,20 @@ describe("settle checks the money", () => {
     expect(h.emitted.filter((e) => e.orderId === orderId).map((e) => e.type)).not.toContain("paid");
   });
 });
+
+/** Uses up the reversal faults with requests Checkout.com refuses (a negative amount) once they are gone. */
+async function drainFaults(paymentId: string) {
+  for (const route of ["voids", "refunds"]) {
+    for (;;) {
+      const reply = await fetch(`${h.sandbox.url}/payments/${paymentId}/${route}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${h.sandbox.keys.secretKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ amount: -1 }),
+      });
+      if (reply.status !== 503) break;
+    }
+  }
+}
 
 async function orderOf(cartId: string): Promise<string> {
   return (await h.store.findOrderByCart(cartId))?.id ?? "";

@@ -61,7 +61,7 @@ export async function reconcileStuckAttempts(
     // Abandoned payments approved anyway whose reversal did not take (a race with auto-capture, an
     // outage): look again and reverse. The keys are fixed, so a repeat is answered, not redone.
     for (;;) {
-      const strays = await claim(["authorized", "needs_review", "captured"], true);
+      const strays = await claim(["authorized", "needs_review", "captured", "partially_refunded"], true);
       if (strays.length === 0) break;
       for (const stray of strays) {
         result.looked++;

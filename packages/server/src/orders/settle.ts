@@ -361,6 +361,23 @@ function stockFor(status: OrderStatus): "commit" | "release" | "keep" {
   return isPaid(status) ? "commit" : isUnpaidEnd(status) ? "release" : "keep";
 }
 
+const REVERSIBLE: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  "authorized",
+  "needs_review",
+  "captured",
+  "partially_refunded",
+]);
+
+async function leftToRefund(deps: Deps, paymentId: string) {
+  const lookup = await deps.processor.getPayment(paymentId);
+  if (lookup.kind !== "found") return lookup;
+  return {
+    kind: "found" as const,
+    calls: lookup.calls,
+    amount: lookup.payment.balances?.available_to_refund ?? 0,
+  };
+}
+
 /**
  * A payment that no longer speaks for its order (3-D Secure abandoned, then approved anyway) must
  * not keep the shopper's money: void it while it is only authorized, refund it once captured. The
@@ -374,13 +391,26 @@ export async function reverseStrayPayment(
 ): Promise<void> {
   const paymentId = attempt.paymentId;
   const status = paymentStatusOf(attempt);
-  if (!paymentId || (status !== "authorized" && status !== "needs_review" && status !== "captured")) return;
+  if (!paymentId || !REVERSIBLE.has(status)) return;
   const request = { reference: attempt.orderId.slice(0, 50) };
-  const reverse = (action: "void" | "refund") =>
-    action === "void"
-      ? deps.processor.void(paymentId, request, `handoff:${paymentId}:reverse-void`)
-      : deps.processor.refund(paymentId, request, `handoff:${paymentId}:reverse-refund`);
-  let action: "void" | "refund" = status === "captured" ? "refund" : "void";
+  const reverse = async (action: "void" | "refund") => {
+    if (action === "void")
+      return deps.processor.void(paymentId, request, `handoff:${paymentId}:reverse-void`);
+    // Partly refunded already (from the dashboard, say): give back what is left, asked of Checkout.com,
+    // since a refund without an amount means the whole payment and would be refused.
+    const left = status === "partially_refunded" ? await leftToRefund(deps, paymentId) : undefined;
+    if (left && left.kind !== "found") return left;
+    const amount = left ? { amount: left.amount } : {};
+    const refund = await deps.processor.refund(
+      paymentId,
+      { ...request, ...amount },
+      `handoff:${paymentId}:reverse-refund`,
+    );
+    if (left) refund.calls.unshift(...left.calls);
+    return refund;
+  };
+  let action: "void" | "refund" =
+    status === "captured" || status === "partially_refunded" ? "refund" : "void";
   let outcome = await reverse(action);
   if (action === "void" && outcome.kind === "not_allowed") {
     // Captured in the meantime (auto-capture): only a refund gives the money back now.
