@@ -166,5 +166,30 @@ export async function releaseReview(deps: OrderDeps, orderId: string, operator?:
     },
   );
   if (!settled.changed) return errorReply("ACTION_NOT_ALLOWED", "This order is no longer in review.");
-  return { status: 200, body: { released: true, status: settled.attempt.status } };
+  const now =
+    settled.attempt.status === "authorized" ? await caughtUp(deps, settled.attempt) : settled.attempt;
+  return { status: 200, body: { released: true, status: now.status } };
+}
+
+/**
+ * News that came while the order was held (a capture between our lookup and the release) was set
+ * aside then; one more look after the release, whose news from now on applies as usual, catches it.
+ */
+async function caughtUp(deps: OrderDeps, attempt: Attempt): Promise<Attempt> {
+  if (!attempt.paymentId) return attempt;
+  const lookup = await deps.processor.getPayment(attempt.paymentId);
+  const events = lookup.calls.map((call) => ({ kind: "processor_call", detail: { ...call } }));
+  const signal = lookup.kind === "found" ? signalFromPayment(lookup.payment) : undefined;
+  if (lookup.kind !== "found" || !signal || signal === "authorized" || signal === "flagged") {
+    for (const event of events) await deps.store.appendEvent(attempt.orderId, event);
+    return attempt;
+  }
+  const observed = { amount: lookup.payment.amount, currency: lookup.payment.currency };
+  const settled = await settle(
+    deps,
+    attempt,
+    { kind: "signal", signal },
+    { source: "reconciliation", events, observed, detail: { after: "release" } },
+  );
+  return settled.attempt;
 }
