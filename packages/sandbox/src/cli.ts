@@ -6,12 +6,15 @@
  */
 import { parseArgs } from "node:util";
 import { createSandbox } from "./server.js";
+import { parseSettlementFaults } from "./settlement/config.js";
 import { ChaosSpecError, parseChaos } from "./webhooks/chaos.js";
 
 const USAGE = `Usage:
   handoff-sandbox start [--port N] [--host H] [--webhook-url URL]… [--signature-key K] [--authorization-key K]
                         [--public-key pk_…] [--secret-key sk_…] [--time-scale X] [--seed N]
                         [--chaos duplicate=0.2,reorder=0.3,delay=0-2000,fail-first=0.1] [--amount-triggers] [--strict]
+                        [--settlement-day-ms N]
+                        [--settlement-faults late-interchange,chargeback,adjustment=-1.50,holding=EUR:1.17,split-reports]
   handoff-sandbox trigger TYPE --payment pay_… [--url http://127.0.0.1:3100]
   handoff-sandbox events [--url http://127.0.0.1:3100]`;
 
@@ -43,6 +46,8 @@ async function start(argv: string[]): Promise<void> {
       seed: { type: "string" },
       "amount-triggers": { type: "boolean", default: false },
       strict: { type: "boolean", default: false },
+      "settlement-day-ms": { type: "string" },
+      "settlement-faults": { type: "string" },
     },
   });
   const port = Number(values.port);
@@ -62,6 +67,18 @@ async function start(argv: string[]): Promise<void> {
     if (error instanceof ChaosSpecError) fail(`--chaos: ${error.message}`);
     throw error;
   }
+  let settlementFaults: ReturnType<typeof parseSettlementFaults> | undefined;
+  try {
+    settlementFaults = values["settlement-faults"]
+      ? parseSettlementFaults(values["settlement-faults"])
+      : undefined;
+  } catch (error) {
+    if (error instanceof RangeError) fail(`--settlement-faults: ${error.message}`);
+    throw error;
+  }
+  const dayMs = values["settlement-day-ms"]
+    ? positiveNumber("settlement-day-ms", values["settlement-day-ms"], 1)
+    : undefined;
   const sandbox = createSandbox({
     webhookUrls: values["webhook-url"] ?? [],
     timeScale: positiveNumber("time-scale", values["time-scale"], 1),
@@ -69,6 +86,7 @@ async function start(argv: string[]): Promise<void> {
     amountTriggers: values["amount-triggers"] ?? false,
     strict: values.strict ?? false,
     ...(chaos ? { chaos } : {}),
+    settlement: { ...(settlementFaults ? { faults: settlementFaults } : {}), ...(dayMs ? { dayMs } : {}) },
     ...(values["signature-key"] ? { signatureKey: values["signature-key"] } : {}),
     ...(values["authorization-key"] ? { authorizationKey: values["authorization-key"] } : {}),
     ...(values["public-key"] ? { publicKey: values["public-key"] } : {}),

@@ -3,6 +3,7 @@ import type { DisputeService } from "./disputes/service.js";
 import type { Fault, FaultRoute } from "./faults.js";
 import type { IdempotencyCache } from "./http/idempotency.js";
 import type { PaymentService } from "./payments/service.js";
+import type { SettlementRun, SettlementService } from "./settlement/service.js";
 import type { ChaosConfig } from "./webhooks/chaos.js";
 import type { WebhookDelivery } from "./webhooks/delivery.js";
 
@@ -24,6 +25,8 @@ export interface SandboxRuntime {
   readonly keys: SandboxKeys;
   readonly payments: PaymentService;
   readonly disputes: DisputeService;
+  readonly settlement: SettlementService;
+  readonly account: { entityId: string; clientId: string };
   readonly webhooks: WebhookDelivery;
   readonly idempotency: IdempotencyCache;
   readonly accessTokens: AccessTokens;
@@ -34,6 +37,7 @@ export interface SandboxRuntime {
   now(): number;
   advanceClock(ms: number): void;
   idle(): Promise<void>;
+  settle(): SettlementRun;
   reset(): void;
   setChaos(chaos: ChaosConfig, seed?: number): void;
   addFault(fault: Fault): void;

@@ -11,11 +11,13 @@ import { IdempotencyCache } from "./http/idempotency.js";
 import type { SandboxPayment } from "./payments/model.js";
 import { PaymentService } from "./payments/service.js";
 import { seededRandom } from "./random.js";
-import { newKey } from "./random-ids.js";
+import { newId, newKey } from "./random-ids.js";
 import type { SandboxKeys, SandboxRuntime } from "./runtime.js";
+import type { SettlementConfig } from "./settlement/model.js";
+import { type SettlementRun, SettlementService } from "./settlement/service.js";
 import { type ChaosConfig, NO_CHAOS } from "./webhooks/chaos.js";
 import { WebhookDelivery, type WebhookTarget } from "./webhooks/delivery.js";
-import { disputeEventFor, paymentEvent } from "./webhooks/events.js";
+import { disputeEventFor, paymentEvent, reportGeneratedEvent } from "./webhooks/events.js";
 
 export type { SandboxKeys } from "./runtime.js";
 
@@ -42,6 +44,13 @@ export interface SandboxOptions {
   strict?: boolean;
   /** Delay between authorization and auto-capture, before time scaling. Default 2000 ms. */
   captureDelayMs?: number;
+  /** The merchant's entity (`ent_…`) that balances and reports belong to; generated when absent. */
+  entityId?: string;
+  /**
+   * Fee schedule, seeded finance faults and the settlement day's length (sandbox time, divided by
+   * `timeScale`; default a day). Settlement also runs on `POST /_sandbox/settle`.
+   */
+  settlement?: Partial<SettlementConfig>;
 }
 
 /** Offline Checkout.com. Create, `listen()`, point the SDK's `host` at `url`. */
@@ -50,6 +59,9 @@ export class Sandbox implements SandboxRuntime {
   readonly payments: PaymentService;
   readonly disputes: DisputeService;
   readonly webhooks: WebhookDelivery;
+  readonly settlement: SettlementService;
+  /** Who reports and balances belong to: the entity and the client (`cli_…`) Checkout.com names. */
+  readonly account: { entityId: string; clientId: string };
   readonly server: Server;
   webhookUrls: string[];
   chaos: ChaosConfig;
@@ -65,6 +77,7 @@ export class Sandbox implements SandboxRuntime {
   /** Distant deadlines (3-D Secure expiry): cleared on close, never waited for by `idle()`. */
   private readonly deadlines = new Set<ReturnType<typeof setTimeout>>();
   private baseUrl = "http://127.0.0.1";
+  private settlementTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SandboxOptions = {}) {
     this.keys = {
@@ -102,9 +115,23 @@ export class Sandbox implements SandboxRuntime {
       requireProcessingChannel: options.requireProcessingChannel ?? options.strict ?? false,
       requireBillingCountry: options.strict ?? false,
     });
+    this.account = { entityId: options.entityId ?? newId("ent"), clientId: newId("cli") };
+    this.settlement = new SettlementService(
+      {
+        now: () => this.now(),
+        baseUrl: () => this.baseUrl,
+        account: () => this.account,
+        announce: (report) =>
+          this.webhooks.emit(reportGeneratedEvent(report, this.account, this.baseUrl, this.now())),
+      },
+      options.settlement,
+    );
     this.disputes = new DisputeService({
       now: () => this.now(),
-      emit: (type, dispute) => this.webhooks.emit(disputeEventFor(type, dispute, this.baseUrl, this.now())),
+      emit: (type, dispute) => {
+        this.settlement.observeDispute(type, dispute, this.payments.find(dispute.paymentId));
+        return this.webhooks.emit(disputeEventFor(type, dispute, this.baseUrl, this.now()));
+      },
       later: (fn, ms) => this.later(fn, ms / this.timeScale),
     });
     this.accessTokens = new AccessTokens(
@@ -115,6 +142,25 @@ export class Sandbox implements SandboxRuntime {
     this.server = createAdaptorServer({ fetch: this.app.fetch }) as Server;
     // Keep-alive sockets must not hold `close()` open in tests.
     this.server.keepAliveTimeout = 2000;
+    this.scheduleSettlement();
+  }
+
+  /** Runs one settlement day now: payouts, their reports and `report_generated` webhooks. */
+  settle(): SettlementRun {
+    return this.settlement.settle((id) => this.payments.find(id));
+  }
+
+  /** The next settlement day, on the sandbox's own schedule (sandbox time ÷ time scale). */
+  private scheduleSettlement(): void {
+    if (this.settlementTimer) clearTimeout(this.settlementTimer);
+    const delay = this.settlement.config.dayMs / this.timeScale;
+    // Beyond setTimeout's range means "never on its own"; POST /_sandbox/settle still settles.
+    if (!(delay > 0 && delay < 2 ** 31)) return;
+    this.settlementTimer = setTimeout(() => {
+      this.settle();
+      this.scheduleSettlement();
+    }, delay);
+    this.settlementTimer.unref();
   }
 
   get url(): string {
@@ -142,6 +188,7 @@ export class Sandbox implements SandboxRuntime {
 
   async close(): Promise<void> {
     this.webhooks.stop();
+    if (this.settlementTimer) clearTimeout(this.settlementTimer);
     for (const timer of [...this.timers, ...this.deadlines]) clearTimeout(timer);
     this.timers.clear();
     this.deadlines.clear();
@@ -167,6 +214,8 @@ export class Sandbox implements SandboxRuntime {
     this.payments.reset();
     this.disputes.disputes.clear();
     this.disputes.files.clear();
+    this.settlement.reset();
+    this.scheduleSettlement();
     this.idempotency.clear();
     this.faults.length = 0;
     this.clockOffsetMs = 0;
@@ -186,6 +235,7 @@ export class Sandbox implements SandboxRuntime {
   }
 
   emitPaymentEvent(type: string, payment: SandboxPayment, action?: Parameters<typeof paymentEvent>[4]) {
+    this.settlement.observePayment(type, payment, action);
     return this.webhooks.emit(paymentEvent(type, payment, this.baseUrl, this.now(), action));
   }
 

@@ -6,6 +6,7 @@ import { browserAssetRoutes } from "../routes/browser-assets.js";
 import { controlRoutes } from "../routes/control.js";
 import { disputeRoutes } from "../routes/disputes.js";
 import { paymentRoutes } from "../routes/payments.js";
+import { settlementRoutes } from "../routes/settlement.js";
 import type { SandboxRuntime } from "../runtime.js";
 import { respond, type SandboxEnv } from "./env.js";
 
@@ -27,6 +28,7 @@ export function createApp(rt: SandboxRuntime): Hono<SandboxEnv> {
   app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.body(null, 413) }));
   app.route("/", paymentRoutes(rt));
   app.route("/", disputeRoutes(rt));
+  app.route("/", settlementRoutes(rt));
   app.route("/", browserAssetRoutes(rt));
   app.route("/", controlRoutes(rt));
 

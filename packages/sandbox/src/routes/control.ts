@@ -5,6 +5,8 @@ import { jsonBody, type SandboxEnv } from "../http/env.js";
 import type { ActionKind } from "../payments/service.js";
 import { paymentDetails } from "../payments/views.js";
 import type { SandboxRuntime } from "../runtime.js";
+import { dropUndefined, settlementConfigSchema } from "../settlement/config.js";
+import { format } from "../settlement/decimal.js";
 import { ChaosSpecError, NO_CHAOS, parseChaos } from "../webhooks/chaos.js";
 import { disputeEvent, disputeEventFor, paymentEvent } from "../webhooks/events.js";
 
@@ -90,6 +92,39 @@ export function controlRoutes(rt: SandboxRuntime): Hono<SandboxEnv> {
       ...(typeof body.reasonCode === "string" ? { reasonCode: body.reasonCode } : {}),
     });
     return c.json(rt.disputes.view(dispute, rt.url), 201);
+  });
+
+  /** Runs a settlement day now: `{day, payouts[{id, currency, amount, currency_account_id}], reports[id]}`. */
+  app.post("/_sandbox/settle", (c) => {
+    const run = rt.settle();
+    return c.json(
+      {
+        day: run.day,
+        payouts: run.payouts.map((p) => ({
+          id: p.id,
+          currency_account_id: p.currencyAccountId,
+          currency: p.currency,
+          amount: format(p.amount, p.currency),
+          date: p.date,
+        })),
+        reports: run.reports.map((r) => ({ id: r.id, type: r.type, tags: r.tags })),
+      },
+      201,
+    );
+  });
+
+  /** Changes the fee schedule, the seeded finance faults or the settlement day: `{fees?, faults?, dayMs?}`. */
+  app.put("/_sandbox/settlement", async (c) => {
+    const parsed = settlementConfigSchema.safeParse(await jsonBody(c));
+    if (!parsed.success)
+      return bad(c, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    const config = rt.settlement.config;
+    rt.settlement.config = {
+      fees: { ...config.fees, ...parsed.data.fees },
+      faults: parsed.data.faults ? dropUndefined(parsed.data.faults) : config.faults,
+      dayMs: parsed.data.dayMs ?? config.dayMs,
+    };
+    return c.json({ ...rt.settlement.config, account: rt.account });
   });
 
   app.put("/_sandbox/webhooks", async (c) => {
