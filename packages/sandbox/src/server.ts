@@ -15,6 +15,7 @@ import { newId, newKey } from "./random-ids.js";
 import type { SandboxKeys, SandboxRuntime } from "./runtime.js";
 import type { SettlementConfig } from "./settlement/model.js";
 import { type SettlementRun, SettlementService } from "./settlement/service.js";
+import { readState, type SandboxState, STATE_VERSION, writeState } from "./state/state-file.js";
 import { type ChaosConfig, NO_CHAOS } from "./webhooks/chaos.js";
 import { WebhookDelivery, type WebhookTarget } from "./webhooks/delivery.js";
 import { disputeEventFor, paymentEvent, reportGeneratedEvent } from "./webhooks/events.js";
@@ -51,6 +52,11 @@ export interface SandboxOptions {
    * `timeScale`; default a day). Settlement also runs on `POST /_sandbox/settle`.
    */
   settlement?: Partial<SettlementConfig>;
+  /**
+   * Keep payments, disputes, settlements and the generated keys in this JSON file, so a restart
+   * changes nothing anyone can see. Without it the sandbox forgets everything when it stops.
+   */
+  stateFile?: string;
 }
 
 /** Offline Checkout.com. Create, `listen()`, point the SDK's `host` at `url`. */
@@ -78,15 +84,19 @@ export class Sandbox implements SandboxRuntime {
   private readonly deadlines = new Set<ReturnType<typeof setTimeout>>();
   private baseUrl = "http://127.0.0.1";
   private settlementTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SandboxOptions = {}) {
+    const stored = options.stateFile ? readState(options.stateFile) : undefined;
+    // Keys given now win; generated ones are kept, so clients configured last time still work.
     this.keys = {
-      publicKey: options.publicKey ?? newKey("pk"),
-      secretKey: options.secretKey ?? newKey("sk"),
-      signatureKey: options.signatureKey ?? newKey("sk").replace(/^sk_sbox_/, "whsec_"),
-      authorizationKey: options.authorizationKey,
-      clientId: `ack_${newKey("sk").slice("sk_sbox_".length)}`,
-      clientSecret: newKey("sk").slice("sk_sbox_".length),
+      publicKey: options.publicKey ?? stored?.keys.publicKey ?? newKey("pk"),
+      secretKey: options.secretKey ?? stored?.keys.secretKey ?? newKey("sk"),
+      signatureKey:
+        options.signatureKey ?? stored?.keys.signatureKey ?? newKey("sk").replace(/^sk_sbox_/, "whsec_"),
+      authorizationKey: options.authorizationKey ?? stored?.keys.authorizationKey,
+      clientId: stored?.keys.clientId ?? `ack_${newKey("sk").slice("sk_sbox_".length)}`,
+      clientSecret: stored?.keys.clientSecret ?? newKey("sk").slice("sk_sbox_".length),
     };
     this.webhookUrls = [...(options.webhookUrls ?? [])];
     this.chaos = options.chaos ?? NO_CHAOS;
@@ -115,7 +125,10 @@ export class Sandbox implements SandboxRuntime {
       requireProcessingChannel: options.requireProcessingChannel ?? options.strict ?? false,
       requireBillingCountry: options.strict ?? false,
     });
-    this.account = { entityId: options.entityId ?? newId("ent"), clientId: newId("cli") };
+    this.account = {
+      entityId: options.entityId ?? stored?.account.entityId ?? newId("ent"),
+      clientId: stored?.account.clientId ?? newId("cli"),
+    };
     this.settlement = new SettlementService(
       {
         now: () => this.now(),
@@ -130,6 +143,7 @@ export class Sandbox implements SandboxRuntime {
       now: () => this.now(),
       emit: (type, dispute) => {
         this.settlement.observeDispute(type, dispute, this.payments.find(dispute.paymentId));
+        this.changed();
         return this.webhooks.emit(disputeEventFor(type, dispute, this.baseUrl, this.now()));
       },
       later: (fn, ms) => this.later(fn, ms / this.timeScale),
@@ -138,7 +152,16 @@ export class Sandbox implements SandboxRuntime {
       () => this.keys,
       () => this.now(),
     );
-    this.app = createApp(this);
+    if (stored) {
+      this.payments.importState(stored.payments);
+      for (const dispute of stored.disputes.disputes) this.disputes.disputes.set(dispute.id, dispute);
+      for (const file of stored.disputes.files) this.disputes.files.set(file.id, file);
+      this.settlement.importState(stored.settlement);
+      if (options.settlement) this.settlement.config = { ...this.settlement.config, ...options.settlement };
+    }
+    this.app = createApp(this, () => this.changed());
+    // At once, so the keys just generated are the ones the next start finds.
+    this.save();
     this.server = createAdaptorServer({ fetch: this.app.fetch }) as Server;
     // Keep-alive sockets must not hold `close()` open in tests.
     this.server.keepAliveTimeout = 2000;
@@ -147,7 +170,9 @@ export class Sandbox implements SandboxRuntime {
 
   /** Runs one settlement day now: payouts, their reports and `report_generated` webhooks. */
   settle(): SettlementRun {
-    return this.settlement.settle((id) => this.payments.find(id));
+    const run = this.settlement.settle((id) => this.payments.find(id));
+    this.changed();
+    return run;
   }
 
   /** The next settlement day, on the sandbox's own schedule (sandbox time ÷ time scale). */
@@ -186,6 +211,32 @@ export class Sandbox implements SandboxRuntime {
     return this.baseUrl;
   }
 
+  /** Everything a restart must not forget (what the state file holds). */
+  exportState(): SandboxState {
+    return {
+      version: STATE_VERSION,
+      savedAt: new Date(this.now()).toISOString(),
+      keys: this.keys,
+      account: this.account,
+      payments: this.payments.exportState(),
+      disputes: { disputes: [...this.disputes.disputes.values()], files: [...this.disputes.files.values()] },
+      settlement: this.settlement.exportState(),
+    };
+  }
+
+  /** Something changed: with a state file, save soon (changes arriving together are saved once). */
+  private changed(): void {
+    if (!this.options.stateFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.save(), 20);
+  }
+
+  /** Writes the state file now (no-op without one). */
+  save(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.options.stateFile) writeState(this.options.stateFile, this.exportState());
+  }
+
   async close(): Promise<void> {
     this.webhooks.stop();
     if (this.settlementTimer) clearTimeout(this.settlementTimer);
@@ -194,6 +245,7 @@ export class Sandbox implements SandboxRuntime {
     this.deadlines.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.save();
   }
 
   /**
@@ -216,6 +268,7 @@ export class Sandbox implements SandboxRuntime {
     this.disputes.files.clear();
     this.settlement.reset();
     this.scheduleSettlement();
+    this.changed();
     this.idempotency.clear();
     this.faults.length = 0;
     this.clockOffsetMs = 0;
@@ -236,6 +289,7 @@ export class Sandbox implements SandboxRuntime {
 
   emitPaymentEvent(type: string, payment: SandboxPayment, action?: Parameters<typeof paymentEvent>[4]) {
     this.settlement.observePayment(type, payment, action);
+    this.changed();
     return this.webhooks.emit(paymentEvent(type, payment, this.baseUrl, this.now(), action));
   }
 

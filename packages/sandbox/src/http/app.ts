@@ -17,8 +17,13 @@ export const MAX_BODY_BYTES = 1_000_000;
  * The sandbox's HTTP surface: Checkout.com's routes, the browser's assets and the `/_sandbox`
  * control routes, each a module. Serve it with `@hono/node-server`, or call `app.request()` in tests.
  */
-export function createApp(rt: SandboxRuntime): Hono<SandboxEnv> {
+export function createApp(rt: SandboxRuntime, changed: () => void = () => {}): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
+  // Any request that may have changed state (tokens, sessions, control calls) asks for a save.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") changed();
+  });
   app.use("*", async (c, next) => {
     await next();
     if (c.res.status === 500 && c.error) return;

@@ -25,6 +25,9 @@ import {
 
 export const SETTLEMENT_DAY_MS = 86_400_000;
 
+/** `exportState()`'s JSON: bigints written as `{"$decimal8": "…"}`. */
+export type SettlementState = Record<string, unknown>;
+
 export interface SettlementDeps {
   now: () => number;
   baseUrl: () => string;
@@ -89,6 +92,54 @@ export class SettlementService {
     config: Partial<SettlementConfig> = {},
   ) {
     this.config = { fees: DEFAULT_FEES, faults: {}, dayMs: SETTLEMENT_DAY_MS, ...config };
+  }
+
+  /** Everything a restart must not forget; amounts as decimal strings (JSON has no bigint). */
+  exportState(): SettlementState {
+    return JSON.parse(
+      JSON.stringify(
+        {
+          actions: this.actions,
+          accounts: [...this.accounts.values()],
+          payouts: this.payouts,
+          reports: this.reports,
+          day: this.day,
+          payoutSequence: this.payoutSequence,
+          lastRunAt: this.lastRunAt,
+          seeded: this.seeded,
+          config: this.config,
+        },
+        (_key, value) => (typeof value === "bigint" ? { $decimal8: value.toString() } : value),
+      ),
+    );
+  }
+
+  importState(state: SettlementState): void {
+    const revived = JSON.parse(JSON.stringify(state), (_key, value) =>
+      value && typeof value === "object" && typeof value.$decimal8 === "string"
+        ? BigInt(value.$decimal8)
+        : value,
+    ) as {
+      actions: FinancialActionRecord[];
+      accounts: CurrencyAccount[];
+      payouts: Payout[];
+      reports: Report[];
+      day: number;
+      payoutSequence: number;
+      lastRunAt?: string;
+      seeded: { chargeback: boolean; adjustment: boolean };
+      config: SettlementConfig;
+    };
+    this.actions = revived.actions;
+    this.accounts.clear();
+    for (const account of revived.accounts) this.accounts.set(account.holdingCurrency, account);
+    this.payouts = revived.payouts;
+    this.reports = revived.reports;
+    this.day = revived.day;
+    this.payoutSequence = revived.payoutSequence;
+    this.lastRunAt = revived.lastRunAt;
+    this.seeded = revived.seeded;
+    this.config = revived.config;
   }
 
   reset(): void {
