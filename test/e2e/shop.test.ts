@@ -532,6 +532,7 @@ for (const [size, viewport] of [
       });
       await expect(widgetCopy.count()).resolves.toBe(1);
       await expect(widgetCopy.isVisible()).resolves.toBe(false);
+      await expect(page.getByRole("button", { name: "Update details" }).count()).resolves.toBe(1);
       expect(await overflow(page)).toBeLessThanOrEqual(1);
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, `shop-3ds-failed-${tag}`);
@@ -675,6 +676,19 @@ for (const [size, viewport] of [
       await signIn(page);
       await page.goto(`${shop.url}/ops/orders/${orderId}`);
       await expect(page.textContent("main")).resolves.toContain(email);
+      // Changing a cart that is not there is a clear 404, and a bad list a 400: never a new cart.
+      const put = (cart: string, items: unknown) =>
+        fetch(`${shop.url}/api/carts/${cart}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ items }),
+        });
+      const missing = await put("cart_nosuchcart", [{ sku: "mug", quantity: 1 }]);
+      expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([
+        404,
+        "CART_NOT_FOUND",
+      ]);
+      expect((await put("cart_nosuchcart", "mug")).status).toBe(400);
       expect(errors.filter((e) => !/React DevTools/.test(e))).toEqual([]);
       await context.close();
     }, 60_000);

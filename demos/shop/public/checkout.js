@@ -15,6 +15,8 @@ function start() {
     checkout.element.billing = billing;
     return;
   }
+  // The card form is open now: the button changes what is sent, it no longer leads anywhere.
+  details.querySelector("button[type=submit]").textContent = "Update details";
   checkout = Handoff.mount(host, {
     sessionUrl: "/api/checkout/session",
     confirmUrl: "/api/checkout/confirm",

@@ -4,9 +4,10 @@ const el = document.getElementById("order-status");
 const money = document.getElementById("order-money");
 const next = document.getElementById("order-next");
 const action = document.getElementById("order-action");
-// Only these can never change again; captured and partly refunded orders can still be refunded.
-const FINAL = new Set(["declined", "voided", "canceled", "expired"]);
-const SETTLED = new Set(["captured", "partially_refunded", "needs_review", "refunded"]);
+// Only these can never change again: captured orders can still be refunded or disputed, and a
+// declined one paid from the checkout with another card.
+const FINAL = new Set(["voided", "canceled", "expired"]);
+const SETTLED = new Set(["captured", "partially_refunded", "needs_review", "refunded", "declined"]);
 
 function show(order) {
   el.dataset.status = order.status;
