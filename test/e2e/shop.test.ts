@@ -12,6 +12,7 @@ import { collectPageErrors, launchChromium, screenshot } from "../support/chromi
 
 /** The demo as a newcomer meets it: sandbox + shop + SQLite, bought through in a real browser. */
 const OPS_TOKEN = "ops-token-for-tests";
+const OPS_PASSWORD = "ops-password-for-tests";
 let sandbox: Sandbox;
 let shop: RunningShop;
 let browser: Browser;
@@ -41,6 +42,7 @@ beforeAll(async () => {
   shop = await startShop({
     config,
     opsToken: OPS_TOKEN,
+    opsPassword: OPS_PASSWORD,
     port: 0,
     logLevel: "silent",
     // Destinations give up after two quick retries here, so a dead letter shows within the test.
@@ -87,7 +89,7 @@ const orderStatus = (page: Page) => page.locator("#order-status");
 async function signIn(page: Page) {
   await page.goto(`${shop.url}/ops/login`);
   await page.getByLabel("Name").fill("admin");
-  await page.getByLabel("Password").fill(OPS_TOKEN);
+  await page.getByLabel("Password").fill(OPS_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/ops\/$/);
 }
