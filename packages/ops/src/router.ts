@@ -6,6 +6,7 @@ import { opsApi } from "./api.js";
 import { createGuard } from "./auth/guard.js";
 import type { Operator } from "./auth/operators.js";
 import { SqlOpsSessions } from "./auth/sessions.js";
+import { customerPages } from "./pages/customers.js";
 import { destinationPages } from "./pages/destinations.js";
 import { disputePages } from "./pages/disputes.js";
 import { orderPages, pageContext } from "./pages/orders.js";
@@ -29,6 +30,11 @@ export interface OpsRouterOptions {
   outbox?: Outbox | undefined;
   /** Attempts pending longer than this are looked up by "Run the sweep now". Default 2 min. */
   stuckAfterMs?: number;
+  /**
+   * A checkout with no payment tried and untouched this long is "abandoned": listed on its own
+   * page, left out of the orders list and the API's `GET /orders`. Default 1 hour.
+   */
+  abandonedAfterMs?: number;
   /**
    * Which proxies' `X-Forwarded-For`/`-Proto` to believe (`config.trustProxy`, HANDOFF_TRUST_PROXY,
    * as Express's `trust proxy`): failed passwords and API tokens are throttled per client address, in `db`, so a
@@ -82,7 +88,14 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
   router.use(
     "/api",
     guard.requireApi,
-    opsApi({ handoff, webhooks: options.webhooks, outbox: options.outbox, stuckAfterMs }),
+    opsApi({
+      handoff,
+      db: options.db,
+      webhooks: options.webhooks,
+      outbox: options.outbox,
+      stuckAfterMs,
+      abandonedAfterMs: options.abandonedAfterMs,
+    }),
   );
 
   const loginPage = (base: string, notice?: { text: string; error?: boolean }) =>
@@ -121,7 +134,19 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
     await guard.signOut(req, res);
     res.redirect(303, `${req.baseUrl}/login`);
   });
-  router.use(orderPages({ handoff, webhooks: options.webhooks, outbox: options.outbox }, guard));
+  router.use(customerPages({ handoff, db: options.db, abandonedAfterMs: options.abandonedAfterMs }));
+  router.use(
+    orderPages(
+      {
+        handoff,
+        db: options.db,
+        webhooks: options.webhooks,
+        outbox: options.outbox,
+        abandonedAfterMs: options.abandonedAfterMs,
+      },
+      guard,
+    ),
+  );
   router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
   router.use(disputePages(handoff, guard));
   if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));

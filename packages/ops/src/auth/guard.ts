@@ -21,7 +21,7 @@ export function signed(res: Response): Signed {
   return res.locals.signed as Signed;
 }
 
-function cookie(req: Request, name: string): string | undefined {
+export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const [key, ...value] = part.trim().split("=");
     if (key !== name) continue;
