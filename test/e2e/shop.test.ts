@@ -236,8 +236,10 @@ describe("the demo shop in Chromium", () => {
     // Read like a payment page: major units, the card, a timeline in words.
     expect(timeline).toMatch(/£\d+\.\d\d/);
     expect(timeline).toMatch(/Visa ···· \d{4}/);
-    expect(timeline).toMatch(/Checkout\.com POST \/payments \(try 1\) answered 20\d/);
-    expect(timeline).toMatch(/Webhook payment_captured/);
+    expect(timeline).toMatch(/Handoff sent the card payment to Checkout\.com/);
+    expect(timeline).toMatch(/Checkout\.com reported that the capture went through/);
+    // The technical record, one click away.
+    expect(timeline).toMatch(/POST \/payments · try 1 · HTTP 20\d · \d+ ms/);
     await screenshot(page, "ops-order-timeline");
     await page.getByRole("link", { name: "Rejected" }).click();
     await expect(page.textContent("main")).resolves.toMatch(/signature_mismatch/);
@@ -278,9 +280,9 @@ describe("the demo shop in Chromium", () => {
         },
         { timeout: 10_000 },
       )
-      .toMatch(/partially_refunded/);
+      .toMatch(/Status\s*Partly refunded/);
     await expect(page.textContent("main")).resolves.toMatch(
-      /admin asked for a refund of £5\.00 — “one mug arrived chipped”: accepted/,
+      /admin asked for a refund of £5\.00 \(“one mug arrived chipped”\); Checkout\.com accepted the request/,
     );
     const payment = [...sandbox.payments.payments.values()].find((p) => p.reference === orderId);
     expect(payment?.balances.total_refunded).toBe(500);
@@ -438,8 +440,8 @@ describe("the demo shop in Chromium", () => {
         },
         { timeout: 10_000 },
       )
-      .toMatch(/Dispute dispute_won/);
-    await expect(page.textContent("main")).resolves.toMatch(/admin submitted evidence for the dispute/);
+      .toMatch(/The dispute was won/);
+    await expect(page.textContent("main")).resolves.toMatch(/admin sent evidence for the dispute/);
     sandbox.timeScale = 1;
     await page.close();
   });

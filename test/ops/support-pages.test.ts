@@ -186,14 +186,14 @@ describe("an order as support staff read it", () => {
     const orderId = await paidOrder("disputed@example.com");
     const payment = paymentOf(orderId);
     if (!payment) throw new Error("no payment");
-    const dispute = h.sandbox.disputes.open(payment, { reasonCode: "product_service_not_received" });
+    const dispute = h.sandbox.disputes.open(payment, { category: "product_service_not_received" });
     await h.waitUntilQuiet();
     const cookie = await signIn();
     const order = await page(cookie, `/orders/${orderId}`);
     const shown = visible(order.text);
     expect(shown).toContain("Status Disputed");
     expect(shown).toMatch(
-      /This payment is disputed: the customer's bank is taking back £29\.00 \(the customer says the goods never arrived\)\. Answer by /,
+      /This payment is disputed: the customer's bank is taking back £29\.00 \(the customer says the goods never arrived; reason code 10\.4\)\. Answer by /,
     );
     expect(order.text).toContain(`href="/ops/disputes/${dispute.id}"`);
     expect(order.text.indexOf("This payment is disputed")).toBeLessThan(order.text.indexOf("<h2>Items"));

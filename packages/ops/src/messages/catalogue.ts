@@ -26,7 +26,8 @@ export interface Catalogue {
   dispute: {
     banner(input: { amount: string; reason: string; deadline?: string }): string;
     refundWarning: string;
-    reason(code: string | undefined): string;
+    /** Why the bank disputes: Checkout.com's category as a sentence, with the scheme's reason code. */
+    reason(category: string | undefined, code?: string): string;
   };
   labels: {
     technicalRecord: string;
@@ -39,6 +40,7 @@ export type NoticeCode =
   | "action_refused"
   | "action_failed"
   | "amount_over_balance"
+  | "amount_invalid"
   | "unknown_action"
   | "start_from_order"
   | "review_released"

@@ -184,7 +184,10 @@ export const en: Catalogue = {
         return `${who} released the order from review`;
       case "dispute": {
         const news = DISPUTE_NEWS[String(d.type ?? "")] ?? "The dispute changed";
-        const reason = typeof d.reasonCode === "string" ? ` (${REASONS[d.reasonCode] ?? d.reasonCode})` : "";
+        const reason =
+          typeof d.reasonCode === "string"
+            ? ` (${REASONS[d.reasonCode] ?? `reason code ${d.reasonCode}`})`
+            : "";
         const by =
           typeof d.evidenceRequiredBy === "string" ? `, answer by ${f.date(d.evidenceRequiredBy)}` : "";
         return `${news}${amount ? ` for ${amount}` : ""}${reason}${by}`;
@@ -215,6 +218,8 @@ export const en: Catalogue = {
         return `The ${action} could not be sent: Checkout.com could not be reached. Nothing was changed; try again shortly.`;
       case "amount_over_balance":
         return `The amount is more than this payment has left to ${action}. Nothing was sent.`;
+      case "amount_invalid":
+        return `That amount cannot be used for a ${action}: a positive amount in the order's currency, e.g. 5.00.`;
       case "unknown_action":
         return "That order or action does not exist.";
       case "start_from_order":
@@ -230,7 +235,11 @@ export const en: Catalogue = {
       `This payment is disputed: the customer's bank is taking back ${amount} (${reason}).${deadline ? ` Answer by ${deadline}, or the dispute is lost.` : ""}`,
     refundWarning:
       "This order has an open dispute. A refund does not end a dispute: the bank can take the disputed amount back as well, so the customer may be paid twice. Answer the dispute (accept it, or send evidence) instead of refunding.",
-    reason: (code) => (code ? (REASONS[code] ?? code.replace(/_/g, " ")) : "no reason given by the bank"),
+    reason: (category, code) => {
+      const said = category ? (REASONS[category] ?? category.replace(/_/g, " ")) : undefined;
+      if (said && code) return `${said}; reason code ${code}`;
+      return said ?? (code ? `reason code ${code}` : "no reason given by the bank");
+    },
   },
   labels: { technicalRecord: "Technical record" },
 };

@@ -173,6 +173,7 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
       amount: d.amount,
       currency: d.currency,
       ...(d.reason_code ? { reasonCode: d.reason_code } : {}),
+      ...(d.category ? { category: d.category } : {}),
       ...(d.evidence_required_by ? { evidenceRequiredBy: d.evidence_required_by } : {}),
     }));
     const known = new Set(fromLive.map((d) => d.disputeId));
@@ -186,7 +187,7 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
         (d) =>
           html`<section class="alert" aria-label="Dispute"><p>${words.dispute.banner({
             amount: money(d.amount ?? order.amount, d.currency ?? order.currency),
-            reason: words.dispute.reason(d.reasonCode),
+            reason: words.dispute.reason(d.category, d.reasonCode),
             ...(d.evidenceRequiredBy
               ? {
                   deadline: new Intl.DateTimeFormat("en-GB", {
@@ -470,6 +471,7 @@ export function replySentence(
   };
   if (body.error === "AMOUNT_INVALID" && body.available !== undefined)
     return words.notice("amount_over_balance", { action });
+  if (body.error === "AMOUNT_INVALID") return words.notice("amount_invalid", { action });
   if (body.error === "ACTION_NOT_ALLOWED") return words.notice("action_not_allowed", { action });
   if (body.error === "INVALID_REQUEST") {
     const said = (body.issues ?? []).map((i) => words.refusal(String(i.message))).find(Boolean);

@@ -50,7 +50,9 @@ export interface OrderDispute {
   open: boolean;
   amount?: number;
   currency?: string;
+  /** The card scheme's reason code (`10.4`), and Checkout.com's category of it (`fraudulent`) when known. */
   reasonCode?: string;
+  category?: string;
   evidenceRequiredBy?: string;
 }
 
