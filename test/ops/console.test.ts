@@ -307,7 +307,7 @@ describe("the console in Chromium", () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 60_000);
 });
 
 describe("money typed by people", () => {

@@ -76,7 +76,7 @@ export function filterForm(
   const chosen = v("currency").toUpperCase();
   const known =
     chosen && /^[A-Z]{3}$/.test(chosen) && !currencies.includes(chosen)
-      ? [...currencies, chosen]
+      ? [...currencies, chosen].sort()
       : currencies;
   const currencyOptions = [option("", "Any currency", chosen), ...known.map((c) => option(c, c, chosen))];
   const box = (name: string, label: string) =>

@@ -120,10 +120,24 @@ export function orderPages(
   const words = messages("en");
   const abandonedAfterMs = options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS;
 
+  // The currencies orders were taken in change rarely: read once a few minutes, not on every page.
+  let currencies: { at: number; list: Promise<string[]> } | undefined;
+  const knownCurrencies = () => {
+    const now = Date.now();
+    if (!currencies || now - currencies.at > 5 * 60_000) {
+      const list = orderCurrencies(options.db);
+      currencies = { at: now, list };
+      list.catch(() => {
+        currencies = undefined;
+      });
+    }
+    return currencies.list;
+  };
+
   const list = (title: string, review: boolean) => async (req: Request, res: Response) => {
     const ctx = pageContext(req, res);
     const filter = { ...searchFrom(req, deps.now(), abandonedAfterMs), ...(review ? { review: true } : {}) };
-    const [result, currencies] = await Promise.all([store.searchOrders(filter), orderCurrencies(options.db)]);
+    const [result, currencies] = await Promise.all([store.searchOrders(filter), knownCurrencies()]);
     const disputes = await disputesOfOrders(
       options.db,
       result.orders.map((o) => o.id),
