@@ -429,6 +429,9 @@ describe("every page on a phone", () => {
       }
       // An order id in the list stays on one line.
       await tab.goto(`${base}/`);
+      await tab.screenshot({
+        path: resolve(import.meta.dirname, "../../test-results/screenshots/ops-390-orders-first-screen.png"),
+      });
       const idHeight = await tab
         .locator("tbody code.id")
         .first()
