@@ -83,10 +83,10 @@ export function filterForm(
     html`<label class="check"><input type="checkbox" name="${name}" value="yes"${v(name) === "yes" ? html` checked` : html``}> ${label}</label>`;
   return html`<form class="filters" method="get" action="${action}" role="search">
 <label class="wide">Search <input name="q" value="${v("q")}" placeholder="Order, payment, email or last four"></label>
-<label>Status <select name="status">${statuses}</select></label>
-<label>Currency <select name="currency">${currencyOptions}</select></label>
-<label>From <input name="from" type="date" value="${v("from")}"></label>
-<label>To <input name="to" type="date" value="${v("to")}"></label>
+<label class="half">Status <select name="status">${statuses}</select></label>
+<label class="half">Currency <select name="currency">${currencyOptions}</select></label>
+<label class="half">From <input name="from" type="date" value="${v("from")}"></label>
+<label class="half">To <input name="to" type="date" value="${v("to")}"></label>
 <fieldset class="checks"><legend>Only</legend>${box("review", "Held for review")}${box("disputed", "Disputed")}</fieldset>
 ${v("email") ? html`<input type="hidden" name="email" value="${v("email")}">` : html``}
 <div class="filter-actions"><button type="submit">Search</button> <a href="${action}">Clear</a></div></form>`;
