@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     // A token the operator supplied is theirs to know: print only one we made up.
     operators
       ? `  ops          ${shop.url}/ops   (operators from HANDOFF_OPERATORS)`
-      : `  ops          ${shop.url}/ops   (name admin, password ${env.HANDOFF_OPS_TOKEN ? "from HANDOFF_OPS_TOKEN" : opsToken}; the same as the API's bearer token)`,
+      : `  ops          ${shop.url}/ops   (name admin, password ${shop.opsPassword}; API bearer token ${env.HANDOFF_OPS_TOKEN ? "from HANDOFF_OPS_TOKEN" : opsToken})`,
     sandbox
       ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom${stateFile ? `; state kept in ${stateFile}` : ""})`
       : `  Checkout.com ${config.apiUrl} (${config.environment})`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ledger } from "./support/ledger.js";
-import { type GauntletShop, OPS_TOKEN, startGauntletShop } from "./support/shop.js";
+import { type GauntletShop, OPS_PASSWORD, OPS_TOKEN, startGauntletShop } from "./support/shop.js";
 
 /** What an abuser tries without breaking anything: card testing, holding stock, writing for free, guessing. */
 let g: GauntletShop;
@@ -62,7 +62,11 @@ describe("abuse", () => {
     }
     const rowsWritten = (await g.count("rejected_requests")) - rowsBefore;
 
-    // Guessing the ops token.
+    // Guessing the ops API token, then the password: one budget per address for both doors.
+    const api = (token: string) =>
+      fetch(`${g.url}/ops/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+    const tokenGuesses: number[] = [];
+    for (let i = 0; i < 60; i++) tokenGuesses.push((await api(`guess-${i}`)).status);
     const login = (token: string) =>
       fetch(`${g.url}/ops/login`, {
         method: "POST",
@@ -72,7 +76,8 @@ describe("abuse", () => {
       });
     const guesses: number[] = [];
     for (let i = 0; i < 300; i++) guesses.push((await login(`guess-${i}`)).status);
-    const rightAfterGuessing = (await login(OPS_TOKEN)).status;
+    const rightAfterGuessing = (await login(OPS_PASSWORD)).status;
+    const rightTokenAfterGuessing = (await api(OPS_TOKEN)).status;
 
     ledger("abuse", [
       {
@@ -94,11 +99,17 @@ describe("abuse", () => {
         actual: rowsWritten,
       },
       {
-        check: "300 wrong ops tokens: refused as wrong before the lockout",
-        expected: 5,
+        check: "60 wrong ops API tokens: refused as wrong before the lockout (429 after)",
+        expected: "10/50",
+        actual: `${tokenGuesses.filter((s) => s === 401).length}/${tokenGuesses.filter((s) => s === 429).length}`,
+      },
+      {
+        check: "then 300 wrong ops passwords from the same address: refused as wrong (budget shared)",
+        expected: 0,
         actual: guesses.filter((s) => s === 401).length,
       },
-      { check: "the right token during the lockout", expected: 429, actual: rightAfterGuessing },
+      { check: "the right password during the lockout", expected: 429, actual: rightAfterGuessing },
+      { check: "the right API token during the lockout", expected: 429, actual: rightTokenAfterGuessing },
     ]);
   }, 120_000);
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { launchChromium } from "../support/chromium.js";
 import { startStaticServer } from "../support/static-server.js";
 import { ledger } from "./support/ledger.js";
-import { type GauntletShop, OPS_TOKEN, startGauntletShop } from "./support/shop.js";
+import { type GauntletShop, OPS_PASSWORD, OPS_TOKEN, startGauntletShop } from "./support/shop.js";
 
 /**
  * In Chromium, as an attacker would try it: a page on the same site (another port) posting to the
@@ -47,7 +47,7 @@ async function operatorContext(): Promise<BrowserContext> {
   const page = await context.newPage();
   await page.goto(`${g.url}/ops/login`);
   await page.getByLabel("Name").fill("admin");
-  await page.getByLabel("Password").fill(OPS_TOKEN);
+  await page.getByLabel("Password").fill(OPS_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${g.url}/ops/`);
   await page.close();

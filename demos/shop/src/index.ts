@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
@@ -20,14 +21,18 @@ export { CATALOG } from "./catalog.js";
 
 export interface RunningShop {
   url: string;
+  /** Operator `admin`'s password for the ops pages (not the API token), when `operators` was not given. */
+  opsPassword?: string;
   close(): Promise<void>;
 }
 
 export interface StartShopOptions {
   config: ServerConfig;
-  /** The local demo's operator `admin` signs in (and calls the API) with this token. */
+  /** The local demo's operator `admin` calls the ops API with this bearer token. */
   opsToken: string;
-  /** Named operators instead (HANDOFF_OPERATORS); `admin` with `opsToken` is added when none is given. */
+  /** `admin`'s password for the ops pages, never the same as `opsToken`. Default: a random one (`RunningShop.opsPassword`). */
+  opsPassword?: string;
+  /** Named operators instead (HANDOFF_OPERATORS); `admin` with `opsToken` and `opsPassword` is added when none is given. */
   operators?: Operator[];
   /** Listen here instead of config.port (0 picks a free port; tests use it). */
   port?: number;
@@ -56,6 +61,7 @@ const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../rea
  */
 export async function startShop(options: StartShopOptions): Promise<RunningShop> {
   const logger = pino({ name: "shop", level: options.logLevel ?? "info" });
+  const opsPassword = options.opsPassword ?? randomBytes(12).toString("base64url");
   let app: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
     if (app) return app(req, res);
@@ -97,7 +103,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   app = createShopApp({
     service,
     logger,
-    operators: options.operators ?? [adminOperator(options.opsToken)],
+    operators: options.operators ?? [adminOperator({ password: opsPassword, token: options.opsToken })],
     environment: config.environment,
     checkoutOrigin:
       config.environment === "local"
@@ -107,6 +113,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    ...(options.operators ? {} : { opsPassword }),
     /**
      * Graceful: readiness off, take no new requests, let those under way answer (a confirm
      * mid-charge included), let the sweep and the worker finish what they hold and hand back what

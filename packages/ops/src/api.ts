@@ -7,14 +7,16 @@ import {
   type Outbox,
   releaseReview,
   requestOperatorAction,
+  type SqlClient,
   submitDisputeEvidence,
+  timelinePage,
   toDestination,
   type Webhooks,
 } from "@handoff/server";
 import express, { type Router } from "express";
 import { signed } from "./auth/guard.js";
 import { rangeOf, shown } from "./pages/destinations.js";
-import { ACTIONS, searchFrom } from "./pages/orders.js";
+import { ACTIONS, searchFrom, TIMELINE_PAGE } from "./pages/orders.js";
 
 /**
  * The JSON API, behind each operator's bearer token. Amounts are minor units (machines), `reason`
@@ -23,6 +25,8 @@ import { ACTIONS, searchFrom } from "./pages/orders.js";
  */
 export function opsApi(options: {
   handoff: Handoff;
+  db: SqlClient;
+  abandonedAfterMs?: number | undefined;
   webhooks: Webhooks;
   outbox?: Outbox | undefined;
   stuckAfterMs: number;
@@ -35,18 +39,26 @@ export function opsApi(options: {
     void res.status(404).json({ error: `${what.toUpperCase()}_NOT_FOUND`, message: `No such ${what}.` });
 
   api.get("/orders", async (req, res) => {
-    const result = await store.searchOrders(searchFrom(req));
+    const result = await store.searchOrders(searchFrom(req, deps.now(), options.abandonedAfterMs));
     res.json(result);
   });
   api.get("/orders/:id", async (req, res) => {
     const order = await store.getOrder(req.params.id);
     if (!order) return notFound(res, "order");
+    // The timeline a page at a time, newest first: `timelineBefore` is the previous answer's `timelineOlder`.
+    const before = Number(req.query.timelineBefore);
+    const limit = Number(req.query.timelineLimit);
+    const page = await timelinePage(options.db, order.id, {
+      limit: Number.isSafeInteger(limit) && limit > 0 ? Math.min(limit, 200) : TIMELINE_PAGE,
+      ...(Number.isSafeInteger(before) && before > 0 ? { before } : {}),
+    });
     res.json({
       order,
       attempts: (await store.attemptsOfOrder(order.id)).map(
         ({ processorToken: _t, idempotencyKey: _k, ...a }) => a,
       ),
-      timeline: await store.timeline(order.id),
+      timeline: page.entries,
+      ...(page.older ? { timelineOlder: page.older } : {}),
       webhooks: (await options.webhooks.inbox.list({ orderId: order.id, limit: 100 })).map(
         ({ rawBody: _b, headers: _h, ...e }) => e,
       ),

@@ -1,4 +1,4 @@
-export { createGuard, LoginThrottle, SESSION_COOKIE } from "./auth/guard.js";
+export { CredentialThrottle, createGuard, SESSION_COOKIE } from "./auth/guard.js";
 export { adminOperator, loadOperatorsFile, type Operator, OperatorsFileError } from "./auth/operators.js";
 export { hashPassword, hashToken, verifyPassword } from "./auth/secrets.js";
 export { SqlOpsSessions } from "./auth/sessions.js";

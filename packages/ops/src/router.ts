@@ -6,6 +6,7 @@ import { opsApi } from "./api.js";
 import { createGuard } from "./auth/guard.js";
 import type { Operator } from "./auth/operators.js";
 import { SqlOpsSessions } from "./auth/sessions.js";
+import { customerPages } from "./pages/customers.js";
 import { destinationPages } from "./pages/destinations.js";
 import { disputePages } from "./pages/disputes.js";
 import { orderPages, pageContext } from "./pages/orders.js";
@@ -30,8 +31,13 @@ export interface OpsRouterOptions {
   /** Attempts pending longer than this are looked up by "Run the sweep now". Default 2 min. */
   stuckAfterMs?: number;
   /**
+   * A checkout with no payment tried and untouched this long is "abandoned": listed on its own
+   * page, left out of the orders list and the API's `GET /orders`. Default 1 hour.
+   */
+  abandonedAfterMs?: number;
+  /**
    * Which proxies' `X-Forwarded-For`/`-Proto` to believe (`config.trustProxy`, HANDOFF_TRUST_PROXY,
-   * as Express's `trust proxy`): failed sign-ins are throttled per client address, in `db`, so a
+   * as Express's `trust proxy`): failed passwords and API tokens are throttled per client address, in `db`, so a
    * guesser locks out their own address, not every operator behind the proxy. Default: the app's
    * own `trust proxy` setting.
    */
@@ -62,8 +68,17 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
   const stuckAfterMs = options.stuckAfterMs ?? 2 * 60_000;
   const form = express.urlencoded({ extended: false, limit: "4kb" });
 
+  // The console's own headers, whatever the host app sets: no framing (clickjacking a refund
+  // button), no script at all, forms only to itself.
   router.use((_req, res, next) => {
-    res.set("cache-control", "no-store");
+    res.set({
+      "cache-control": "no-store",
+      "content-security-policy":
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "x-frame-options": "DENY",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "same-origin",
+    });
     next();
   });
   router.get("/assets/ops.css", (_req, res) => {
@@ -73,7 +88,14 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
   router.use(
     "/api",
     guard.requireApi,
-    opsApi({ handoff, webhooks: options.webhooks, outbox: options.outbox, stuckAfterMs }),
+    opsApi({
+      handoff,
+      db: options.db,
+      webhooks: options.webhooks,
+      outbox: options.outbox,
+      stuckAfterMs,
+      abandonedAfterMs: options.abandonedAfterMs,
+    }),
   );
 
   const loginPage = (base: string, notice?: { text: string; error?: boolean }) =>
@@ -88,13 +110,23 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
   router.get("/login", (req, res) => void res.send(loginPage(req.baseUrl)));
   router.post("/login", form, async (req, res) => {
     const body = (req.body ?? {}) as { name?: unknown; password?: unknown };
-    const outcome = await guard.signIn(req, res, String(body.name ?? ""), String(body.password ?? ""));
-    if (outcome === "ok") return void res.redirect(303, `${req.baseUrl}/`);
-    const text =
-      outcome === "throttled"
-        ? "Too many failed sign-ins. Wait 15 minutes before trying again."
-        : "That name and password do not match.";
-    res.status(outcome === "throttled" ? 429 : 401).send(loginPage(req.baseUrl, { text, error: true }));
+    const signIn = await guard.signIn(req, res, String(body.name ?? ""), String(body.password ?? ""));
+    if (signIn.outcome === "ok") return void res.redirect(303, `${req.baseUrl}/`);
+    if (signIn.outcome === "throttled") {
+      const minutes = Math.ceil(signIn.retryAfterSeconds / 60);
+      return void res
+        .status(429)
+        .set("retry-after", String(signIn.retryAfterSeconds))
+        .send(
+          loginPage(req.baseUrl, {
+            text: `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} before trying again.`,
+            error: true,
+          }),
+        );
+    }
+    res
+      .status(401)
+      .send(loginPage(req.baseUrl, { text: "That name and password do not match.", error: true }));
   });
 
   router.use(guard.requirePage);
@@ -102,7 +134,19 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
     await guard.signOut(req, res);
     res.redirect(303, `${req.baseUrl}/login`);
   });
-  router.use(orderPages({ handoff, webhooks: options.webhooks, outbox: options.outbox }, guard));
+  router.use(customerPages({ handoff, db: options.db, abandonedAfterMs: options.abandonedAfterMs }));
+  router.use(
+    orderPages(
+      {
+        handoff,
+        db: options.db,
+        webhooks: options.webhooks,
+        outbox: options.outbox,
+        abandonedAfterMs: options.abandonedAfterMs,
+      },
+      guard,
+    ),
+  );
   router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
   router.use(disputePages(handoff, guard));
   if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));

@@ -95,6 +95,14 @@ export type { PaymentOutcome, PaymentProcessor, ProcessorCall } from "./processo
 export type { RetryPolicy } from "./processor/retry.js";
 export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
+export {
+  type CustomerTotals,
+  customerTotals,
+  disputesOfOrders,
+  type OrderDispute,
+  orderCurrencies,
+  timelinePage,
+} from "./store/ops-reads.js";
 export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export {

@@ -59,6 +59,7 @@ const db = fullWhileExists ? fullDisk(await openDatabase(config.databaseUrl), fu
 const shop = await startShop({
   config,
   opsToken: "gauntlet-ops-token",
+  opsPassword: "gauntlet-ops-password",
   port: port ?? 0,
   logLevel: env.LOG_LEVEL ?? "silent",
   ...(db ? { db } : {}),

@@ -9,6 +9,7 @@ import { openSqlite } from "@handoff/server/sqlite";
 import { sandboxToken } from "./truth.js";
 
 export const OPS_TOKEN = "gauntlet-ops-token";
+export const OPS_PASSWORD = "gauntlet-ops-password";
 
 /** The demo shop as a merchant runs it (sandbox + SQLite + worker + sweep), plus a reader on its database. */
 export interface GauntletShop {
@@ -39,6 +40,7 @@ export async function startGauntletShop(
   const shop = await startShop({
     config,
     opsToken: OPS_TOKEN,
+    opsPassword: OPS_PASSWORD,
     port: 0,
     logLevel: "silent",
     ...(options.velocity ? { velocity: options.velocity } : {}),

@@ -4,9 +4,9 @@ import { requestOrigin } from "./client.js";
 import type { Operator } from "./operators.js";
 import { tokenMatchesHash, verifyPassword } from "./secrets.js";
 import type { OpsSession, SqlOpsSessions } from "./sessions.js";
-import { LoginThrottle } from "./throttle.js";
+import { CredentialThrottle } from "./throttle.js";
 
-export { LoginThrottle, type LoginThrottleOptions } from "./throttle.js";
+export { CredentialThrottle, type CredentialThrottleOptions } from "./throttle.js";
 
 export const SESSION_COOKIE = "handoff_ops_session";
 
@@ -21,7 +21,7 @@ export function signed(res: Response): Signed {
   return res.locals.signed as Signed;
 }
 
-function cookie(req: Request, name: string): string | undefined {
+export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const [key, ...value] = part.trim().split("=");
     if (key !== name) continue;
@@ -43,36 +43,59 @@ export interface GuardOptions {
   sessionLifetimeMs?: number;
   /**
    * Which proxies' `X-Forwarded-For` (and `X-Forwarded-Proto`) to believe (HANDOFF_TRUST_PROXY, as
-   * Express's `trust proxy`): the sign-in throttle counts per client address. Default: the app's own
+   * Express's `trust proxy`): the credential throttle counts per client address. Default: the app's own
    * `trust proxy` setting (`req.ip`).
    */
   trustProxy?: TrustProxy | undefined;
-  /** Count failed sign-ins in this database, shared by every instance. Default: this process's memory. */
+  /** Count failed passwords and tokens in this database, shared by every instance. Default: this process's memory. */
   db?: SqlClient | undefined;
-  /** Instead of the default throttle (5 failures per address per 15 minutes). */
-  throttle?: LoginThrottle;
+  /** Instead of the default throttle (10 failures per address, 30 per operator, per 15 minutes). */
+  throttle?: CredentialThrottle;
 }
 
 /** Sign-in, sessions, the API's bearer tokens, and CSRF: everything that decides who may do what. */
 export function createGuard(options: GuardOptions) {
   const byName = new Map(options.operators.map((o) => [o.name.toLowerCase(), o]));
-  const throttle = options.throttle ?? new LoginThrottle({ db: options.db });
+  const throttle = options.throttle ?? new CredentialThrottle({ db: options.db });
   const origin = requestOrigin(options.trustProxy);
   const lifetime = options.sessionLifetimeMs ?? 12 * 3_600_000;
 
-  /** The JSON API: `Authorization: Bearer <operator's token>`, never a cookie (no cross-site request can carry it). */
-  const requireApi = (req: Request, res: Response, next: NextFunction) => {
+  /**
+   * The JSON API: `Authorization: Bearer <operator's token>`, never a cookie (no cross-site request
+   * can carry it). A wrong token counts against the client's address in the same budget as wrong
+   * passwords: 429 with `Retry-After` once it is spent, whatever is sent next.
+   */
+  const requireApi = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get("authorization");
     const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
-    const operator = token
-      ? options.operators.find((o) => o.apiTokenHash && tokenMatchesHash(token, o.apiTokenHash))
-      : undefined;
+    if (!token) {
+      // No credential at all is no guess: refused without spending the address's budget.
+      res
+        .status(401)
+        .json({ error: "UNAUTHORIZED", message: "Send Authorization: Bearer <your operator API token>." });
+      return;
+    }
+    const who = { client: origin.address(req) ?? "unknown" };
+    const at = Date.now();
+    const decision = await throttle.take(who, at);
+    if (!decision.ok) {
+      res
+        .status(429)
+        .set("retry-after", String(decision.retryAfterSeconds))
+        .json({
+          error: "TOO_MANY_FAILED_CREDENTIALS",
+          message: `Too many wrong tokens or passwords from this address. Try again in ${decision.retryAfterSeconds} s.`,
+        });
+      return;
+    }
+    const operator = options.operators.find((o) => o.apiTokenHash && tokenMatchesHash(token, o.apiTokenHash));
     if (!operator) {
       res
         .status(401)
         .json({ error: "UNAUTHORIZED", message: "Send Authorization: Bearer <your operator API token>." });
       return;
     }
+    await throttle.giveBack(who, at);
     res.locals.signed = { operator } satisfies Signed;
     next();
   };
@@ -111,19 +134,22 @@ export function createGuard(options: GuardOptions) {
     res: Response,
     name: string,
     password: string,
-  ): Promise<"ok" | "wrong" | "throttled"> {
-    const client = origin.address(req) ?? "unknown";
+  ): Promise<{ outcome: "ok" | "wrong" } | { outcome: "throttled"; retryAfterSeconds: number }> {
+    if (password === "") return { outcome: "wrong" }; // never anyone's password: no guess to count
+    const operator = byName.get(name.trim().toLowerCase());
+    // A name that is no operator counts against the address only: made-up names fill no table.
+    const who = { client: origin.address(req) ?? "unknown", operator: operator?.name };
     const at = Date.now();
     // Counted before the password is checked, so parallel guesses cannot all pass before one fails.
-    if (!(await throttle.take(client, at))) return "throttled";
-    const operator = byName.get(name.trim().toLowerCase());
+    const decision = await throttle.take(who, at);
+    if (!decision.ok) return { outcome: "throttled", retryAfterSeconds: decision.retryAfterSeconds };
     // Always hash something, so a wrong name takes as long as a wrong password.
-    const ok = verifyPassword(
+    const ok = await verifyPassword(
       password,
       operator?.passwordHash ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA",
     );
-    if (!operator?.passwordHash || !ok) return "wrong"; // the try stays counted
-    await throttle.giveBack(client, at);
+    if (!operator?.passwordHash || !ok) return { outcome: "wrong" }; // the try stays counted
+    await throttle.giveBack(who, at);
     const { id } = await options.sessions.create(operator.name, options.now());
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
@@ -132,7 +158,7 @@ export function createGuard(options: GuardOptions) {
       path: req.baseUrl || "/",
       maxAge: lifetime,
     });
-    return "ok";
+    return { outcome: "ok" };
   }
 
   async function signOut(req: Request, res: Response): Promise<void> {

@@ -50,7 +50,16 @@ export async function loadOperatorsFile(path: string): Promise<Operator[]> {
   return parsed.data;
 }
 
-/** The local demo's single operator: `admin`, signing in (and calling the API) with the printed token. */
-export function adminOperator(token: string): Operator {
-  return { name: "admin", passwordHash: hashPassword(token), apiTokenHash: hashToken(token) };
+/**
+ * The local demo's single operator `admin`: a password for the pages and a different token for the
+ * API, so a token leaked from a script signs nobody in to the pages (and the other way round).
+ */
+export function adminOperator(credentials: { password: string; token: string }): Operator {
+  if (credentials.password === credentials.token)
+    throw new Error("The ops password and the API token must differ.");
+  return {
+    name: "admin",
+    passwordHash: hashPassword(credentials.password),
+    apiTokenHash: hashToken(credentials.token),
+  };
 }

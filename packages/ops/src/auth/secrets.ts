@@ -1,17 +1,33 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import {
+  createHash,
+  randomBytes,
+  type ScryptOptions,
+  scrypt,
+  scryptSync,
+  timingSafeEqual,
+} from "node:crypto";
 
-/** scrypt, with the parameters in the string so they can be raised later: `scrypt$16384$8$1$<salt>$<hash>`. */
+const scryptAsync = (password: string, salt: Buffer, length: number, options: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+
+/**
+ * scrypt, with the parameters in the string so they can be raised later: `scrypt$16384$8$1$<salt>$<hash>`.
+ * Synchronous: it runs once per operator at start-up (configuration), never per request.
+ */
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
   const hash = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 });
   return `scrypt$16384$8$1$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** Checks a sign-in on libuv's thread pool: a sign-in never stops checkout or webhooks meanwhile. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const actual = scryptSync(password, Buffer.from(salt, "base64"), expected.length, {
+  const actual = await scryptAsync(password, Buffer.from(salt, "base64"), expected.length, {
     N: Number(n),
     r: Number(r),
     p: Number(p),

@@ -1,25 +1,24 @@
 import { createHash } from "node:crypto";
+import { CurrencyAmountError, currencyExponent, type OrderStatus, toMinorUnits } from "@handoff/contracts";
 import {
-  CurrencyAmountError,
-  currencyExponent,
-  ORDER_STATUSES,
-  type OrderStatus,
-  toMinorUnits,
-} from "@handoff/contracts";
-import {
+  disputesOfOrders,
   type Handoff,
   livePayment,
   type OperatorAction,
   type Order,
-  type OrderSearch,
+  type OrderDispute,
   type Outbox,
+  orderCurrencies,
   releaseReview,
   requestOperatorAction,
+  type SqlClient,
+  timelinePage,
   type Webhooks,
 } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
 import { signed } from "../auth/guard.js";
 import { randomToken } from "../auth/secrets.js";
+import { type Catalogue, messages } from "../messages/index.js";
 import {
   csrfField,
   type HtmlSafeString,
@@ -31,81 +30,32 @@ import {
   when,
 } from "../views.js";
 import { describe } from "./describe.js";
+import {
+  DEFAULT_ABANDONED_AFTER_MS,
+  filterForm,
+  filterQuery,
+  PAGE_SIZE,
+  query,
+  searchFrom,
+} from "./filters.js";
+import { back, takeNotice } from "./notice.js";
+
+export { searchFrom } from "./filters.js";
+export { back } from "./notice.js";
 
 export const ACTIONS: OperatorAction[] = ["capture", "void", "refund"];
-const PAGE_SIZE = 50;
+/** Timeline entries per page of an order. */
+export const TIMELINE_PAGE = 50;
 
 export function pageContext(req: Request, res: Response): PageContext {
   const s = signed(res);
-  const done = typeof req.query.done === "string" ? req.query.done : undefined;
-  const failed = typeof req.query.failed === "string" ? req.query.failed : undefined;
   return {
     base: req.baseUrl,
     operator: s.operator.name,
     csrf: s.session?.csrf,
     timeZone: s.operator.timeZone,
-    notice: done ? { text: done } : failed ? { text: failed, error: true } : undefined,
+    notice: takeNotice(req, res),
   };
-}
-
-export function back(res: Response, path: string, ok: boolean, text: string): void {
-  res.redirect(
-    303,
-    `${path}${path.includes("?") ? "&" : "?"}${ok ? "done" : "failed"}=${encodeURIComponent(text)}`,
-  );
-}
-
-const query = (req: Request, name: string) => {
-  const v = req.query[name];
-  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
-};
-
-/** Filters from the query string; anything malformed is dropped, never a 500. */
-export function searchFrom(req: Request): OrderSearch {
-  const status = ORDER_STATUSES.find((s) => s === query(req, "status"));
-  const currency = query(req, "currency")?.toUpperCase();
-  const day = (v: string | undefined) =>
-    v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00.000Z` : undefined;
-  const to = day(query(req, "to"));
-  return {
-    ...(query(req, "q") ? { query: query(req, "q") } : {}),
-    ...(status ? { status } : {}),
-    ...(currency && /^[A-Z]{3}$/.test(currency) ? { currency } : {}),
-    ...(day(query(req, "from")) ? { from: day(query(req, "from")) } : {}),
-    // "to" is a day, included.
-    ...(to ? { to: new Date(Date.parse(to) + 86_400_000).toISOString() } : {}),
-    ...(query(req, "review") === "yes" ? { review: true } : {}),
-    ...(query(req, "disputed") === "yes" ? { disputed: true } : {}),
-    ...(query(req, "after") ? { before: query(req, "after") } : {}),
-    limit: PAGE_SIZE,
-  };
-}
-
-function orderRows(base: string, orders: Order[], timeZone?: string): HtmlSafeString[][] {
-  return orders.map((o) => [
-    html`<a href="${base}/orders/${o.id}"><code>${o.id}</code></a>`,
-    when(o.createdAt, timeZone),
-    html`${money(o.amount, o.currency)}`,
-    html`${o.status}${o.riskFlagged ? " ⚑ risk" : ""}`,
-    html`${o.customer?.email ?? "—"}`,
-  ]);
-}
-
-function filterForm(ctx: PageContext, req: Request, action: string): HtmlSafeString {
-  const v = (name: string) => query(req, name) ?? "";
-  const statuses = ["", ...ORDER_STATUSES].map(
-    (s) =>
-      html`<option value="${s}"${s === v("status") ? html` selected` : html``}>${s || "any status"}</option>`,
-  );
-  return html`<form class="filters" method="get" action="${action}" role="search">
-<label>Search <input name="q" value="${v("q")}" placeholder="order, payment, token, email, last four"></label>
-<label>Status <select name="status">${statuses}</select></label>
-<label>Currency <input name="currency" value="${v("currency")}" size="4" maxlength="3"></label>
-<label>From <input name="from" type="date" value="${v("from")}"></label>
-<label>To <input name="to" type="date" value="${v("to")}"></label>
-<label><span><input type="checkbox" name="review" value="yes"${v("review") === "yes" ? html` checked` : html``}> held for review</span></label>
-<label><span><input type="checkbox" name="disputed" value="yes"${v("disputed") === "yes" ? html` checked` : html``}> disputed</span></label>
-<button type="submit">Search</button> <a href="${ctx.base}${action === `${ctx.base}/review` ? "/review" : "/"}">Clear</a></form>`;
 }
 
 /** The amount an operator typed, in the order's currency's major units ("5.00", "5"), as minor units. */
@@ -122,10 +72,40 @@ export function parseMajor(typed: string, currency: string): number | string {
   }
 }
 
+/** How support staff name an order's state: a dispute still open speaks louder than the payment's status. */
+export function statusWords(
+  order: Pick<Order, "status" | "riskFlagged">,
+  words: Catalogue,
+  disputes: OrderDispute[] = [],
+): string {
+  if (disputes.some((d) => d.open)) return words.status.disputed;
+  return `${words.status[order.status]}${order.riskFlagged && order.status !== "needs_review" ? " · flagged by risk" : ""}`;
+}
+
+export function orderRows(
+  base: string,
+  orders: Order[],
+  words: Catalogue,
+  disputes: Map<string, OrderDispute[]>,
+  timeZone?: string,
+): HtmlSafeString[][] {
+  return orders.map((o) => [
+    html`<a href="${base}/orders/${o.id}"><code class="id">${o.id}</code></a>`,
+    when(o.createdAt, timeZone),
+    html`<span class="amount">${money(o.amount, o.currency)}</span>`,
+    html`${statusWords(o, words, disputes.get(o.id))}`,
+    o.customer?.email
+      ? html`<a href="${base}/customers?email=${encodeURIComponent(o.customer.email)}">${o.customer.email}</a>`
+      : html`—`,
+  ]);
+}
+
 export interface OrderPagesOptions {
   handoff: Handoff;
+  db: SqlClient;
   webhooks: Webhooks;
   outbox?: Outbox | undefined;
+  abandonedAfterMs?: number | undefined;
 }
 
 /** Orders: search, the review queue, one order as a person reads it, and money actions with a confirmation step. */
@@ -137,33 +117,102 @@ export function orderPages(
   const { store } = deps;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "8kb" });
+  const words = messages("en");
+  const abandonedAfterMs = options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS;
+
+  // The currencies orders were taken in change rarely: read once a few minutes, not on every page.
+  let currencies: { at: number; list: Promise<string[]> } | undefined;
+  const knownCurrencies = () => {
+    const now = Date.now();
+    if (!currencies || now - currencies.at > 5 * 60_000) {
+      const list = orderCurrencies(options.db);
+      currencies = { at: now, list };
+      list.catch(() => {
+        currencies = undefined;
+      });
+    }
+    return currencies.list;
+  };
 
   const list = (title: string, review: boolean) => async (req: Request, res: Response) => {
     const ctx = pageContext(req, res);
-    const filter = { ...searchFrom(req), ...(review ? { review: true } : {}) };
-    const result = await store.searchOrders(filter);
-    const filtered = Object.keys(filter).some((k) => k !== "limit" && k !== "before");
+    const filter = { ...searchFrom(req, deps.now(), abandonedAfterMs), ...(review ? { review: true } : {}) };
+    const [result, currencies] = await Promise.all([store.searchOrders(filter), knownCurrencies()]);
+    const disputes = await disputesOfOrders(
+      options.db,
+      result.orders.map((o) => o.id),
+    );
+    const filtered = Object.keys(filter).some((k) => !["limit", "before", "abandoned"].includes(k));
     const empty = review
       ? "Nothing is waiting for review."
       : filtered
         ? "No orders match these filters."
         : "No orders yet.";
     const path = review ? `${ctx.base}/review` : `${ctx.base}/`;
-    const nextQuery = new URLSearchParams(req.query as Record<string, string>);
-    if (result.next) nextQuery.set("after", result.next);
+    const next = result.next ? `${path}?${filterQuery(req, { after: result.next })}` : undefined;
     res.send(
       layout(
         ctx,
         title,
-        html`${filterForm(ctx, req, path)}
-<p class="muted">${result.total} order${result.total === 1 ? "" : "s"}${filtered ? " match" : ""}${filter.before ? " (later page)" : ""}.</p>
-${table(["Order", "Created", "Amount", "Status", "Customer"], orderRows(ctx.base, result.orders, ctx.timeZone), empty)}
-${result.next ? html`<p><a class="button secondary" href="${path}?${nextQuery.toString()}">Next ${PAGE_SIZE}</a></p>` : html``}`,
+        html`${filterForm(req, path, words, currencies)}
+<p class="muted summary">${result.total} order${result.total === 1 ? "" : "s"}${filtered ? " match" : ""}${filter.before ? " (later page)" : ""}. <a href="${ctx.base}/orders.csv?${filterQuery(req, review ? { review: "yes" } : {})}" download>Download these as CSV</a></p>
+${table(["Order", "Created", "Amount", "Status", "Customer"], orderRows(ctx.base, result.orders, words, disputes, ctx.timeZone), empty)}
+${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a></p>` : html``}`,
       ),
     );
   };
   router.get("/", list("Orders", false));
   router.get("/review", list("Review queue", true));
+
+  /** Disputes as Checkout.com reports them for the payment, else as the timeline recorded them. */
+  async function disputesOf(orderId: string, paymentId: string | undefined): Promise<OrderDispute[]> {
+    const recorded = (await disputesOfOrders(options.db, [orderId])).get(orderId) ?? [];
+    if (!paymentId || recorded.length === 0) return recorded;
+    const live = await deps.processor.listDisputes({ paymentId });
+    if (live.kind !== "found") return recorded;
+    const closed = new Set([
+      "won",
+      "lost",
+      "accepted",
+      "canceled",
+      "expired",
+      "resolved",
+      "arbitration_won",
+      "arbitration_lost",
+    ]);
+    const fromLive = live.disputes.map((d) => ({
+      disputeId: d.id,
+      type: d.status,
+      open: !closed.has(d.status),
+      amount: d.amount,
+      currency: d.currency,
+      ...(d.reason_code ? { reasonCode: d.reason_code } : {}),
+      ...(d.category ? { category: d.category } : {}),
+      ...(d.evidence_required_by ? { evidenceRequiredBy: d.evidence_required_by } : {}),
+    }));
+    const known = new Set(fromLive.map((d) => d.disputeId));
+    return [...fromLive, ...recorded.filter((d) => !known.has(d.disputeId))];
+  }
+
+  const disputeBanner = (ctx: PageContext, order: Order, disputes: OrderDispute[]) =>
+    disputes
+      .filter((d) => d.open)
+      .map(
+        (d) =>
+          html`<section class="alert" aria-label="Dispute"><p>${words.dispute.banner({
+            amount: money(d.amount ?? order.amount, d.currency ?? order.currency),
+            reason: words.dispute.reason(d.category, d.reasonCode),
+            ...(d.evidenceRequiredBy
+              ? {
+                  deadline: new Intl.DateTimeFormat("en-GB", {
+                    dateStyle: "long",
+                    timeStyle: "short",
+                    timeZone: ctx.timeZone ?? "UTC",
+                  }).format(new Date(d.evidenceRequiredBy)),
+                }
+              : {}),
+          })}</p><p><a class="button" href="${ctx.base}/disputes/${d.disputeId}">Answer the dispute</a></p></section>`,
+      );
 
   router.get("/orders/:id", async (req: Request<{ id: string }>, res: Response) => {
     const ctx = pageContext(req as unknown as Request, res);
@@ -175,13 +224,15 @@ ${result.next ? html`<p><a class="button secondary" href="${path}?${nextQuery.to
     const attempts = await store.attemptsOfOrder(order.id);
     const charged = attempts.filter((a) => a.paymentId).at(-1);
     const live = charged ? await livePayment(deps, order.id) : undefined;
+    const disputes = await disputesOf(order.id, charged?.paymentId);
+    const open = disputes.some((d) => d.open);
     const base = `${ctx.base}/orders/${order.id}`;
     let payment = html`<p class="muted">No payment has been made for this order yet.</p>`;
     if (live && "payment" in live) {
       const b = live.payment.balances;
       const actions = live.allowed.map(
         (a) =>
-          html`<a class="button${a === "refund" ? " secondary" : ""}" href="${base}/${a}">${a[0]?.toUpperCase()}${a.slice(1)}</a>`,
+          html`<a class="button${a === "refund" ? " secondary" : ""}" href="${base}/${a}">${a[0]?.toUpperCase()}${a.slice(1)}${a === "refund" && open ? " (read the dispute first)" : ""}</a>`,
       );
       if (order.status === "needs_review")
         actions.unshift(
@@ -203,9 +254,20 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
       html`${money(l.unitAmount, order.currency)}`,
       html`${money(l.amount, order.currency)}`,
     ]);
-    const timeline = (await store.timeline(order.id)).map((e) => [
+    const older = Number(query(req as unknown as Request, "older"));
+    const page = await timelinePage(options.db, order.id, {
+      limit: TIMELINE_PAGE,
+      ...(Number.isSafeInteger(older) && older > 0 ? { before: older } : {}),
+    });
+    const date = (iso: string) =>
+      new Intl.DateTimeFormat("en-GB", {
+        dateStyle: "medium",
+        timeStyle: "short",
+        timeZone: ctx.timeZone ?? "UTC",
+      }).format(new Date(iso));
+    const timeline = page.entries.map((e) => [
       when(e.at, ctx.timeZone),
-      describe(e, order.currency),
+      describe(e, order.currency, words, date),
     ]);
     const inbox = (await options.webhooks.inbox.list({ orderId: order.id, limit: 100 })).map((e) => [
       html`<a href="${ctx.base}/webhooks/${e.id}">${e.type}</a>`,
@@ -228,18 +290,20 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
       }
       deliveries = deliveries.slice(0, 200);
     }
+    const email = order.customer?.email;
     res.send(
       layout(
         ctx,
         `Order ${order.id}`,
-        html`<dl class="facts"><dt>Amount</dt><dd><strong>${money(order.amount, order.currency)}</strong></dd>
-<dt>Status</dt><dd>${order.status}${order.riskFlagged ? " · flagged by risk" : ""}</dd>
-<dt>Customer</dt><dd>${order.customer?.email ?? "—"}${order.customer?.name ? ` (${order.customer.name})` : ""}</dd>
-<dt>Card</dt><dd>${card}</dd><dt>Payment</dt><dd><code>${charged?.paymentId ?? "—"}</code></dd>
+        html`${disputeBanner(ctx, order, disputes)}<dl class="facts"><dt>Amount</dt><dd><strong>${money(order.amount, order.currency)}</strong></dd>
+<dt>Status</dt><dd><strong>${statusWords(order, words, disputes)}</strong></dd>
+<dt>Customer</dt><dd>${email ? html`<a href="${ctx.base}/customers?email=${encodeURIComponent(email)}">${email}</a>` : html`—`}${order.customer?.name ? ` (${order.customer.name})` : ""}</dd>
+<dt>Card</dt><dd>${card}</dd><dt>Payment</dt><dd><code class="id">${charged?.paymentId ?? "—"}</code></dd>
 <dt>Created</dt><dd>${when(order.createdAt, ctx.timeZone)}</dd></dl>
 <h2>Items</h2>${table(["Item", "Qty", "Each", "Total"], lines, "No items.")}
 <h2>Payment</h2>${payment}
-<h2>Timeline</h2>${table(["When", "What"], timeline, "Nothing yet.")}
+<h2>Timeline</h2><p class="muted">Newest first${page.entries.length ? html`; open “${words.labels.technicalRecord}” for what was sent and answered` : html``}.</p>${table(["When", "What happened"], timeline, "Nothing yet.")}
+${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.older}">Older entries</a></p>` : html``}${Number.isSafeInteger(older) && older > 0 ? html`<p><a href="${base}">Back to the newest entries</a></p>` : html``}
 <h2>Webhooks</h2>${table(["Event", "Status", "Outcome", "Received"], inbox, "No webhooks for this order yet.")}
 <h2>Sent to your systems</h2>${table(["Event", "Destination", "Delivery", "Attempts"], deliveries, "No destination took this order's events.")}`,
       ),
@@ -257,14 +321,67 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
         res,
         path,
         reply.status === 200,
-        reply.status === 200
-          ? "Review released: the order goes to fulfilment."
-          : String((reply.body as { message?: string }).message),
+        words.notice(reply.status === 200 ? "review_released" : "review_failed"),
       );
     },
   );
 
-  // Step 1: the form, in major units with the currency shown.
+  /** What the payment has left for `action`, with the totals that explain it; undefined when Checkout.com cannot be asked. */
+  async function balanceFor(order: Order, action: OperatorAction) {
+    const live = await livePayment(deps, order.id);
+    if (!("payment" in live)) return undefined;
+    const b = live.payment.balances;
+    if (!b) return undefined;
+    return action === "refund"
+      ? {
+          available: b.available_to_refund,
+          why: `${money(b.total_captured, order.currency)} was captured and ${money(b.total_refunded, order.currency)} already refunded`,
+        }
+      : action === "capture"
+        ? {
+            available: b.available_to_capture,
+            why: `${money(b.total_authorized, order.currency)} was authorized and ${money(b.total_captured, order.currency)} already captured`,
+          }
+        : undefined;
+  }
+
+  const title = (action: OperatorAction, order: Order) =>
+    `${action[0]?.toUpperCase()}${action.slice(1)} order ${order.id}`;
+
+  /** The form of step 1, again with the operator's input and what was wrong with it. */
+  function actionForm(
+    ctx: PageContext,
+    order: Order,
+    action: OperatorAction,
+    balance: { available: number } | undefined,
+    disputed: boolean,
+    given: { amount?: string; reason?: string; error?: string } = {},
+  ): string {
+    const base = `${ctx.base}/orders/${order.id}`;
+    const exponent = currencyExponent(order.currency);
+    const major =
+      given.amount ?? (balance === undefined ? "" : (balance.available / 10 ** exponent).toFixed(exponent));
+    const warning =
+      action === "refund" && disputed
+        ? html`<p class="notice error" role="alert">${words.dispute.refundWarning}</p>`
+        : html``;
+    const error = given.error
+      ? html`<p class="notice error" role="alert" id="amount-error">${given.error}</p>`
+      : html``;
+    return layout(
+      ctx,
+      title(action, order),
+      html`${warning}${error}<form class="stacked" method="post" action="${base}/${action}/review">${csrfField(ctx)}
+${action === "void" ? html`<p>Voiding releases the whole authorization of ${money(order.amount, order.currency)}: nothing will be charged.</p>` : html`<label>Amount in ${order.currency}${balance ? html` (at most ${money(balance.available, order.currency)})` : html``}<input name="amount" inputmode="decimal" required value="${major}" autocomplete="off"${given.error ? html` aria-invalid="true" aria-describedby="amount-error"` : html``}></label>`}
+<label>Reason (kept on the order's timeline)<input name="reason" maxlength="200" required value="${given.reason ?? ""}"></label>
+<div class="actions"><button type="submit">Review ${action}</button><a href="${base}">Cancel</a></div></form>`,
+    );
+  }
+
+  const openDispute = async (order: Order) =>
+    ((await disputesOfOrders(options.db, [order.id])).get(order.id) ?? []).some((d) => d.open);
+
+  // Step 1: the form, in major units with the currency shown and the balance as its bound.
   router.get("/orders/:id/:action", async (req: Request<{ id: string; action: string }>, res: Response) => {
     const ctx = pageContext(req as unknown as Request, res);
     const action = ACTIONS.find((a) => a === req.params.action);
@@ -273,29 +390,10 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
       return void res
         .status(404)
         .send(layout(ctx, "Not found", html`<p><a href="${ctx.base}/">All orders</a></p>`));
-    const live = await livePayment(deps, order.id);
-    const balance =
-      "payment" in live
-        ? action === "refund"
-          ? live.payment.balances?.available_to_refund
-          : live.payment.balances?.available_to_capture
-        : undefined;
-    const base = `${ctx.base}/orders/${order.id}`;
-    const exponent = currencyExponent(order.currency);
-    const major = balance === undefined ? "" : (balance / 10 ** exponent).toFixed(exponent);
-    res.send(
-      layout(
-        ctx,
-        `${action[0]?.toUpperCase()}${action.slice(1)} order ${order.id}`,
-        html`<form class="stacked" method="post" action="${base}/${action}/review">${csrfField(ctx)}
-${action === "void" ? html`<p>Voiding releases the whole authorization of ${money(order.amount, order.currency)}: nothing will be charged.</p>` : html`<label>Amount in ${order.currency} (at most ${money(balance, order.currency)})<input name="amount" inputmode="decimal" required value="${major}" autocomplete="off"></label>`}
-<label>Reason (kept on the order's timeline)<input name="reason" maxlength="200" required></label>
-<div class="actions"><button type="submit">Review ${action}</button><a href="${base}">Cancel</a></div></form>`,
-      ),
-    );
+    res.send(actionForm(ctx, order, action, await balanceFor(order, action), await openDispute(order)));
   });
 
-  // Step 2: repeat amount and effect; the confirmation carries this request's one idempotency key.
+  // Step 2: the amount checked against the balance, then repeated with its effect; the confirmation carries one idempotency key.
   router.post(
     "/orders/:id/:action/review",
     form,
@@ -305,13 +403,25 @@ ${action === "void" ? html`<p>Voiding releases the whole authorization of ${mone
       const action = ACTIONS.find((a) => a === req.params.action);
       const order = await store.getOrder(req.params.id);
       const path = `${req.baseUrl}/orders/${encodeURIComponent(req.params.id)}`;
-      if (!action || !order) return back(res, path, false, "Unknown order or action.");
+      if (!action || !order) return back(res, path, false, words.notice("unknown_action"));
       const body = req.body as { amount?: string; reason?: string };
-      const reason = (body.reason ?? "").trim();
-      if (!reason)
-        return back(res, `${path}/${action}`, false, "Give a reason: it goes on the order's timeline.");
-      const amount = action === "void" ? order.amount : parseMajor(body.amount ?? "", order.currency);
-      if (typeof amount === "string") return back(res, `${path}/${action}`, false, amount);
+      const reason = (body.reason ?? "").trim().slice(0, 200);
+      const typed = String(body.amount ?? "").slice(0, 40);
+      const balance = await balanceFor(order, action);
+      const disputed = await openDispute(order);
+      const refuse = (error: string) =>
+        void res
+          .status(400)
+          .send(actionForm(ctx, order, action, balance, disputed, { amount: typed, reason, error }));
+      const amount = action === "void" ? order.amount : parseMajor(typed, order.currency);
+      if (typeof amount === "string") return refuse(amount);
+      if (balance && action !== "void" && amount > balance.available)
+        return refuse(
+          balance.available === 0
+            ? `Nothing is left to ${action} on this order: ${balance.why}.`
+            : `You can ${action} at most ${money(balance.available, order.currency)} on this order: ${balance.why}. ${money(amount, order.currency)} is more.`,
+        );
+      if (!reason) return refuse("Give a reason: it goes on the order's timeline.");
       const effect =
         action === "refund"
           ? html`Refund <strong>${money(amount, order.currency)}</strong> of ${money(order.amount, order.currency)} to the customer's card. This cannot be undone.`
@@ -322,7 +432,7 @@ ${action === "void" ? html`<p>Voiding releases the whole authorization of ${mone
         layout(
           ctx,
           `Confirm the ${action}`,
-          html`<p>${effect}</p><p class="muted">Reason: ${reason}</p>
+          html`${action === "refund" && disputed ? html`<p class="notice error" role="alert">${words.dispute.refundWarning}</p>` : html``}<p>${effect}</p><p class="muted">Reason: ${reason}</p>
 <form class="stacked" method="post" action="${ctx.base}/orders/${order.id}/${action}">${csrfField(ctx)}
 <input type="hidden" name="amount" value="${amount}"><input type="hidden" name="reason" value="${reason}">
 <input type="hidden" name="request" value="${randomToken(12)}">
@@ -340,11 +450,11 @@ ${action === "void" ? html`<p>Voiding releases the whole authorization of ${mone
     async (req: Request<{ id: string; action: string }>, res: Response) => {
       const action = ACTIONS.find((a) => a === req.params.action);
       const path = `${req.baseUrl}/orders/${encodeURIComponent(req.params.id)}`;
-      if (!action) return back(res, path, false, "Unknown action.");
+      if (!action) return back(res, path, false, words.notice("unknown_action"));
       const body = req.body as { amount?: string; reason?: string; request?: string };
       const operator = signed(res).operator.name;
       const request = /^[A-Za-z0-9_-]{8,64}$/.test(body.request ?? "") ? body.request : undefined;
-      if (!request) return back(res, path, false, "Start the action from the order page.");
+      if (!request) return back(res, path, false, words.notice("start_from_order"));
       const requestKey = createHash("sha256")
         .update(`${operator}:${req.params.id}:${request}`)
         .digest("base64url")
@@ -355,17 +465,34 @@ ${action === "void" ? html`<p>Voiding releases the whole authorization of ${mone
         ...(body.reason ? { reason: body.reason } : {}),
         requestKey,
       });
-      back(
-        res,
-        path,
-        reply.status === 202,
-        reply.status === 202
-          ? `The ${action} was sent to Checkout.com; the status changes here when it confirms.`
-          : String((reply.body as { message?: string }).message),
-      );
+      back(res, path, reply.status === 202, replySentence(words, action, reply));
     },
   );
   return router;
+}
+
+/** What an operator reads after an action: a fixed sentence for each outcome, never Checkout.com's raw code. */
+export function replySentence(
+  words: Catalogue,
+  action: OperatorAction,
+  reply: { status: number; body?: unknown },
+): string {
+  if (reply.status === 202) return words.notice("action_sent", { action });
+  const body = (reply.body ?? {}) as {
+    error?: string;
+    available?: number;
+    issues?: Array<{ message?: string }>;
+  };
+  if (body.error === "AMOUNT_INVALID" && body.available !== undefined)
+    return words.notice("amount_over_balance", { action });
+  if (body.error === "AMOUNT_INVALID") return words.notice("amount_invalid", { action });
+  if (body.error === "ACTION_NOT_ALLOWED") return words.notice("action_not_allowed", { action });
+  if (body.error === "INVALID_REQUEST") {
+    const said = (body.issues ?? []).map((i) => words.refusal(String(i.message))).find(Boolean);
+    return said ? `Checkout.com refused the ${action}: ${said}` : words.notice("action_refused", { action });
+  }
+  if (body.error === "ORDER_NOT_FOUND") return words.notice("unknown_action");
+  return words.notice("action_failed", { action });
 }
 
 export type { OrderStatus };

@@ -189,7 +189,7 @@ export const ENV_VARIABLES = [
   {
     name: "HANDOFF_OPS_TOKEN",
     meaning:
-      "Operator `admin`'s password and the ops API's bearer token; when unset, a random one is made and printed.",
+      "The ops API's bearer token for operator `admin`; when unset, a random one is made and printed. `admin`'s password for the pages is a different value, made and printed at start.",
     example: "",
     secret: true,
     readBy: "pnpm start",

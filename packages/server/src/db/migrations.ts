@@ -228,4 +228,10 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (scope, bucket_start)",
   ],
+  [
+    // The ops console's customer view and search find an email in any case; its totals add each
+    // order's refunds.
+    "CREATE INDEX orders_by_email_any_case ON orders (LOWER(customer_email))",
+    "CREATE INDEX refunds_by_order ON refunds (order_id)",
+  ],
 ];

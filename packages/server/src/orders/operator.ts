@@ -1,4 +1,4 @@
-import type { PaymentDetails } from "@handoff/contracts";
+import { formatMoney, type PaymentDetails } from "@handoff/contracts";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { Attempt } from "./model.js";
@@ -19,6 +19,20 @@ export function parseMinorAmount(value: unknown): { ok: true; amount?: number } 
     return Number.isSafeInteger(value) && value > 0 ? { ok: true, amount: value } : { ok: false };
   if (typeof value === "string" && /^[1-9]\d{0,14}$/.test(value)) return { ok: true, amount: Number(value) };
   return { ok: false };
+}
+
+/** Checkout.com's refusals of an operator's action, as a sentence a person acts on (the code stays in `issues`). */
+const REFUSALS: Record<string, string> = {
+  refund_amount_exceeds_balance: "the amount is more than what is left to refund on this payment",
+  capture_value_greater_than_authorized: "the amount is more than the bank authorized",
+  capture_value_greater_than_remaining_authorized: "the amount is more than what is left to capture",
+  void_amount_invalid: "this payment can no longer be voided",
+  refund_authorization_declined: "the card's bank declined the refund",
+  amount_invalid: "the amount is not valid for this payment",
+};
+
+export function refusalSentence(code: string): string | undefined {
+  return REFUSALS[code];
 }
 
 /**
@@ -84,6 +98,11 @@ export async function requestOperatorAction(
   const attempt = await chargedAttempt(deps, orderId);
   if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to act on.");
   const paymentId = attempt.paymentId;
+  const bound =
+    amount !== undefined && action !== "void"
+      ? await balanceBound(deps, paymentId, action, amount)
+      : undefined;
+  if (bound) return bound;
   const earlier = (await deps.store.timeline(orderId)).filter(
     (e) => e.kind === "operator_action" && e.detail.action === action && e.detail.accepted === true,
   ).length;
@@ -123,15 +142,42 @@ export async function requestOperatorAction(
     return errorReply("ACTION_NOT_ALLOWED", `Checkout.com does not allow a ${action} on this payment now.`);
   }
   if (outcome.kind === "rejected") {
+    const said = outcome.codes.map((code) => REFUSALS[code]).filter(Boolean);
     return errorReply(
       "INVALID_REQUEST",
-      `Checkout.com refused the ${action}: ${outcome.codes.join(", ") || "invalid"}.`,
+      `Checkout.com refused the ${action}: ${said.length ? said.join("; ") : "it gave no reason a person can act on (see the order's timeline)"}.`,
       {
         issues: outcome.codes.map((code) => ({ path: "amount", message: code })),
       },
     );
   }
   return processorFailureReply(outcome, deps.logger, orderId);
+}
+
+/**
+ * Refuses, before Checkout.com is asked, an amount above what the payment has left: to refund,
+ * what was captured less what was refunded; to capture, what is authorized and not yet captured
+ * (Checkout.com's balances). When Checkout.com cannot be asked now, it decides itself.
+ */
+async function balanceBound(
+  deps: OrderDeps,
+  paymentId: string,
+  action: "capture" | "refund",
+  amount: number,
+): Promise<ApiReply | undefined> {
+  const lookup = await deps.processor.getPayment(paymentId);
+  if (lookup.kind !== "found") return undefined;
+  const balances = lookup.payment.balances;
+  const available = action === "refund" ? balances?.available_to_refund : balances?.available_to_capture;
+  if (available === undefined || amount <= available) return undefined;
+  const currency = lookup.payment.currency;
+  return errorReply(
+    "AMOUNT_INVALID",
+    available === 0
+      ? `Nothing is left to ${action} on this payment.`
+      : `At most ${formatMoney(available, currency)} can be ${action === "refund" ? "refunded" : "captured"} on this payment; ${formatMoney(amount, currency)} is more.`,
+    { available, issues: [{ path: "amount", message: "more than the payment's balance" }] },
+  );
 }
 
 /**

@@ -84,6 +84,15 @@ export interface OrderSearch {
   review?: boolean;
   /** Only orders with a dispute attached. */
   disputed?: boolean;
+  /** Only this customer's orders (email, any case). */
+  email?: string;
+  /**
+   * Checkouts never paid: pending, no payment attempt, untouched since before `before`. `only`
+   * lists just those, `exclude` leaves them out (the orders list), absent ignores the notion.
+   */
+  abandoned?: { before: string; mode: "only" | "exclude" };
+  /** Skip counting the matches (`total` is then -1): an export walking every page needs no count. */
+  uncounted?: boolean;
   /** Cursor: `next` from the previous page. */
   before?: string;
   limit: number;

@@ -314,6 +314,13 @@ export class SqlOrderStore implements OrderStore {
       add(
         `${f.disputed ? "" : "NOT "}EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.kind = 'dispute')`,
       );
+    if (f.email) add("LOWER(o.customer_email) = LOWER(?)", f.email);
+    if (f.abandoned)
+      add(
+        `${f.abandoned.mode === "exclude" ? "NOT " : ""}(o.status = 'pending' AND o.updated_at < ?
+         AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.id))`,
+        f.abandoned.before,
+      );
     const q = f.query?.trim();
     if (q) {
       add(
@@ -328,9 +335,11 @@ export class SqlOrderStore implements OrderStore {
       );
     }
     const filtered = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const total = Number(
-      (await this.db.execute(`SELECT COUNT(*) AS n FROM orders o ${filtered}`, args)).rows[0]?.n ?? 0,
-    );
+    const total = f.uncounted
+      ? -1
+      : Number(
+          (await this.db.execute(`SELECT COUNT(*) AS n FROM orders o ${filtered}`, args)).rows[0]?.n ?? 0,
+        );
     // Newest first by (created_at, id); the cursor is the last row of the page before.
     const cursor = f.before ? f.before.split("|") : undefined;
     const page = cursor

@@ -1,0 +1,245 @@
+import type { Catalogue } from "./catalogue.js";
+
+type Detail = Record<string, unknown>;
+
+/** Checkout.com calls, by what they were for: `GET /payments/pay_…` is "checked the payment". */
+function callPurpose(operation: string): string {
+  if (operation === "POST /payment-sessions") return "Handoff asked Checkout.com to prepare the payment form";
+  if (operation === "POST /payments") return "Handoff sent the card payment to Checkout.com";
+  if (operation === "GET /payments?reference") return "Handoff looked the payment up at Checkout.com";
+  if (/^GET \/payments\//.test(operation)) return "Handoff checked the payment with Checkout.com";
+  if (/\/captures$/.test(operation)) return "Handoff asked Checkout.com to capture the payment";
+  if (/\/refunds$/.test(operation)) return "Handoff asked Checkout.com for a refund";
+  if (/\/voids$/.test(operation)) return "Handoff asked Checkout.com to void the authorization";
+  if (/^GET \/disputes/.test(operation)) return "Handoff read the dispute at Checkout.com";
+  if (/^POST \/disputes\/.*\/accept$/.test(operation)) return "Handoff accepted the dispute at Checkout.com";
+  if (/^(POST|PUT) \/disputes\//.test(operation)) return "Handoff sent dispute evidence to Checkout.com";
+  if (operation === "POST /files") return "Handoff uploaded an evidence file to Checkout.com";
+  if (operation === "POST /connect/token") return "Handoff signed in to Checkout.com";
+  return "Handoff called Checkout.com";
+}
+
+function callResult(d: Detail): string {
+  const status = typeof d.status === "number" ? d.status : undefined;
+  if (status !== undefined && status >= 200 && status < 300) return "";
+  if (status === 404) return ": Checkout.com does not know it";
+  if (status !== undefined && status < 500) return ": Checkout.com refused the request";
+  if (status !== undefined) return ": Checkout.com had a problem; Handoff will try again";
+  return ": Checkout.com did not answer in time";
+}
+
+/** A status an order reached, as a person says it, with who told Handoff. */
+function reached(to: string, source: unknown): string {
+  const by =
+    source === "webhook"
+      ? "Checkout.com confirmed"
+      : source === "reconciliation"
+        ? "Handoff's check with Checkout.com found"
+        : source === "operator"
+          ? "After an operator's action,"
+          : "";
+  const what: Record<string, [string, string]> = {
+    requires_action: [
+      "The bank asked the shopper to confirm the payment (3-D Secure)",
+      "the bank asked for 3-D Secure",
+    ],
+    authorized: ["Payment approved by the bank", "the payment was approved"],
+    needs_review: [
+      "Payment approved, held for a review by your team (risk check)",
+      "the payment is held for review",
+    ],
+    captured: ["Payment captured: the money is being collected", "the capture"],
+    partially_refunded: ["Part of the payment was refunded", "a partial refund"],
+    refunded: ["The payment was refunded in full", "the full refund"],
+    declined: ["The bank declined the payment", "the bank declined the payment"],
+    voided: ["The authorization was voided: nothing was charged", "the void"],
+    canceled: ["The payment was canceled", "the cancelation"],
+    expired: ["The authorization expired before it was captured", "the authorization expired"],
+  };
+  const [plain, confirmed] = what[to] ?? [`Status is now ${to.replace(/_/g, " ")}`, to.replace(/_/g, " ")];
+  if (source === "webhook" || source === "reconciliation") return `${by} ${confirmed}`;
+  if (source === "operator") return `${by} ${plain[0]?.toLowerCase()}${plain.slice(1)}`;
+  return plain;
+}
+
+const SIGNAL_NEWS: Record<string, string> = {
+  requires_action: "3-D Secure was asked for",
+  authorized: "the payment was approved",
+  flagged: "the payment was flagged by risk",
+  declined: "the payment was declined",
+  captured: "the payment was captured",
+  partially_refunded: "part was refunded",
+  refunded: "the payment was refunded",
+  voided: "the authorization was voided",
+  canceled: "the payment was canceled",
+  expired: "the authorization expired",
+  released: "the review was released",
+  abandoned: "the shopper left 3-D Secure",
+};
+
+const DISPUTE_NEWS: Record<string, string> = {
+  dispute_received: "The customer's bank opened a dispute",
+  dispute_evidence_required: "The dispute needs your evidence",
+  dispute_evidence_submitted: "Evidence for the dispute was submitted",
+  dispute_evidence_acknowledged_by_scheme: "The card scheme received the dispute evidence",
+  dispute_accepted: "The dispute was accepted: the customer keeps the money",
+  dispute_canceled: "The customer's bank withdrew the dispute",
+  dispute_expired: "The time to answer the dispute ran out",
+  dispute_lost: "The dispute was lost: the customer keeps the money",
+  dispute_won: "The dispute was won: the money stays with you",
+  dispute_resolved: "The dispute was resolved",
+  dispute_arbitration_sent_to_scheme: "The dispute went to arbitration",
+  dispute_arbitration_evidence_submitted: "Evidence for the arbitration was submitted",
+  dispute_arbitration_won: "The arbitration was won",
+  dispute_arbitration_lost: "The arbitration was lost",
+};
+
+const REASONS: Record<string, string> = {
+  fraudulent: "the cardholder says they did not make the payment",
+  unrecognized: "the cardholder does not recognize the payment",
+  product_service_not_received: "the customer says the goods never arrived",
+  product_service_not_as_described: "the customer says the goods were not as described",
+  duplicate: "the customer says they were charged twice",
+  credit_not_processed: "the customer says a promised refund never came",
+  canceled_recurring: "the customer says they canceled a subscription",
+  incorrect_amount: "the customer says the amount is wrong",
+  general: "no reason given by the bank",
+};
+
+const REFUSALS: Record<string, string> = {
+  refund_amount_exceeds_balance: "The amount is more than what is left to refund on this payment.",
+  capture_value_greater_than_authorized: "The amount is more than the bank authorized.",
+  capture_value_greater_than_remaining_authorized: "The amount is more than what is left to capture.",
+  void_amount_invalid: "This payment can no longer be voided.",
+  refund_authorization_declined: "The card's bank declined the refund.",
+  amount_invalid: "The amount is not valid for this payment.",
+};
+
+const WEBHOOK_NEWS: Record<string, string> = {
+  payment_approved: "the payment was approved",
+  payment_declined: "the payment was declined",
+  payment_captured: "the capture went through",
+  payment_capture_declined: "the capture was declined",
+  payment_refunded: "the refund went through",
+  payment_refund_declined: "the refund was declined",
+  payment_voided: "the void went through",
+  payment_canceled: "the payment was canceled",
+  payment_expired: "the authorization expired",
+  payment_pending: "the payment is waiting",
+  payment_authentication_failed: "3-D Secure failed",
+};
+
+export const en: Catalogue = {
+  locale: "en-GB",
+  status: {
+    pending: "Waiting for payment",
+    requires_action: "Waiting for the shopper's bank (3-D Secure)",
+    authorized: "Payment approved, not captured yet",
+    needs_review: "Held for review",
+    captured: "Paid",
+    partially_refunded: "Partly refunded",
+    refunded: "Refunded",
+    declined: "Declined by the bank",
+    voided: "Voided: nothing charged",
+    canceled: "Canceled",
+    expired: "Authorization expired",
+    disputed: "Disputed",
+    abandoned: "Checkout abandoned",
+  },
+  timeline(kind, d, currency, f) {
+    const amount = typeof d.amount === "number" ? f.money(d.amount, String(d.currency ?? currency)) : "";
+    const who = typeof d.operator === "string" ? d.operator : "An operator";
+    switch (kind) {
+      case "order_created":
+        return `Order created for ${amount}`;
+      case "order_repriced":
+        return `The shopper opened the checkout for ${amount}`;
+      case "attempt_started":
+        return "The shopper started paying";
+      case "stock_reserved":
+        return "Stock held for this order";
+      case "stock_refused":
+        return "Not enough stock: the payment was stopped before the card was charged";
+      case "processor_call":
+        return `${callPurpose(String(d.operation ?? ""))}${callResult(d)}`;
+      case "status_changed":
+        return reached(String(d.to ?? ""), d.source);
+      case "signal_ignored": {
+        const news = SIGNAL_NEWS[String(d.signal ?? d.change ?? "")] ?? "an update";
+        return `Already on record: ${news} (news repeated or late, nothing changed)`;
+      }
+      case "webhook": {
+        const news = WEBHOOK_NEWS[String(d.type ?? "")];
+        return news ? `Checkout.com reported that ${news}` : "Checkout.com sent an update";
+      }
+      case "operator_action": {
+        const verb = d.action === "refund" ? "a refund" : d.action === "capture" ? "a capture" : "a void";
+        const reason = typeof d.reason === "string" ? ` (“${d.reason}”)` : "";
+        const result = d.accepted
+          ? "Checkout.com accepted the request"
+          : `it was refused: ${d.failure === "rejected" ? "Checkout.com said no" : d.failure === "not_allowed" ? "Checkout.com does not allow it now" : "Checkout.com could not be reached"}`;
+        return `${who} asked for ${verb}${amount ? ` of ${amount}` : ""}${reason}; ${result}`;
+      }
+      case "review_released":
+        return `${who} released the order from review`;
+      case "dispute": {
+        const news = DISPUTE_NEWS[String(d.type ?? "")] ?? "The dispute changed";
+        const reason =
+          typeof d.reasonCode === "string"
+            ? ` (${REASONS[d.reasonCode] ?? `reason code ${d.reasonCode}`})`
+            : "";
+        const by =
+          typeof d.evidenceRequiredBy === "string" ? `, answer by ${f.date(d.evidenceRequiredBy)}` : "";
+        return `${news}${amount ? ` for ${amount}` : ""}${reason}${by}`;
+      }
+      case "operator_dispute":
+        return `${who} ${d.action === "accept" ? "accepted the dispute" : "sent evidence for the dispute"}; ${d.accepted ? "Checkout.com took it" : "Checkout.com refused it"}`;
+      case "confirm_refused":
+        return "The payment was stopped before the card was charged";
+      case "stray_payment_reversed":
+        return `A payment the bank approved after the shopper left 3-D Secure was ${d.action === "refund" ? "refunded" : "voided"}${d.accepted ? "" : ", but Checkout.com did not accept that yet"}`;
+      case "outcome_unknown":
+        return "Checkout.com did not answer; Handoff's next check will find out what happened";
+      default:
+        return `${kind.replace(/_/g, " ")[0]?.toUpperCase()}${kind.replace(/_/g, " ").slice(1)}`;
+    }
+  },
+  refusal: (code) => REFUSALS[code],
+  notice(code, f) {
+    const action = f?.action ?? "action";
+    switch (code) {
+      case "action_sent":
+        return `The ${action} was sent to Checkout.com; the status changes here when it confirms.`;
+      case "action_not_allowed":
+        return `Checkout.com does not allow a ${action} on this payment now.`;
+      case "action_refused":
+        return `Checkout.com refused the ${action}. The order's timeline has the details.`;
+      case "action_failed":
+        return `The ${action} could not be sent: Checkout.com could not be reached. Nothing was changed; try again shortly.`;
+      case "amount_over_balance":
+        return `The amount is more than this payment has left to ${action}. Nothing was sent.`;
+      case "amount_invalid":
+        return `That amount cannot be used for a ${action}: a positive amount in the order's currency, e.g. 5.00.`;
+      case "unknown_action":
+        return "That order or action does not exist.";
+      case "start_from_order":
+        return "Start the action from the order page.";
+      case "review_released":
+        return "Review released: the order goes to fulfilment.";
+      case "review_failed":
+        return "The review could not be released: the order is no longer in review, or Checkout.com could not be reached.";
+    }
+  },
+  dispute: {
+    banner: ({ amount, reason, deadline }) =>
+      `This payment is disputed: the customer's bank is taking back ${amount} (${reason}).${deadline ? ` Answer by ${deadline}, or the dispute is lost.` : ""}`,
+    refundWarning:
+      "This order has an open dispute. A refund does not end a dispute: the bank can take the disputed amount back as well, so the customer may be paid twice. Answer the dispute (accept it, or send evidence) instead of refunding.",
+    reason: (category, code) => {
+      const said = category ? (REASONS[category] ?? category.replace(/_/g, " ")) : undefined;
+      if (said && code) return `${said}; reason code ${code}`;
+      return said ?? (code ? `reason code ${code}` : "no reason given by the bank");
+    },
+  },
+  labels: { technicalRecord: "Technical record" },
+};
