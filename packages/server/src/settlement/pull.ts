@@ -68,14 +68,16 @@ export async function pullDuePayments(deps: {
   await store.queueCapturedPayments(deps.since, first);
   let pulled = 0;
   let announced = false;
+  // Only what was due when the pass began: a payment asked about now is never asked again in the same pass.
+  const dueBy = deps.now();
   for (;;) {
     if (deps.stopping?.()) break;
-    const due = await store.claimPulls(20, 5 * 60_000);
+    const due = await store.claimPulls(20, 5 * 60_000, dueBy);
     if (due.length === 0) break;
     for (const pull of due) {
       const attempts = pull.attempts + 1;
       const wait = Math.min(schedule.maxBackoffMs, schedule.firstAfterMs * 2 ** attempts);
-      const nextAt = new Date(deps.now().getTime() + wait).toISOString();
+      const nextAt = new Date(Math.max(deps.now().getTime() + wait, dueBy.getTime() + 1)).toISOString();
       const answer = await allActions(deps.source, pull.paymentId);
       if ("error" in answer) {
         deps.logger.warn({ paymentId: pull.paymentId, err: answer.error }, "financial actions unavailable");

@@ -33,6 +33,14 @@ const COLUMNS = {
 } as const;
 type Column = keyof typeof COLUMNS;
 const REQUIRED: Column[] = ["actionId", "actionType", "breakdownType", "holdingCurrency", "holdingAmount"];
+/** Columns as people read them in the file. */
+const HEADING: Partial<Record<Column, string>> = {
+  actionId: "Action ID",
+  actionType: "Action Type",
+  breakdownType: "Breakdown Type",
+  holdingCurrency: "Holding Currency",
+  holdingAmount: "Holding Currency Amount",
+};
 
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
 
@@ -42,7 +50,11 @@ function indexOf(header: string[]): Record<Column, number> {
   for (const [column, aliases] of Object.entries(COLUMNS) as Array<[Column, readonly string[]]>)
     index[column] = names.findIndex((n) => aliases.includes(n));
   const missing = REQUIRED.filter((c) => index[c] < 0);
-  if (missing.length) throw new ReportFormatError(`the report has no ${missing.join(", ")} column`, 1);
+  if (missing.length)
+    throw new ReportFormatError(
+      `the report has no ${missing.map((c) => HEADING[c] ?? c).join(", ")} column`,
+      1,
+    );
   return index;
 }
 

@@ -490,9 +490,11 @@ export class SqlSettlementStore {
   async claimPulls(
     limit: number,
     leaseMs: number,
+    dueBy: Date = this.now(),
   ): Promise<Array<{ paymentId: string; orderId: string; attempts: number }>> {
     const now = this.now();
     const at = now.toISOString();
+    const due = dueBy.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     const rows = (
       await this.db.execute(
@@ -501,7 +503,7 @@ export class SqlSettlementStore {
            SELECT payment_id FROM settlement_pulls WHERE done = 0 AND next_pull_at <= ?
              AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_pull_at LIMIT ?)
          RETURNING payment_id, order_id, attempts`,
-        [until, at, at, at, limit],
+        [until, at, due, at, limit],
       )
     ).rows;
     return rows.map((r) => ({
