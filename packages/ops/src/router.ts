@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Handoff, Outbox, SqlClient, TrustProxy, Webhooks } from "@handoff/server";
+import type { Handoff, Outbox, SettlementService, SqlClient, TrustProxy, Webhooks } from "@handoff/server";
 import express, { type Router } from "express";
 import { opsApi } from "./api.js";
 import { createGuard } from "./auth/guard.js";
@@ -9,6 +9,7 @@ import { SqlOpsSessions } from "./auth/sessions.js";
 import { destinationPages } from "./pages/destinations.js";
 import { disputePages } from "./pages/disputes.js";
 import { orderPages, pageContext } from "./pages/orders.js";
+import { payoutPages } from "./pages/payouts.js";
 import { webhookPages } from "./pages/webhooks.js";
 import { html, layout } from "./views.js";
 
@@ -36,6 +37,8 @@ export interface OpsRouterOptions {
    * own `trust proxy` setting.
    */
   trustProxy?: TrustProxy;
+  /** Settlement (`service.settlement`): payouts, each order's settlement, the exceptions queue. */
+  settlement?: SettlementService | undefined;
 }
 
 const CSS = readFileSync(resolve(import.meta.dirname, "../src/ops.css"), "utf8");
@@ -73,7 +76,13 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
   router.use(
     "/api",
     guard.requireApi,
-    opsApi({ handoff, webhooks: options.webhooks, outbox: options.outbox, stuckAfterMs }),
+    opsApi({
+      handoff,
+      webhooks: options.webhooks,
+      outbox: options.outbox,
+      stuckAfterMs,
+      settlement: options.settlement,
+    }),
   );
 
   const loginPage = (base: string, notice?: { text: string; error?: boolean }) =>
@@ -102,7 +111,13 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
     await guard.signOut(req, res);
     res.redirect(303, `${req.baseUrl}/login`);
   });
-  router.use(orderPages({ handoff, webhooks: options.webhooks, outbox: options.outbox }, guard));
+  router.use(
+    orderPages(
+      { handoff, webhooks: options.webhooks, outbox: options.outbox, settlement: options.settlement },
+      guard,
+    ),
+  );
+  if (options.settlement) router.use(payoutPages(options.settlement));
   router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
   router.use(disputePages(handoff, guard));
   if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));

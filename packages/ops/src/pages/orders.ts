@@ -15,6 +15,7 @@ import {
   type Outbox,
   releaseReview,
   requestOperatorAction,
+  type SettlementService,
   type Webhooks,
 } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
@@ -31,6 +32,7 @@ import {
   when,
 } from "../views.js";
 import { describe } from "./describe.js";
+import { settlementPanel } from "./settlement.js";
 
 export const ACTIONS: OperatorAction[] = ["capture", "void", "refund"];
 const PAGE_SIZE = 50;
@@ -126,6 +128,7 @@ export interface OrderPagesOptions {
   handoff: Handoff;
   webhooks: Webhooks;
   outbox?: Outbox | undefined;
+  settlement?: SettlementService | undefined;
 }
 
 /** Orders: search, the review queue, one order as a person reads it, and money actions with a confirmation step. */
@@ -239,6 +242,7 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
 <dt>Created</dt><dd>${when(order.createdAt, ctx.timeZone)}</dd></dl>
 <h2>Items</h2>${table(["Item", "Qty", "Each", "Total"], lines, "No items.")}
 <h2>Payment</h2>${payment}
+${await settlementPanel(ctx, options.settlement, order)}
 <h2>Timeline</h2>${table(["When", "What"], timeline, "Nothing yet.")}
 <h2>Webhooks</h2>${table(["Event", "Status", "Outcome", "Received"], inbox, "No webhooks for this order yet.")}
 <h2>Sent to your systems</h2>${table(["Event", "Destination", "Delivery", "Attempts"], deliveries, "No destination took this order's events.")}`,
