@@ -4,12 +4,39 @@
  * CKO_ENVIRONMENT=sandbox or production and real keys, the same shop talks to Checkout.com.
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { type RunningShop, startShop } from "@handoff/demo-shop";
 import { loadOperatorsFile, type Operator } from "@handoff/ops";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import { ConfigError, describeDatabaseUrl, loadConfig } from "@handoff/server";
 
 const env = process.env;
+/** `pnpm start -- --memory`: nothing kept between starts (the sandbox forgets, a new ops password each time). */
+const memory = process.argv.includes("--memory");
+
+/** A file beside the shop's SQLite database (in `.data/` for PostgreSQL); none for `:memory:` or `--memory`. */
+function besideDatabase(databaseUrl: string, name: string): string | undefined {
+  if (memory) return undefined;
+  if (/^postgres(ql)?:/.test(databaseUrl)) return join(".data", name);
+  const path = databaseUrl.replace(/^file:/, "").split("?")[0];
+  return !path || path === ":memory:" ? undefined : join(dirname(path), name);
+}
+
+/** The demo's ops password, made up once and kept beside the database so a restart does not change it. */
+function keptOpsToken(path: string | undefined): string {
+  if (!path) return randomBytes(18).toString("base64url");
+  try {
+    const kept = readFileSync(path, "utf8").trim();
+    if (kept) return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const token = randomBytes(18).toString("base64url");
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
 let sandbox: Sandbox | undefined;
 let shop: RunningShop | undefined;
 
@@ -20,8 +47,11 @@ async function main(): Promise<void> {
     env,
     local ? { publicKey: "pk_sbox_x", secretKey: "sk_sbox_x", signatureKey: "x" } : undefined,
   );
+  const stateFile = besideDatabase(probe.databaseUrl, "sandbox-state.json");
   if (local) {
     sandbox = createSandbox({
+      // Payments, disputes, settlements and the generated keys survive a restart.
+      ...(stateFile ? { stateFile } : {}),
       webhookUrls: [`http://127.0.0.1:${probe.port}/webhooks/checkoutdotcom`],
       ...(env.CKO_PUBLIC_KEY ? { publicKey: env.CKO_PUBLIC_KEY } : {}),
       ...(env.CKO_SECRET_KEY ? { secretKey: env.CKO_SECRET_KEY } : {}),
@@ -38,7 +68,7 @@ async function main(): Promise<void> {
     }
   }
   const config = loadConfig(env, sandbox?.keys);
-  const opsToken = env.HANDOFF_OPS_TOKEN ?? randomBytes(18).toString("base64url");
+  const opsToken = env.HANDOFF_OPS_TOKEN ?? keptOpsToken(besideDatabase(config.databaseUrl, "ops-password"));
   let operators: Operator[] | undefined;
   if (env.HANDOFF_OPERATORS) {
     try {
@@ -69,7 +99,7 @@ async function main(): Promise<void> {
       ? `  ops          ${shop.url}/ops   (operators from HANDOFF_OPERATORS)`
       : `  ops          ${shop.url}/ops   (name admin, password ${env.HANDOFF_OPS_TOKEN ? "from HANDOFF_OPS_TOKEN" : opsToken}; the same as the API's bearer token)`,
     sandbox
-      ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom)`
+      ? `  sandbox      ${sandbox.url}   (offline Checkout.com, webhooks → ${shop.url}/webhooks/checkoutdotcom${stateFile ? `; state kept in ${stateFile}` : ""})`
       : `  Checkout.com ${config.apiUrl} (${config.environment})`,
     `  database     ${describeDatabaseUrl(config.databaseUrl)}`,
     "",

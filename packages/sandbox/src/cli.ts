@@ -5,13 +5,13 @@
  *   handoff-sandbox events
  */
 import { parseArgs } from "node:util";
-import { createSandbox } from "./server.js";
-import { ChaosSpecError, parseChaos } from "./webhooks/chaos.js";
 
 const USAGE = `Usage:
   handoff-sandbox start [--port N] [--host H] [--webhook-url URL]… [--signature-key K] [--authorization-key K]
                         [--public-key pk_…] [--secret-key sk_…] [--time-scale X] [--seed N]
                         [--chaos duplicate=0.2,reorder=0.3,delay=0-2000,fail-first=0.1] [--amount-triggers] [--strict]
+                        [--settlement-day-ms N] [--state FILE | --memory]
+                        [--settlement-faults late-interchange,chargeback,adjustment=-1.50,holding=EUR:1.17,split-reports]
   handoff-sandbox trigger TYPE --payment pay_… [--url http://127.0.0.1:3100]
   handoff-sandbox events [--url http://127.0.0.1:3100]`;
 
@@ -28,6 +28,10 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
 }
 
 async function start(argv: string[]): Promise<void> {
+  // Loaded here, not at the top: `trigger` and `events` are small HTTP calls and start faster without them.
+  const { createSandbox } = await import("./server.js");
+  const { parseSettlementFaults } = await import("./settlement/config.js");
+  const { ChaosSpecError, parseChaos } = await import("./webhooks/chaos.js");
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -43,8 +47,13 @@ async function start(argv: string[]): Promise<void> {
       seed: { type: "string" },
       "amount-triggers": { type: "boolean", default: false },
       strict: { type: "boolean", default: false },
+      "settlement-day-ms": { type: "string" },
+      "settlement-faults": { type: "string" },
+      state: { type: "string" },
+      memory: { type: "boolean", default: false },
     },
   });
+  if (values.state && values.memory) fail("--state and --memory contradict each other: pick one");
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be 0-65535, got "${values.port}"`);
@@ -62,6 +71,18 @@ async function start(argv: string[]): Promise<void> {
     if (error instanceof ChaosSpecError) fail(`--chaos: ${error.message}`);
     throw error;
   }
+  let settlementFaults: import("./settlement/model.js").SettlementFaults | undefined;
+  try {
+    settlementFaults = values["settlement-faults"]
+      ? parseSettlementFaults(values["settlement-faults"])
+      : undefined;
+  } catch (error) {
+    if (error instanceof RangeError) fail(`--settlement-faults: ${error.message}`);
+    throw error;
+  }
+  const dayMs = values["settlement-day-ms"]
+    ? positiveNumber("settlement-day-ms", values["settlement-day-ms"], 1)
+    : undefined;
   const sandbox = createSandbox({
     webhookUrls: values["webhook-url"] ?? [],
     timeScale: positiveNumber("time-scale", values["time-scale"], 1),
@@ -69,12 +90,15 @@ async function start(argv: string[]): Promise<void> {
     amountTriggers: values["amount-triggers"] ?? false,
     strict: values.strict ?? false,
     ...(chaos ? { chaos } : {}),
+    ...(values.state ? { stateFile: values.state } : {}),
+    settlement: { ...(settlementFaults ? { faults: settlementFaults } : {}), ...(dayMs ? { dayMs } : {}) },
     ...(values["signature-key"] ? { signatureKey: values["signature-key"] } : {}),
     ...(values["authorization-key"] ? { authorizationKey: values["authorization-key"] } : {}),
     ...(values["public-key"] ? { publicKey: values["public-key"] } : {}),
     ...(values["secret-key"] ? { secretKey: values["secret-key"] } : {}),
   });
   const url = await sandbox.listen(port, values.host);
+  if (values.state) process.stdout.write(`  state file:    ${values.state} (kept across restarts)\n`);
   process.stdout.write(`handoff-sandbox listening on ${url}\n`);
   // Generated keys are this local sandbox's own and worthless elsewhere; without them nobody could call it.
   if (!values["public-key"]) process.stdout.write(`  public key:    ${sandbox.keys.publicKey}\n`);

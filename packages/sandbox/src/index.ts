@@ -13,5 +13,9 @@ export {
   type SandboxKeys,
   type SandboxOptions,
 } from "./server.js";
+export { DEFAULT_FEES, type FeeSchedule } from "./settlement/fees.js";
+export type { SettlementConfig, SettlementFaults } from "./settlement/model.js";
+export type { SettlementRun } from "./settlement/service.js";
+export { type SandboxState, SandboxStateError } from "./state/state-file.js";
 export { type ChaosConfig, NO_CHAOS, parseChaos } from "./webhooks/chaos.js";
 export { type DeliveryAttempt, RETRY_SCHEDULE_MS, type StoredEvent, signBody } from "./webhooks/delivery.js";

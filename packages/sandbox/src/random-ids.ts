@@ -11,7 +11,22 @@ function randomString(alphabet: string, length: number): string {
 }
 
 /** Checkout.com-shaped ids: `pay_` + 26 lowercase base32 characters, and so on. */
-export type IdPrefix = "tok" | "pay" | "act" | "sid" | "evt" | "src" | "dsp" | "cus" | "file";
+export type IdPrefix =
+  | "tok"
+  | "pay"
+  | "act"
+  | "sid"
+  | "evt"
+  | "src"
+  | "dsp"
+  | "cus"
+  | "file"
+  | "rpt"
+  | "adj"
+  | "ca"
+  | "ent"
+  | "cli"
+  | "pc";
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomString(BASE32, 26)}`;
 }

@@ -104,7 +104,19 @@ export class DisputeService {
 
   private iso = () => new Date(this.deps.now()).toISOString();
 
-  open(payment: SandboxPayment, options: { category?: string; reasonCode?: string; amount?: number } = {}) {
+  /**
+   * A cardholder's bank disputes `payment`. `announce` is which events say so: both by default, only
+   * `dispute_received` when a person triggered that one event (`handoff-sandbox trigger`).
+   */
+  open(
+    payment: SandboxPayment,
+    options: {
+      category?: string;
+      reasonCode?: string;
+      amount?: number;
+      announce?: readonly ("dispute_received" | "dispute_evidence_required")[];
+    } = {},
+  ) {
     const at = this.iso();
     const dispute: SandboxDispute = {
       id: newId("dsp"),
@@ -122,8 +134,8 @@ export class DisputeService {
       evidence: {},
     };
     this.disputes.set(dispute.id, dispute);
-    this.deps.emit("dispute_received", dispute);
-    this.deps.emit("dispute_evidence_required", dispute);
+    for (const type of options.announce ?? ["dispute_received", "dispute_evidence_required"])
+      this.deps.emit(type, dispute);
     return dispute;
   }
 

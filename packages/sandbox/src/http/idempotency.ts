@@ -1,8 +1,8 @@
-import type { Reply } from "./router.js";
+import type { ApiResult } from "../payments/api-result.js";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
-type Entry = { state: "in_flight" } | { state: "done"; reply: Reply; at: number };
+type Entry = { state: "in_flight" } | { state: "done"; reply: ApiResult; at: number };
 
 /**
  * `Cko-Idempotency-Key`: a 2xx answer is kept for 24 hours and replayed (same status, same body);
@@ -16,9 +16,9 @@ export class IdempotencyCache {
   async run(
     scope: string,
     key: string | undefined,
-    work: () => Promise<Reply>,
-    busy: () => Reply,
-  ): Promise<Reply> {
+    work: () => Promise<ApiResult>,
+    busy: () => ApiResult,
+  ): Promise<ApiResult> {
     if (!key) return work();
     const id = `${scope}\n${key}`;
     const entry = this.entries.get(id);

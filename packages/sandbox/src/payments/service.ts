@@ -43,7 +43,14 @@ export type ActionKind = "capture" | "refund" | "void";
 /** How long a 3-D Secure challenge stays open before Checkout.com gives up on it (time-scaled). */
 export const THREE_DS_TIMEOUT_MS = 15 * 60_000;
 
-interface PaymentSession {
+export interface PaymentState {
+  tokens: SandboxToken[];
+  payments: SandboxPayment[];
+  paymentSessions: PaymentSession[];
+  declineNext: Array<[string, ActionKind[]]>;
+}
+
+export interface PaymentSession {
   id: string;
   secret: string;
   amount: number;
@@ -70,6 +77,35 @@ export class PaymentService {
   private readonly declineNext = new Map<string, Set<ActionKind>>();
 
   constructor(private readonly options: PaymentServiceOptions) {}
+
+  /** Everything a restart must not forget, as plain JSON. */
+  exportState(): PaymentState {
+    return {
+      tokens: [...this.tokens.values()],
+      payments: [...this.payments.values()],
+      paymentSessions: [...this.paymentSessions.values()],
+      declineNext: [...this.declineNext].map(([id, kinds]) => [id, [...kinds]]),
+    };
+  }
+
+  /** Takes back what `exportState` gave, and resumes the auto-captures a restart interrupted. */
+  importState(state: PaymentState): void {
+    this.reset();
+    for (const token of state.tokens) this.tokens.set(token.token, token);
+    for (const session of state.paymentSessions) this.paymentSessions.set(session.id, session);
+    for (const payment of state.payments) {
+      this.payments.set(payment.id, payment);
+      if (payment.sessionId) this.bySession.set(payment.sessionId, payment.id);
+      if (payment.reference !== undefined) {
+        const list = this.byReference.get(payment.reference) ?? [];
+        list.push(payment.id);
+        this.byReference.set(payment.reference, list);
+      }
+      if (payment.capture && payment.status === "Authorized" && payment.balances.available_to_capture > 0)
+        this.options.later(() => this.autoCapture(payment), this.options.captureDelayMs);
+    }
+    for (const [id, kinds] of state.declineNext) this.declineNext.set(id, new Set(kinds));
+  }
 
   reset(): void {
     this.tokens.clear();

@@ -87,3 +87,26 @@ export function disputeEventFor(
 ): WebhookEnvelope {
   return envelope(type, d.id, { ...disputeFields(d), date: new Date(nowMs).toISOString() }, base, nowMs);
 }
+
+/** `report_generated`: a report is ready, with where to fetch it and its files. */
+export function reportGeneratedEvent(
+  report: { id: string; type: string; tags: string[]; files: Array<{ id: string; filename: string }> },
+  account: { clientId: string; entityId: string },
+  base: string,
+  nowMs: number,
+): WebhookEnvelope {
+  const self = `${base}/reports/${report.id}`;
+  const data = {
+    report_id: report.id,
+    report_type: report.type,
+    files: report.files.map((f) => `reports-${account.entityId}/${f.filename}`),
+    api_resources: {
+      report: { id: report.id, url: self },
+      files: report.files.map((f) => ({ id: f.id, url: `${self}/files/${f.id}` })),
+    },
+    account: { client_id: account.clientId, entity_id: account.entityId },
+    tags: report.tags,
+  };
+  const event = envelope("report_generated", report.id, data, base, nowMs);
+  return { ...event, version: "1.1.0" };
+}
