@@ -12,6 +12,7 @@ const STORE_SUITE = [
   "packages/server/src/webhooks/flow.test.ts",
   "packages/server/src/outbox/**/*.test.ts",
   "packages/server/src/settlement/settlement.test.ts",
+  "packages/server/src/settlement/sandbox.test.ts",
   "test/ops/**/*.test.ts",
   "test/gauntlet/interleavings.test.ts",
 ];

@@ -127,7 +127,7 @@ export function orderSettledEvent(data: OrderSettledEventData): HandoffEvent {
 /** `payout.reconciled`: once per payout and content (the same report read again announces nothing new). */
 export function payoutReconciledEvent(data: PayoutReconciledEventData): HandoffEvent {
   return {
-    id: `msg_payout_${data.payoutId}_${data.lines}_${data.net}`,
+    id: `msg_payout_${data.payoutId}_${data.lines}_${data.net}_${data.amount ?? "unknown"}`,
     type: "payout.reconciled",
     timestamp: data.occurredAt,
     data,

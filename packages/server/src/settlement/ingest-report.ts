@@ -1,7 +1,7 @@
 import type { Logger } from "../deps.js";
 import type { SettlementSource } from "../processor/port.js";
 import type { SettlementLine } from "./lines.js";
-import { ReportFormatError, readReportLines } from "./report-csv.js";
+import { ReportFormatError, readPayoutRows, readReportLines } from "./report-csv.js";
 import type { SqlSettlementStore } from "./store.js";
 
 const MAX_ATTEMPTS = 10;
@@ -39,6 +39,17 @@ export async function ingestReport(
     if (opened.kind !== "opened")
       return { status: "retry", error: opened.kind === "unavailable" ? opened.reason : opened.kind };
     try {
+      if (/^payouts$/i.test(report.type)) {
+        // What each payout paid: its lines are checked against it.
+        for await (const row of readPayoutRows(opened.body)) {
+          await store.recordPayoutAmount(row.payoutId, row.currency, row.amount, row.date || undefined);
+          payouts.add(row.payoutId);
+          lines++;
+        }
+        done.push(file.id);
+        await store.reportFileDone(report.id, done, lines);
+        continue;
+      }
       for await (const batch of readReportLines(opened.body, { payoutId: report.payoutId ?? "" })) {
         const entries: SettlementLine[] = [];
         for (const line of batch) {
@@ -62,7 +73,10 @@ export async function ingestReport(
   }
   const date = report.createdOn?.slice(0, 10);
   for (const payoutId of payouts) {
-    const payout = await store.reconcilePayout(payoutId, { reportId: report.id, date });
+    const payout = await store.reconcilePayout(payoutId, {
+      ...(/^payouts$/i.test(report.type) ? {} : { reportId: report.id }),
+      date,
+    });
     if (payout) announced = true;
   }
   return { status: "ingested", lines, payouts: [...payouts], announced };

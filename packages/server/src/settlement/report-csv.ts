@@ -137,3 +137,67 @@ function lineOf(
     payoutId: cell("payoutId") || payoutId,
   };
 }
+
+/** One row of a Payouts report: what Checkout.com paid out, per payout. */
+export interface PayoutRow {
+  payoutId: string;
+  currency: string;
+  /** Scaled decimal (decimal.ts). */
+  amount: bigint;
+  date: string;
+}
+
+/** Whether a CSV header is a Payouts report's (Payout Amount, no Action ID) rather than a Financial Actions one. */
+export function isPayoutsHeader(header: readonly string[]): boolean {
+  const names = header.map(squash);
+  return names.includes("payoutamount") && !names.includes("actionid");
+}
+
+/**
+ * Reads a Payouts report (Payout ID, Holding Currency, Payout Date, Payout Amount…) as it streams.
+ * Small (a row per payout), but read the same way.
+ */
+export async function* readPayoutRows(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<PayoutRow> {
+  const parser = Readable.from(source).pipe(
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }),
+  );
+  let at: { id: number; currency: number; amount: number; date: number } | undefined;
+  let line = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      line++;
+      if (!at) {
+        const names = record.map(squash);
+        at = {
+          id: names.indexOf("payoutid"),
+          currency: names.indexOf("holdingcurrency"),
+          amount: names.indexOf("payoutamount"),
+          date: names.indexOf("payoutdate"),
+        };
+        if (at.id < 0 || at.currency < 0 || at.amount < 0)
+          throw new ReportFormatError(
+            "the payouts report has no Payout ID, Holding Currency or Payout Amount column",
+            1,
+          );
+        continue;
+      }
+      let amount: bigint;
+      try {
+        amount = parseDecimal(record[at.amount] ?? "");
+      } catch (error) {
+        throw new ReportFormatError((error as DecimalError).message, line);
+      }
+      yield {
+        payoutId: record[at.id] ?? "",
+        currency: record[at.currency] ?? "",
+        amount,
+        date: at.date >= 0 ? (record[at.date] ?? "") : "",
+      };
+    }
+  } catch (error) {
+    if (error instanceof ReportFormatError) throw error;
+    throw new ReportFormatError(error instanceof Error ? error.message : String(error), line);
+  } finally {
+    parser.destroy();
+  }
+}

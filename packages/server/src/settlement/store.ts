@@ -211,13 +211,14 @@ export class SqlSettlementStore {
   }
 
   /** Records what Checkout.com says a payout paid (scaled units). */
-  async recordPayoutAmount(payoutId: string, currency: string, amount: bigint): Promise<void> {
+  async recordPayoutAmount(payoutId: string, currency: string, amount: bigint, date?: string): Promise<void> {
     const at = this.now().toISOString();
     await this.db.execute(
-      `INSERT INTO settlement_payouts (payout_id, currency, amount, gross, fees, net, line_count, order_count,
-         exceptions, reconciled_at) VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
-       ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount`,
-      [payoutId, currency, amount, at],
+      `INSERT INTO settlement_payouts (payout_id, currency, payout_date, amount, gross, fees, net, line_count,
+         order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
+       ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount,
+         payout_date = COALESCE(excluded.payout_date, settlement_payouts.payout_date)`,
+      [payoutId, currency, date ?? null, amount, at],
     );
   }
 
@@ -270,7 +271,8 @@ export class SqlSettlementStore {
       // A payout in more than one holding currency does not add up as one amount: each is an exception.
       const exceptions =
         totals.reduce((n, r) => n + Number(r.orphans), 0) + mismatched + feeOnly + (totals.length - 1);
-      const date = details.date ?? (main.last ? String(main.last).slice(0, 10) : null);
+      const known = await readPayout(tx, payoutId);
+      const date = known?.date ?? details.date ?? (main.last ? String(main.last).slice(0, 10) : null);
       await tx.execute(
         `INSERT INTO settlement_payouts (payout_id, currency, payout_date, report_id, amount, gross, fees, net,
            line_count, order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
