@@ -67,9 +67,10 @@ export async function* readReportLines(
   source: AsyncIterable<Uint8Array | string>,
   options: { payoutId?: string; batchSize?: number } = {},
 ): AsyncGenerator<SettlementLine[]> {
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 2000;
+  // No `trim`: Checkout.com writes no padding, and trimming every cell costs a third of the parse.
   const parser = Readable.from(source).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }),
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true }),
   );
   let index: Record<Column, number> | undefined;
   let batch: SettlementLine[] = [];
@@ -158,8 +159,9 @@ export function isPayoutsHeader(header: readonly string[]): boolean {
  * Small (a row per payout), but read the same way.
  */
 export async function* readPayoutRows(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<PayoutRow> {
+  // No `trim`: Checkout.com writes no padding, and trimming every cell costs a third of the parse.
   const parser = Readable.from(source).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }),
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true }),
   );
   let at: { id: number; currency: number; amount: number; date: number } | undefined;
   let line = 0;

@@ -181,7 +181,11 @@ export class SqlSettlementStore {
         LINE_WIDTH,
         paidOut.map(values),
       );
-      if (paidOut.length) {
+      const anyPending =
+        paidOut.length > 0 &&
+        (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length >
+          0;
+      if (anyPending) {
         // The same entries, read from the API before they were paid out, give way to the report's.
         const actions = [...new Set(paidOut.map((l) => l.actionId))];
         await selectIn(
