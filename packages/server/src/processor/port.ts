@@ -123,7 +123,7 @@ export interface SettlementSource {
 export interface CurrencyBalance {
   descriptor?: string | undefined;
   holdingCurrency: string;
-  /** Major-unit decimals as Checkout.com sends them (text, so nothing is rounded). */
+  /** As Checkout.com sends them, as text so nothing is rounded (integers; minor units by the Java SDK's `Long`). */
   pending: string;
   available: string;
   payable: string;

@@ -76,6 +76,17 @@ describe("settlement against the sandbox", () => {
     expect(events.filter((e) => e.type === "order.settled")).toHaveLength(3);
   });
 
+  it("reads the balances through the SDK's balances client, from the balances host in front of it", async () => {
+    const entityId = h.sandbox.account.entityId;
+    const found = await settlement.source.balances(entityId, "GBP");
+    expect(found.kind).toBe("found");
+    if (found.kind !== "found") return;
+    expect(found.balances).toEqual([expect.objectContaining({ holdingCurrency: "GBP" })]);
+    // The day's payout is payable until the next settlement day.
+    expect(Number(found.balances[0]?.payable)).toBeGreaterThan(0);
+    expect((await settlement.source.balances("ent_nosuchentityaaaaaaaaaaaaaa")).kind).toBe("not_found");
+  });
+
   it("reading the sandbox's reports again changes nothing", async () => {
     const snapshot = async () => ({
       lines: (await h.db.execute("SELECT COUNT(*) AS n FROM settlement_lines")).rows[0]?.n,
