@@ -28,7 +28,10 @@ export const HANDOFF_DISPUTE_EVENT_TYPES = ["dispute.opened", "dispute.updated"]
 export const SETTLEMENT_EVENT_TYPES = [
   /** Every line of the order is in a payout and its gross is what was captured less refunded; once per payout. */
   "order.settled",
-  /** A payout's report is in: its totals, and how many of its lines need a person (mismatches, orphans…). */
+  /**
+   * A payout's lines and what Checkout.com says it paid are both in: its totals, whether they add up, and
+   * how many of its lines need a person (mismatches, orphans…).
+   */
   "payout.reconciled",
 ] as const;
 
@@ -107,9 +110,9 @@ export interface PayoutReconciledEventData {
   gross: string;
   fees: string;
   net: string;
-  /** What Checkout.com says it paid out, when it said; `addsUp` compares it with `net`. */
-  amount?: string;
-  addsUp?: boolean;
+  /** What Checkout.com says it paid out (its Payouts report); `addsUp` compares it with `net`. */
+  amount: string;
+  addsUp: boolean;
   lines: number;
   orders: number;
   /** Lines and orders that need a person: mismatches, lines for no order, fee-only adjustments. */

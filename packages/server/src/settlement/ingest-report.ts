@@ -28,6 +28,9 @@ export async function ingestReport(
   if (found.kind !== "found")
     return { status: "retry", error: found.kind === "unavailable" ? found.reason : found.kind };
   const report = found.report;
+  // Other reports (disputes, statements…) are not settlement's to read.
+  if (!/financial|payout/i.test(report.type))
+    return { status: "ingested", lines: 0, payouts: [], announced: false };
   const done = [...claim.filesDone];
   let lines = claim.lines;
   let announced = false;

@@ -1,4 +1,8 @@
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { destinationInputSchema, toDestination } from "../outbox/destinations.js";
+import { newDestinationSecret } from "../outbox/sign.js";
+import { type Receiver, startReceiver } from "../test-support/receiver.js";
 import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
 import { formatDecimal } from "./decimal.js";
 import { ingestReport } from "./ingest-report.js";
@@ -12,12 +16,26 @@ import type { SettlementService } from "./setup.js";
  */
 let h: WebhookHarness;
 let settlement: SettlementService;
+let finance: Receiver;
+const secret = newDestinationSecret();
 
 beforeAll(async () => {
-  h = await startWebhookHarness();
+  h = await startWebhookHarness({ outbox: { pollMs: 20 } });
   settlement = h.service.settlement as SettlementService;
+  // The merchant's finance system, taking settlement events only.
+  finance = await startReceiver();
+  const input = destinationInputSchema.parse({
+    id: "finance",
+    url: finance.url,
+    secret,
+    events: ["order.settled", "payout.*"],
+  });
+  await h.outbox.store.saveDestination(toDestination(input, "ops"), new Date().toISOString());
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await finance.close();
+  await h.close();
+});
 
 async function paidOrder(items = [{ sku: "mug", quantity: 2 }]) {
   const cartId = await h.cart(items);
@@ -74,6 +92,30 @@ describe("settlement against the sandbox", () => {
       await h.db.execute("SELECT type FROM outbox WHERE type IN ('order.settled', 'payout.reconciled')")
     ).rows;
     expect(events.filter((e) => e.type === "order.settled")).toHaveLength(3);
+    // Delivered to the finance system, signed like every event (the official verifier accepts them).
+    const deadline = Date.now() + 10_000;
+    while (finance.received.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 30));
+    const verifier = new Webhook(secret);
+    const got = finance.received.map(
+      (r) =>
+        verifier.verify(r.body, r.headers as Record<string, string>) as {
+          type: string;
+          data: Record<string, unknown>;
+        },
+    );
+    expect(got.map((e) => e.type).sort()).toEqual([
+      "order.settled",
+      "order.settled",
+      "order.settled",
+      "payout.reconciled",
+      "payout.reconciled",
+    ]);
+    const yenEvent = got.find((e) => e.type === "order.settled" && e.data.orderId === paid[2]);
+    expect(yenEvent?.data).toMatchObject({ currency: "JPY", gross: "2400" });
+    expect(got.find((e) => e.type === "payout.reconciled")?.data).toMatchObject({
+      addsUp: true,
+      exceptions: 0,
+    });
   });
 
   it("reads the balances through the SDK's balances client, from the balances host in front of it", async () => {

@@ -227,8 +227,8 @@ export class SqlSettlementStore {
   }
 
   /**
-   * Totals a payout from its lines, stores them and announces `payout.reconciled` (once per content).
-   * Called when a report of the payout has been read whole.
+   * Totals a payout from its lines, stores them and, once its amount is known, announces
+   * `payout.reconciled` (once per content). Called when a report of the payout has been read whole.
    */
   async reconcilePayout(
     payoutId: string,
@@ -305,7 +305,8 @@ export class SqlSettlementStore {
         ],
       );
       const payout = await readPayout(tx, payoutId);
-      if (!payout) return undefined;
+      // Announced once Checkout.com has said what it paid (its Payouts report): then it is reconciled.
+      if (payout?.amount === undefined) return payout;
       await appendToOutbox(
         tx,
         payoutReconciledEvent({
@@ -315,9 +316,8 @@ export class SqlSettlementStore {
           gross: formatDecimal(gross, currency),
           fees: formatDecimal(fees, currency),
           net: formatDecimal(gross + fees, currency),
-          ...(payout.amount !== undefined
-            ? { amount: formatDecimal(payout.amount, currency), addsUp: payout.amount === gross + fees }
-            : {}),
+          amount: formatDecimal(payout.amount, currency),
+          addsUp: payout.amount === gross + fees,
           lines,
           orders: payout.orders,
           exceptions,
