@@ -113,6 +113,22 @@ export function controlRoutes(rt: SandboxRuntime): Hono<SandboxEnv> {
     );
   });
 
+  /** The settlement configuration, whose account it is, and every payout so far. */
+  app.get("/_sandbox/settlement", (c) =>
+    c.json({
+      ...rt.settlement.config,
+      account: rt.account,
+      day: rt.settlement.day,
+      payouts: rt.settlement.payouts.map((p) => ({
+        id: p.id,
+        currency_account_id: p.currencyAccountId,
+        currency: p.currency,
+        amount: format(p.amount, p.currency),
+        date: p.date,
+      })),
+    }),
+  );
+
   /** Changes the fee schedule, the seeded finance faults or the settlement day: `{fees?, faults?, dayMs?}`. */
   app.put("/_sandbox/settlement", async (c) => {
     const parsed = settlementConfigSchema.safeParse(await jsonBody(c));

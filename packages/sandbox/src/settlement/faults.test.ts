@@ -172,3 +172,18 @@ describe("seeded settlement faults", () => {
     expect(capture.breakdown.map((b: Any) => b.breakdown_type)).not.toContain("Interchange");
   });
 });
+
+describe("GET /_sandbox/settlement", () => {
+  it("tells whose account it is and lists every payout with its exact amount", async () => {
+    start({});
+    await capturedPayment(6_540);
+    const run = sandbox.settle();
+    const answer = await (await sandbox.app.request("/_sandbox/settlement")).json();
+    expect(answer.account).toEqual(sandbox.account);
+    expect(answer.day).toBe(1);
+    // 65.40 − 0.10 gateway − 0.02 scheme fixed − 0.02616 scheme variable − 0.1308 interchange
+    expect(answer.payouts).toEqual([
+      expect.objectContaining({ id: run.payouts[0]?.id, currency: "GBP", amount: "65.12304" }),
+    ]);
+  });
+});

@@ -259,6 +259,8 @@ export class SettlementService {
 
   /** A dispute takes the money back (Chargeback) and a won one returns it (Chargeback Reversal). */
   observeDispute(type: string, dispute: SandboxDispute, payment: SandboxPayment | undefined): void {
+    // No money moved yet (a dispute triggered on a payment not captured): nothing to take back.
+    if (!payment || payment.balances.total_captured === 0) return;
     if (type === "dispute_received")
       this.chargeback(payment, dispute.amount, dispute.currency, this.day, false);
     else if (type === "dispute_won")
