@@ -11,6 +11,8 @@ const STORE_SUITE = [
   "packages/server/src/health.test.ts",
   "packages/server/src/webhooks/flow.test.ts",
   "packages/server/src/outbox/**/*.test.ts",
+  "packages/server/src/settlement/settlement.test.ts",
+  "packages/server/src/settlement/sandbox.test.ts",
   "test/ops/**/*.test.ts",
   "test/gauntlet/interleavings.test.ts",
 ];

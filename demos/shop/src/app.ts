@@ -106,6 +106,7 @@ export function createShopApp(options: ShopAppOptions): Express {
       webhooks: service.webhooks,
       outbox: service.outbox,
       stuckAfterMs: options.stuckAfterMs ?? 2 * 60_000,
+      settlement: service.settlement,
     }),
   );
   app.use(storefrontRouter({ inventory: service.catalog, store: service.deps.store }));

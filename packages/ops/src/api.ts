@@ -7,6 +7,7 @@ import {
   type Outbox,
   releaseReview,
   requestOperatorAction,
+  type SettlementService,
   type SqlClient,
   submitDisputeEvidence,
   timelinePage,
@@ -17,6 +18,8 @@ import express, { type Router } from "express";
 import { signed } from "./auth/guard.js";
 import { rangeOf, shown } from "./pages/destinations.js";
 import { ACTIONS, searchFrom, TIMELINE_PAGE } from "./pages/orders.js";
+import { payoutsApi } from "./pages/payouts.js";
+import { settlementOfOrder } from "./pages/settlement.js";
 
 /**
  * The JSON API, behind each operator's bearer token. Amounts are minor units (machines), `reason`
@@ -30,6 +33,7 @@ export function opsApi(options: {
   webhooks: Webhooks;
   outbox?: Outbox | undefined;
   stuckAfterMs: number;
+  settlement?: SettlementService | undefined;
 }): Router {
   const { deps } = options.handoff;
   const { store } = deps;
@@ -38,6 +42,7 @@ export function opsApi(options: {
   const notFound = (res: express.Response, what: string) =>
     void res.status(404).json({ error: `${what.toUpperCase()}_NOT_FOUND`, message: `No such ${what}.` });
 
+  api.use(payoutsApi(options.settlement));
   api.get("/orders", async (req, res) => {
     const result = await store.searchOrders(searchFrom(req, deps.now(), options.abandonedAfterMs));
     res.json(result);
@@ -62,6 +67,7 @@ export function opsApi(options: {
       webhooks: (await options.webhooks.inbox.list({ orderId: order.id, limit: 100 })).map(
         ({ rawBody: _b, headers: _h, ...e }) => e,
       ),
+      settlement: await settlementOfOrder(options.settlement, order),
     });
   });
   api.post("/orders/:id/release", async (req, res) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Handoff, Outbox, SqlClient, TrustProxy, Webhooks } from "@handoff/server";
+import type { Handoff, Outbox, SettlementService, SqlClient, TrustProxy, Webhooks } from "@handoff/server";
 import express, { type Router } from "express";
 import { opsApi } from "./api.js";
 import { createGuard } from "./auth/guard.js";
@@ -10,6 +10,7 @@ import { customerPages } from "./pages/customers.js";
 import { destinationPages } from "./pages/destinations.js";
 import { disputePages } from "./pages/disputes.js";
 import { orderPages, pageContext } from "./pages/orders.js";
+import { payoutPages } from "./pages/payouts.js";
 import { webhookPages } from "./pages/webhooks.js";
 import { html, layout } from "./views.js";
 
@@ -42,6 +43,8 @@ export interface OpsRouterOptions {
    * own `trust proxy` setting.
    */
   trustProxy?: TrustProxy;
+  /** Settlement (`service.settlement`): payouts, each order's settlement, the exceptions queue. */
+  settlement?: SettlementService | undefined;
 }
 
 const CSS = readFileSync(resolve(import.meta.dirname, "../src/ops.css"), "utf8");
@@ -95,6 +98,7 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
       outbox: options.outbox,
       stuckAfterMs,
       abandonedAfterMs: options.abandonedAfterMs,
+      settlement: options.settlement,
     }),
   );
 
@@ -143,10 +147,12 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
         webhooks: options.webhooks,
         outbox: options.outbox,
         abandonedAfterMs: options.abandonedAfterMs,
+        settlement: options.settlement,
       },
       guard,
     ),
   );
+  if (options.settlement) router.use(payoutPages(options.settlement));
   router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
   router.use(disputePages(handoff, guard));
   if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));

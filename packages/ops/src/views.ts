@@ -24,7 +24,7 @@ export function layout(ctx: PageContext, title: string, body: HtmlSafeString): s
   const b = ctx.base;
   const nav = ctx.operator
     ? html`<header class="bar"><nav aria-label="Console">
-<a href="${b}/">Orders</a><a href="${b}/review">Review</a><a href="${b}/abandoned">Abandoned</a><a href="${b}/webhooks">Webhooks</a><a href="${b}/disputes">Disputes</a><a href="${b}/rejected">Rejected</a><a href="${b}/reconciliation">Reconciliation</a><a href="${b}/destinations">Destinations</a></nav>
+<a href="${b}/">Orders</a><a href="${b}/review">Review</a><a href="${b}/abandoned">Abandoned</a><a href="${b}/webhooks">Webhooks</a><a href="${b}/disputes">Disputes</a><a href="${b}/rejected">Rejected</a><a href="${b}/reconciliation">Reconciliation</a><a href="${b}/payouts">Payouts</a><a href="${b}/destinations">Destinations</a></nav>
 <div class="who"><span>${ctx.operator}</span><form class="inline" method="post" action="${b}/logout">${csrfField(ctx)}<button type="submit" class="secondary">Sign out</button></form></div></header>`
     : html``;
   const notice = ctx.notice

@@ -90,11 +90,34 @@ export { createOutbox, type Outbox, type OutboxOptions } from "./outbox/setup.js
 export { DestinationSecretError, newDestinationSecret, signatureHeader } from "./outbox/sign.js";
 export type { Delivery, DeliveryAttempt, DeliveryStatus, SqlOutbox } from "./outbox/sql-outbox.js";
 export { OutboxWorker, type OutboxWorkerOptions } from "./outbox/worker.js";
-export { type CheckoutComOptions, CheckoutComProcessor } from "./processor/checkout-com.js";
-export type { PaymentOutcome, PaymentProcessor, ProcessorCall } from "./processor/port.js";
+export {
+  type CheckoutComOptions,
+  CheckoutComProcessor,
+  SETTLEMENT_OAUTH_SCOPES,
+} from "./processor/checkout-com.js";
+export type {
+  CurrencyBalance,
+  PaymentOutcome,
+  PaymentProcessor,
+  ProcessorCall,
+  ReportDetails,
+  SettlementSource,
+} from "./processor/port.js";
 export type { RetryPolicy } from "./processor/retry.js";
 export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
+export { formatDecimal, parseDecimal } from "./settlement/decimal.js";
+export type { SettlementLine } from "./settlement/lines.js";
+export { createSettlement, type SettlementOptions, type SettlementService } from "./settlement/setup.js";
+export type { FeeItem, SettlementStatus } from "./settlement/status.js";
+export {
+  type Exceptions,
+  type PayoutOrder,
+  SqlSettlementStore,
+  type StoredLine,
+  type StoredOrderSettlement,
+  type StoredPayout,
+} from "./settlement/store.js";
 export {
   type CustomerTotals,
   customerTotals,

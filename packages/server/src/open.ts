@@ -13,8 +13,9 @@ import type { OrderEvents } from "./orders/events.js";
 import { type Destination, loadDestinationsFile } from "./outbox/destinations.js";
 import { createOutbox, type Outbox } from "./outbox/setup.js";
 import type { OutboxWorkerOptions } from "./outbox/worker.js";
-import { CheckoutComProcessor } from "./processor/checkout-com.js";
+import { CheckoutComProcessor, SETTLEMENT_OAUTH_SCOPES } from "./processor/checkout-com.js";
 import type { RetryPolicy } from "./processor/retry.js";
+import { createSettlement, type SettlementOptions, type SettlementService } from "./settlement/setup.js";
 import { SqlOrderStore } from "./store/sql-store.js";
 import { registerBacklogGauges } from "./telemetry/backlog.js";
 import { createWebhooks, type Webhooks } from "./webhooks/setup.js";
@@ -50,6 +51,8 @@ export interface OpenHandoffOptions {
   outbox?: OutboxWorkerOptions;
   /** The reconciliation sweep: how often, and how old an attempt must be to be looked up. `false`: none. */
   sweep?: { everyMs?: number; olderThanMs?: number } | false;
+  /** Settlement reconciliation (Financial Actions, reports, payouts): its schedule. `false`: none. */
+  settlement?: SettlementOptions | false;
 }
 
 /**
@@ -73,6 +76,8 @@ export interface HandoffService {
   /** In-process order events (`hooks.on("paid", …)`), fed from committed events. */
   readonly hooks: OrderEvents;
   readonly health: Health;
+  /** What Checkout.com paid out, matched to orders; undefined when turned off. */
+  readonly settlement: SettlementService | undefined;
   /** Starts the background work (webhook worker, outbox, sweep); readiness turns on once it runs. */
   start(): Promise<void>;
   /**
@@ -163,9 +168,41 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
     ...(options.sessionDetails ? { sessionDetails: options.sessionDetails } : {}),
   });
   const deps = handoff.deps;
+  const settlement =
+    options.settlement === false
+      ? undefined
+      : createSettlement({
+          db,
+          // A processor of its own: its OAuth token asks for the settlement scopes only, so an
+          // access key without them still takes payments.
+          source: new CheckoutComProcessor({
+            secretKey: config.secretKey,
+            oauth: config.oauth && { ...config.oauth, scopes: SETTLEMENT_OAUTH_SCOPES },
+            publicKey: config.publicKey,
+            host: config.apiUrl,
+            balancesUrl: config.environment === "local" ? config.apiUrl : undefined,
+            ...options.processor,
+          }),
+          logger,
+          now,
+          outboxCommitted: () => outbox.worker.wake(),
+          settings: options.settlement,
+        });
   const webhooks = createWebhooks({
     db,
     deps,
+    ...(settlement
+      ? {
+          routes: {
+            reportGenerated: async (eventId, data) => {
+              const queued = await settlement.reportAnnounced(eventId, data);
+              return queued.queued
+                ? { status: "processed", outcome: `report ${queued.reportId} queued for settlement` }
+                : { status: "invalid", outcome: "report_generated names no report" };
+            },
+          },
+        }
+      : {}),
     signatureKeys: config.webhookSignatureKeys,
     authorizationKey: config.webhookAuthorizationKey,
     ...(options.worker ? { worker: options.worker } : {}),
@@ -204,11 +241,13 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
     outbox,
     hooks: outbox.hooks,
     health,
+    settlement,
     async start() {
       if (running) return;
       await outbox.start();
       webhooks.worker.start();
       sweep?.start(sweepEvery);
+      settlement?.start();
       running = true;
       health.serving();
     },
@@ -218,6 +257,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
         health.stopping();
         stopGauges();
         await sweep?.stop();
+        await settlement?.stop();
         await webhooks.worker.stop();
         await outbox.stop();
         running = false;

@@ -25,13 +25,28 @@ export const ORDER_EVENT_TYPES = [
 
 export const HANDOFF_DISPUTE_EVENT_TYPES = ["dispute.opened", "dispute.updated"] as const;
 
+export const SETTLEMENT_EVENT_TYPES = [
+  /** Every line of the order is in a payout and its gross is what was captured less refunded; once per payout. */
+  "order.settled",
+  /**
+   * A payout's lines and what Checkout.com says it paid are both in: its totals, whether they add up, and
+   * how many of its lines need a person (mismatches, orphans…).
+   */
+  "payout.reconciled",
+] as const;
+
 export type OrderEventName = (typeof ORDER_EVENT_TYPES)[number];
 export type DisputeEventName = (typeof HANDOFF_DISPUTE_EVENT_TYPES)[number];
+export type SettlementEventName = (typeof SETTLEMENT_EVENT_TYPES)[number];
 /** Checkout.com's own verified events, forwarded as stored: `checkout.payment_captured`… */
 export type CheckoutEventName = `checkout.${string}`;
-export type HandoffEventName = OrderEventName | DisputeEventName | CheckoutEventName;
+export type HandoffEventName = OrderEventName | DisputeEventName | SettlementEventName | CheckoutEventName;
 
-export const HANDOFF_EVENT_TYPES: readonly string[] = [...ORDER_EVENT_TYPES, ...HANDOFF_DISPUTE_EVENT_TYPES];
+export const HANDOFF_EVENT_TYPES: readonly string[] = [
+  ...ORDER_EVENT_TYPES,
+  ...HANDOFF_DISPUTE_EVENT_TYPES,
+  ...SETTLEMENT_EVENT_TYPES,
+];
 
 /** Why a payment was declined, for routing: retry later (soft), another card (hard, insufficient funds), or fraud (risk). */
 export type DeclineCategory = "soft" | "hard" | "insufficient_funds" | "risk";
@@ -71,10 +86,49 @@ export interface DisputeEventData {
   occurredAt: string;
 }
 
+/**
+ * Settlement amounts are exact decimal strings in major units of `currency` (the holding currency,
+ * what the merchant is paid in), as Checkout.com reports them: "12.50", fees negative ("-0.3125").
+ */
+export interface OrderSettledEventData {
+  orderId: string;
+  reference: string;
+  paymentId?: string;
+  currency: string;
+  gross: string;
+  fees: string;
+  net: string;
+  payoutId: string;
+  occurredAt: string;
+}
+
+export interface PayoutReconciledEventData {
+  payoutId: string;
+  currency: string;
+  /** The payout's date (YYYY-MM-DD), when known. */
+  date?: string;
+  gross: string;
+  fees: string;
+  net: string;
+  /** What Checkout.com says it paid out (its Payouts report); `addsUp` compares it with `net`. */
+  amount: string;
+  addsUp: boolean;
+  lines: number;
+  orders: number;
+  /** Lines and orders that need a person: mismatches, lines for no order, fee-only adjustments. */
+  exceptions: number;
+  occurredAt: string;
+}
+
 export interface HandoffEvent {
   /** Stable across retries and replays: the Standard Webhooks `webhook-id`. */
   id: string;
   type: HandoffEventName;
   timestamp: string;
-  data: OrderEventData | DisputeEventData | Record<string, unknown>;
+  data:
+    | OrderEventData
+    | DisputeEventData
+    | OrderSettledEventData
+    | PayoutReconciledEventData
+    | Record<string, unknown>;
 }

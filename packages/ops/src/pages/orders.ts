@@ -11,6 +11,7 @@ import {
   orderCurrencies,
   releaseReview,
   requestOperatorAction,
+  type SettlementService,
   type SqlClient,
   timelinePage,
   type Webhooks,
@@ -42,6 +43,8 @@ import { back, takeNotice } from "./notice.js";
 
 export { searchFrom } from "./filters.js";
 export { back } from "./notice.js";
+
+import { settlementPanel } from "./settlement.js";
 
 export const ACTIONS: OperatorAction[] = ["capture", "void", "refund"];
 /** Timeline entries per page of an order. */
@@ -106,6 +109,7 @@ export interface OrderPagesOptions {
   webhooks: Webhooks;
   outbox?: Outbox | undefined;
   abandonedAfterMs?: number | undefined;
+  settlement?: SettlementService | undefined;
 }
 
 /** Orders: search, the review queue, one order as a person reads it, and money actions with a confirmation step. */
@@ -302,6 +306,7 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
 <dt>Created</dt><dd>${when(order.createdAt, ctx.timeZone)}</dd></dl>
 <h2>Items</h2>${table(["Item", "Qty", "Each", "Total"], lines, "No items.")}
 <h2>Payment</h2>${payment}
+${await settlementPanel(ctx, options.settlement, order)}
 <h2>Timeline</h2><p class="muted">Newest first${page.entries.length ? html`; open “${words.labels.technicalRecord}” for what was sent and answered` : html``}.</p>${table(["When", "What happened"], timeline, "Nothing yet.")}
 ${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.older}">Older entries</a></p>` : html``}${Number.isSafeInteger(older) && older > 0 ? html`<p><a href="${base}">Back to the newest entries</a></p>` : html``}
 <h2>Webhooks</h2>${table(["Event", "Status", "Outcome", "Received"], inbox, "No webhooks for this order yet.")}

@@ -52,7 +52,7 @@ export const ENV_VARIABLES = [
   {
     name: "CKO_CLIENT_ID",
     meaning:
-      "An OAuth access key id (`ack_…`) to use instead of `CKO_SECRET_KEY`; set with `CKO_CLIENT_SECRET`.",
+      "An OAuth access key id (`ack_…`) to use instead of `CKO_SECRET_KEY`; set with `CKO_CLIENT_SECRET`. Its scopes: `gateway`, `payment-sessions`; for settlement also `financial-actions:view`, `reports`, `reports:view`, `balances:view`.",
     example: "ack_…",
     secret: false,
     readBy: "loadConfig",

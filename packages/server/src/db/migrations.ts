@@ -234,4 +234,91 @@ export const MIGRATIONS: string[][] = [
     "CREATE INDEX orders_by_email_any_case ON orders (LOWER(customer_email))",
     "CREATE INDEX refunds_by_order ON refunds (order_id)",
   ],
+  [
+    // Settlement (what Checkout.com paid out, matched to orders). Amounts are BIGINT in 10⁻⁸ major
+    // units (signed decimals as Checkout.com reports them, up to 8 places): exact, summed as integers.
+    // One row per breakdown entry of a financial action, once: by action, breakdown type, fee detail and payout.
+    `CREATE TABLE settlement_lines (
+      row_key TEXT PRIMARY KEY,
+      action_id TEXT NOT NULL,
+      action_type TEXT NOT NULL,
+      payment_id TEXT NOT NULL,
+      reference TEXT NOT NULL,
+      breakdown_type TEXT NOT NULL,
+      fee_detail TEXT NOT NULL,
+      is_gross INTEGER NOT NULL,
+      processed_on TEXT NOT NULL,
+      processing_currency TEXT NOT NULL,
+      processing_amount BIGINT NOT NULL,
+      holding_currency TEXT NOT NULL,
+      holding_amount BIGINT NOT NULL,
+      transaction_currency TEXT NOT NULL,
+      transaction_amount BIGINT NOT NULL,
+      payout_id TEXT NOT NULL,
+      report_id TEXT,
+      order_id TEXT,
+      ingested_at TEXT NOT NULL
+    )`,
+    "CREATE INDEX settlement_lines_by_order ON settlement_lines (order_id)",
+    "CREATE INDEX settlement_lines_by_payout ON settlement_lines (payout_id, order_id)",
+    "CREATE INDEX settlement_lines_by_action ON settlement_lines (action_id, breakdown_type, fee_detail)",
+    "CREATE INDEX settlement_orphans ON settlement_lines (ingested_at) WHERE order_id IS NULL",
+    // Each order's settlement as last computed from its lines; `announced`: the payout order.settled named.
+    `CREATE TABLE settlement_orders (
+      order_id TEXT PRIMARY KEY,
+      status TEXT NOT NULL CHECK (status IN ('expected', 'settled', 'partially_settled', 'mismatch')),
+      currency TEXT NOT NULL,
+      gross BIGINT NOT NULL,
+      fees BIGINT NOT NULL,
+      net BIGINT NOT NULL,
+      payout_id TEXT NOT NULL,
+      problems_json TEXT NOT NULL,
+      converted INTEGER NOT NULL,
+      charged_back INTEGER NOT NULL,
+      updated_at TEXT NOT NULL
+    )`,
+    "CREATE INDEX settlement_orders_by_status ON settlement_orders (status, updated_at)",
+    // Each payout's totals, from its lines once its report is in; `amount`: what Checkout.com says it paid, when told.
+    `CREATE TABLE settlement_payouts (
+      payout_id TEXT PRIMARY KEY,
+      currency TEXT NOT NULL,
+      payout_date TEXT,
+      report_id TEXT,
+      amount BIGINT,
+      gross BIGINT NOT NULL,
+      fees BIGINT NOT NULL,
+      net BIGINT NOT NULL,
+      line_count BIGINT NOT NULL,
+      order_count BIGINT NOT NULL,
+      exceptions BIGINT NOT NULL,
+      reconciled_at TEXT NOT NULL
+    )`,
+    // Reports announced by report_generated (or found by listing), fetched by the settlement loop.
+    `CREATE TABLE settlement_reports (
+      report_id TEXT PRIMARY KEY,
+      event_id TEXT,
+      payout_id TEXT,
+      status TEXT NOT NULL CHECK (status IN ('announced', 'ingested', 'failed')),
+      files_done TEXT NOT NULL,
+      lines BIGINT NOT NULL,
+      attempts INTEGER NOT NULL,
+      next_attempt_at TEXT NOT NULL,
+      claimed_until TEXT,
+      last_error TEXT,
+      announced_at TEXT NOT NULL,
+      ingested_at TEXT
+    )`,
+    "CREATE INDEX settlement_reports_due ON settlement_reports (next_attempt_at) WHERE status = 'announced'",
+    // Per captured payment: when to ask GET /financial-actions next, until its fees are final.
+    `CREATE TABLE settlement_pulls (
+      payment_id TEXT PRIMARY KEY,
+      order_id TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      next_pull_at TEXT NOT NULL,
+      done INTEGER NOT NULL,
+      claimed_until TEXT,
+      last_error TEXT
+    )`,
+    "CREATE INDEX settlement_pulls_due ON settlement_pulls (next_pull_at) WHERE done = 0",
+  ],
 ];

@@ -5,6 +5,8 @@ import {
   type HandoffEvent,
   type OrderEventData,
   type OrderEventName,
+  type OrderSettledEventData,
+  type PayoutReconciledEventData,
 } from "@handoff/contracts";
 import { newId } from "../new-id.js";
 import type { OrderEvent, OrderEventType } from "../orders/events.js";
@@ -109,5 +111,25 @@ export function hookEvent(event: HandoffEvent): OrderEvent | undefined {
     at: event.timestamp,
     status: (data.status ?? "pending") as OrderEvent["status"],
     detail: { ...data, eventId: event.id, eventType: event.type },
+  };
+}
+
+/** `order.settled`: once per order and payout (a later payout of a late fee announces it again). */
+export function orderSettledEvent(data: OrderSettledEventData): HandoffEvent {
+  return {
+    id: `msg_settled_${data.orderId}_${data.payoutId}`,
+    type: "order.settled",
+    timestamp: data.occurredAt,
+    data,
+  };
+}
+
+/** `payout.reconciled`: once per payout and content (the same report read again announces nothing new). */
+export function payoutReconciledEvent(data: PayoutReconciledEventData): HandoffEvent {
+  return {
+    id: `msg_payout_${data.payoutId}_${data.lines}_${data.net}_${data.amount ?? "unknown"}`,
+    type: "payout.reconciled",
+    timestamp: data.occurredAt,
+    data,
   };
 }

@@ -13,11 +13,33 @@ import { Checkout } from "checkout-sdk-node";
 import { z } from "zod";
 import { endProcessorCall, startProcessorCall } from "../telemetry/processor.js";
 import { ATTR, withSpan } from "../telemetry/tracer.js";
-import type { CallFailure, Outcome, PaymentOutcome, PaymentProcessor, ProcessorCall } from "./port.js";
+import type {
+  CallFailure,
+  Outcome,
+  PaymentOutcome,
+  PaymentProcessor,
+  ProcessorCall,
+  ReportDetails,
+  SettlementSource,
+} from "./port.js";
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry.js";
+import {
+  balancesSchema,
+  financialActionsPageSchema,
+  nextToken,
+  payoutOfTags,
+  reportSchema,
+  reportsPageSchema,
+} from "./settlement-wire.js";
 
 /** What Handoff calls: payments, their details and actions (`gateway`), and Flow's sessions. */
 export const OAUTH_SCOPES = ["gateway", "payment-sessions"];
+
+/**
+ * What settlement reads (Financial Actions, Reports, Balances). Asked for on a token of its own, so
+ * an access key without them still takes payments; settlement then reports "unauthorized".
+ */
+export const SETTLEMENT_OAUTH_SCOPES = ["financial-actions:view", "reports", "reports:view", "balances:view"];
 
 export interface CheckoutComOptions {
   /** A secret key (`sk_…`), or leave it empty and give `oauth`. */
@@ -30,6 +52,8 @@ export interface CheckoutComOptions {
   /** Per-request timeout. The SDK only enforces it with its axios client, which we use. */
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** The balances host (`GET /balances/{entity}`): the sandbox's URL in local mode; else the SDK's own. */
+  balancesUrl?: string | undefined;
 }
 
 interface SdkError {
@@ -60,7 +84,7 @@ function failureOf(error: SdkError): CallFailure {
  * Checkout.com through the official `checkout-sdk-node`, with every answer validated by our
  * contract schemas (the SDK's types are loose) and every exchange reported for the timeline.
  */
-export class CheckoutComProcessor implements PaymentProcessor {
+export class CheckoutComProcessor implements PaymentProcessor, SettlementSource {
   private readonly sdk: InstanceType<typeof Checkout>;
   private readonly retry: RetryPolicy;
   private readonly oauth: CheckoutComOptions["oauth"];
@@ -83,6 +107,10 @@ export class CheckoutComProcessor implements PaymentProcessor {
         : {}),
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
+    // The SDK picks the balances host from the key alone; a sandbox or proxy in front needs its own.
+    if (options.balancesUrl)
+      (this.sdk as unknown as { config: { balancesUrl: string } }).config.balancesUrl =
+        options.balancesUrl.replace(/\/$/, "");
   }
 
   /**
@@ -369,4 +397,129 @@ export class CheckoutComProcessor implements PaymentProcessor {
       return { kind: "unavailable" as const, reason: "POST /files: network error", calls };
     }
   }
+
+  async financialActions(query: { paymentId: string; paginationToken?: string | undefined }) {
+    const r = await this.call("GET /financial-actions", true, financialActionsPageSchema, "found", () =>
+      this.sdk.financial.query({
+        payment_id: encodeURIComponent(query.paymentId),
+        limit: 100,
+        ...(query.paginationToken ? { pagination_token: encodeURIComponent(query.paginationToken) } : {}),
+      }),
+    );
+    if (r.kind !== "found") return r;
+    return { kind: r.kind, actions: r.value.data, next: nextToken(r.value._links), calls: r.calls };
+  }
+
+  async listReports(query: {
+    createdAfter: string;
+    createdBefore?: string | undefined;
+    paginationToken?: string | undefined;
+  }) {
+    const r = await this.call("GET /reports", true, reportsPageSchema, "found", () =>
+      this.sdk.reports.getAllReports({
+        created_after: encodeURIComponent(query.createdAfter),
+        ...(query.createdBefore ? { created_before: encodeURIComponent(query.createdBefore) } : {}),
+        limit: 100,
+        ...(query.paginationToken ? { pagination_token: encodeURIComponent(query.paginationToken) } : {}),
+      }),
+    );
+    if (r.kind !== "found") return r;
+    return {
+      kind: r.kind,
+      reports: r.value.data.map(reportOf),
+      next: nextToken(r.value._links),
+      calls: r.calls,
+    };
+  }
+
+  async getReport(id: string) {
+    const r = await this.call(`GET /reports/${id}`, true, reportSchema, "found", () =>
+      this.sdk.reports.getReportDetails(id),
+    );
+    return r.kind === "found" ? { kind: r.kind, report: reportOf(r.value), calls: r.calls } : r;
+  }
+
+  /**
+   * The SDK's `reports.getReportFile` reads the whole file into one Buffer; a report runs to a
+   * million lines, so the file is fetched here, with the same credentials, and read as it streams.
+   * Checkout.com may redirect to its file storage: fetch follows, and drops the key across origins.
+   */
+  async openReportFile(reportId: string, fileId: string) {
+    const operation = `GET /reports/${reportId}/files/${fileId}`;
+    const calls: ProcessorCall[] = [];
+    const denied = await this.ensureAccessToken(calls);
+    if (denied) return { ...denied, calls };
+    const config = (this.sdk as unknown as { config: { access?: { token: string } } }).config;
+    let last: CallFailure = { kind: "unavailable", reason: "not attempted" };
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      if (attempt > 1) await sleep(backoffMs(this.retry, attempt - 1));
+      const span = startProcessorCall(operation, attempt);
+      const started = performance.now();
+      const report = (call: Omit<ProcessorCall, "operation" | "attempt" | "durationMs">) => {
+        const full = { operation, attempt, durationMs: Math.round(performance.now() - started), ...call };
+        calls.push(full);
+        endProcessorCall(span, full);
+      };
+      try {
+        const response = await withSpan(span, () =>
+          fetch(
+            `${this.host ?? "https://api.checkout.com"}/reports/${encodeURIComponent(reportId)}/files/${encodeURIComponent(fileId)}`,
+            {
+              headers: {
+                authorization: `Bearer ${config.access?.token ?? this.secretKey}`,
+                accept: "text/csv",
+              },
+              signal: AbortSignal.timeout(this.timeoutMs),
+            },
+          ),
+        );
+        report({ status: response.status });
+        if (response.ok && response.body) {
+          const body = response.body as unknown as AsyncIterable<Uint8Array>;
+          return { kind: "opened" as const, body, calls };
+        }
+        await response.body?.cancel();
+        last = failureOf({ http_code: response.status });
+        if (!isRetryable({ http_code: response.status })) break;
+      } catch (error) {
+        report({ error: (error as Error).name === "TimeoutError" ? "timeout" : "network error" });
+        last = { kind: "unavailable", reason: `${operation}: network error` };
+      }
+    }
+    return { ...last, calls };
+  }
+
+  async balances(entityId: string, currency?: string) {
+    const r = await this.call(`GET /balances/${entityId}`, true, balancesSchema, "found", () =>
+      this.sdk.balances.retrieve(entityId, currency ? { query: `currency:${currency}` } : undefined),
+    );
+    if (r.kind !== "found") return r;
+    return {
+      kind: r.kind,
+      balances: r.value.data.map((d) => ({
+        ...(d.descriptor ? { descriptor: d.descriptor } : {}),
+        holdingCurrency: d.holding_currency,
+        ...d.balances,
+      })),
+      calls: r.calls,
+    };
+  }
+}
+
+function reportOf(r: {
+  id: string;
+  type?: string | undefined;
+  created_on?: string | undefined;
+  account?: { entity_id?: string | undefined } | undefined;
+  tags?: string[] | undefined;
+  files: ReportDetails["files"];
+}): ReportDetails {
+  return {
+    id: r.id,
+    type: r.type ?? "",
+    ...(r.created_on ? { createdOn: r.created_on } : {}),
+    ...(r.account?.entity_id ? { entityId: r.account.entity_id } : {}),
+    ...(payoutOfTags(r.tags) ? { payoutId: payoutOfTags(r.tags) } : {}),
+    files: r.files.map((f) => ({ id: f.id, filename: f.filename, format: f.format })),
+  };
 }

@@ -12,6 +12,7 @@ import type {
   RefundRequest,
   VoidRequest,
 } from "@handoff/contracts";
+import type { FinancialAction } from "../settlement/lines.js";
 
 /** One HTTP exchange with the processor, as the order timeline records it: no keys, no card data. */
 export interface ProcessorCall {
@@ -78,4 +79,53 @@ export interface PaymentProcessor {
     type: string;
     bytes: Uint8Array;
   }): Promise<Outcome<{ kind: "uploaded"; fileId: string }>>;
+}
+
+/** One report as `GET /reports/{id}` describes it: its files, and the payout it covers (tag `payout_id:…`). */
+export interface ReportDetails {
+  id: string;
+  type: string;
+  createdOn?: string | undefined;
+  entityId?: string | undefined;
+  payoutId?: string | undefined;
+  files: Array<{ id: string; filename?: string | undefined; format?: string | undefined }>;
+}
+
+/**
+ * Checkout.com's settlement data (Financial Actions, Reports, Balances): what was paid out, what it
+ * cost. Read-only; amounts in the answers are decimals in major units, as Checkout.com sends them.
+ */
+export interface SettlementSource {
+  /** `GET /financial-actions?payment_id=…`, one page (newest first); `next` is the following page's token. */
+  financialActions(query: {
+    paymentId: string;
+    paginationToken?: string | undefined;
+  }): Promise<Outcome<{ kind: "found"; actions: FinancialAction[]; next?: string | undefined }>>;
+  /** `GET /reports?created_after&created_before`, one page. */
+  listReports(query: {
+    createdAfter: string;
+    createdBefore?: string | undefined;
+    paginationToken?: string | undefined;
+  }): Promise<Outcome<{ kind: "found"; reports: ReportDetails[]; next?: string | undefined }>>;
+  getReport(id: string): Promise<Outcome<{ kind: "found"; report: ReportDetails }>>;
+  /** `GET /reports/{id}/files/{fileId}`: the CSV as it arrives, never held whole. */
+  openReportFile(
+    reportId: string,
+    fileId: string,
+  ): Promise<Outcome<{ kind: "opened"; body: AsyncIterable<Uint8Array> }>>;
+  /** `GET /balances/{entityId}?query=currency:…` on the balances host. */
+  balances(
+    entityId: string,
+    currency?: string,
+  ): Promise<Outcome<{ kind: "found"; balances: CurrencyBalance[] }>>;
+}
+
+export interface CurrencyBalance {
+  descriptor?: string | undefined;
+  holdingCurrency: string;
+  /** As Checkout.com sends them, as text so nothing is rounded (integers; minor units by the Java SDK's `Long`). */
+  pending: string;
+  available: string;
+  payable: string;
+  collateral: string;
 }

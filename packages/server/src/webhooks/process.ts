@@ -15,11 +15,18 @@ import { signalFromEvent } from "./signal-from-event.js";
 /** What processing one stored event came to. `parked`: its attempt does not exist yet; try later. */
 export type ProcessResult =
   | { status: "processed"; orderId: string; outcome: string }
+  /** Handled by another part of Handoff (settlement), with no order of its own. */
+  | { status: "processed"; orderId?: undefined; outcome: string }
   | { status: "parked"; outcome: string }
   | { status: "ignored"; orderId?: string; outcome: string }
   | { status: "invalid"; outcome: string };
 
 type Deps = SettleDeps;
+
+/** Events another part of Handoff handles: `report_generated` goes to settlement. */
+export interface EventRoutes {
+  reportGenerated?: (eventId: string, data: unknown) => Promise<ProcessResult>;
+}
 
 /** Matches an event to its attempt: by AccelerateToken, then payment id, then the order reference. */
 async function matchAttempt(
@@ -175,7 +182,11 @@ async function processDispute(
 }
 
 /** Applies one stored event. Throws only when the store itself fails (the worker retries). */
-export async function processStoredEvent(deps: Deps, stored: StoredInboxEvent): Promise<ProcessResult> {
+export async function processStoredEvent(
+  deps: Deps,
+  stored: StoredInboxEvent,
+  routes: EventRoutes = {},
+): Promise<ProcessResult> {
   let json: unknown;
   try {
     json = JSON.parse(stored.rawBody);
@@ -190,5 +201,7 @@ export async function processStoredEvent(deps: Deps, stored: StoredInboxEvent): 
   const event = parsed.data;
   if (isPaymentEvent(event)) return processPayment(deps, stored, event);
   if (isDisputeEvent(event)) return processDispute(deps, stored, event);
+  if (event.type === "report_generated" && routes.reportGenerated)
+    return routes.reportGenerated(stored.id, event.data);
   return { status: "ignored", outcome: `event type ${event.type} is stored but not handled` };
 }

@@ -2,6 +2,7 @@ import type { SqlClient } from "../db/sql-client.js";
 import type { HandoffDeps } from "../deps.js";
 import { reconcileStuckAttempts, type SweepOptions } from "../orders/reconcile.js";
 import { SqlWebhookInbox } from "./inbox.js";
+import type { EventRoutes } from "./process.js";
 import { createWebhookReceiver, type WebhookReceiver } from "./receive.js";
 import { checkAuthorization, checkSignature, explainSignatureProblem } from "./verify.js";
 import { WebhookWorker, type WorkerOptions } from "./worker.js";
@@ -14,6 +15,8 @@ export interface WebhooksOptions {
   allowedMethods?: readonly string[];
   maxBodyBytes?: number;
   worker?: WorkerOptions;
+  /** Events handled outside orders (`report_generated` → settlement). */
+  routes?: EventRoutes;
 }
 
 export interface Webhooks {
@@ -29,7 +32,7 @@ export interface Webhooks {
 /** The inbox, the receiving pipeline (node:crypto verifier) and the worker, wired together. */
 export function createWebhooks(options: WebhooksOptions): Webhooks {
   const inbox = new SqlWebhookInbox(options.db);
-  const worker = new WebhookWorker(inbox, options.deps, options.worker);
+  const worker = new WebhookWorker(inbox, options.deps, options.worker, options.routes);
   const receiver = createWebhookReceiver({
     inbox,
     signatureKeys: options.signatureKeys,

@@ -5,7 +5,7 @@ import type { SettleDeps } from "../orders/settle.js";
 import { checkoutEvent } from "../outbox/events.js";
 import { ATTR, inSpan, recordFailure } from "../telemetry/tracer.js";
 import type { SqlWebhookInbox, StoredInboxEvent } from "./inbox.js";
-import { processStoredEvent } from "./process.js";
+import { type EventRoutes, processStoredEvent } from "./process.js";
 
 function parsed(event: StoredInboxEvent): unknown {
   try {
@@ -56,6 +56,7 @@ export class WebhookWorker {
     private readonly inbox: SqlWebhookInbox,
     private readonly deps: SettleDeps,
     options: WorkerOptions = {},
+    private readonly routes: EventRoutes = {},
   ) {
     this.options = {
       batchSize: 100,
@@ -156,7 +157,7 @@ export class WebhookWorker {
   private async process(event: StoredInboxEvent, span: Span): Promise<void> {
     const attempts = event.attempts + 1;
     try {
-      const result = await processStoredEvent(this.deps, event);
+      const result = await processStoredEvent(this.deps, event, this.routes);
       span.setAttribute(ATTR.outcome, result.status);
       if ("orderId" in result && result.orderId) span.setAttribute(ATTR.orderId, result.orderId);
       if (result.status === "invalid")

@@ -1,0 +1,235 @@
+import { formatDecimal, type SettlementService, type StoredLine, type StoredPayout } from "@handoff/server";
+import express, { type Request, type Response, type Router } from "express";
+import { html, layout, money, table, when } from "../views.js";
+import { pageContext } from "./orders.js";
+import { amount, STATUS_TEXT } from "./settlement.js";
+
+/** Whether a payout adds up: its lines' net against what Checkout.com says it paid, when it said. */
+function addsUp(p: StoredPayout): boolean | null {
+  return p.amount === undefined ? null : p.amount === p.net;
+}
+
+/** A payout for machines: exact decimal strings in major units of its holding currency. */
+export function payoutJson(p: StoredPayout) {
+  return {
+    payoutId: p.payoutId,
+    currency: p.currency,
+    date: p.date ?? null,
+    gross: formatDecimal(p.gross, p.currency),
+    fees: formatDecimal(p.fees, p.currency),
+    net: formatDecimal(p.net, p.currency),
+    amount: p.amount === undefined ? null : formatDecimal(p.amount, p.currency),
+    addsUp: addsUp(p),
+    lines: p.lines,
+    orders: p.orders,
+    exceptions: p.exceptions,
+    reconciledAt: p.reconciledAt,
+  };
+}
+
+const addsUpText = (p: StoredPayout) => {
+  const ok = addsUp(p);
+  return ok === null
+    ? html`<span class="muted">amount not reported</span>`
+    : ok
+      ? html`Yes`
+      : html`<strong>No</strong>`;
+};
+
+/** A CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
+function cell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const CSV_HEADER = [
+  "Payout ID",
+  "Order ID",
+  "Action Type",
+  "Action ID",
+  "Payment ID",
+  "Reference",
+  "Processed On",
+  "Breakdown Type",
+  "Fee Detail",
+  "Processing Currency",
+  "Processing Currency Amount",
+  "Holding Currency",
+  "Holding Currency Amount",
+];
+
+function csvRow(payoutId: string, l: StoredLine): string {
+  return [
+    payoutId,
+    l.orderId ?? "",
+    l.actionType,
+    l.actionId,
+    l.paymentId,
+    l.reference,
+    l.processedOn,
+    l.breakdownType,
+    l.feeDetail,
+    l.processingCurrency,
+    formatDecimal(l.processingAmount, l.processingCurrency),
+    l.holdingCurrency,
+    formatDecimal(l.holdingAmount, l.holdingCurrency),
+  ]
+    .map(cell)
+    .join(",");
+}
+
+/** Streams a payout's lines as CSV, a page at a time, each line matched to its order. */
+async function sendCsv(settlement: SettlementService, payoutId: string, res: Response): Promise<void> {
+  res.type("text/csv").attachment(`payout-${payoutId}.csv`);
+  res.write(`${CSV_HEADER.join(",")}\r\n`);
+  for await (const page of settlement.store.payoutLines(payoutId))
+    if (!res.write(`${page.map((l) => csvRow(payoutId, l)).join("\r\n")}\r\n`))
+      await new Promise((resolve) => res.once("drain", resolve));
+  res.end();
+}
+
+/** Payouts, each payout's orders, the exceptions queue and the CSV export, for people. */
+export function payoutPages(settlement: SettlementService): Router {
+  const router = express.Router();
+
+  router.get("/payouts", async (req, res) => {
+    const ctx = pageContext(req, res);
+    const rows = (await settlement.store.payouts()).map((p) => [
+      html`<a href="${ctx.base}/payouts/${p.payoutId}"><code>${p.payoutId}</code></a>`,
+      html`${p.date ?? "—"}`,
+      amount(formatDecimal(p.gross, p.currency), p.currency),
+      amount(formatDecimal(p.fees, p.currency), p.currency),
+      amount(formatDecimal(p.net, p.currency), p.currency),
+      html`${p.orders}`,
+      addsUpText(p),
+      p.exceptions
+        ? html`<a href="${ctx.base}/settlement/exceptions"><strong>${p.exceptions}</strong></a>`
+        : html`0`,
+    ]);
+    res.send(
+      layout(
+        ctx,
+        "Payouts",
+        html`<p><a href="${ctx.base}/settlement/exceptions">Settlement exceptions</a></p>
+${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Exceptions"], rows, "No payout has been reported yet.")}`,
+      ),
+    );
+  });
+
+  router.get("/payouts/:id/export.csv", async (req: Request<{ id: string }>, res: Response) => {
+    const payout = await settlement.store.payout(req.params.id);
+    if (!payout) return void res.status(404).type("text/plain").send("No such payout.");
+    await sendCsv(settlement, payout.payoutId, res);
+  });
+
+  router.get("/payouts/:id", async (req: Request<{ id: string }>, res: Response) => {
+    const ctx = pageContext(req as unknown as Request, res);
+    const p = await settlement.store.payout(req.params.id);
+    if (!p)
+      return void res
+        .status(404)
+        .send(layout(ctx, "Payout not found", html`<p><a href="${ctx.base}/payouts">All payouts</a></p>`));
+    const rows = (await settlement.store.payoutOrders(p.payoutId)).map((o) => [
+      o.orderId ? html`<a href="${ctx.base}/orders/${o.orderId}">${o.orderId}</a>` : html`<em>No order</em>`,
+      html`${o.status ? (STATUS_TEXT[o.status] ?? o.status) : "—"}`,
+      amount(formatDecimal(o.gross, o.currency), o.currency),
+      amount(formatDecimal(o.fees, o.currency), o.currency),
+      amount(formatDecimal(o.net, o.currency), o.currency),
+      html`${o.lines}`,
+    ]);
+    res.send(
+      layout(
+        ctx,
+        `Payout ${p.payoutId}`,
+        html`<dl class="facts"><dt>Date</dt><dd>${p.date ?? "—"}</dd>
+<dt>Gross</dt><dd>${amount(formatDecimal(p.gross, p.currency), p.currency)}</dd>
+<dt>Fees</dt><dd>${amount(formatDecimal(p.fees, p.currency), p.currency)}</dd>
+<dt>Net</dt><dd><strong>${amount(formatDecimal(p.net, p.currency), p.currency)}</strong></dd>
+<dt>Paid out</dt><dd>${p.amount === undefined ? "—" : amount(formatDecimal(p.amount, p.currency), p.currency)}</dd>
+<dt>Adds up</dt><dd>${addsUpText(p)}</dd><dt>Exceptions</dt><dd>${p.exceptions}</dd>
+<dt>Read</dt><dd>${when(p.reconciledAt, ctx.timeZone)}</dd></dl>
+<p><a class="button secondary" href="${ctx.base}/payouts/${p.payoutId}/export.csv" download>Export as CSV</a></p>
+<h2>Orders in this payout</h2>${table(["Order", "Settlement", "Gross", "Fees", "Net", "Lines"], rows, "No lines.")}`,
+      ),
+    );
+  });
+
+  router.get("/settlement/exceptions", async (req, res) => {
+    const ctx = pageContext(req, res);
+    const days = settlement.unsettledAfterDays;
+    const ex = await settlement.store.exceptions({ unsettledAfterDays: days });
+    const order = (id: string) => html`<a href="${ctx.base}/orders/${id}">${id}</a>`;
+    const mismatches = ex.mismatches.map((m) => [
+      order(m.orderId),
+      html`${m.problems.join("; ") || "—"}`,
+      amount(formatDecimal(m.net, m.currency), m.currency),
+      m.payoutId ? html`<a href="${ctx.base}/payouts/${m.payoutId}"><code>${m.payoutId}</code></a>` : html`—`,
+    ]);
+    const orphans = ex.orphans.map((l) => [
+      html`<code>${l.actionId}</code>`,
+      html`${l.actionType} · ${l.breakdownType}`,
+      html`${l.paymentId || l.reference || "—"}`,
+      amount(formatDecimal(l.holdingAmount, l.holdingCurrency), l.holdingCurrency),
+      l.payoutId ? html`<a href="${ctx.base}/payouts/${l.payoutId}"><code>${l.payoutId}</code></a>` : html`—`,
+    ]);
+    const unsettled = ex.unsettled.map((u) => [
+      order(u.orderId),
+      html`${money(u.amount, u.currency)}`,
+      html`${u.status ? (STATUS_TEXT[u.status] ?? u.status) : "Nothing reported yet"}`,
+      when(u.since, ctx.timeZone),
+    ]);
+    const feeOnly = ex.feeOnly.map((f) => [
+      order(f.orderId),
+      html`<a href="${ctx.base}/payouts/${f.payoutId}"><code>${f.payoutId}</code></a>`,
+      amount(formatDecimal(f.fees, f.currency), f.currency),
+    ]);
+    const notable = ex.notable.map((n) => [
+      order(n.orderId),
+      html`${[n.converted ? "paid out in another currency" : "", n.chargedBack ? "charged back" : ""].filter(Boolean).join(", ")}`,
+      amount(formatDecimal(n.net, n.currency), n.currency),
+    ]);
+    res.send(
+      layout(
+        ctx,
+        "Settlement exceptions",
+        html`<p><a href="${ctx.base}/payouts">All payouts</a></p>
+<h2>Mismatches</h2>${table(["Order", "What differs", "Net", "Payout"], mismatches, "None: every settled amount matches what was captured and refunded.")}
+<h2>Lines for no order</h2>${table(["Action", "Kind", "Payment or reference", "Amount", "Payout"], orphans, "None.")}
+<h2>Captured more than ${days} days ago, not settled</h2>${table(["Order", "Captured", "Settlement", "Since"], unsettled, "None.")}
+<h2>Fee-only adjustments</h2>${table(["Order", "Payout", "Fees"], feeOnly, "None.")}
+<h2>Worth a look</h2>${table(["Order", "Why", "Net"], notable, "None.")}`,
+      ),
+    );
+  });
+
+  return router;
+}
+
+/** `GET /payouts` and `GET /payouts/:id` of the ops JSON API. */
+export function payoutsApi(settlement: SettlementService | undefined): Router {
+  const api = express.Router();
+  const off = (res: Response) =>
+    void res
+      .status(404)
+      .json({ error: "SETTLEMENT_OFF", message: "Settlement reconciliation is turned off." });
+  api.get("/payouts", async (_req, res) => {
+    if (!settlement) return off(res);
+    res.json({ data: (await settlement.store.payouts()).map(payoutJson) });
+  });
+  api.get("/payouts/:id", async (req, res) => {
+    if (!settlement) return off(res);
+    const p = await settlement.store.payout(req.params.id);
+    if (!p) return void res.status(404).json({ error: "PAYOUT_NOT_FOUND", message: "No such payout." });
+    const orders = (await settlement.store.payoutOrders(p.payoutId)).map((o) => ({
+      orderId: o.orderId ?? null,
+      status: o.status ?? null,
+      currency: o.currency,
+      gross: formatDecimal(o.gross, o.currency),
+      fees: formatDecimal(o.fees, o.currency),
+      net: formatDecimal(o.net, o.currency),
+      lines: o.lines,
+    }));
+    res.json({ payout: payoutJson(p), orders });
+  });
+  return api;
+}

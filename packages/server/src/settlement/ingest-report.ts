@@ -1,0 +1,131 @@
+import type { Logger } from "../deps.js";
+import type { SettlementSource } from "../processor/port.js";
+import type { SettlementLine } from "./lines.js";
+import { ReportFormatError, readPayoutRows, readReportLines } from "./report-csv.js";
+import type { SqlSettlementStore } from "./store.js";
+
+const MAX_ATTEMPTS = 10;
+
+/** Checkout.com's own row for the transfer to the bank, if a report carries one: the payout's amount. */
+const isPayoutRow = (l: SettlementLine) => /^payout$/i.test(l.actionType.trim());
+
+/**
+ * Reads one report whole: each of its files as it streams in, a batch of lines per transaction
+ * (stored once each, matched, orders recomputed), then totals its payouts. A file already read is
+ * skipped on a retry; reading a report again changes nothing.
+ */
+export async function ingestReport(
+  deps: { store: SqlSettlementStore; source: SettlementSource; stopping?: () => boolean },
+  claim: { reportId: string; filesDone: string[]; lines: number },
+): Promise<
+  | { status: "ingested"; lines: number; payouts: string[]; announced: boolean }
+  | { status: "retry"; error: string }
+  | { status: "failed"; error: string }
+> {
+  const { store, source } = deps;
+  const found = await source.getReport(claim.reportId);
+  if (found.kind === "not_found") return { status: "failed", error: "no such report" };
+  if (found.kind !== "found")
+    return { status: "retry", error: found.kind === "unavailable" ? found.reason : found.kind };
+  const report = found.report;
+  // Other reports (disputes, statements…) are not settlement's to read.
+  if (!/financial|payout/i.test(report.type))
+    return { status: "ingested", lines: 0, payouts: [], announced: false };
+  const done = [...claim.filesDone];
+  let lines = claim.lines;
+  let announced = false;
+  const payouts = new Set<string>(report.payoutId ? [report.payoutId] : []);
+  for (const file of report.files) {
+    if (done.includes(file.id)) continue;
+    if (deps.stopping?.()) return { status: "retry", error: "stopped" };
+    const opened = await source.openReportFile(report.id, file.id);
+    if (opened.kind !== "opened")
+      return { status: "retry", error: opened.kind === "unavailable" ? opened.reason : opened.kind };
+    try {
+      if (/^payouts$/i.test(report.type)) {
+        // What each payout paid: its lines are checked against it.
+        for await (const row of readPayoutRows(opened.body)) {
+          await store.recordPayoutAmount(row.payoutId, row.currency, row.amount, row.date || undefined);
+          payouts.add(row.payoutId);
+          lines++;
+        }
+        done.push(file.id);
+        await store.reportFileDone(report.id, done, lines);
+        continue;
+      }
+      for await (const batch of readReportLines(opened.body, { payoutId: report.payoutId ?? "" })) {
+        const entries: SettlementLine[] = [];
+        for (const line of batch) {
+          if (line.payoutId) payouts.add(line.payoutId);
+          if (isPayoutRow(line)) {
+            const amount = line.holdingAmount < 0n ? -line.holdingAmount : line.holdingAmount;
+            await store.recordPayoutAmount(line.payoutId, line.holdingCurrency, amount);
+          } else entries.push(line);
+        }
+        const stored = await store.ingest(entries, report.id);
+        announced ||= stored.announced;
+        lines += batch.length;
+      }
+    } catch (error) {
+      if (error instanceof ReportFormatError)
+        return { status: "failed", error: `${file.id}: ${error.message}` };
+      throw error;
+    }
+    done.push(file.id);
+    await store.reportFileDone(report.id, done, lines);
+  }
+  const date = report.createdOn?.slice(0, 10);
+  for (const payoutId of payouts) {
+    const payout = await store.reconcilePayout(payoutId, {
+      ...(/^payouts$/i.test(report.type) ? {} : { reportId: report.id }),
+      date,
+    });
+    if (payout) announced = true;
+  }
+  return { status: "ingested", lines, payouts: [...payouts], announced };
+}
+
+/** Every report that is due, one at a time; a failure is retried later, doubling, up to MAX_ATTEMPTS. */
+export async function ingestDueReports(deps: {
+  store: SqlSettlementStore;
+  source: SettlementSource;
+  logger: Logger;
+  now: () => Date;
+  retryAfterMs: number;
+  stopping?: () => boolean;
+}): Promise<{ reports: number; announced: boolean }> {
+  let reports = 0;
+  let announced = false;
+  for (;;) {
+    if (deps.stopping?.()) break;
+    const [claim] = await deps.store.claimReports(1, 15 * 60_000);
+    if (!claim) break;
+    const outcome = await ingestReport(deps, claim);
+    if (outcome.status === "ingested") {
+      reports++;
+      announced ||= outcome.announced;
+      await deps.store.reportOutcome(claim.reportId, {
+        status: "ingested",
+        payoutId: outcome.payouts[0],
+      });
+      deps.logger.info(
+        { reportId: claim.reportId, lines: outcome.lines, payouts: outcome.payouts },
+        "settlement report ingested",
+      );
+      continue;
+    }
+    const attempts = claim.attempts + 1;
+    const final = outcome.status === "failed" || attempts >= MAX_ATTEMPTS;
+    deps.logger[final ? "error" : "warn"](
+      { reportId: claim.reportId, attempts, err: outcome.error },
+      final ? "settlement report could not be read" : "settlement report will be read again",
+    );
+    await deps.store.reportOutcome(claim.reportId, {
+      status: final ? "failed" : "retry",
+      attempts,
+      nextAt: new Date(deps.now().getTime() + deps.retryAfterMs * 2 ** (attempts - 1)).toISOString(),
+      error: outcome.error,
+    });
+  }
+  return { reports, announced };
+}

@@ -1,0 +1,111 @@
+import { formatDecimal, fromMinor } from "./decimal.js";
+import { isChargeback, isGross, type SettlementLine } from "./lines.js";
+
+/**
+ * Where an order's money is. `expected`: captured, not in a payout yet; `partially_settled`: some
+ * of its lines are paid out, others still wait; `settled`: every line is in a payout and the gross
+ * is what Handoff captured less what it refunded; `mismatch`: the amount or currency differs from
+ * that; `orphan` (lines only): a line no order claims.
+ */
+export type SettlementStatus = "expected" | "settled" | "partially_settled" | "mismatch" | "orphan";
+
+/** What Handoff itself charged for the order: its captured payment and the refunds it recorded. */
+export interface Charged {
+  /** Minor units captured; 0 when nothing was captured. */
+  captured: number;
+  refunded: number;
+  currency: string;
+}
+
+export interface FeeItem {
+  breakdownType: string;
+  feeDetail: string;
+  amount: bigint;
+}
+
+export interface OrderSettlement {
+  status: SettlementStatus;
+  /** Holding currency: what the merchant is paid in. */
+  currency: string;
+  /** Captured less refunded less charged back, in the holding currency (scaled decimals). */
+  gross: bigint;
+  /** Negative: what taking the money cost. */
+  fees: bigint;
+  net: bigint;
+  feeItems: FeeItem[];
+  /** The payout that carried most recently a line of the order; empty while none has. */
+  payoutId: string;
+  /** Why it is a mismatch, for people. */
+  problems: string[];
+  /** The lines' processing currency differs from their holding currency: the merchant was paid in another. */
+  converted: boolean;
+  chargedBack: boolean;
+}
+
+/**
+ * One order's settlement, from its lines and what Handoff charged. Amounts are compared in the
+ * processing currency (the one the shopper paid in, as Handoff charged it); gross, fees and net
+ * are reported in the holding currency, which adds up across the payout.
+ */
+export function settlementOf(charged: Charged, lines: readonly SettlementLine[]): OrderSettlement {
+  const expected = fromMinor(charged.captured - charged.refunded, charged.currency);
+  const currency = lines.find((l) => l.holdingCurrency)?.holdingCurrency ?? charged.currency;
+  let gross = 0n;
+  let fees = 0n;
+  let processingGross = 0n;
+  const feeItems = new Map<string, FeeItem>();
+  const problems: string[] = [];
+  let paidOut = 0;
+  let payoutId = "";
+  for (const line of lines) {
+    if (line.payoutId) {
+      paidOut++;
+      if (line.payoutId > payoutId) payoutId = line.payoutId;
+    }
+    if (isGross(line.breakdownType)) {
+      gross += line.holdingAmount;
+      processingGross += line.processingAmount;
+      if (line.processingCurrency !== charged.currency)
+        problems.push(`${line.breakdownType} in ${line.processingCurrency}, charged in ${charged.currency}`);
+    } else {
+      fees += line.holdingAmount;
+      const key = `${line.breakdownType}\u001f${line.feeDetail}`;
+      const item = feeItems.get(key) ?? {
+        breakdownType: line.breakdownType,
+        feeDetail: line.feeDetail,
+        amount: 0n,
+      };
+      item.amount += line.holdingAmount;
+      feeItems.set(key, item);
+    }
+  }
+  if (lines.some((l) => l.holdingCurrency !== currency))
+    problems.push("the lines are paid out in more than one currency");
+  const hasGross = lines.some((l) => isGross(l.breakdownType));
+  // A refund Handoff made that no line shows yet is still on its way (it settles in a later payout).
+  const toCome = processingGross - expected;
+  const refundToCome = toCome > 0n && toCome <= fromMinor(charged.refunded, charged.currency);
+  if (hasGross && toCome !== 0n && !refundToCome && problems.length === 0)
+    problems.push(
+      `Checkout.com settled ${formatDecimal(processingGross, charged.currency)}, Handoff captured less refunded ${formatDecimal(expected, charged.currency)}`,
+    );
+  const status: SettlementStatus = problems.length
+    ? "mismatch"
+    : paidOut === 0
+      ? "expected"
+      : paidOut < lines.length || !hasGross || refundToCome
+        ? "partially_settled"
+        : "settled";
+  return {
+    status,
+    currency,
+    gross,
+    fees,
+    net: gross + fees,
+    feeItems: [...feeItems.values()],
+    payoutId,
+    problems,
+    converted: lines.some((l) => l.processingCurrency !== l.holdingCurrency),
+    chargedBack: lines.some(isChargeback),
+  };
+}

@@ -1,0 +1,782 @@
+import type { HandoffEvent } from "@handoff/contracts";
+import type { Row, SqlClient, SqlExecutor, SqlValue } from "../db/sql-client.js";
+import { orderSettledEvent, payoutReconciledEvent } from "../outbox/events.js";
+import { appendToOutbox } from "../outbox/sql-outbox.js";
+import { formatDecimal } from "./decimal.js";
+import { isGross, rowKey, type SettlementLine } from "./lines.js";
+import { big, insertRows, selectIn } from "./sql.js";
+import { type FeeItem, type OrderSettlement, type SettlementStatus, settlementOf } from "./status.js";
+
+/** Attempt statuses in which Handoff captured the payment. */
+const CAPTURED = ["captured", "partially_refunded", "refunded"];
+
+const LINE_COLUMNS = `row_key, action_id, action_type, payment_id, reference, breakdown_type, fee_detail, is_gross,
+  processed_on, processing_currency, processing_amount, holding_currency, holding_amount, transaction_currency,
+  transaction_amount, payout_id, report_id, order_id, ingested_at`;
+const LINE_WIDTH = 19;
+/** The same values as a SELECT list: PostgreSQL types a bare parameter there as text, so numbers say what they are. */
+const SELECT_LINE_VALUES = Array.from({ length: LINE_WIDTH }, (_, i) =>
+  i === 7 ? "CAST(? AS INTEGER)" : i === 10 || i === 12 || i === 14 ? "CAST(? AS BIGINT)" : "?",
+).join(", ");
+
+/** Amounts read back exactly: the database gives 64-bit integers as text. */
+const READ_LINE = `action_id, action_type, payment_id, reference, breakdown_type, fee_detail, processed_on,
+  processing_currency, CAST(processing_amount AS TEXT) AS processing_amount, holding_currency,
+  CAST(holding_amount AS TEXT) AS holding_amount, transaction_currency,
+  CAST(transaction_amount AS TEXT) AS transaction_amount, payout_id, order_id`;
+
+export interface StoredLine extends SettlementLine {
+  orderId?: string | undefined;
+}
+
+function lineOf(r: Row): StoredLine {
+  return {
+    actionId: String(r.action_id),
+    actionType: String(r.action_type),
+    paymentId: String(r.payment_id),
+    reference: String(r.reference),
+    breakdownType: String(r.breakdown_type),
+    feeDetail: String(r.fee_detail),
+    processedOn: String(r.processed_on),
+    processingCurrency: String(r.processing_currency),
+    processingAmount: big(r.processing_amount),
+    holdingCurrency: String(r.holding_currency),
+    holdingAmount: big(r.holding_amount),
+    transactionCurrency: String(r.transaction_currency),
+    transactionAmount: big(r.transaction_amount),
+    payoutId: String(r.payout_id),
+    orderId: r.order_id === null || r.order_id === undefined ? undefined : String(r.order_id),
+  };
+}
+
+/** One order's settlement as stored (amounts scaled, see decimal.ts). */
+export interface StoredOrderSettlement {
+  orderId: string;
+  status: Exclude<SettlementStatus, "orphan">;
+  currency: string;
+  gross: bigint;
+  fees: bigint;
+  net: bigint;
+  payoutId: string;
+  problems: string[];
+  converted: boolean;
+  chargedBack: boolean;
+  updatedAt: string;
+}
+
+export interface StoredPayout {
+  payoutId: string;
+  currency: string;
+  date?: string | undefined;
+  reportId?: string | undefined;
+  /** What Checkout.com says it paid, when a report said. */
+  amount?: bigint | undefined;
+  gross: bigint;
+  fees: bigint;
+  net: bigint;
+  lines: number;
+  orders: number;
+  exceptions: number;
+  reconciledAt: string;
+}
+
+export interface PayoutOrder {
+  /** Undefined for lines that match no order. */
+  orderId?: string | undefined;
+  currency: string;
+  gross: bigint;
+  fees: bigint;
+  net: bigint;
+  lines: number;
+  status?: string | undefined;
+}
+
+export interface Exceptions {
+  mismatches: StoredOrderSettlement[];
+  orphans: StoredLine[];
+  /** Captured, and not (fully) in a payout `unsettledAfterDays` later. */
+  unsettled: Array<{ orderId: string; amount: number; currency: string; since: string; status?: string }>;
+  /** Lines in a payout that are only fees for an order whose money came in another payout (a late interchange). */
+  feeOnly: Array<{ orderId: string; payoutId: string; currency: string; fees: bigint }>;
+  /** Paid out in another currency than charged, or charged back: correct, but worth a look. */
+  notable: StoredOrderSettlement[];
+}
+
+function settlementRowOf(r: Row): StoredOrderSettlement {
+  return {
+    orderId: String(r.order_id),
+    status: String(r.status) as StoredOrderSettlement["status"],
+    currency: String(r.currency),
+    gross: big(r.gross),
+    fees: big(r.fees),
+    net: big(r.net),
+    payoutId: String(r.payout_id),
+    problems: JSON.parse(String(r.problems_json)) as string[],
+    converted: Number(r.converted) === 1,
+    chargedBack: Number(r.charged_back) === 1,
+    updatedAt: String(r.updated_at),
+  };
+}
+
+const READ_SETTLEMENT = `order_id, status, currency, CAST(gross AS TEXT) AS gross, CAST(fees AS TEXT) AS fees,
+  CAST(net AS TEXT) AS net, payout_id, problems_json, converted, charged_back, updated_at`;
+
+/**
+ * SettlementService's tables: lines stored once, matched to orders (by payment id, then reference), each
+ * touched order's settlement recomputed in the same transaction, and the events that follow
+ * (`order.settled`, `payout.reconciled`) appended to the outbox with it. It reads orders, attempts
+ * and refunds but never changes them, so it takes no order lock.
+ */
+export class SqlSettlementStore {
+  constructor(
+    private readonly db: SqlClient,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Stores lines (a report's batch, or one payment's financial actions) in one transaction. A line
+   * already stored is left as it is; a line from a report replaces the same entry read from the API
+   * before it was in a payout. Returns the orders whose settlement was recomputed and whether any
+   * committed event waits in the outbox.
+   */
+  async ingest(
+    lines: readonly SettlementLine[],
+    reportId?: string,
+  ): Promise<{ orders: string[]; announced: boolean }> {
+    if (lines.length === 0) return { orders: [], announced: false };
+    return this.db.transaction(async (tx) => {
+      const at = this.now().toISOString();
+      const orders = await matchOrders(tx, lines);
+      const orderOf = (l: SettlementLine) =>
+        (l.paymentId ? orders.byPayment.get(l.paymentId) : undefined) ??
+        (l.reference ? orders.byReference.get(l.reference) : undefined) ??
+        null;
+      const values = (l: SettlementLine): SqlValue[] => [
+        rowKey(l),
+        l.actionId,
+        l.actionType,
+        l.paymentId,
+        l.reference,
+        l.breakdownType,
+        l.feeDetail,
+        isGross(l.breakdownType) ? 1 : 0,
+        l.processedOn,
+        l.processingCurrency,
+        l.processingAmount,
+        l.holdingCurrency,
+        l.holdingAmount,
+        l.transactionCurrency,
+        l.transactionAmount,
+        l.payoutId,
+        reportId ?? null,
+        orderOf(l),
+        at,
+      ];
+      const paidOut = lines.filter((l) => l.payoutId !== "");
+      const pending = lines.filter((l) => l.payoutId === "");
+      await insertRows(
+        tx,
+        `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
+        "ON CONFLICT (row_key) DO NOTHING",
+        LINE_WIDTH,
+        paidOut.map(values),
+      );
+      const anyPending =
+        paidOut.length > 0 &&
+        (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length >
+          0;
+      if (anyPending) {
+        // The same entries, read from the API before they were paid out, give way to the report's.
+        const actions = [...new Set(paidOut.map((l) => l.actionId))];
+        await selectIn(
+          tx,
+          (list) => `DELETE FROM settlement_lines WHERE payout_id = '' AND action_id IN (${list})
+            AND EXISTS (SELECT 1 FROM settlement_lines p WHERE p.action_id = settlement_lines.action_id
+              AND p.breakdown_type = settlement_lines.breakdown_type
+              AND p.fee_detail = settlement_lines.fee_detail AND p.payout_id <> '')`,
+          actions,
+        );
+      }
+      for (const l of pending) {
+        // From the API: only while no report has put the entry in a payout.
+        await tx.execute(
+          `INSERT INTO settlement_lines (${LINE_COLUMNS})
+           SELECT ${SELECT_LINE_VALUES}
+           WHERE NOT EXISTS (SELECT 1 FROM settlement_lines p WHERE p.action_id = ? AND p.breakdown_type = ?
+             AND p.fee_detail = ? AND p.payout_id <> '')
+           ON CONFLICT (row_key) DO NOTHING`,
+          [...values(l), l.actionId, l.breakdownType, l.feeDetail],
+        );
+      }
+      const touched = [...new Set(lines.map(orderOf).filter((o): o is string => o !== null))];
+      const announced = await refreshOrders(tx, touched, at);
+      return { orders: touched, announced };
+    });
+  }
+
+  /** Records what Checkout.com says a payout paid (scaled units). */
+  async recordPayoutAmount(payoutId: string, currency: string, amount: bigint, date?: string): Promise<void> {
+    const at = this.now().toISOString();
+    await this.db.execute(
+      `INSERT INTO settlement_payouts (payout_id, currency, payout_date, amount, gross, fees, net, line_count,
+         order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
+       ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount,
+         payout_date = COALESCE(excluded.payout_date, settlement_payouts.payout_date)`,
+      [payoutId, currency, date ?? null, amount, at],
+    );
+  }
+
+  /**
+   * Totals a payout from its lines, stores them and, once its amount is known, announces
+   * `payout.reconciled` (once per content). Called when a report of the payout has been read whole.
+   */
+  async reconcilePayout(
+    payoutId: string,
+    details: { reportId?: string | undefined; date?: string | undefined },
+  ): Promise<StoredPayout | undefined> {
+    return this.db.transaction(async (tx) => {
+      const at = this.now().toISOString();
+      const totals = (
+        await tx.execute(
+          `SELECT holding_currency,
+             CAST(COALESCE(SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS gross,
+             CAST(COALESCE(SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS fees,
+             COUNT(*) AS lines, COUNT(DISTINCT order_id) AS orders,
+             SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END) AS orphans, MAX(processed_on) AS last
+           FROM settlement_lines WHERE payout_id = ? GROUP BY holding_currency ORDER BY COUNT(*) DESC`,
+          [payoutId],
+        )
+      ).rows;
+      const main = totals[0];
+      if (!main) return undefined;
+      const mismatched = Number(
+        (
+          await tx.execute(
+            `SELECT COUNT(DISTINCT l.order_id) AS n FROM settlement_lines l
+             JOIN settlement_orders o ON o.order_id = l.order_id
+             WHERE l.payout_id = ? AND o.status = 'mismatch'`,
+            [payoutId],
+          )
+        ).rows[0]?.n ?? 0,
+      );
+      const feeOnly = Number(
+        (
+          await tx.execute(
+            `SELECT COUNT(*) AS n FROM (SELECT order_id FROM settlement_lines
+               WHERE payout_id = ? AND order_id IS NOT NULL GROUP BY order_id HAVING MAX(is_gross) = 0) f`,
+            [payoutId],
+          )
+        ).rows[0]?.n ?? 0,
+      );
+      const currency = String(main.holding_currency);
+      const gross = big(main.gross);
+      const fees = big(main.fees);
+      const lines = totals.reduce((n, r) => n + Number(r.lines), 0);
+      // A payout in more than one holding currency does not add up as one amount: each is an exception.
+      const exceptions =
+        totals.reduce((n, r) => n + Number(r.orphans), 0) + mismatched + feeOnly + (totals.length - 1);
+      const known = await readPayout(tx, payoutId);
+      const date = known?.date ?? details.date ?? (main.last ? String(main.last).slice(0, 10) : null);
+      await tx.execute(
+        `INSERT INTO settlement_payouts (payout_id, currency, payout_date, report_id, amount, gross, fees, net,
+           line_count, order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (payout_id) DO UPDATE SET currency = excluded.currency, payout_date = excluded.payout_date,
+           report_id = COALESCE(excluded.report_id, settlement_payouts.report_id), gross = excluded.gross,
+           fees = excluded.fees, net = excluded.net, line_count = excluded.line_count,
+           order_count = excluded.order_count, exceptions = excluded.exceptions,
+           reconciled_at = excluded.reconciled_at
+         WHERE settlement_payouts.net <> excluded.net OR settlement_payouts.line_count <> excluded.line_count
+           OR settlement_payouts.exceptions <> excluded.exceptions OR settlement_payouts.gross <> excluded.gross
+           OR settlement_payouts.order_count <> excluded.order_count
+           OR settlement_payouts.payout_date IS DISTINCT FROM excluded.payout_date
+           OR settlement_payouts.report_id IS NULL`,
+        [
+          payoutId,
+          currency,
+          date,
+          details.reportId ?? null,
+          gross,
+          fees,
+          gross + fees,
+          lines,
+          Number(main.orders),
+          exceptions,
+          at,
+        ],
+      );
+      const payout = await readPayout(tx, payoutId);
+      // Announced once Checkout.com has said what it paid (its Payouts report): then it is reconciled.
+      if (payout?.amount === undefined) return payout;
+      await appendToOutbox(
+        tx,
+        payoutReconciledEvent({
+          payoutId,
+          currency,
+          ...(payout.date ? { date: payout.date } : {}),
+          gross: formatDecimal(gross, currency),
+          fees: formatDecimal(fees, currency),
+          net: formatDecimal(gross + fees, currency),
+          amount: formatDecimal(payout.amount, currency),
+          addsUp: payout.amount === gross + fees,
+          lines,
+          orders: payout.orders,
+          exceptions,
+          occurredAt: at,
+        }),
+      );
+      return payout;
+    });
+  }
+
+  // —— reading, for people ——
+
+  async orderSettlement(
+    orderId: string,
+  ): Promise<{ settlement?: StoredOrderSettlement; feeItems: FeeItem[]; lines: StoredLine[] }> {
+    const summary = (
+      await this.db.execute(`SELECT ${READ_SETTLEMENT} FROM settlement_orders WHERE order_id = ?`, [orderId])
+    ).rows[0];
+    const lines = (
+      await this.db.execute(
+        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id = ? ORDER BY processed_on, row_key`,
+        [orderId],
+      )
+    ).rows.map(lineOf);
+    const feeItems = new Map<string, FeeItem>();
+    for (const l of lines) {
+      if (isGross(l.breakdownType)) continue;
+      const key = `${l.breakdownType}\u001f${l.feeDetail}`;
+      const item = feeItems.get(key) ?? {
+        breakdownType: l.breakdownType,
+        feeDetail: l.feeDetail,
+        amount: 0n,
+      };
+      item.amount += l.holdingAmount;
+      feeItems.set(key, item);
+    }
+    return {
+      ...(summary ? { settlement: settlementRowOf(summary) } : {}),
+      feeItems: [...feeItems.values()],
+      lines,
+    };
+  }
+
+  async payouts(limit = 200): Promise<StoredPayout[]> {
+    const rows = (
+      await this.db.execute(
+        `SELECT ${READ_PAYOUT} FROM settlement_payouts WHERE line_count > 0
+         ORDER BY payout_date DESC, payout_id DESC LIMIT ?`,
+        [limit],
+      )
+    ).rows;
+    return rows.map(payoutOf);
+  }
+
+  payout(payoutId: string): Promise<StoredPayout | undefined> {
+    return readPayout(this.db, payoutId);
+  }
+
+  /** The payout's lines per order (and the lines of no order, together), with each order's settlement status. */
+  async payoutOrders(payoutId: string): Promise<PayoutOrder[]> {
+    const rows = (
+      await this.db.execute(
+        `SELECT l.order_id, l.holding_currency, s.status,
+           CAST(SUM(CASE WHEN l.is_gross = 1 THEN l.holding_amount ELSE 0 END) AS TEXT) AS gross,
+           CAST(SUM(CASE WHEN l.is_gross = 0 THEN l.holding_amount ELSE 0 END) AS TEXT) AS fees,
+           COUNT(*) AS lines
+         FROM settlement_lines l LEFT JOIN settlement_orders s ON s.order_id = l.order_id
+         WHERE l.payout_id = ? GROUP BY l.order_id, l.holding_currency, s.status ORDER BY l.order_id`,
+        [payoutId],
+      )
+    ).rows;
+    return rows.map((r) => ({
+      orderId: r.order_id === null ? undefined : String(r.order_id),
+      currency: String(r.holding_currency),
+      gross: big(r.gross),
+      fees: big(r.fees),
+      net: big(r.gross) + big(r.fees),
+      lines: Number(r.lines),
+      status: r.order_id === null ? "orphan" : r.status === null ? undefined : String(r.status),
+    }));
+  }
+
+  /** Every line of a payout, in a stable order, a page at a time (for the CSV export). */
+  async *payoutLines(payoutId: string, pageSize = 1000): AsyncGenerator<StoredLine[]> {
+    let after = "";
+    for (;;) {
+      const rows = (
+        await this.db.execute(
+          `SELECT row_key, ${READ_LINE} FROM settlement_lines WHERE payout_id = ? AND row_key > ?
+           ORDER BY row_key LIMIT ?`,
+          [payoutId, after, pageSize],
+        )
+      ).rows;
+      if (rows.length === 0) return;
+      after = String(rows.at(-1)?.row_key);
+      yield rows.map(lineOf);
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  async exceptions(options: { unsettledAfterDays: number; limit?: number }): Promise<Exceptions> {
+    const limit = options.limit ?? 200;
+    const before = new Date(this.now().getTime() - options.unsettledAfterDays * 86_400_000).toISOString();
+    const mismatches = (
+      await this.db.execute(
+        `SELECT ${READ_SETTLEMENT} FROM settlement_orders WHERE status = 'mismatch' ORDER BY updated_at DESC LIMIT ?`,
+        [limit],
+      )
+    ).rows.map(settlementRowOf);
+    const orphans = (
+      await this.db.execute(
+        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL ORDER BY ingested_at DESC, row_key LIMIT ?`,
+        [limit],
+      )
+    ).rows.map(lineOf);
+    const unsettled = (
+      await this.db.execute(
+        `SELECT o.id, o.amount, o.currency, o.updated_at, s.status FROM orders o
+         LEFT JOIN settlement_orders s ON s.order_id = o.id
+         WHERE o.status IN ('captured', 'partially_refunded', 'refunded') AND o.updated_at < ?
+           AND (s.status IS NULL OR s.status IN ('expected', 'partially_settled'))
+         ORDER BY o.updated_at LIMIT ?`,
+        [before, limit],
+      )
+    ).rows.map((r) => ({
+      orderId: String(r.id),
+      amount: Number(r.amount),
+      currency: String(r.currency),
+      since: String(r.updated_at),
+      ...(r.status === null ? {} : { status: String(r.status) }),
+    }));
+    const feeOnly = (
+      await this.db.execute(
+        `SELECT order_id, payout_id, holding_currency, CAST(SUM(holding_amount) AS TEXT) AS fees
+         FROM settlement_lines WHERE payout_id <> '' AND order_id IS NOT NULL
+         GROUP BY order_id, payout_id, holding_currency HAVING MAX(is_gross) = 0
+         ORDER BY payout_id DESC, order_id LIMIT ?`,
+        [limit],
+      )
+    ).rows.map((r) => ({
+      orderId: String(r.order_id),
+      payoutId: String(r.payout_id),
+      currency: String(r.holding_currency),
+      fees: big(r.fees),
+    }));
+    const notable = (
+      await this.db.execute(
+        `SELECT ${READ_SETTLEMENT} FROM settlement_orders
+         WHERE (converted = 1 OR charged_back = 1) AND status <> 'mismatch' ORDER BY updated_at DESC LIMIT ?`,
+        [limit],
+      )
+    ).rows.map(settlementRowOf);
+    return { mismatches, orphans, unsettled, feeOnly, notable };
+  }
+
+  // —— the work queues: payments to ask about, reports to read ——
+
+  /**
+   * Queues every captured payment not queued yet (changed since `since`), to be asked about at `at`.
+   * Returns how many were queued.
+   */
+  async queueCapturedPayments(since: string, at: string): Promise<number> {
+    const result = await this.db.execute(
+      `INSERT INTO settlement_pulls (payment_id, order_id, attempts, next_pull_at, done)
+       SELECT a.payment_id, a.order_id, 0, ?, 0 FROM payment_attempts a
+       WHERE a.payment_id IS NOT NULL AND a.status IN ('captured', 'partially_refunded', 'refunded')
+         AND a.updated_at >= ?
+         AND NOT EXISTS (SELECT 1 FROM settlement_pulls p WHERE p.payment_id = a.payment_id)
+       ON CONFLICT (payment_id) DO NOTHING`,
+      [at, since],
+    );
+    return result.rowsAffected;
+  }
+
+  /** Claims due pulls for `leaseMs`: another instance skips them until then. */
+  async claimPulls(
+    limit: number,
+    leaseMs: number,
+    dueBy: Date = this.now(),
+  ): Promise<Array<{ paymentId: string; orderId: string; attempts: number }>> {
+    const now = this.now();
+    const at = now.toISOString();
+    const due = dueBy.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const rows = (
+      await this.db.execute(
+        `UPDATE settlement_pulls SET claimed_until = ?
+         WHERE (claimed_until IS NULL OR claimed_until < ?) AND payment_id IN (
+           SELECT payment_id FROM settlement_pulls WHERE done = 0 AND next_pull_at <= ?
+             AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_pull_at LIMIT ?)
+         RETURNING payment_id, order_id, attempts`,
+        [until, at, due, at, limit],
+      )
+    ).rows;
+    return rows.map((r) => ({
+      paymentId: String(r.payment_id),
+      orderId: String(r.order_id),
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  async pulled(
+    paymentId: string,
+    outcome: { done: boolean; attempts: number; nextAt: string; error?: string | undefined },
+  ): Promise<void> {
+    await this.db.execute(
+      `UPDATE settlement_pulls SET done = ?, attempts = ?, next_pull_at = ?, last_error = ?, claimed_until = NULL
+       WHERE payment_id = ?`,
+      [outcome.done ? 1 : 0, outcome.attempts, outcome.nextAt, outcome.error ?? null, paymentId],
+    );
+  }
+
+  /** A report to read (from `report_generated`, or found by listing); known ones are left as they are. */
+  async announceReport(report: { reportId: string; eventId?: string; payoutId?: string }): Promise<boolean> {
+    const at = this.now().toISOString();
+    const result = await this.db.execute(
+      `INSERT INTO settlement_reports (report_id, event_id, payout_id, status, files_done, lines, attempts,
+         next_attempt_at, announced_at) VALUES (?, ?, ?, 'announced', '[]', 0, 0, ?, ?)
+       ON CONFLICT (report_id) DO NOTHING`,
+      [report.reportId, report.eventId ?? null, report.payoutId ?? null, at, at],
+    );
+    return result.rowsAffected > 0;
+  }
+
+  async claimReports(
+    limit: number,
+    leaseMs: number,
+  ): Promise<Array<{ reportId: string; attempts: number; filesDone: string[]; lines: number }>> {
+    const now = this.now();
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const rows = (
+      await this.db.execute(
+        `UPDATE settlement_reports SET claimed_until = ?
+         WHERE (claimed_until IS NULL OR claimed_until < ?) AND report_id IN (
+           SELECT report_id FROM settlement_reports WHERE status = 'announced' AND next_attempt_at <= ?
+             AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at LIMIT ?)
+         RETURNING report_id, attempts, files_done, lines`,
+        [until, at, at, at, limit],
+      )
+    ).rows;
+    return rows.map((r) => ({
+      reportId: String(r.report_id),
+      attempts: Number(r.attempts),
+      filesDone: JSON.parse(String(r.files_done)) as string[],
+      lines: Number(r.lines),
+    }));
+  }
+
+  /** One file of a report read whole: a retry starts after it. */
+  async reportFileDone(reportId: string, filesDone: string[], lines: number): Promise<void> {
+    await this.db.execute("UPDATE settlement_reports SET files_done = ?, lines = ? WHERE report_id = ?", [
+      JSON.stringify(filesDone),
+      lines,
+      reportId,
+    ]);
+  }
+
+  async reportOutcome(
+    reportId: string,
+    outcome:
+      | { status: "ingested"; payoutId?: string | undefined }
+      | { status: "retry" | "failed"; attempts: number; nextAt: string; error: string },
+  ): Promise<void> {
+    const at = this.now().toISOString();
+    if (outcome.status === "ingested") {
+      await this.db.execute(
+        `UPDATE settlement_reports SET status = 'ingested', ingested_at = ?, claimed_until = NULL, last_error = NULL,
+           payout_id = COALESCE(?, payout_id) WHERE report_id = ?`,
+        [at, outcome.payoutId ?? null, reportId],
+      );
+      return;
+    }
+    await this.db.execute(
+      `UPDATE settlement_reports SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+         claimed_until = NULL WHERE report_id = ?`,
+      [
+        outcome.status === "failed" ? "failed" : "announced",
+        outcome.attempts,
+        outcome.nextAt,
+        outcome.error,
+        reportId,
+      ],
+    );
+  }
+
+  async reports(limit = 50): Promise<Row[]> {
+    return (
+      await this.db.execute(
+        `SELECT report_id, payout_id, status, lines, attempts, last_error, announced_at, ingested_at
+         FROM settlement_reports ORDER BY announced_at DESC LIMIT ?`,
+        [limit],
+      )
+    ).rows;
+  }
+}
+
+const READ_PAYOUT = `payout_id, currency, payout_date, report_id, CAST(amount AS TEXT) AS amount,
+  CAST(gross AS TEXT) AS gross, CAST(fees AS TEXT) AS fees, CAST(net AS TEXT) AS net, line_count, order_count,
+  exceptions, reconciled_at`;
+
+function payoutOf(r: Row): StoredPayout {
+  return {
+    payoutId: String(r.payout_id),
+    currency: String(r.currency),
+    ...(r.payout_date ? { date: String(r.payout_date) } : {}),
+    ...(r.report_id ? { reportId: String(r.report_id) } : {}),
+    ...(r.amount === null || r.amount === undefined ? {} : { amount: big(r.amount) }),
+    gross: big(r.gross),
+    fees: big(r.fees),
+    net: big(r.net),
+    lines: Number(r.line_count),
+    orders: Number(r.order_count),
+    exceptions: Number(r.exceptions),
+    reconciledAt: String(r.reconciled_at),
+  };
+}
+
+async function readPayout(sql: SqlExecutor, payoutId: string): Promise<StoredPayout | undefined> {
+  const row = (
+    await sql.execute(`SELECT ${READ_PAYOUT} FROM settlement_payouts WHERE payout_id = ?`, [payoutId])
+  ).rows[0];
+  return row ? payoutOf(row) : undefined;
+}
+
+/** Orders the lines belong to: by payment id (Handoff's attempts), else by reference (the order id). */
+async function matchOrders(tx: SqlExecutor, lines: readonly SettlementLine[]) {
+  const payments = [...new Set(lines.map((l) => l.paymentId).filter(Boolean))];
+  const byPayment = new Map<string, string>();
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT payment_id, order_id FROM payment_attempts WHERE payment_id IN (${list})`,
+    payments,
+  ))
+    byPayment.set(String(r.payment_id), String(r.order_id));
+  const references = [
+    ...new Set(
+      lines
+        .filter((l) => !(l.paymentId && byPayment.has(l.paymentId)) && l.reference)
+        .map((l) => l.reference),
+    ),
+  ];
+  const byReference = new Map<string, string>();
+  for (const r of await selectIn(tx, (list) => `SELECT id FROM orders WHERE id IN (${list})`, references))
+    byReference.set(String(r.id), String(r.id));
+  return { byPayment, byReference };
+}
+
+/**
+ * Recomputes the settlement of `orderIds` from their lines and what Handoff charged, stores it, and
+ * appends `order.settled` for each that is now settled in a payout not announced before.
+ */
+async function refreshOrders(tx: SqlExecutor, orderIds: readonly string[], at: string): Promise<boolean> {
+  if (orderIds.length === 0) return false;
+  const orders = new Map(
+    (await selectIn(tx, (list) => `SELECT id, currency FROM orders WHERE id IN (${list})`, orderIds)).map(
+      (r) => [String(r.id), String(r.currency)],
+    ),
+  );
+  const captured = new Map<string, { amount: number; currency: string; paymentId: string }>();
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT order_id, amount, currency, payment_id FROM payment_attempts
+      WHERE status IN (${CAPTURED.map((s) => `'${s}'`).join(", ")}) AND order_id IN (${list})`,
+    orderIds,
+  )) {
+    const id = String(r.order_id);
+    const seen = captured.get(id);
+    captured.set(id, {
+      amount: (seen?.amount ?? 0) + Number(r.amount),
+      currency: String(r.currency),
+      paymentId: String(r.payment_id ?? ""),
+    });
+  }
+  const refunded = new Map<string, number>();
+  for (const r of await selectIn(
+    tx,
+    (list) =>
+      `SELECT order_id, SUM(amount) AS total FROM refunds WHERE order_id IN (${list}) GROUP BY order_id`,
+    orderIds,
+  ))
+    refunded.set(String(r.order_id), Number(r.total));
+  const lines = new Map<string, StoredLine[]>();
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id IN (${list})`,
+    orderIds,
+  )) {
+    const line = lineOf(r);
+    const list = lines.get(String(line.orderId)) ?? [];
+    list.push(line);
+    lines.set(String(line.orderId), list);
+  }
+  const before = new Map(
+    (
+      await selectIn(
+        tx,
+        (list) => `SELECT order_id, status, payout_id FROM settlement_orders WHERE order_id IN (${list})`,
+        orderIds,
+      )
+    ).map((r) => [String(r.order_id), { status: String(r.status), payoutId: String(r.payout_id) }]),
+  );
+  let announced = false;
+  for (const orderId of orderIds) {
+    const currency = orders.get(orderId);
+    if (currency === undefined) continue;
+    const charge = captured.get(orderId);
+    const s: OrderSettlement = settlementOf(
+      {
+        captured: charge?.amount ?? 0,
+        refunded: refunded.get(orderId) ?? 0,
+        currency: charge?.currency ?? currency,
+      },
+      lines.get(orderId) ?? [],
+    );
+    const status = s.status === "orphan" ? "mismatch" : s.status;
+    await tx.execute(
+      `INSERT INTO settlement_orders (order_id, status, currency, gross, fees, net, payout_id, problems_json,
+         converted, charged_back, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, currency = excluded.currency,
+         gross = excluded.gross, fees = excluded.fees, net = excluded.net, payout_id = excluded.payout_id,
+         problems_json = excluded.problems_json, converted = excluded.converted,
+         charged_back = excluded.charged_back, updated_at = excluded.updated_at
+       WHERE settlement_orders.status <> excluded.status OR settlement_orders.currency <> excluded.currency
+         OR settlement_orders.gross <> excluded.gross OR settlement_orders.fees <> excluded.fees
+         OR settlement_orders.payout_id <> excluded.payout_id
+         OR settlement_orders.problems_json <> excluded.problems_json
+         OR settlement_orders.converted <> excluded.converted
+         OR settlement_orders.charged_back <> excluded.charged_back`,
+      [
+        orderId,
+        status,
+        s.currency,
+        s.gross,
+        s.fees,
+        s.net,
+        s.payoutId,
+        JSON.stringify(s.problems),
+        s.converted ? 1 : 0,
+        s.chargedBack ? 1 : 0,
+        at,
+      ],
+    );
+    const was = before.get(orderId);
+    if (status === "settled" && !(was?.status === "settled" && was.payoutId === s.payoutId)) {
+      const event: HandoffEvent = orderSettledEvent({
+        orderId,
+        reference: orderId,
+        ...(charge?.paymentId ? { paymentId: charge.paymentId } : {}),
+        currency: s.currency,
+        gross: formatDecimal(s.gross, s.currency),
+        fees: formatDecimal(s.fees, s.currency),
+        net: formatDecimal(s.net, s.currency),
+        payoutId: s.payoutId,
+        occurredAt: at,
+      });
+      await appendToOutbox(tx, event, orderId);
+      announced = true;
+    }
+  }
+  return announced;
+}

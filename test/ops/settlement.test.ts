@@ -1,0 +1,236 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import express from "express";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js";
+import { createOpsRouter } from "../../packages/ops/src/router.js";
+import { createSettlement, type SettlementService } from "../../packages/server/src/settlement/setup.js";
+import {
+  REPORT_HEADER,
+  RecordedSettlementSource,
+  reportRow,
+} from "../../packages/server/src/test-support/settlement-source.js";
+import {
+  startWebhookHarness,
+  type WebhookHarness,
+} from "../../packages/server/src/test-support/webhook-harness.js";
+import { launchChromium, screenshot } from "../support/chromium.js";
+
+/** What finance staff see of settlement: payouts, each order's panel, exceptions, the CSV, the JSON API. */
+let h: WebhookHarness;
+let server: Server;
+let base: string;
+let settlement: SettlementService;
+const source = new RecordedSettlementSource();
+const ALICE = { name: "alice", password: "correct horse battery", token: "tok_alice_0123456789abcdef" };
+const PAYOUT = "00000000CFJU";
+const orders: string[] = [];
+
+async function paidOrder(): Promise<{ orderId: string; paymentId: string }> {
+  const cartId = await h.cart([{ sku: "mug", quantity: 2 }]);
+  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
+  await h.waitUntilQuiet();
+  const orderId = (reply.body as { orderId: string }).orderId;
+  const paymentId = String((await h.store.attemptsOfOrder(orderId)).at(-1)?.paymentId);
+  return { orderId, paymentId };
+}
+
+const api = async (path: string) => {
+  const response = await fetch(`${base}/ops/api${path}`, {
+    headers: { authorization: `Bearer ${ALICE.token}` },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+beforeAll(async () => {
+  h = await startWebhookHarness();
+  settlement = createSettlement({ db: h.db, source, logger: pino({ level: "silent" }), now: h.deps.now });
+  const app = express();
+  app.use(
+    "/ops",
+    createOpsRouter(h.handoff, {
+      auth: {
+        operators: [
+          {
+            name: ALICE.name,
+            passwordHash: hashPassword(ALICE.password),
+            apiTokenHash: hashToken(ALICE.token),
+          },
+        ],
+      },
+      db: h.db,
+      webhooks: h.webhooks,
+      outbox: h.outbox,
+      settlement,
+    }),
+  );
+  server = createServer(app);
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const a = await paidOrder();
+  const b = await paidOrder();
+  orders.push(a.orderId, b.orderId);
+  const rows = [
+    reportRow({
+      actionId: "act_a",
+      paymentId: a.paymentId,
+      reference: a.orderId,
+      amount: "29.00",
+      payoutId: PAYOUT,
+      breakdownType: "Capture",
+    }),
+    reportRow({
+      actionId: "act_a",
+      paymentId: a.paymentId,
+      reference: a.orderId,
+      amount: "-0.3125",
+      payoutId: PAYOUT,
+      breakdownType: "Gateway Fee",
+      feeDetail: '=HYPERLINK("x")',
+    }),
+    reportRow({
+      actionId: "act_b",
+      paymentId: b.paymentId,
+      reference: b.orderId,
+      amount: "28.00",
+      payoutId: PAYOUT,
+      breakdownType: "Capture",
+    }),
+    reportRow({
+      actionType: "Adjustment",
+      actionId: "act_adj",
+      amount: "-5.00",
+      payoutId: PAYOUT,
+      breakdownType: "Tiered Pricing Adjustment",
+    }),
+    reportRow({
+      actionType: "Payout",
+      actionId: "act_payout",
+      amount: "-51.6875",
+      payoutId: PAYOUT,
+      breakdownType: "Payout",
+    }),
+  ];
+  source.addReport("rpt_ops", PAYOUT, [`${REPORT_HEADER}\n${rows.join("\n")}\n`]);
+  await settlement.reportAnnounced("evt_ops", { report_id: "rpt_ops" });
+  await settlement.drain();
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((done) => server.close(() => done()));
+  await h.close();
+});
+
+describe("settlement in the ops console", () => {
+  it("the order API carries each order's settlement as exact decimal strings", async () => {
+    const settled = await api(`/orders/${orders[0]}`);
+    expect(settled.body.settlement).toMatchObject({
+      status: "settled",
+      currency: "GBP",
+      gross: "29.00",
+      fees: "-0.3125",
+      net: "28.6875",
+      payoutId: PAYOUT,
+    });
+    const short = await api(`/orders/${orders[1]}`);
+    expect(short.body.settlement).toMatchObject({ status: "mismatch", gross: "28.00", payoutId: PAYOUT });
+  });
+
+  it("the payouts API lists each payout with its totals and whether it adds up", async () => {
+    const list = await api("/payouts");
+    expect(list.body.data).toEqual([
+      expect.objectContaining({
+        payoutId: PAYOUT,
+        net: "51.6875",
+        amount: "51.6875",
+        addsUp: true,
+        orders: 2,
+        exceptions: 2,
+      }),
+    ]);
+    const one = await api(`/payouts/${PAYOUT}`);
+    expect((one.body.orders as Array<{ orderId: string | null }>).map((o) => o.orderId)).toContain(null);
+    expect((await api("/payouts/00000000NONE")).status).toBe(404);
+  });
+
+  it("exports a payout as CSV a spreadsheet cannot be tricked by", async () => {
+    const response = await fetch(`${base}/ops/payouts/${PAYOUT}/export.csv`, {
+      headers: { authorization: `Bearer ${ALICE.token}` },
+    });
+    // Pages need a signed-in operator: the bearer token is the API's alone.
+    expect(response.url).toContain("/ops/login");
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      await signIn(page);
+      const csv = await page.evaluate(
+        async (url) => (await fetch(url)).text(),
+        `${base}/ops/payouts/${PAYOUT}/export.csv`,
+      );
+      const lines = csv.trim().split("\r\n");
+      expect(lines[0]).toContain("Payout ID,Order ID,Action Type");
+      expect(lines).toHaveLength(5);
+      expect(csv).toContain(`${PAYOUT},${orders[0]},Capture,act_a`);
+      expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+      expect(csv).toContain("-0.3125");
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("payouts, a payout, the exceptions and an order's settlement panel are readable on a phone and axe-clean", async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+      const page = await context.newPage();
+      await signIn(page);
+      const problems: string[] = [];
+      const texts: Record<string, string> = {};
+      for (const path of [
+        "/ops/payouts",
+        `/ops/payouts/${PAYOUT}`,
+        "/ops/settlement/exceptions",
+        `/ops/orders/${orders[0]}`,
+      ]) {
+        await page.goto(`${base}${path}`);
+        texts[path] = (await page.textContent("main")) ?? "";
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 1) problems.push(`${path}: ${overflow}px wider than the screen`);
+        await page.addScriptTag({
+          path: resolve(import.meta.dirname, "../../node_modules/axe-core/axe.min.js"),
+        });
+        const violations = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string }> }> } }
+          ).axe;
+          return (await axe.run()).violations.map((v) => v.id);
+        });
+        for (const v of violations) problems.push(`${path}: ${v}`);
+        await screenshot(
+          page,
+          `ops-settlement${path.replace(/\//g, "-").replace(/-ord_[a-z0-9]+/g, "-ord")}`,
+        );
+      }
+      expect(problems).toEqual([]);
+      expect(texts["/ops/payouts"]).toContain("51.6875 GBP");
+      expect(texts["/ops/settlement/exceptions"]).toContain("act_adj");
+      expect(texts["/ops/settlement/exceptions"]).toContain(String(orders[1]));
+      expect(texts[`/ops/orders/${orders[0]}`]).toMatch(/Settlement.*Settled.*28\.6875 GBP/s);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  }, 45_000);
+});
+
+async function signIn(page: import("playwright-core").Page) {
+  await page.goto(`${base}/ops/login`);
+  await page.getByLabel("Name").fill(ALICE.name);
+  await page.getByLabel("Password").fill(ALICE.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/ops\/$/);
+}
