@@ -310,15 +310,18 @@ export class SqlOrderStore implements OrderStore {
     if (f.from) add("o.created_at >= ?", f.from);
     if (f.to) add("o.created_at < ?", f.to);
     if (f.review !== undefined) add(f.review ? "o.status = 'needs_review'" : "o.status <> 'needs_review'");
+    // Each way of matching is its own indexed lookup (order_events_disputes, orders_by_email_lower,
+    // the attempts' unique keys, attempts_by_card): an OR across tables would read every order.
     if (f.disputed !== undefined)
-      add(
-        `${f.disputed ? "" : "NOT "}EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.kind = 'dispute')`,
-      );
+      add(`o.id ${f.disputed ? "" : "NOT "}IN (SELECT order_id FROM order_events WHERE kind = 'dispute')`);
     const q = f.query?.trim();
     if (q) {
       add(
-        `(o.id = ? OR o.cart_id = ? OR LOWER(o.customer_email) = LOWER(?) OR EXISTS (SELECT 1 FROM payment_attempts a
-          WHERE a.order_id = o.id AND (a.payment_id = ? OR a.processor_token = ? OR a.card_last4 = ?)))`,
+        `o.id IN (SELECT id FROM orders WHERE id = ? UNION SELECT id FROM orders WHERE cart_id = ?
+          UNION SELECT id FROM orders WHERE LOWER(customer_email) = LOWER(?)
+          UNION SELECT order_id FROM payment_attempts WHERE payment_id = ?
+          UNION SELECT order_id FROM payment_attempts WHERE processor_token = ?
+          UNION SELECT order_id FROM payment_attempts WHERE card_last4 = ?)`,
         q,
         q,
         q,
