@@ -72,7 +72,10 @@ function routes(longOrder: string, page100: string): Route[] {
     path: path === "/orders?review=yes" ? "/review" : path.replace(/^\/orders(\?|$)/, "/$1"),
     api: false,
   }));
-  return [...list.map(([name, path]) => ({ name: `API: ${name}`, path: `/api${path}`, api: true })), ...pages];
+  return [
+    ...list.map(([name, path]) => ({ name: `API: ${name}`, path: `/api${path}`, api: true })),
+    ...pages,
+  ];
 }
 
 async function signIn(base: string): Promise<string> {
@@ -92,9 +95,12 @@ async function cursorOfPage(base: string, n: number): Promise<{ cursor: string; 
   let cursor = "";
   let page = 1;
   while (page < n) {
-    const response = await fetch(`${base}/api/orders${cursor ? `?after=${encodeURIComponent(cursor)}` : ""}`, {
-      headers: { authorization: `Bearer ${OPERATOR.token}` },
-    });
+    const response = await fetch(
+      `${base}/api/orders${cursor ? `?after=${encodeURIComponent(cursor)}` : ""}`,
+      {
+        headers: { authorization: `Bearer ${OPERATOR.token}` },
+      },
+    );
     const { next } = (await response.json()) as { next?: string };
     if (!next) break;
     cursor = next;
@@ -127,11 +133,14 @@ async function timeExport(
   ops: Child,
   base: string,
   cookie: string,
-): Promise<{ present: false; tried: string } | { present: true; rows: number; rate: number; rssGrowthMb: number; path: string }> {
+): Promise<
+  | { present: false; tried: string }
+  | { present: true; rows: number; rate: number; rssGrowthMb: number; path: string }
+> {
   const days = Math.min(365, Math.ceil(EXPORT_ROWS / (ORDERS / 365)));
   const to = new Date(HISTORY_START + (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const query = `from=2025-10-01&to=${to}`;
-  const candidates = [
+  const candidates: Array<{ path: string; headers: Record<string, string> }> = [
     { path: `/orders.csv?${query}`, headers: { cookie } },
     { path: `/api/orders.csv?${query}`, headers: { authorization: `Bearer ${OPERATOR.token}` } },
   ];
@@ -193,7 +202,10 @@ async function measureEngine(engine: string, sandbox: Child, databaseUrl?: strin
     const cookie = await signIn(base);
     const timeAll = async (explain: boolean) => {
       const found = await cursorOfPage(base, 100);
-      const timed = new Map<string, { p50: number; p95: number; page: number; sqlMs: number; statements: number }>();
+      const timed = new Map<
+        string,
+        { p50: number; p95: number; page: number; sqlMs: number; statements: number }
+      >();
       for (const route of routes(orderId, found.cursor)) {
         await ops.ask("statements");
         const samples = await timeRoute(base, cookie, route);
@@ -290,7 +302,9 @@ export async function run(): Promise<BenchResult[]> {
       if (engine === "postgres") {
         const server = await startPostgres({ durable: true });
         try {
-          results.push(...(await measureEngine(engine, sandbox, await freshDatabase(server.url, "ops_scale"))));
+          results.push(
+            ...(await measureEngine(engine, sandbox, await freshDatabase(server.url, "ops_scale"))),
+          );
         } finally {
           server.stop();
         }

@@ -35,8 +35,7 @@ function spell(dialect: Dialect) {
     return {
       pad: (e: string, n: number) => `printf('%0${n}d', ${e})`,
       letter: (e: string) => `char(97 + (${e}))`,
-      time: (ms: string) =>
-        `strftime('%Y-%m-%dT%H:%M:%fZ', (${ms}) / 1000.0, 'unixepoch')`,
+      time: (ms: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', (${ms}) / 1000.0, 'unixepoch')`,
       series: (start: number, n: number) =>
         `WITH RECURSIVE s(i) AS (SELECT ${start} UNION ALL SELECT i + 1 FROM s WHERE i < ${start + n - 1})`,
       div: (a: string, b: string) => `(${a}) / (${b})`,

@@ -161,7 +161,10 @@ process.on(
       if (reply.status !== 200 || !orderId) throw new Error(`confirm answered ${reply.status}`);
       const have = (await store.timeline(orderId)).length;
       for (let n = have; n < (message.entries ?? 0); n++)
-        await store.appendEvent(orderId, { kind: "note", detail: { n, text: "Customer asked about delivery" } });
+        await store.appendEvent(orderId, {
+          kind: "note",
+          detail: { n, text: "Customer asked about delivery" },
+        });
       process.send?.({ type: "long-order", orderId });
     } else if (message.type === "statements") {
       process.send?.({ type: "statements", statements: recorded });

@@ -95,6 +95,11 @@ async function attemptsOfOrder(db: SqlExecutor, orderId: string): Promise<Attemp
 /** One open transaction: what a use case writes in it commits together. */
 class SqlOrderTransaction implements OrderTransaction {
   readonly handle: TransactionHandle;
+  /**
+   * The order row as `lockOrder` read it: locked, nothing else can change it before this transaction
+   * ends, so reading it again is a round trip saved until this transaction writes it itself.
+   */
+  private locked: Row | undefined;
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -104,9 +109,11 @@ class SqlOrderTransaction implements OrderTransaction {
   }
 
   async lockOrder(orderId: string): Promise<void> {
-    await this.sql.execute(`SELECT id FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`, [
-      orderId,
-    ]);
+    const { rows } = await this.sql.execute(
+      `SELECT * FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`,
+      [orderId],
+    );
+    this.locked = rows[0];
   }
 
   attemptById(id: string) {
@@ -169,6 +176,7 @@ class SqlOrderTransaction implements OrderTransaction {
       ],
     );
     if (order) {
+      this.locked = undefined;
       await this.sql.execute(
         "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?",
         [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId],
@@ -182,6 +190,7 @@ class SqlOrderTransaction implements OrderTransaction {
     draft: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
   ): Promise<void> {
     const at = this.now().toISOString();
+    this.locked = undefined;
     await this.sql.execute(
       `UPDATE orders SET amount = ?, currency = ?, lines_json = ?, customer_email = ?, customer_name = ?,
        billing_country = ?, updated_at = ? WHERE id = ?`,
@@ -215,6 +224,7 @@ class SqlOrderTransaction implements OrderTransaction {
   }
 
   async orderById(id: string): Promise<Order | undefined> {
+    if (this.locked && String(this.locked.id) === id) return toOrder(this.locked);
     const row = (await this.sql.execute("SELECT * FROM orders WHERE id = ?", [id])).rows[0];
     return row ? toOrder(row) : undefined;
   }
@@ -234,11 +244,14 @@ class SqlOrderTransaction implements OrderTransaction {
   }
 
   async appendEvents(orderId: string, events: TimelineEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const at = this.now().toISOString();
-    for (const event of events) {
-      const statement = eventStatement(orderId, event, at);
-      await this.sql.execute(statement.sql, statement.args);
-    }
+    // One statement for all of them (one round trip on PostgreSQL); rows are numbered in this order.
+    const rows = events.map((event) => eventStatement(orderId, event, at));
+    await this.sql.execute(
+      `INSERT INTO order_events (order_id, at, kind, detail_json) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
+      rows.flatMap((r) => r.args ?? []),
+    );
   }
 }
 
