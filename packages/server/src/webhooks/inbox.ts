@@ -222,8 +222,9 @@ export class SqlWebhookInbox {
     }
     const [at, id] = filter.before?.split("|") ?? [];
     if (at && id) {
-      where.push("(received_at < ? OR (received_at = ? AND id < ?))");
-      args.push(at, at, id);
+      // A row-value comparison: the walk of webhook_events_by_received starts at the cursor.
+      where.push("(received_at, id) < (?, ?)");
+      args.push(at, id);
     }
     const newest = "ORDER BY received_at DESC, id DESC LIMIT ?";
     const page = (match?: string) => {
