@@ -58,8 +58,11 @@ const results: BenchResult[] = [];
 for (const file of files) {
   if (only && !file.includes(only)) continue;
   console.log(`▶ ${file}`);
+  const started = performance.now();
   const mod = (await import(pathToFileURL(join(dir, file)).href)) as { run: () => Promise<BenchResult[]> };
   results.push(...(await mod.run()));
+  // What each file costs, so the whole run can be kept within its ten minutes.
+  console.log(`  ${file} took ${Math.round((performance.now() - started) / 1000)} s`);
 }
 
 const out = resolve(

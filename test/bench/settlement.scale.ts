@@ -23,7 +23,7 @@ export async function run(): Promise<BenchResult[]> {
       rssPeakMb: number;
       changed: string[];
     }>("run", { lines: LINES });
-    const label = `${(LINES / 1000).toLocaleString("en-GB")}k-line Financial Actions report`;
+    const label = `${LINES.toLocaleString("en-GB")}-line Financial Actions report`;
     if (!r.present)
       return [
         {

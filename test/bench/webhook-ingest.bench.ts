@@ -21,11 +21,13 @@ import { canPin, wrkBlast } from "./support/wrk.js";
  * Unpinned rounds (both free to use either core, as before) are reported beside them for context.
  * Targets: ≥ 0.8 × bare pinned (both adapters), p99 ≤ 20 ms (node:http, pinned).
  */
-const SECONDS = 3;
+/** HANDOFF_BENCH_QUICK=1: one short round of each, to check the benchmark runs (figures not for judging). */
+const QUICK = process.env.HANDOFF_BENCH_QUICK === "1";
+const SECONDS = QUICK ? 1 : 3;
 /** Pinned, bare and Handoff take turns this many times; each figure is the median of its rounds. */
-const ROUNDS = 5;
+const ROUNDS = QUICK ? 1 : 5;
 /** Unpinned rounds, for context. */
-const UNPINNED_ROUNDS = 3;
+const UNPINNED_ROUNDS = QUICK ? 1 : 3;
 const WRK_CPU = 0;
 const SERVER_CPU = 1;
 /** Each server first takes this much traffic unmeasured (JIT, page cache, the WAL file's first growth). */

@@ -81,7 +81,9 @@ async function fingerprint(db: SqlClient): Promise<Record<string, number>> {
 
 process.on("message", async (message: { type: string; lines?: number }) => {
   if (message.type !== "run") return;
-  const createSettlement = (server as Record<string, unknown>).createSettlement as CreateSettlement | undefined;
+  const createSettlement = (server as Record<string, unknown>).createSettlement as
+    | CreateSettlement
+    | undefined;
   if (typeof createSettlement !== "function") {
     process.send?.({ type: "run", present: false });
     return;
@@ -108,7 +110,12 @@ process.on("message", async (message: { type: string; lines?: number }) => {
       }),
       openReportFile: async () => ({ kind: "opened", body: createReadStream(file) }),
     };
-    const settlement = createSettlement({ db, source, logger: pino({ level: "silent" }), now: () => new Date() });
+    const settlement = createSettlement({
+      db,
+      source,
+      logger: pino({ level: "silent" }),
+      now: () => new Date(),
+    });
     let peak = 0;
     const start = process.memoryUsage().rss;
     const sampler = setInterval(() => {
