@@ -239,6 +239,6 @@ export const MIGRATIONS: string[][] = [
     "CREATE INDEX orders_by_email_lower ON orders (LOWER(customer_email))",
     "CREATE INDEX order_events_disputes ON order_events (order_id) WHERE kind = 'dispute'",
     "CREATE INDEX webhook_events_by_received ON webhook_events (received_at, id)",
-    "CREATE INDEX webhook_events_by_type ON webhook_events (type, received_at)",
+    "CREATE INDEX webhook_events_by_type ON webhook_events (type, received_at, id)",
   ],
 ];
