@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 
 /**
  * Runs a TypeScript module in its own process (its own event loop and core), talking over IPC:
@@ -10,10 +10,15 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * `cpu`: the core the child runs on, every thread of it (taskset), so a benchmark can give the
+ * server one core and the load generator the other.
+ */
 export async function forkTs(
   modulePath: string,
   args: string[] = [],
   env: Record<string, string> = {},
+  options: { cpu?: number } = {},
 ): Promise<Child> {
   const child: ChildProcess = fork(modulePath, args, {
     env: { ...process.env, ...env },
@@ -26,6 +31,9 @@ export async function forkTs(
     ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  // Before it starts its work; threads it starts later inherit the affinity.
+  if (options.cpu !== undefined && child.pid)
+    execFileSync("taskset", ["-a", "-p", "-c", String(options.cpu), String(child.pid)], { stdio: "ignore" });
   const next = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const onExit = (code: number | null) =>

@@ -16,6 +16,7 @@ import {
   SqlWebhookInbox,
 } from "@handoff/server";
 import { createHandoffHandler, createWebhookHandler } from "@handoff/server/node";
+import pg from "pg";
 import { pino } from "pino";
 import { addHistory } from "./history.js";
 import { INGEST_KEY } from "./ingest.js";
@@ -27,6 +28,9 @@ import { percentile } from "./stats.js";
  * and the webhook route (worker off) on node:http over the database DATABASE_URL names (several of
  * these share one PostgreSQL), charging through the sandbox at argv[2] with the secret key argv[3].
  * `POST /bare-charge` is the baseline: the same processor call with nothing of Handoff around it.
+ * `POST /bare-locked-charge` (PostgreSQL only) is the least a safe confirm does on that database:
+ * with `pg` alone, a transaction that locks one row, writes it and commits, then the same call, then
+ * another such transaction for the outcome (two commits: the attempt before the charge, its result after).
  * Messages: `carts` makes carts with their sessions open, `history` adds stored history, `fsync`
  * times one durable write on the database's disk, `count` says how many events are stored.
  */
@@ -96,6 +100,62 @@ async function bareCharge(req: IncomingMessage, res: ServerResponse): Promise<vo
   res.end(JSON.stringify({ kind: outcome.kind }));
 }
 
+const barePool = process.env.DATABASE_URL
+  ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
+  : undefined;
+if (barePool) {
+  await barePool.query("CREATE TABLE IF NOT EXISTS bare_orders (id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  await barePool.query(
+    "INSERT INTO bare_orders SELECT 'bare_' || n, 'open' FROM generate_series(0, 999) n ON CONFLICT DO NOTHING",
+  );
+}
+
+async function lockedWrite(pool: pg.Pool, id: string, status: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query({
+      name: "bare_lock",
+      text: "SELECT id FROM bare_orders WHERE id = $1 FOR UPDATE",
+      values: [id],
+    });
+    await client.query({
+      name: "bare_set",
+      text: "UPDATE bare_orders SET status = $2 WHERE id = $1",
+      values: [id, status],
+    });
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The bare route on PostgreSQL: lock, write, commit; charge; lock, write, commit. */
+async function bareLockedCharge(req: IncomingMessage, res: ServerResponse, pool: pg.Pool): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const { processorToken } = JSON.parse(Buffer.concat(chunks).toString()) as { processorToken: string };
+  const n = bareCharges++;
+  const row = `bare_${n % 1000}`;
+  await lockedWrite(pool, row, "processing");
+  const outcome = await bareProcessor.requestPayment(
+    {
+      source: { type: "token", token: processorToken },
+      amount: 1450,
+      currency: "GBP",
+      reference: `bare_${n}`,
+      metadata: { AccelerateToken: processorToken },
+    },
+    `bare:${n}`,
+  );
+  await lockedWrite(pool, row, outcome.kind);
+  res.writeHead(outcome.kind === "processed" ? 200 : 502, { "content-type": "application/json" });
+  res.end(JSON.stringify({ kind: outcome.kind }));
+}
+
 /** One 4 KB write made durable with fdatasync, as SQLite's COMMIT does, on the database's own disk. */
 function fsyncMs(samples = 200): number {
   const fd = openSync(join(dir, "fsync-probe"), "w");
@@ -116,6 +176,7 @@ function fsyncMs(samples = 200): number {
 
 const server = createServer(async (req, res) => {
   if (req.url === "/bare-charge") return bareCharge(req, res);
+  if (req.url === "/bare-locked-charge" && barePool) return bareLockedCharge(req, res, barePool);
   const started = performance.now();
   processor.last = 0;
   if (await handler(req, res)) {
@@ -154,5 +215,6 @@ process.send?.({
   type: "ready",
   url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/checkout/confirm`,
   bareUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare-charge`,
+  bareLockedUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare-locked-charge`,
   webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/checkoutdotcom`,
 });

@@ -27,6 +27,21 @@ process.on("message", async (message: { type: string; count?: number; total?: nu
       ms: performance.now() - started,
       payments: sandbox.payments.payments.size,
     });
+  } else if (message.type === "disputes") {
+    // Captured payments, each disputed by the cardholder's bank: what the ops disputes list shows.
+    for (let n = 0; n < (message.count ?? 0); n++) {
+      const token = newToken();
+      const created = sandbox.payments.createPayment({
+        source: { type: "token", token },
+        amount: 1450,
+        currency: "GBP",
+        reference: `disputed_${n}`,
+        metadata: { AccelerateToken: token },
+      });
+      const payment = sandbox.payments.find(String((created.body as { id: string }).id));
+      if (payment) sandbox.disputes.open(payment);
+    }
+    process.send?.({ type: "disputes", disputes: sandbox.disputes.disputes.size });
   } else if (message.type === "stop") {
     await sandbox.close();
     process.exit(0);

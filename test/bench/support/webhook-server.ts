@@ -8,17 +8,23 @@ import { createWebhooks, type HandoffDeps, openDatabase, SqlWebhookInbox } from 
 import { createWebhookRouter } from "@handoff/server/express";
 import { createWebhookHandler } from "@handoff/server/node";
 import express from "express";
+import pg from "pg";
 import { pino } from "pino";
 import { INGEST_KEY as KEY } from "./ingest.js";
 import { exitOnStop } from "./server-process.js";
 
 /**
  * One webhook server per process for the ingest benchmarks: a bare HMAC-only server or Handoff's
- * adapter (verify + durable store + ack, worker off), on node:http or Express.
+ * adapter (verify + durable store + ack, worker off), on node:http or Express. `node-bare-store`
+ * is the bare server that also stores: HMAC, then each event's id and body in one
+ * `INSERT … ON CONFLICT DO NOTHING` row, batched as Handoff batches (what arrives while a write
+ * is in flight goes in the next transaction, 32 rows a statement), into the PostgreSQL that
+ * DATABASE_URL names, with `pg` and nothing of Handoff's.
  */
 const mode = process.argv[2] as
   | "node-ceiling"
   | "node-bare"
+  | "node-bare-store"
   | "node-handoff"
   | "express-ceiling"
   | "express-bare"
@@ -54,11 +60,74 @@ const webhooks = createWebhooks({
 });
 const inbox = new SqlWebhookInbox(db);
 
+/** The least a durable, deduplicating inbox can do on PostgreSQL: see `node-bare-store`. */
+async function bareStore(
+  url: string,
+): Promise<{ store: (id: string, body: string) => Promise<void>; count: () => Promise<number> }> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query(
+    "CREATE TABLE IF NOT EXISTS bare_events (id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at TEXT NOT NULL)",
+  );
+  const queue: Array<{ id: string; body: string; done: (error?: unknown) => void }> = [];
+  let flushing = false;
+  const statement = (rows: number) =>
+    `INSERT INTO bare_events (id, body, received_at) VALUES ${Array.from({ length: rows }, (_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(", ")} ON CONFLICT (id) DO NOTHING`;
+  const flush = async () => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, 512);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        for (let start = 0; start < batch.length; start += 32) {
+          const rows = batch.slice(start, start + 32);
+          const at = new Date().toISOString();
+          await client.query({
+            name: `bare${rows.length}`,
+            text: statement(rows.length),
+            values: rows.flatMap((r) => [r.id, r.body, at]),
+          });
+        }
+        await client.query("COMMIT");
+        for (const r of batch) r.done();
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        for (const r of batch) r.done(error);
+      } finally {
+        client.release();
+      }
+    }
+    flushing = false;
+  };
+  return {
+    store: (id, body) =>
+      new Promise<void>((resolve, reject) => {
+        queue.push({ id, body, done: (error) => (error ? reject(error) : resolve()) });
+        if (!flushing) {
+          flushing = true;
+          setImmediate(() => void flush());
+        }
+      }),
+    count: async () => Number((await pool.query("SELECT COUNT(*) AS n FROM bare_events")).rows[0]?.n ?? 0),
+  };
+}
+
 let listener: RequestListener;
+let countStored = () => inbox.count();
 // The generator's ceiling: answer at once, read nothing. Whatever this reaches, the generator can send.
 if (mode === "node-ceiling") listener = (_req, res) => void res.writeHead(200).end('{"received":true}');
 else if (mode === "node-bare") listener = bare;
-else if (mode === "node-handoff") {
+else if (mode === "node-bare-store") {
+  const { store, count } = await bareStore(process.env.DATABASE_URL ?? "");
+  countStored = count;
+  listener = async (req, res) => {
+    const body = await readAll(req);
+    if (!bareCheck(body, req.headers["cko-signature"] as string | undefined))
+      return void res.writeHead(401).end("{}");
+    const text = body.toString();
+    await store(String((JSON.parse(text) as { id: unknown }).id), text);
+    res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
+  };
+} else if (mode === "node-handoff") {
   const handle = createWebhookHandler(webhooks.receiver);
   listener = async (req, res) => {
     if (!(await handle(req, res))) res.writeHead(404).end();
@@ -80,7 +149,7 @@ const server = createServer(listener);
 server.keepAliveTimeout = 10_000;
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 process.on("message", async (message: { type: string }) => {
-  if (message.type === "count") process.send?.({ type: "count", stored: await inbox.count() });
+  if (message.type === "count") process.send?.({ type: "count", stored: await countStored() });
 });
 exitOnStop(server, db, dir);
 process.send?.({

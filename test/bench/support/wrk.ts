@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Blast } from "./ingest.js";
@@ -57,37 +57,50 @@ function done(summary, latency, requests)
 end
 `;
 
+/** Whether cores can be given out (taskset, and two of them): the pinned ingest figures need it. */
+export function canPin(): boolean {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync("taskset", ["-c", "0", "true"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Sends pre-signed events with wrk for `seconds` (or until they run out), `connections` over two
- * threads. Returns what it acknowledged: completed requests without an error status.
+ * threads (or on the one core `cpu`, with one thread). Returns what it acknowledged: completed
+ * requests without an error status.
  */
 export async function wrkBlast(
   url: string,
   events: Array<{ body: string; signature: string }>,
-  options: { connections: number; seconds: number; threads?: number },
+  options: { connections: number; seconds: number; threads?: number; cpu?: number },
 ): Promise<Blast & { rate: number }> {
-  const threads = options.threads ?? 2;
+  const threads = options.threads ?? (options.cpu === undefined ? 2 : 1);
   const dir = await mkdtemp(join(tmpdir(), "handoff-wrk-"));
   try {
     const lines = join(dir, "events.tsv");
     const script = join(dir, "rotate.lua");
     await writeFile(lines, events.map((e) => `${e.signature}\t${e.body}`).join("\n"));
     await writeFile(script, SCRIPT);
+    const wrkArgs = [
+      `-t${threads}`,
+      `-c${options.connections}`,
+      `-d${options.seconds}s`,
+      "--timeout",
+      "5s",
+      "-s",
+      script,
+      url,
+      "--",
+      lines,
+      String(threads),
+    ];
     const { stdout } = await run(
-      "wrk",
-      [
-        `-t${threads}`,
-        `-c${options.connections}`,
-        `-d${options.seconds}s`,
-        "--timeout",
-        "5s",
-        "-s",
-        script,
-        url,
-        "--",
-        lines,
-        String(threads),
-      ],
+      options.cpu === undefined ? "wrk" : "taskset",
+      options.cpu === undefined ? wrkArgs : ["-c", String(options.cpu), "wrk", ...wrkArgs],
       { maxBuffer: 16 * 1024 * 1024 },
     );
     const json = /WRK_JSON (\{.*\})/.exec(stdout)?.[1];

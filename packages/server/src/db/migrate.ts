@@ -31,6 +31,9 @@ export function handoffTables(): string[] {
  * `search_path`: `openPostgres` sets that to Handoff's own schema on every connection.
  */
 export async function migrate(sql: SqlClient): Promise<void> {
+  // SQLite: a database already up to date needs no write lock, so a process opening one that a busy
+  // shop is writing (a second reader, a restart during a webhook burst) does not wait on its writers.
+  if (sql.dialect === "sqlite" && (await upToDate(sql))) return;
   await sql.transaction(async (tx) => {
     if (tx.dialect === "postgres") {
       // Several instances may start at once against one PostgreSQL: one migrates, the others wait and find it done.
@@ -57,4 +60,14 @@ export async function migrate(sql: SqlClient): Promise<void> {
       ]);
     }
   });
+}
+
+/** Every migration is applied already (read without a transaction; false when there is no table yet). */
+async function upToDate(sql: SqlClient): Promise<boolean> {
+  try {
+    const { rows } = await sql.execute("SELECT COUNT(*) AS n, MAX(version) AS top FROM schema_migrations");
+    return Number(rows[0]?.n) === MIGRATIONS.length && Number(rows[0]?.top) === MIGRATIONS.length;
+  } catch {
+    return false;
+  }
 }

@@ -321,4 +321,16 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX settlement_pulls_due ON settlement_pulls (next_pull_at) WHERE done = 0",
   ],
+  [
+    // The ops console on a year of orders (test/bench/ops.scale.ts): each list walks an index in the
+    // order it shows, newest first, and stops after a page, instead of sorting every order or event.
+    "CREATE INDEX orders_by_created ON orders (created_at, id)",
+    "CREATE INDEX orders_by_status_created ON orders (status, created_at, id)",
+    "CREATE INDEX orders_by_currency_created ON orders (currency, created_at, id)",
+    // Search compares emails case-blind, served by orders_by_email_any_case; the plain index served nothing.
+    "DROP INDEX orders_by_email",
+    "CREATE INDEX order_events_disputes ON order_events (order_id) WHERE kind = 'dispute'",
+    "CREATE INDEX webhook_events_by_received ON webhook_events (received_at, id)",
+    "CREATE INDEX webhook_events_by_type ON webhook_events (type, received_at, id)",
+  ],
 ];

@@ -56,3 +56,20 @@ describe("the SQLite client's write-ahead log", () => {
     ]);
   });
 });
+
+describe("opening a SQLite database another process is writing", () => {
+  it("succeeds while the writer holds its lock, when the database is up to date", async () => {
+    // Another process mid-transaction, holding the write lock longer than the busy timeout.
+    const writer = new Database(join(dir, "shop.db"));
+    writer.exec("BEGIN IMMEDIATE");
+    writer.exec("INSERT INTO notes (id, body) VALUES (1, 'held')");
+    try {
+      const second = await openSqlite(`file:${join(dir, "shop.db")}`);
+      expect((await second.execute("SELECT COUNT(*) AS n FROM notes")).rows).toEqual([{ n: 0 }]);
+      await second.close();
+    } finally {
+      writer.exec("ROLLBACK");
+      writer.close();
+    }
+  });
+});

@@ -220,19 +220,34 @@ export class SqlWebhookInbox {
       where.push("order_id = ?");
       args.push(filter.orderId);
     }
-    if (filter.query) {
-      where.push("(id = ? OR type = ? OR order_id = ?)");
-      args.push(filter.query, filter.query, filter.query);
-    }
     const [at, id] = filter.before?.split("|") ?? [];
     if (at && id) {
-      where.push("(received_at < ? OR (received_at = ? AND id < ?))");
-      args.push(at, at, id);
+      // A row-value comparison: the walk of webhook_events_by_received starts at the cursor.
+      where.push("(received_at, id) < (?, ?)");
+      args.push(at, id);
     }
-    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const newest = "ORDER BY received_at DESC, id DESC LIMIT ?";
+    const page = (match?: string) => {
+      const all = match ? [match, ...where] : where;
+      return `SELECT * FROM webhook_events ${all.length ? `WHERE ${all.join(" AND ")}` : ""} ${newest}`;
+    };
+    if (!filter.query) {
+      const result = await this.db.execute(page(), [...args, filter.limit]);
+      return result.rows.map(toEvent);
+    }
+    // The newest page of each way of matching, each read from its own index (the key,
+    // webhook_events_by_type, webhook_events_by_order) in order and cut at a page, then merged: a
+    // common type costs one page, not every event of that type.
+    const q = filter.query;
     const result = await this.db.execute(
-      `SELECT * FROM webhook_events ${clause} ORDER BY received_at DESC, id DESC LIMIT ?`,
-      [...args, filter.limit],
+      `SELECT * FROM (SELECT * FROM (${page("id = ?")}) m1 UNION SELECT * FROM (${page("type = ?")}) m2
+        UNION SELECT * FROM (${page("order_id = ?")}) m3) m ${newest}`,
+      [
+        ...[q, ...args, filter.limit],
+        ...[q, ...args, filter.limit],
+        ...[q, ...args, filter.limit],
+        filter.limit,
+      ],
     );
     return result.rows.map(toEvent);
   }
