@@ -228,4 +228,8 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (scope, bucket_start)",
   ],
+  [
+    // Which wallet paid (Apple Pay, Google Pay), as Checkout.com's payment says: none for the card form.
+    "ALTER TABLE payment_attempts ADD COLUMN card_wallet TEXT",
+  ],
 ];
