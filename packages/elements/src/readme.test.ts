@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TOKEN_VARIABLES } from "./theme.js";
+
+const src = (file: string) => readFileSync(resolve(import.meta.dirname, file), "utf8");
+const readme = readFileSync(resolve(import.meta.dirname, "../README.md"), "utf8");
+const all = (text: string, pattern: RegExp) =>
+  new Set([...text.matchAll(pattern)].map((m) => m[1] as string));
+
+describe("the README's theming section", () => {
+  it("lists every CSS variable the stylesheet and the theme read, and no other", () => {
+    const used = all(src("styles.ts") + src("theme.ts"), /(--handoff-[a-z-]+)/g);
+    const listed = all(readme, /`(--handoff-[a-z-]+)`/g);
+    expect([...listed].sort()).toEqual([...used].sort());
+  });
+
+  it("lists every part the element renders, and no other", () => {
+    const rendered = all(src("handoff-checkout.ts"), /part="([a-z-]+)"/g);
+    const section = readme.slice(readme.indexOf("Parts ("), readme.indexOf("## Vue"));
+    expect([...all(section, /`([a-z-]+)`/g)].sort()).toEqual([...rendered].sort());
+  });
+
+  it("says which design token drives each variable", () => {
+    for (const [token, variable] of Object.entries(TOKEN_VARIABLES))
+      expect(readme).toMatch(new RegExp(`\\| \`${variable}\` \\|[^\\n]*\\| \`${token}\` \\|`));
+  });
+});
