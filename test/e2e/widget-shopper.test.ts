@@ -137,7 +137,8 @@ describe("wallets in token mode", () => {
     await fillCard(page);
     await payButton(page).click();
     await waitFor(page, "onSuccess");
-    expect(errors, errors.join("\n")).toEqual([]);
+    // The declined confirm answers HTTP 402, which Chromium logs for any fetch; nothing else may appear.
+    expect(errors.filter((e) => !e.includes("402 (Payment Required)"))).toEqual([]);
     await page.close();
   });
 
@@ -295,20 +296,24 @@ describe("looks and access", () => {
     ["de-DE", "390", "dark"],
     ["ar-SA", "390", "light"],
     ["ja-JP", "desktop", "dark"],
-  ])("%s at %s, %s: no axe violations ready or paid, no console errors", async (locale, size, theme) => {
-    const code = locale.slice(0, 2);
-    const viewport = size === "390" ? { width: 390, height: 844 } : { width: 1280, height: 900 };
-    const { page, errors } = await open(
-      { locale, theme, ...(code === "en" ? {} : { pack: code }) },
-      viewport,
-    );
-    expect(await axe(page)).toEqual([]);
-    await screenshot(page, `widget-${code}-${size}-${theme}-ready`);
-    await walletPays(page, "googlepay", "Approve");
-    await waitFor(page, "onSuccess");
-    expect(await axe(page)).toEqual([]);
-    await screenshot(page, `widget-${code}-${size}-${theme}-paid`);
-    expect(errors, errors.join("\n")).toEqual([]);
-    await page.close();
-  });
+  ])(
+    "%s at %s, %s: no axe violations ready or paid, no console errors",
+    async (locale, size, theme) => {
+      const code = locale.slice(0, 2);
+      const viewport = size === "390" ? { width: 390, height: 844 } : { width: 1280, height: 900 };
+      const { page, errors } = await open(
+        { locale, theme, ...(code === "en" ? {} : { pack: code }) },
+        viewport,
+      );
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, `widget-${code}-${size}-${theme}-ready`);
+      await walletPays(page, "googlepay", "Approve");
+      await waitFor(page, "onSuccess");
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, `widget-${code}-${size}-${theme}-paid`);
+      expect(errors, errors.join("\n")).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
 });
