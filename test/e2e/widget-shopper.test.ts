@@ -199,27 +199,41 @@ describe("the card form while paying", () => {
     await page.close();
   });
 
-  it("keeps the expiry label on one line at 390 px, its field level with the security code's", async () => {
-    const { page } = await open({}, { width: 390, height: 844 });
-    const frame = page.frames().find((f) => f.name() === "cko-card-frame");
-    const layout = await frame?.evaluate(() => {
-      const rect = (id: string) => (document.getElementById(id) as HTMLElement).getBoundingClientRect();
-      const label = rect("card-expiry-label");
-      const lineHeight = Number.parseFloat(
-        getComputedStyle(document.getElementById("card-expiry-label") as Element).lineHeight,
-      );
-      return {
-        labelHeight: label.height,
-        lineHeight,
-        expiryTop: rect("card-expiry").top,
-        cvvTop: rect("card-cvv").top,
-      };
-    });
-    expect(layout?.labelHeight).toBeLessThanOrEqual((layout?.lineHeight ?? 0) + 1);
-    expect(layout?.expiryTop).toBe(layout?.cvvTop);
-    await screenshot(page, "widget-390");
-    await page.close();
-  });
+  it.each([
+    ["en-GB", {}],
+    ["de-DE", { pack: "de" }],
+    ["fi-FI", { pack: "fi" }],
+  ])(
+    "%s: keeps the expiry label on one line at 390 px, its field level with the security code's",
+    async (locale, pack) => {
+      const { page } = await open({ locale, ...pack }, { width: 390, height: 844 });
+      const frame = page.frames().find((f) => f.name() === "cko-card-frame");
+      const layout = await frame?.evaluate(() => {
+        const rect = (id: string) => (document.getElementById(id) as HTMLElement).getBoundingClientRect();
+        const label = rect("card-expiry-label");
+        const lineHeight = Number.parseFloat(
+          getComputedStyle(document.getElementById("card-expiry-label") as Element).lineHeight,
+        );
+        return {
+          labelHeight: label.height,
+          lineHeight,
+          expiryTop: rect("card-expiry").top,
+          cvvTop: rect("card-cvv").top,
+          // Nothing cut off on the right: the security code's label and field fit.
+          overflow:
+            (document.querySelector(".row") as HTMLElement).scrollWidth -
+            (document.querySelector(".row") as HTMLElement).clientWidth,
+          cvvRight: rect("card-cvv-label").right - document.documentElement.clientWidth,
+        };
+      });
+      expect(layout?.overflow).toBe(0);
+      expect(layout?.cvvRight).toBeLessThanOrEqual(0);
+      expect(layout?.labelHeight).toBeLessThanOrEqual((layout?.lineHeight ?? 0) + 1);
+      expect(layout?.expiryTop).toBe(layout?.cvvTop);
+      await screenshot(page, `widget-390-${locale}`);
+      await page.close();
+    },
+  );
 });
 
 const packSource = async (code: string) => {

@@ -369,7 +369,7 @@ body { margin: 0; padding: 2px; font: 16px/1.4 system-ui, sans-serif; color: var
 .row > .field { display: grid; grid-template-rows: subgrid; grid-row: span 3; row-gap: 4px; }
 /* Expiry and security code side by side, each label on one line and both inputs on one row,
    whatever the width (down to 280 px, where they stack). */
-.row { display: grid; grid-template-columns: repeat(2, minmax(max-content, 1fr)); column-gap: 12px; }
+.row { display: grid; grid-template-columns: repeat(2, minmax(min-content, 1fr)); column-gap: 12px; }
 @media (max-width: 279px) { .row { grid-template-columns: 1fr; } }
 label { font-size: 14px; font-weight: 600; white-space: nowrap; }
 input { font: inherit; width: 100%; min-width: 0; min-height: 44px; padding: 8px 10px; border: 1px solid var(--border); border-radius: var(--radius); background: var(--field-bg); color: var(--text); }

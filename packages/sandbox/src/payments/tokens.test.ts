@@ -46,10 +46,19 @@ describe("POST /tokens with wallet token data", () => {
 
   it.each([
     ["no token_data", { type: "applepay" }],
-    ["an Apple Pay header without its transaction id", { type: "applepay", token_data: { ...applepay().token_data, header: {} } }],
+    [
+      "an Apple Pay header without its transaction id",
+      { type: "applepay", token_data: { ...applepay().token_data, header: {} } },
+    ],
     ["data that is not the test wallet's", applepay("not-base64-json")],
-    ["a Google Pay message that is not JSON", { type: "googlepay", token_data: { ...googlepay().token_data, signedMessage: "{" } }],
-    ["an unknown protocol version", { type: "googlepay", token_data: { ...googlepay().token_data, protocolVersion: "ECv9" } }],
+    [
+      "a Google Pay message that is not JSON",
+      { type: "googlepay", token_data: { ...googlepay().token_data, signedMessage: "{" } },
+    ],
+    [
+      "an unknown protocol version",
+      { type: "googlepay", token_data: { ...googlepay().token_data, protocolVersion: "ECv9" } },
+    ],
   ])("refuses %s with 422 token_data_invalid", (_name, body) => {
     const result = createToken(new Map(), body, now);
     expect(result).toMatchObject({ status: 422, body: { error_codes: ["token_data_invalid"] } });
