@@ -19,7 +19,11 @@ async function buildVueApp(): Promise<string> {
     plugins: [
       vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === "handoff-checkout" } } }),
     ],
-    resolve: { conditions: ["@handoff/source", "module", "browser", "production"] },
+    resolve: {
+      conditions: ["@handoff/source", "module", "browser", "production"],
+      // As an app that installed @handoff/elements resolves it (the workspace root does not depend on it).
+      alias: { "@handoff/elements": resolve(import.meta.dirname, "../../packages/elements/src/index.ts") },
+    },
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
     build: { write: false, lib: { entry: "main.ts", formats: ["es"], fileName: () => "vue-app.js" } },
   });

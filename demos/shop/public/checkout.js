@@ -2,17 +2,16 @@
 // the Handoff widget from the script tag (window.Handoff) and follows the shopper to their order.
 const host = document.getElementById("checkout");
 const details = document.getElementById("details");
+const proceed = details.querySelector("button[type=submit]");
 let checkout;
+const who = () => ({
+  customer: { email: details.email.value.trim() },
+  billing: { country: details.country.value },
+});
 details.addEventListener("submit", (event) => {
   event.preventDefault();
-  const customer = { email: details.email.value.trim() };
-  const billing = { country: details.country.value };
-  if (checkout) {
-    // The widget opens a new session for the new details.
-    checkout.element.customer = customer;
-    checkout.element.billing = billing;
-    return;
-  }
+  if (checkout) return;
+  const { customer, billing } = who();
   checkout = Handoff.mount(host, {
     sessionUrl: "/api/checkout/session",
     confirmUrl: "/api/checkout/confirm",
@@ -20,8 +19,19 @@ details.addEventListener("submit", (event) => {
     cartUrl: host.dataset.cartUrl,
     customer,
     billing,
+    // The card form is the next step: "Continue to payment" has done its job.
+    onReady: () => {
+      proceed.hidden = true;
+    },
     onSuccess: (event) => {
       setTimeout(() => location.assign(`/orders/${encodeURIComponent(event.detail.orderId)}`), 1200);
     },
   });
+});
+// Details changed after the card form appeared: the widget opens a new session for them.
+details.addEventListener("change", () => {
+  if (!checkout || !details.checkValidity()) return;
+  const { customer, billing } = who();
+  checkout.element.customer = customer;
+  checkout.element.billing = billing;
 });

@@ -71,10 +71,19 @@ export interface DisputeEventData {
   occurredAt: string;
 }
 
-export interface HandoffEvent {
+interface Envelope<Type extends HandoffEventName, Data> {
   /** Stable across retries and replays: the Standard Webhooks `webhook-id`. */
   id: string;
-  type: HandoffEventName;
+  type: Type;
   timestamp: string;
-  data: OrderEventData | DisputeEventData | Record<string, unknown>;
+  data: Data;
 }
+
+/**
+ * One event as sent: checking `type` narrows `data` (an `order.*` event carries `OrderEventData`, a
+ * `dispute.*` one `DisputeEventData`, a forwarded `checkout.*` one Checkout.com's own payload).
+ */
+export type HandoffEvent =
+  | Envelope<OrderEventName, OrderEventData>
+  | Envelope<DisputeEventName, DisputeEventData>
+  | Envelope<CheckoutEventName, Record<string, unknown>>;

@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TOKEN_VARIABLES } from "./theme.js";
+import { TOKEN_VARIABLES } from "../../packages/elements/src/theme.js";
 
-const src = (file: string) => readFileSync(resolve(import.meta.dirname, file), "utf8");
-const readme = readFileSync(resolve(import.meta.dirname, "../README.md"), "utf8");
+const elements = resolve(import.meta.dirname, "../../packages/elements");
+const src = (file: string) => readFileSync(resolve(elements, "src", file), "utf8");
+const readme = readFileSync(resolve(elements, "README.md"), "utf8");
 const all = (text: string, pattern: RegExp) =>
   new Set([...text.matchAll(pattern)].map((m) => m[1] as string));
 
-describe("the README's theming section", () => {
+describe("@handoff/elements README, theming", () => {
   it("lists every CSS variable the stylesheet and the theme read, and no other", () => {
     const used = all(src("styles.ts") + src("theme.ts"), /(--handoff-[a-z-]+)/g);
     const listed = all(readme, /`(--handoff-[a-z-]+)`/g);
