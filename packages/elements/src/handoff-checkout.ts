@@ -184,7 +184,9 @@ export class HandoffCheckout extends LitElement {
     if (!host) {
       host = document.createElement("div");
       host.slot = name === "card" ? "card" : "wallets";
-      host.dataset.handoff = name;
+      // `data-handoff-card`, `data-handoff-wallet="applepay"`: stable hooks for the merchant's CSS and tests.
+      if (name === "card") host.dataset.handoffCard = "";
+      else host.dataset.handoffWallet = name;
       this.#hosts.set(name, host);
     }
     if (!host.isConnected) this.append(host);

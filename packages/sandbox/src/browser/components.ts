@@ -112,9 +112,9 @@ export function installCheckoutWebComponents(
         } else if (message.type === "wallet_tokenized") {
           // The wallet authorized and /tokens exchanged its token: onTokenized decides what follows.
           const result = { type: name, data: message.data };
-          let answer: { continue?: boolean } | void;
+          let answer: { continue?: boolean } | undefined;
           try {
-            answer = await callbacks.onTokenized?.(component, result as never);
+            answer = (await callbacks.onTokenized?.(component, result as never)) ?? undefined;
           } catch {
             callbacks.onError?.(
               component,
