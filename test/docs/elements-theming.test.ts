@@ -24,6 +24,6 @@ describe("@handoff/elements README, theming", () => {
 
   it("says which design token drives each variable", () => {
     for (const [token, variable] of Object.entries(TOKEN_VARIABLES))
-      expect(readme).toMatch(new RegExp(`\\| \`${variable}\` \\|[^\\n]*\\| \`${token}\` \\|`));
+      expect(readme).toMatch(new RegExp(`\\|\\s*\`${variable}\`\\s*\\|[^\\n]*\\|\\s*\`${token}\`\\s*\\|`));
   });
 });

@@ -102,7 +102,10 @@ export class HandoffCheckout extends LitElement {
   declare billing: CheckoutBilling | undefined;
   declare strings: Partial<Strings> | undefined;
   declare onPaymentInitiated: HandoffOptions["onPaymentInitiated"];
-  /** @internal What the shopper sees; changed only by `#go`. */
+  /**
+   * What the shopper sees; changed only by `#go`.
+   * @internal
+   */
   declare view: View;
 
   #session: Session | undefined;
