@@ -333,4 +333,8 @@ export const MIGRATIONS: string[][] = [
     "CREATE INDEX webhook_events_by_received ON webhook_events (received_at, id)",
     "CREATE INDEX webhook_events_by_type ON webhook_events (type, received_at, id)",
   ],
+  [
+    // Which wallet paid (Apple Pay, Google Pay), as Checkout.com's payment says: none for the card form.
+    "ALTER TABLE payment_attempts ADD COLUMN card_wallet TEXT",
+  ],
 ];
