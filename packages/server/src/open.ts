@@ -48,6 +48,12 @@ export interface OpenHandoffOptions {
   worker?: WorkerOptions;
   /** The outbox delivery worker's settings (retry schedule, timeout, instance name). */
   outbox?: OutboxWorkerOptions;
+  /**
+   * Networks destinations may reach besides the public internet (CIDRs, addresses, `loopback`,
+   * `linklocal`, `uniquelocal`, `cgnat`). Default `config.destinationsAllow`
+   * (HANDOFF_DESTINATIONS_ALLOW); local mode adds loopback, for the demo's own receivers.
+   */
+  destinationsAllow?: string[];
   /** The reconciliation sweep: how often, and how old an attempt must be to be looked up. `false`: none. */
   sweep?: { everyMs?: number; olderThanMs?: number } | false;
 }
@@ -132,6 +138,10 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
     deps: { logger, now },
     ...(destinations ? { destinations } : {}),
     ...(options.outbox ? { worker: options.outbox } : {}),
+    network: {
+      allow: options.destinationsAllow ?? config.destinationsAllow ?? [],
+      allowLoopback: config.environment === "local",
+    },
   });
   const handoff = createHandoff({
     store: new SqlOrderStore(db, now),
