@@ -85,6 +85,11 @@ export {
   toDestination,
   wants,
 } from "./outbox/destinations.js";
+export {
+  DestinationNetwork,
+  type DestinationNetworkOptions,
+  DestinationRefusedError,
+} from "./outbox/network.js";
 export { RETRY_SCHEDULE_MS } from "./outbox/schedule.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox/setup.js";
 export { DestinationSecretError, newDestinationSecret, signatureHeader } from "./outbox/sign.js";
