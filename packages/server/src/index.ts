@@ -111,7 +111,12 @@ export {
   SPAN_ATTRIBUTES,
 } from "./telemetry/index.js";
 export { threeDsReturn } from "./three-ds/use-case.js";
-export { type InboxStatus, SqlWebhookInbox, type StoredInboxEvent } from "./webhooks/inbox.js";
+export {
+  INBOX_STATUSES,
+  type InboxStatus,
+  SqlWebhookInbox,
+  type StoredInboxEvent,
+} from "./webhooks/inbox.js";
 export { createWebhookReceiver, type IncomingWebhook, type WebhookReceiver } from "./webhooks/receive.js";
 export { createWebhooks, type Webhooks, type WebhooksOptions } from "./webhooks/setup.js";
 export {
