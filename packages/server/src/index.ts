@@ -100,7 +100,7 @@ export type { PaymentOutcome, PaymentProcessor, ProcessorCall } from "./processo
 export type { RetryPolicy } from "./processor/retry.js";
 export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
-export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
+export type { OrderSearch, OrderStore, OrderTransaction, TimelinePage } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export {
   type BacklogGaugeOptions,

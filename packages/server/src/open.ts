@@ -15,6 +15,7 @@ import { createOutbox, type Outbox } from "./outbox/setup.js";
 import type { OutboxWorkerOptions } from "./outbox/worker.js";
 import { CheckoutComProcessor } from "./processor/checkout-com.js";
 import type { RetryPolicy } from "./processor/retry.js";
+import { SqlPaymentSessions } from "./session/payment-sessions.js";
 import { SqlOrderStore } from "./store/sql-store.js";
 import { registerBacklogGauges } from "./telemetry/backlog.js";
 import { createWebhooks, type Webhooks } from "./webhooks/setup.js";
@@ -38,7 +39,10 @@ export interface OpenHandoffOptions {
   databaseSchema?: string;
   /** Your own stock system (the four `Inventory` calls); default: products and carts in Handoff's database. */
   inventory?: Inventory;
-  /** Card-testing limits on confirm (default 5 failed tries per cart, 20 confirms per client, per 10 minutes). */
+  /**
+   * Card-testing limits on confirm (default 5 failed tries per cart, 20 confirms per client, per 10
+   * minutes) and flood limits on sessions (20 new payment sessions per cart, 3 × `perClient` requests per client).
+   */
   velocity?: VelocityLimits;
   /** Who pays, from your server (a signed-in customer), instead of what the checkout sent. */
   sessionDetails?: HandoffDeps["sessionDetails"];
@@ -170,6 +174,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
     outboxCommitted: () => outbox.worker.wake(),
     // Counted in the database, so every instance on it shares one budget per shopper.
     velocity: new ConfirmVelocity(options.velocity ?? DEFAULT_VELOCITY, { db }),
+    paymentSessions: new SqlPaymentSessions(db),
     ...(options.sessionDetails ? { sessionDetails: options.sessionDetails } : {}),
   });
   const deps = handoff.deps;

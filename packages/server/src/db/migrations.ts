@@ -228,4 +228,14 @@ export const MIGRATIONS: string[][] = [
     )`,
     "CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (scope, bucket_start)",
   ],
+  [
+    // The last Checkout.com payment session of each order, reused while the cart and the shopper's
+    // details are unchanged: a reload or a flood of session requests opens no new one.
+    `CREATE TABLE payment_sessions (
+      order_id TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,
+      session_json TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    )`,
+  ],
 ];

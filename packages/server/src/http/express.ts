@@ -88,7 +88,13 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   router.post(
     "/session",
     json,
-    run((req) => handoff.session(req.body, { locale: preferredLocale(req.get("accept-language")) })),
+    // The shopper's address: sessions are limited per address too.
+    run((req) =>
+      handoff.session(req.body, {
+        locale: preferredLocale(req.get("accept-language")),
+        client: clientOf(req),
+      }),
+    ),
   );
   router.post(
     "/confirm",
