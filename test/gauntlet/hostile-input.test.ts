@@ -195,11 +195,7 @@ describe("hostile input on every route", () => {
     const after = await moneyState();
 
     ledger("hostile-input", [
-      {
-        check: `requests sent (${FULL ? "full" : "quick"})`,
-        expected: tally.requests,
-        actual: tally.requests,
-      },
+      { check: `requests sent (${FULL ? "full" : "quick"})`, info: tally.requests },
       { check: "5xx answers", expected: 0, actual: tally.serverErrors.length + rawServerErrors },
       { check: "stack traces or file paths in answers", expected: 0, actual: tally.stackTraces.length },
       { check: "API errors not in JSON", expected: 0, actual: tally.notJson.length },

@@ -15,6 +15,7 @@ import { settle } from "../orders/settle.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import { isWaitingForThreeDs, settleWaitingThreeDs } from "../three-ds/waiting.js";
+import type { KeptPaymentSession } from "./payment-sessions.js";
 
 /** A kept payment session is reused for at most this long; Checkout.com's own expire later. */
 const REUSE_PAYMENT_SESSION_MS = 30 * 60_000;
@@ -55,6 +56,24 @@ export async function createSession(
     ? await deps.sessionDetails({ cartId: cart.cartId, ...requested })
     : requested;
 
+  // The cart has had its share of new payment sessions: only the one it has may be served again,
+  // and a request for anything else is refused before it changes the order.
+  const cartWait = await deps.velocity?.sessionCartWait(cart.cartId, deps.now().getTime());
+  if (cartWait) {
+    const kept = await deps.paymentSessions?.get(created.id);
+    const asked = {
+      ...created,
+      customer: details.customer ?? created.customer,
+      billing: details.billing ?? created.billing,
+    };
+    const channel = deps.settings.processingChannelFor(created.currency);
+    const same =
+      kept !== undefined &&
+      matchesCart(created, cart) &&
+      reusable(kept, fingerprintOf(asked, channel, latest), deps.now());
+    if (!same) return rateLimited(cartWait);
+  }
+
   const decided = await keepOrderInStep(deps, created.id, cart, details);
   if (decided.kind === "in_progress") {
     return errorReply(
@@ -73,23 +92,10 @@ export async function createSession(
   latest = decided.latest;
 
   const channel = deps.settings.processingChannelFor(order.currency);
-  const fingerprint = JSON.stringify([
-    order.amount,
-    order.currency,
-    order.lines,
-    order.customer ?? null,
-    order.billing?.country ?? null,
-    channel ?? null,
-    latest ? [latest.id, latest.status] : null,
-  ]);
+  const fingerprint = fingerprintOf(order, channel, latest);
   const at = deps.now();
   const kept = await deps.paymentSessions?.get(order.id);
-  let session =
-    kept &&
-    kept.fingerprint === fingerprint &&
-    at.getTime() - Date.parse(kept.createdAt) < REUSE_PAYMENT_SESSION_MS
-      ? kept.session
-      : undefined;
+  let session = kept && reusable(kept, fingerprint, at) ? kept.session : undefined;
   if (!session) {
     const cartWait = await deps.velocity?.sessionCartWait(cart.cartId, at.getTime());
     if (cartWait) return rateLimited(cartWait);
@@ -134,6 +140,29 @@ export async function createSession(
       ...(notice ? { notice } : {}),
     },
   };
+}
+
+/** What a payment session was opened for: the price, the lines, who pays, the channel, the attempt before it. */
+function fingerprintOf(
+  order: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
+  channel: string | undefined,
+  latest: Attempt | undefined,
+): string {
+  return JSON.stringify([
+    order.amount,
+    order.currency,
+    order.lines,
+    order.customer ?? null,
+    order.billing?.country ?? null,
+    channel ?? null,
+    latest ? [latest.id, latest.status] : null,
+  ]);
+}
+
+function reusable(kept: KeptPaymentSession, fingerprint: string, now: Date): boolean {
+  return (
+    kept.fingerprint === fingerprint && now.getTime() - Date.parse(kept.createdAt) < REUSE_PAYMENT_SESSION_MS
+  );
 }
 
 /** 429 with `Retry-After`: the same stable code as confirm's card-testing limit. */
