@@ -46,15 +46,18 @@ const differences = rows.filter((r) => r.holds === "NO").length;
 const expectedSections = [
   "abuse",
   "abuse-client",
+  "abuse-floods",
   "browser",
   "chaos",
   "crash",
   "full-disk",
+  "hostile-destinations",
   "hostile-input",
   "interleavings-postgres",
   "interleavings-sqlite",
   "locked-database",
   "money",
+  "outbox-lanes",
   "rolling-restart",
 ];
 const missing = expectedSections.filter((name) => !sections.some((s) => s.section === name));
