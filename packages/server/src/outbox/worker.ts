@@ -125,6 +125,7 @@ export class OutboxWorker {
    */
   private async pass(): Promise<void> {
     const { batchSize, concurrency, instanceId } = this.options;
+    // Read once a pass (again below only if a delivery names one added since).
     let destinations = await this.outbox.destinations();
     for (;;) {
       const { now, until } = this.lease();
@@ -139,7 +140,6 @@ export class OutboxWorker {
     for (;;) {
       if (this.loop.stopping) return;
       const room = (id: string) => concurrency - (this.lanes.get(id)?.size ?? 0);
-      destinations = await this.outbox.destinations();
       const open = destinations.filter((d) => d.enabled && room(d.id) > 0);
       if (open.length === 0) return;
       const full = destinations.filter((d) => room(d.id) <= 0).map((d) => d.id);
@@ -153,7 +153,11 @@ export class OutboxWorker {
         full,
       );
       if (due.length === 0) return;
-      const byId = new Map(destinations.map((d) => [d.id, d]));
+      let byId = new Map(destinations.map((d) => [d.id, d]));
+      if (due.some((d) => !byId.has(d.destinationId))) {
+        destinations = await this.outbox.destinations();
+        byId = new Map(destinations.map((d) => [d.id, d]));
+      }
       for (const delivery of due) this.launch(delivery, byId.get(delivery.destinationId));
     }
   }
