@@ -22,8 +22,9 @@ export interface OutboxWorkerOptions {
   /** Per attempt. Default 15 s. */
   timeoutMs?: number;
   /**
-   * How long claimed work stays this instance's before another may take it; renewed while a
-   * delivery is under way, and never shorter than two timed-out attempts. Default 60 s.
+   * How long claimed work stays this instance's before another may take it (a crashed instance's
+   * work is taken over after this); renewed every third of it while a delivery is under way, so a
+   * slow delivery is never sent again by another instance meanwhile. Default 60 s.
    */
   leaseMs?: number;
   /** Waits between attempts after the first; default Svix's schedule (RETRY_SCHEDULE_MS). */
@@ -62,7 +63,6 @@ export class OutboxWorker {
       instanceId: instanceName(),
       ...options,
     };
-    this.options.leaseMs = Math.max(this.options.leaseMs, 2 * this.options.timeoutMs);
     this.loop = new BackgroundLoop(() => this.pass(), {
       pollMs: this.options.pollMs,
       storePauseMs: 500,
