@@ -137,4 +137,129 @@ describe("abuse", () => {
       await fresh.close();
     }
   }, 60_000);
+
+  it("meets a session flood with limits and ends foreign events", async () => {
+    // Foreign events end after 3 tries and half a second here (an hour and 8 tries by default).
+    // Sessions per client: three times perClient, 120 here.
+    const fresh = await startGauntletShop({
+      velocity: { perCart: 5, perClient: 40, windowMs: 600_000 },
+      worker: { pollMs: 50, baseBackoffMs: 50, unmatchedAfterAttempts: 3, unmatchedAfterMs: 500 },
+    });
+    try {
+      // 100 sessions for one cart, each with another email, from one client.
+      const cart = await fresh.cart([{ sku: "mug", quantity: 1 }]);
+      const before = fresh.sandbox.payments.paymentSessions.size;
+      const answers: Response[] = [];
+      for (let i = 0; i < 100; i++)
+        answers.push(
+          await fetch(`${fresh.url}/api/checkout/session`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ cartId: cart, customer: { email: `flood${i}@example.com` } }),
+          }),
+        );
+      const limited = answers.filter((a) => a.status === 429);
+      const withRetryAfter = limited.filter((a) => Number(a.headers.get("retry-after")) > 0).length;
+      const orderId = String(
+        (await fresh.db.execute("SELECT id FROM orders WHERE cart_id = ?", [cart])).rows[0]?.id ?? "",
+      );
+      const calls = await fresh.count("order_events", `order_id = '${orderId}' AND kind = 'processor_call'`);
+      // The same details again: the session is reused, nothing new at Checkout.com.
+      const opened = fresh.sandbox.payments.paymentSessions.size;
+      const reused = await fetch(`${fresh.url}/api/checkout/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ cartId: cart, customer: { email: "flood18@example.com" } }),
+      });
+      const afterReuse = fresh.sandbox.payments.paymentSessions.size;
+      // Details the flood never opened a session for: refused before anything is written.
+      const newDetails = await fetch(`${fresh.url}/api/checkout/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ cartId: cart, customer: { email: "someone-else@example.com" } }),
+      });
+
+      // 103 session requests so far from this client; 20 more, each for a new cart.
+      const perClient: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const created = (await (
+          await fetch(`${fresh.url}/api/carts`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ items: [{ sku: "mug", quantity: 1 }] }),
+          })
+        ).json()) as { cartId: string };
+        const answer = await fetch(`${fresh.url}/api/checkout/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ cartId: created.cartId }),
+        });
+        perClient.push(answer.status);
+      }
+
+      // Payments made elsewhere on a shared Checkout.com account: 20 events no order of ours matches.
+      const foreignIds: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const id = `evt_${`foreign${i}`.padEnd(26, "x")}`;
+        foreignIds.push(id);
+        await fresh.sendWebhook(
+          JSON.stringify({
+            id,
+            type: "payment_approved",
+            created_on: new Date().toISOString(),
+            data: {
+              id: `pay_${`foreign${i}`.padEnd(26, "x")}`,
+              reference: "POS-till-7",
+              amount: 500,
+              currency: "GBP",
+            },
+          }),
+        );
+      }
+      const ended = async () =>
+        fresh.count("webhook_events", `status = 'unmatched' AND id LIKE 'evt_foreign%'`);
+      const deadline = Date.now() + 15_000;
+      while ((await ended()) < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const unmatched = await ended();
+      const triesBefore = Number(
+        (await fresh.db.execute("SELECT SUM(attempts) AS n FROM webhook_events WHERE id LIKE 'evt_foreign%'"))
+          .rows[0]?.n,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const triesAfter = Number(
+        (await fresh.db.execute("SELECT SUM(attempts) AS n FROM webhook_events WHERE id LIKE 'evt_foreign%'"))
+          .rows[0]?.n,
+      );
+
+      ledger("abuse-floods", [
+        {
+          check: "100 sessions for one cart, 100 emails: answered 200",
+          expected: 19,
+          actual: answers.filter((a) => a.status === 200).length,
+        },
+        { check: "... refused with 429 and Retry-After", expected: 81, actual: withRetryAfter },
+        {
+          check: "... payment sessions opened at Checkout.com (the cart's limit, 20)",
+          expected: 20,
+          actual: opened - before + 1,
+        },
+        { check: "... timeline rows of Checkout.com calls", expected: 20, actual: calls },
+        {
+          check: "the last session's details again: reused (200), nothing new at Checkout.com",
+          expected: `200/${opened}`,
+          actual: `${reused.status}/${afterReuse}`,
+        },
+        { check: "new details once the cart's limit is met", expected: 429, actual: newDetails.status },
+        {
+          check: "20 more from the same client, past its 120: answered 200 / 429",
+          expected: "17/3",
+          actual: `${perClient.filter((x) => x === 200).length}/${perClient.filter((x) => x === 429).length}`,
+        },
+        { check: "20 foreign events: marked unmatched", expected: 20, actual: unmatched },
+        { check: "... tried again once unmatched", expected: 0, actual: triesAfter - triesBefore },
+      ]);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
 });

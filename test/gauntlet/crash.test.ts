@@ -73,7 +73,7 @@ describe("SIGKILL during an ingest blast", () => {
     await second.stop();
 
     ledger("crash", [
-      { check: "events sent", expected: sent, actual: sent },
+      { check: "events sent", info: sent },
       {
         check: "killed mid-blast (acknowledged before SIGKILL < sent)",
         expected: "yes",

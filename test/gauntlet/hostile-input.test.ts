@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, it } from "vitest";
@@ -195,11 +196,7 @@ describe("hostile input on every route", () => {
     const after = await moneyState();
 
     ledger("hostile-input", [
-      {
-        check: `requests sent (${FULL ? "full" : "quick"})`,
-        expected: tally.requests,
-        actual: tally.requests,
-      },
+      { check: `requests sent (${FULL ? "full" : "quick"})`, info: tally.requests },
       { check: "5xx answers", expected: 0, actual: tally.serverErrors.length + rawServerErrors },
       { check: "stack traces or file paths in answers", expected: 0, actual: tally.stackTraces.length },
       { check: "API errors not in JSON", expected: 0, actual: tally.notJson.length },
@@ -218,4 +215,80 @@ describe("hostile input on every route", () => {
     ]);
     if (tally.serverErrors.length > 0) throw new Error(tally.serverErrors.slice(0, 5).join("\n"));
   }, 240_000);
+});
+
+/** Chunked 64 KB pieces with no Content-Length until the shop answers (64 MB at most). */
+function postEndless(url: string): Promise<{ status: number; sentMb: number }> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let answered = false;
+    const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json" } });
+    req.on("response", (res) => {
+      answered = true;
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, sentMb: sent / 1024 / 1024 }));
+    });
+    req.on("error", () => {
+      if (!answered) resolve({ status: 0, sentMb: sent / 1024 / 1024 });
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const write = () => {
+      while (!answered && sent < 64 * 1024 * 1024) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", write);
+      }
+      if (!answered) req.end();
+    };
+    write();
+  });
+}
+
+describe("hostile destinations and bodies", () => {
+  it("refuses destinations that are not on the internet, and stops reading endless bodies at their limit", async () => {
+    const SSRF = [
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.1/",
+      "http://192.168.1.20/",
+      "http://172.16.5.4/",
+      "http://[fd00::1]/",
+      "http://100.100.100.200/",
+    ];
+    const destinationsBefore = await g.count("destinations");
+    const saved: number[] = [];
+    for (const [i, url] of SSRF.entries()) {
+      const response = await fetch(`${g.url}/ops/api/destinations`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${OPS_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ id: `ssrf-${i}`, url, events: ["*"] }),
+      });
+      saved.push(response.status);
+    }
+    const bodies = await Promise.all(
+      ["/webhooks/checkoutdotcom", "/api/checkout/session", "/api/checkout/confirm"].map((path) =>
+        postEndless(`${g.url}${path}`),
+      ),
+    );
+    ledger("hostile-destinations", [
+      {
+        check: "destinations at metadata, 10/8, 192.168/16, 172.16/12, fd00::/7, CGNAT: refused with 400",
+        expected: 6,
+        actual: saved.filter((s) => s === 400).length,
+      },
+      {
+        check: "... of them stored",
+        expected: 0,
+        actual: (await g.count("destinations")) - destinationsBefore,
+      },
+      {
+        check: "endless chunked bodies (webhook, session, confirm): answered 413",
+        expected: "413,413,413",
+        actual: bodies.map((b) => b.status).join(","),
+      },
+      {
+        check: "... answered before 16 MB of them were sent",
+        expected: "yes",
+        actual: bodies.every((b) => b.sentMb < 16) ? "yes" : bodies.map((b) => `${b.sentMb} MB`).join(","),
+      },
+    ]);
+  }, 60_000);
 });

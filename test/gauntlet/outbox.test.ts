@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { type Receiver, startReceiver } from "../../packages/server/src/test-support/receiver.js";
 import { startChildShop } from "./support/child-shop.js";
 import { ledger, runs } from "./support/ledger.js";
+import { OPS_TOKEN, startGauntletShop } from "./support/shop.js";
 import { sandboxToken } from "./support/truth.js";
 
 /**
@@ -141,4 +142,76 @@ describe("the outbox through a SIGKILL", () => {
       { check: "requests whose signature the official verifier refused", expected: 0, actual: badSignatures },
     ]);
   }, 120_000);
+});
+
+describe("a destination that accepts and never answers", () => {
+  it("holds only its own lane: hooks and other destinations get new events at once; replays honour filters", async () => {
+    const g = await startGauntletShop();
+    const hanging = await startReceiver();
+    const healthy = await startReceiver();
+    const filtered = await startReceiver();
+    try {
+      const ops = (path: string, body: unknown) =>
+        fetch(`${g.url}/ops/api${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${OPS_TOKEN}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      for (let i = 0; i < 10; i++) await g.confirm(await g.cart([{ sku: "mug", quantity: 1 }]), g.token());
+      await g.sandbox.idle();
+      const held = new Set<string>();
+      hanging.respond = (request) => {
+        held.add(String(request.headers["webhook-id"]));
+        return 0;
+      };
+      await ops("/destinations", { id: "hanging", url: hanging.url, events: ["order.*"] });
+      await ops("/destinations", { id: "healthy", url: healthy.url, events: ["order.*"] });
+      await ops("/destinations", { id: "paid-only", url: filtered.url, events: ["order.paid"] });
+      const ids = async (type: string) =>
+        (await g.db.execute("SELECT event_id FROM outbox WHERE type = ? ORDER BY id", [type])).rows.map((r) =>
+          String(r.event_id),
+        );
+      for (const eventId of (await ids("order.paid")).slice(0, 10))
+        await ops("/destinations/hanging/replay", { eventId });
+      const deadline = Date.now() + 15_000;
+      while (held.size < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+      const next = (await (
+        await g.confirm(await g.cart([{ sku: "mug", quantity: 1 }]), g.token())
+      ).json()) as {
+        orderId: string;
+      };
+      const arrived = () =>
+        healthy.received.some((x) => {
+          const body = JSON.parse(x.body) as { type: string; data: { orderId?: string } };
+          return body.type === "order.paid" && body.data.orderId === next.orderId;
+        });
+      while (!arrived() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const hangingEnded = await g.count("delivery_attempts", "destination_id = 'hanging'");
+
+      const captured = (await ids("order.captured"))[0] ?? "";
+      const replayNotTaken = await ops("/destinations/paid-only/replay", { eventId: captured });
+      const queuedForFiltered = await g.count(
+        "deliveries",
+        `destination_id = 'paid-only' AND event_id = '${captured}'`,
+      );
+      ledger("outbox-lanes", [
+        { check: "deliveries held open by the hanging destination", info: held.size },
+        {
+          check: "the next order.paid reached the healthy destination",
+          expected: "yes",
+          actual: arrived() ? "yes" : "no",
+        },
+        { check: "... while hanging deliveries had ended (timed out)", expected: 0, actual: hangingEnded },
+        {
+          check: "replaying an event its filter does not take: answered / queued",
+          expected: "404/0",
+          actual: `${replayNotTaken.status}/${queuedForFiltered}`,
+        },
+      ]);
+    } finally {
+      for (const r of [hanging, healthy, filtered]) await r.close();
+      await g.close();
+    }
+  }, 90_000);
 });

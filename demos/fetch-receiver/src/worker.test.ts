@@ -113,4 +113,16 @@ describe("the fetch-runtime webhook receiver (demos/fetch-receiver)", () => {
     expect(inbox.events.size).toBe(1);
     expect((await receive(new Request("https://shop.example/elsewhere"))).status).toBe(404);
   });
+
+  it('takes a rotation written "old, new" (a space after the comma) as two keys', async () => {
+    const inbox = bundle.memoryInbox();
+    const receive = bundle.createReceiver({ CKO_WEBHOOK_SIGNATURE_KEY: `whsec_old_key , ${KEY}` }, inbox);
+    const body = JSON.stringify({
+      id: "evt_fetchrotation0000000000000",
+      type: "payment_approved",
+      data: { id: "pay_2" },
+    });
+    expect((await receive(signed(body))).status).toBe(200);
+    expect(inbox.events.has("evt_fetchrotation0000000000000")).toBe(true);
+  });
 });

@@ -32,7 +32,10 @@ export function memoryInbox(): WebhookInboxPort & { events: Map<string, InboxEve
 export function createReceiver(env: Env, inbox: WebhookInboxPort) {
   const receive = createFetchWebhookHandler({
     inbox,
-    signatureKeys: env.CKO_WEBHOOK_SIGNATURE_KEY.split(","),
+    // "k1, k2" as people write it during a rotation: each key without its spaces, empty ones dropped.
+    signatureKeys: env.CKO_WEBHOOK_SIGNATURE_KEY.split(",")
+      .map((key) => key.trim())
+      .filter(Boolean),
     ...(env.CKO_WEBHOOK_AUTHORIZATION_KEY ? { authorizationKey: env.CKO_WEBHOOK_AUTHORIZATION_KEY } : {}),
     logger: { info: console.log, warn: console.warn, error: console.error },
   });

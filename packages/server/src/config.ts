@@ -9,6 +9,7 @@ import {
   port,
   url,
 } from "./config/checks.js";
+import { parseDestinationsAllow } from "./config/destinations-allow.js";
 import { ConfigProblems } from "./config/error.js";
 import { parseTrustProxy, type TrustProxy } from "./config/trust-proxy.js";
 import { envReader } from "./config/variables.js";
@@ -38,6 +39,8 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   /** HANDOFF_DESTINATIONS: a JSON file of destinations for order events (read by `loadDestinationsFile`). */
   destinationsFile?: string;
+  /** HANDOFF_DESTINATIONS_ALLOW: networks destinations may reach besides the public internet (CIDRs, names). */
+  destinationsAllow?: string[];
 }
 
 /**
@@ -124,6 +127,8 @@ export function loadConfig(
   if ("problem" in trustProxy) problems.add("HANDOFF_TRUST_PROXY", trustProxy.problem);
   const authorizationKey = read("CKO_WEBHOOK_AUTHORIZATION_KEY");
   const destinationsFile = read("HANDOFF_DESTINATIONS");
+  const destinationsAllow = parseDestinationsAllow(read("HANDOFF_DESTINATIONS_ALLOW"));
+  if ("problem" in destinationsAllow) problems.add("HANDOFF_DESTINATIONS_ALLOW", destinationsAllow.problem);
   const config: ServerConfig = {
     environment: environment ?? "local",
     publicKey,
@@ -140,6 +145,7 @@ export function loadConfig(
     sandboxPort,
     trustProxy: "trustProxy" in trustProxy ? trustProxy.trustProxy : false,
     ...(destinationsFile ? { destinationsFile } : {}),
+    destinationsAllow: "allow" in destinationsAllow ? destinationsAllow.allow : [],
   };
   problems.throwIfAny();
   return config;

@@ -4,6 +4,7 @@ import type { ConfirmVelocity } from "./confirm/velocity.js";
 import type { Inventory } from "./inventory/port.js";
 import type { Logger } from "./logger.js";
 import type { PaymentProcessor } from "./processor/port.js";
+import type { PaymentSessionStore } from "./session/payment-sessions.js";
 import type { OrderStore } from "./store/port.js";
 
 export type { Logger } from "./logger.js";
@@ -44,8 +45,10 @@ export interface HandoffDeps {
    * now rather than at its next poll (`createOutbox` sets it).
    */
   outboxCommitted?: () => void;
-  /** Card-testing limits on confirm; `createHandoff` supplies the defaults. */
+  /** Card-testing limits on confirm, and flood limits on sessions; `createHandoff` supplies the defaults. */
   velocity?: ConfirmVelocity;
+  /** The last payment session of each order, reused while nothing changed; none: a new one each time. */
+  paymentSessions?: PaymentSessionStore;
   /**
    * Who pays, for Checkout.com's risk engine and Flow (customer email and name, billing country).
    * By default the session request's `customer` and `billing` are used as sent; a merchant who

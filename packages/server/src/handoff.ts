@@ -23,7 +23,7 @@ export function createHandoff(given: HandoffDeps): Handoff {
     // Each use case in a span (a no-op until the app registers an OpenTelemetry SDK).
     session: (body, context) =>
       traceUseCase("handoff.session", { attributes: { [ATTR.cartId]: cartIdOf(body) } }, () =>
-        createSession(body, deps, context?.locale),
+        createSession(body, deps, context?.locale, context?.client),
       ),
     confirm: (body, context) =>
       traceUseCase(

@@ -85,6 +85,11 @@ export {
   toDestination,
   wants,
 } from "./outbox/destinations.js";
+export {
+  DestinationNetwork,
+  type DestinationNetworkOptions,
+  DestinationRefusedError,
+} from "./outbox/network.js";
 export { RETRY_SCHEDULE_MS } from "./outbox/schedule.js";
 export { createOutbox, type Outbox, type OutboxOptions } from "./outbox/setup.js";
 export { DestinationSecretError, newDestinationSecret, signatureHeader } from "./outbox/sign.js";
@@ -126,7 +131,7 @@ export {
   orderCurrencies,
   timelinePage,
 } from "./store/ops-reads.js";
-export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
+export type { OrderSearch, OrderStore, OrderTransaction, TimelinePage } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export {
   type BacklogGaugeOptions,
@@ -137,7 +142,12 @@ export {
   SPAN_ATTRIBUTES,
 } from "./telemetry/index.js";
 export { threeDsReturn } from "./three-ds/use-case.js";
-export { type InboxStatus, SqlWebhookInbox, type StoredInboxEvent } from "./webhooks/inbox.js";
+export {
+  INBOX_STATUSES,
+  type InboxStatus,
+  SqlWebhookInbox,
+  type StoredInboxEvent,
+} from "./webhooks/inbox.js";
 export { createWebhookReceiver, type IncomingWebhook, type WebhookReceiver } from "./webhooks/receive.js";
 export { createWebhooks, type Webhooks, type WebhooksOptions } from "./webhooks/setup.js";
 export {

@@ -15,6 +15,7 @@ import { createOutbox, type Outbox } from "./outbox/setup.js";
 import type { OutboxWorkerOptions } from "./outbox/worker.js";
 import { CheckoutComProcessor, SETTLEMENT_OAUTH_SCOPES } from "./processor/checkout-com.js";
 import type { RetryPolicy } from "./processor/retry.js";
+import { SqlPaymentSessions } from "./session/payment-sessions.js";
 import { createSettlement, type SettlementOptions, type SettlementService } from "./settlement/setup.js";
 import { SqlOrderStore } from "./store/sql-store.js";
 import { registerBacklogGauges } from "./telemetry/backlog.js";
@@ -39,7 +40,10 @@ export interface OpenHandoffOptions {
   databaseSchema?: string;
   /** Your own stock system (the four `Inventory` calls); default: products and carts in Handoff's database. */
   inventory?: Inventory;
-  /** Card-testing limits on confirm (default 5 failed tries per cart, 20 confirms per client, per 10 minutes). */
+  /**
+   * Card-testing limits on confirm (default 5 failed tries per cart, 20 confirms per client, per 10
+   * minutes) and flood limits on sessions (20 new payment sessions per cart, 3 × `perClient` requests per client).
+   */
   velocity?: VelocityLimits;
   /** Who pays, from your server (a signed-in customer), instead of what the checkout sent. */
   sessionDetails?: HandoffDeps["sessionDetails"];
@@ -49,6 +53,12 @@ export interface OpenHandoffOptions {
   worker?: WorkerOptions;
   /** The outbox delivery worker's settings (retry schedule, timeout, instance name). */
   outbox?: OutboxWorkerOptions;
+  /**
+   * Networks destinations may reach besides the public internet (CIDRs, addresses, `loopback`,
+   * `linklocal`, `uniquelocal`, `cgnat`). Default `config.destinationsAllow`
+   * (HANDOFF_DESTINATIONS_ALLOW); local mode adds loopback, for the demo's own receivers.
+   */
+  destinationsAllow?: string[];
   /** The reconciliation sweep: how often, and how old an attempt must be to be looked up. `false`: none. */
   sweep?: { everyMs?: number; olderThanMs?: number } | false;
   /** Settlement reconciliation (Financial Actions, reports, payouts): its schedule. `false`: none. */
@@ -137,6 +147,10 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
     deps: { logger, now },
     ...(destinations ? { destinations } : {}),
     ...(options.outbox ? { worker: options.outbox } : {}),
+    network: {
+      allow: options.destinationsAllow ?? config.destinationsAllow ?? [],
+      allowLoopback: config.environment === "local",
+    },
   });
   const handoff = createHandoff({
     store: new SqlOrderStore(db, now),
@@ -165,6 +179,7 @@ export async function openHandoff(options: OpenHandoffOptions): Promise<HandoffS
     outboxCommitted: () => outbox.worker.wake(),
     // Counted in the database, so every instance on it shares one budget per shopper.
     velocity: new ConfirmVelocity(options.velocity ?? DEFAULT_VELOCITY, { db }),
+    paymentSessions: new SqlPaymentSessions(db),
     ...(options.sessionDetails ? { sessionDetails: options.sessionDetails } : {}),
   });
   const deps = handoff.deps;

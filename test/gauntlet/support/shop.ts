@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningShop, startShop } from "@handoff/demo-shop";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
-import { loadConfig, type SqlClient, signTestWebhook, type VelocityLimits } from "@handoff/server";
+import {
+  loadConfig,
+  type SqlClient,
+  signTestWebhook,
+  type VelocityLimits,
+  type WorkerOptions,
+} from "@handoff/server";
 import { openSqlite } from "@handoff/server/sqlite";
 
 import { sandboxToken } from "./truth.js";
@@ -27,7 +33,12 @@ export interface GauntletShop {
 }
 
 export async function startGauntletShop(
-  options: { captureDelayMs?: number; velocity?: VelocityLimits; timeScale?: number } = {},
+  options: {
+    captureDelayMs?: number;
+    velocity?: VelocityLimits;
+    timeScale?: number;
+    worker?: WorkerOptions;
+  } = {},
 ): Promise<GauntletShop> {
   const dir = await mkdtemp(join(tmpdir(), "handoff-gauntlet-"));
   const sandbox = createSandbox({
@@ -44,6 +55,7 @@ export async function startGauntletShop(
     port: 0,
     logLevel: "silent",
     ...(options.velocity ? { velocity: options.velocity } : {}),
+    ...(options.worker ? { worker: options.worker } : {}),
   });
   sandbox.webhookUrls = [`${shop.url}/webhooks/checkoutdotcom`];
   const db = await openSqlite(databaseUrl);

@@ -179,6 +179,14 @@ export const ENV_VARIABLES = [
     readBy: "loadConfig",
   },
   {
+    name: "HANDOFF_DESTINATIONS_ALLOW",
+    meaning:
+      "Networks destinations may reach besides the internet: CIDRs, addresses, `loopback`, `linklocal`, `uniquelocal`, `cgnat`, comma-separated. Other addresses that are not public (cloud metadata too) are refused on save and on connect; local mode allows `loopback`.",
+    example: "10.20.0.0/16,uniquelocal",
+    secret: false,
+    readBy: "loadConfig",
+  },
+  {
     name: "HANDOFF_OPERATORS",
     meaning:
       "A JSON file of named operators (password and token hashes) for the ops console, instead of `admin`.",

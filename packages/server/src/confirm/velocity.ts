@@ -7,6 +7,13 @@ export interface VelocityLimits {
   /** Confirms from one client (IP) within `windowMs`, whatever the cart. Default 20. */
   perClient: number;
   windowMs: number;
+  /**
+   * New Checkout.com payment sessions for one cart within `windowMs` (a reused one does not count).
+   * Default 20: a shopper changing their details now and then never meets it; a script does.
+   */
+  sessionsPerCart?: number;
+  /** Session requests from one client within `windowMs`, whatever the cart. Default three times `perClient`. */
+  sessionsPerClient?: number;
 }
 
 export const DEFAULT_VELOCITY: VelocityLimits = { perCart: 5, perClient: 20, windowMs: 10 * 60_000 };
@@ -15,6 +22,10 @@ export const DEFAULT_VELOCITY: VelocityLimits = { perCart: 5, perClient: 20, win
 export interface HitCounter {
   /** Counts one hit on `subject` at `now` (ms); resolves to its hits in the window, this one included. */
   hit(subject: string, now: number): Promise<number>;
+  /** Counts nothing: `subject`'s hits in the window now. */
+  count(subject: string, now: number): Promise<number>;
+  /** How long until `subject`'s oldest hit in the window leaves it (ms): when one more is allowed. */
+  freeIn(subject: string, now: number): Promise<number>;
 }
 
 /** Exact, in this process's memory: each instance counts alone. */
@@ -30,6 +41,16 @@ export class MemoryHitCounter implements HitCounter {
     this.hits.set(subject, recent);
     if (this.hits.size > 10_000) this.forgetIdle(since);
     return recent.length;
+  }
+
+  async count(subject: string, now: number): Promise<number> {
+    const since = now - this.windowMs;
+    return (this.hits.get(subject) ?? []).filter((t) => t >= since).length;
+  }
+
+  async freeIn(subject: string, now: number): Promise<number> {
+    const oldest = (this.hits.get(subject) ?? []).find((t) => t >= now - this.windowMs);
+    return oldest === undefined ? 0 : oldest + this.windowMs - now;
   }
 
   /** Keeps memory bounded under many subjects: drop those with no hit in the window. */
@@ -76,6 +97,25 @@ export class SqlHitCounter implements HitCounter {
     return Number(rows[0]?.hits ?? 0);
   }
 
+  async count(subject: string, now: number): Promise<number> {
+    const { rows } = await this.db.execute(
+      `SELECT COALESCE(SUM(hits), 0) AS hits FROM rate_limit_hits
+       WHERE scope = ? AND subject = ? AND bucket_start > ?`,
+      [this.scope, subject, now - this.windowMs],
+    );
+    return Number(rows[0]?.hits ?? 0);
+  }
+
+  async freeIn(subject: string, now: number): Promise<number> {
+    const { rows } = await this.db.execute(
+      `SELECT MIN(bucket_start) AS oldest FROM rate_limit_hits
+       WHERE scope = ? AND subject = ? AND bucket_start > ?`,
+      [this.scope, subject, now - this.windowMs],
+    );
+    const oldest = rows[0]?.oldest;
+    return oldest === null || oldest === undefined ? 0 : Math.max(0, Number(oldest) + this.windowMs - now);
+  }
+
   /** Now and then (every tenth of a window, per instance), the rows no window can reach any more go. */
   private async prune(now: number): Promise<void> {
     if (now - this.prunedAt < this.windowMs / 10) return;
@@ -104,14 +144,46 @@ export interface ConfirmVelocityOptions {
  */
 export class ConfirmVelocity {
   private readonly clients: HitCounter;
+  private readonly sessionClients: HitCounter;
+  private readonly sessionCarts: HitCounter;
 
   constructor(
     readonly limits: VelocityLimits = DEFAULT_VELOCITY,
     options: ConfirmVelocityOptions = {},
   ) {
-    this.clients = options.db
-      ? new SqlHitCounter(options.db, "confirm_client", limits.windowMs)
-      : new MemoryHitCounter(limits.windowMs);
+    const counter = (scope: string): HitCounter =>
+      options.db
+        ? new SqlHitCounter(options.db, scope, limits.windowMs)
+        : new MemoryHitCounter(limits.windowMs);
+    this.clients = counter("confirm_client");
+    this.sessionClients = counter("session_client");
+    this.sessionCarts = counter("session_cart");
+  }
+
+  private get sessionsPerClient(): number {
+    return this.limits.sessionsPerClient ?? 3 * this.limits.perClient;
+  }
+
+  /**
+   * Counts this session request from `client`; over its limit, how many seconds until it may ask
+   * again (for `Retry-After`), else undefined.
+   */
+  async sessionClientWait(client: string | undefined, now: number): Promise<number | undefined> {
+    if (!client) return undefined;
+    if ((await this.sessionClients.hit(client, now)) <= this.sessionsPerClient) return undefined;
+    return seconds(await this.sessionClients.freeIn(client, now));
+  }
+
+  /** Whether `cartId` may have one more new payment session; if not, the seconds to wait. */
+  async sessionCartWait(cartId: string, now: number): Promise<number | undefined> {
+    const limit = this.limits.sessionsPerCart ?? 20;
+    if ((await this.sessionCarts.count(cartId, now)) < limit) return undefined;
+    return seconds(await this.sessionCarts.freeIn(cartId, now));
+  }
+
+  /** A new payment session was opened for `cartId`. */
+  async sessionOpened(cartId: string, now: number): Promise<void> {
+    await this.sessionCarts.hit(cartId, now);
   }
 
   cartBlocked(attempts: Attempt[], now: number): boolean {
@@ -127,4 +199,9 @@ export class ConfirmVelocity {
     if (!client) return false;
     return (await this.clients.hit(client, now)) > this.limits.perClient;
   }
+}
+
+/** Whole seconds for `Retry-After`, at least one. */
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }

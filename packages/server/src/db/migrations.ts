@@ -337,4 +337,14 @@ export const MIGRATIONS: string[][] = [
     // Which wallet paid (Apple Pay, Google Pay), as Checkout.com's payment says: none for the card form.
     "ALTER TABLE payment_attempts ADD COLUMN card_wallet TEXT",
   ],
+  [
+    // The last Checkout.com payment session of each order, reused while the cart and the shopper's
+    // details are unchanged: a reload or a flood of session requests opens no new one.
+    `CREATE TABLE payment_sessions (
+      order_id TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,
+      session_json TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    )`,
+  ],
 ];

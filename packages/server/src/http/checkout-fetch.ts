@@ -3,6 +3,7 @@ import type { Handoff } from "../handoff.js";
 import { errorReply } from "../reply.js";
 import { answerCheckout, BodyTooLargeError, MAX_JSON_BYTES, replyHeaders } from "./checkout-routes.js";
 import { clientAddress, compileTrust } from "./client-address.js";
+import { readWebBody } from "./web-body.js";
 
 export interface FetchHandoffOptions {
   /** Where the routes are mounted, e.g. "/api/checkout". */
@@ -29,10 +30,12 @@ export interface FetchHandoffOptions {
   clientAddress?: (request: Request) => string | undefined;
 }
 
+/** Streamed with a cap: past MAX_JSON_BYTES reading stops (413), whatever Content-Length says. */
 async function readJson(request: Request): Promise<unknown> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_JSON_BYTES) throw new BodyTooLargeError();
-  const text = await request.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_JSON_BYTES) throw new BodyTooLargeError();
+  const { body } = await readWebBody(request.body, MAX_JSON_BYTES);
+  if (!body) throw new BodyTooLargeError();
+  const text = new TextDecoder().decode(body);
   return text ? JSON.parse(text) : undefined;
 }
 

@@ -18,7 +18,7 @@ export interface CheckoutRequest {
   acceptLanguage: string | undefined | null;
   /**
    * The shopper's address (`clientAddress()`: `X-Forwarded-For` only from trusted proxies), for the
-   * per-client card-testing limit and Checkout.com's `payment_ip`.
+   * per-client card-testing and session limits and Checkout.com's `payment_ip`.
    */
   client: string | undefined;
   /** Parsed JSON (undefined for an empty body); throws SyntaxError or BodyTooLargeError. */
@@ -37,7 +37,8 @@ export async function answerCheckout(
   const route = `${request.method} ${request.route}`;
   const locale = preferredLocale(request.acceptLanguage);
   try {
-    if (route === "POST /session") return await handoff.session(await request.json(), { locale });
+    if (route === "POST /session")
+      return await handoff.session(await request.json(), { locale, client: request.client });
     if (route === "POST /confirm")
       return await handoff.confirm(await request.json(), { locale, client: request.client });
     if (route === "GET /3ds-return") return await handoff.threeDsReturn(request.search);

@@ -1,14 +1,22 @@
 import { preferredLocale } from "@handoff/contracts";
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from "express";
 import type { TrustProxy } from "../config/trust-proxy.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import { MAX_JSON_BYTES } from "./checkout-routes.js";
 import { clientAddress, compileTrust } from "./client-address.js";
+import { readRawBody } from "./raw-body.js";
 
 export interface HandoffRouterOptions {
-  /** Largest JSON body accepted on session and confirm. Default 16 KB. */
-  jsonLimit?: string;
+  /** Largest JSON body accepted on session and confirm: bytes, or `"16kb"`, `"1mb"`. Default 16 KB. */
+  jsonLimit?: string | number;
   /**
    * Which proxies' `X-Forwarded-For` to believe about the shopper's address (HANDOFF_TRUST_PROXY,
    * with the meaning of Express's `trust proxy`): `false`, `"loopback"`, a hop count, or the
@@ -27,6 +35,34 @@ function send(res: Response, reply: ApiReply): void {
   res.status(reply.status).json(reply.body);
 }
 
+function limitBytes(limit: string | number | undefined): number {
+  if (limit === undefined) return MAX_JSON_BYTES;
+  if (typeof limit === "number") return limit;
+  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim());
+  if (!m) throw new Error(`jsonLimit: bytes or "16kb"/"1mb", got "${limit}"`);
+  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? "b").toLowerCase()] ?? 1);
+}
+
+/**
+ * JSON whatever the Content-Type says (or without one), read by us as it streams: past the limit
+ * reading stops at once and the answer is 413, where express.json() would read off the whole
+ * chunked upload first. A merchant's own parser in front has already set `req.body`: that is kept.
+ */
+function jsonBody(limit: number): RequestHandler {
+  return async (req, _res, next) => {
+    if (req.body !== undefined || req.readableEnded) return next();
+    const { body } = await readRawBody(req, limit);
+    if (!body) return next(Object.assign(new Error("body too large"), { type: "entity.too.large" }));
+    const text = body.toString("utf8");
+    try {
+      req.body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return next(Object.assign(new Error("bad JSON"), { type: "entity.parse.failed" }));
+    }
+    next();
+  };
+}
+
 /**
  * Express 5 router for the checkout routes. Mount it where the widget's `sessionUrl` and
  * `confirmUrl` point:
@@ -39,7 +75,7 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   const router = express.Router();
   // JSON whatever the Content-Type says (or without one): Accelerate's example page posts
   // {processorToken, cartId} with none, and a text/plain post never needs a CORS preflight.
-  const json = express.json({ limit: options.jsonLimit ?? "16kb", type: () => true });
+  const json = jsonBody(limitBytes(options.jsonLimit));
   const trustProxy = options.trustProxy ?? handoff.deps.settings.trustProxy;
   const trust = trustProxy === undefined ? undefined : compileTrust(trustProxy);
   const clientOf = (req: Request) =>
@@ -52,7 +88,13 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   router.post(
     "/session",
     json,
-    run((req) => handoff.session(req.body, { locale: preferredLocale(req.get("accept-language")) })),
+    // The shopper's address: sessions are limited per address too.
+    run((req) =>
+      handoff.session(req.body, {
+        locale: preferredLocale(req.get("accept-language")),
+        client: clientOf(req),
+      }),
+    ),
   );
   router.post(
     "/confirm",

@@ -3,6 +3,7 @@ import type { TrustProxy } from "../config/trust-proxy.js";
 import type { Handoff } from "../handoff.js";
 import { answerCheckout, BodyTooLargeError, MAX_JSON_BYTES, replyHeaders } from "./checkout-routes.js";
 import { clientAddress, compileTrust } from "./client-address.js";
+import { readRawBody } from "./raw-body.js";
 
 export interface HandoffHandlerOptions {
   /** Where the routes are mounted, e.g. "/api/checkout". */
@@ -16,25 +17,12 @@ export interface HandoffHandlerOptions {
   trustProxy?: TrustProxy;
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_JSON_BYTES) reject(new BodyTooLargeError());
-      else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      try {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve(text ? JSON.parse(text) : undefined);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on("error", reject);
-  });
+/** At most MAX_JSON_BYTES, chunked or not: past it reading stops and the answer is 413. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const { body } = await readRawBody(req, MAX_JSON_BYTES);
+  if (!body) throw new BodyTooLargeError();
+  const text = body.toString("utf8");
+  return text ? JSON.parse(text) : undefined;
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from "node:http";
 
 /**
- * Reads a request's raw bytes up to `limit`. Past the limit it stops keeping them and reports the
- * size, so the pipeline can answer 413 without buffering an attacker's gigabyte.
+ * Reads a request's raw bytes up to `limit`, whatever `Content-Length` says (a chunked body has
+ * none). Past the limit it stops reading at once and reports the bytes seen so far (more than
+ * `limit`) and leaves the request paused, so the pipeline answers 413 without taking in the rest
+ * of an attacker's gigabyte (the server's request timeout ends the connection).
  */
 export function readRawBody(
   req: IncomingMessage,
@@ -11,11 +13,20 @@ export function readRawBody(
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on("end", () => resolve({ body: size <= limit ? Buffer.concat(chunks, size) : undefined, size }));
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.pause();
+      resolve({ body: undefined, size });
+    };
+    const onEnd = () => resolve({ body: Buffer.concat(chunks, size), size });
+    req.on("data", onData);
+    req.on("end", onEnd);
     req.on("error", reject);
   });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "../deps.js";
 import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, type WebhookInboxPort } from "../webhooks/receive.js";
 import { checkSignatureWeb } from "../webhooks/verify-web.js";
+import { readWebBody } from "./web-body.js";
 
 export interface FetchWebhookOptions {
   inbox: WebhookInboxPort;
@@ -49,7 +50,8 @@ export function createFetchWebhookHandler(
   });
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request) => {
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    // Streamed with a cap: a body past the limit is never held whole, whatever Content-Length says.
+    const { body, size } = await readWebBody(request.body, limit);
     const headerNames: string[] = [];
     request.headers.forEach((_value, name) => {
       headerNames.push(name);
@@ -58,8 +60,8 @@ export function createFetchWebhookHandler(
       method: request.method,
       header: (name) => request.headers.get(name) ?? undefined,
       headerNames,
-      body: bytes.byteLength <= limit ? bytes : undefined,
-      bodySize: bytes.byteLength,
+      body,
+      bodySize: size,
     });
     return new Response(JSON.stringify(reply.body ?? {}), {
       status: reply.status,

@@ -2,6 +2,7 @@ import type { SqlClient } from "../db/sql-client.js";
 import type { HandoffDeps } from "../deps.js";
 import { OrderEvents } from "../orders/events.js";
 import type { Destination } from "./destinations.js";
+import { DestinationNetwork, type DestinationNetworkOptions } from "./network.js";
 import { SqlOutbox } from "./sql-outbox.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "./worker.js";
 
@@ -11,6 +12,8 @@ export interface OutboxOptions {
   /** From HANDOFF_DESTINATIONS (`loadDestinationsFile`); the stored ones from the file are made to match. */
   destinations?: Destination[];
   worker?: OutboxWorkerOptions;
+  /** Where destinations may point (default: the public internet only); checked on save and on every connection. */
+  network?: DestinationNetworkOptions;
 }
 
 export interface Outbox {
@@ -28,7 +31,7 @@ export interface Outbox {
  * `outboxCommitted: () => outbox.worker.wake()` so events go out at once (`openHandoff` does).
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const store = new SqlOutbox(options.db);
+  const store = new SqlOutbox(options.db, new DestinationNetwork(options.network));
   const hooks = new OrderEvents(options.deps.logger);
   const worker = new OutboxWorker(
     store,

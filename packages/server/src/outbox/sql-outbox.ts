@@ -1,6 +1,7 @@
 import type { HandoffEvent } from "@handoff/contracts";
 import { lockClause, type Row, type SqlClient, type SqlExecutor } from "../db/sql-client.js";
 import { type Destination, wants } from "./destinations.js";
+import { DestinationNetwork, DestinationRefusedError } from "./network.js";
 
 /** One committed event waiting to be handed to destinations and hooks. */
 export interface OutboxRecord {
@@ -92,7 +93,11 @@ const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
  * share the work and each event reaches each destination in order per order.
  */
 export class SqlOutbox {
-  constructor(private readonly db: SqlClient) {}
+  constructor(
+    private readonly db: SqlClient,
+    /** Where destinations may point: checked on every save (and by the worker on every connection). */
+    readonly network: DestinationNetwork = new DestinationNetwork(),
+  ) {}
 
   /**
    * Committed events not yet handed on, oldest first, at most one per order (an order's next event
@@ -143,20 +148,36 @@ export class SqlOutbox {
   /**
    * Deliveries due now to enabled destinations, each the oldest still pending of its order for its
    * destination, held for `owner` until `until` (a dead owner's lapse, and another instance sends).
+   * `room` says how many more each destination's lane takes now: a destination with none is not
+   * even looked at, so a slow one's backlog never stands in front of the others'.
    */
-  async claimDeliveries(owner: string, now: string, until: string, limit: number): Promise<Delivery[]> {
+  async claimDeliveries(
+    owner: string,
+    now: string,
+    until: string,
+    limit: number,
+    room: (destinationId: string) => number = () => limit,
+    full: readonly string[] = [],
+  ): Promise<Delivery[]> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.execute(
         `SELECT d.*, o.payload_json FROM deliveries d
          JOIN destinations t ON t.id = d.destination_id
          JOIN outbox o ON o.event_id = d.event_id
          WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND t.enabled = 1
+         ${full.length ? `AND d.destination_id NOT IN (${marks(full.length)})` : ""}
          AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.destination_id = d.destination_id
            AND e.order_key = d.order_key AND e.seq < d.seq AND e.status = 'pending')
          ORDER BY d.next_attempt_at, d.seq LIMIT ?${lockClause(tx.dialect, "skip_locked", "d")}`,
-        [now, limit],
+        [now, ...full, limit],
       );
-      const claimed = rows.rows.map(toDelivery);
+      const taken = new Map<string, number>();
+      const claimed = rows.rows.map(toDelivery).filter((d) => {
+        const n = taken.get(d.destinationId) ?? 0;
+        if (n >= room(d.destinationId)) return false;
+        taken.set(d.destinationId, n + 1);
+        return true;
+      });
       for (const d of claimed) {
         await tx.execute(
           "UPDATE deliveries SET next_attempt_at = ?, claimed_by = ? WHERE event_id = ? AND destination_id = ?",
@@ -165,6 +186,20 @@ export class SqlOutbox {
       }
       return claimed;
     });
+  }
+
+  /** While these deliveries are under way they stay `owner`'s: no other instance sends them meanwhile. */
+  async renewClaims(
+    owner: string,
+    until: string,
+    deliveries: ReadonlyArray<Pick<Delivery, "eventId" | "destinationId">>,
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    const which = deliveries.map(() => "(event_id = ? AND destination_id = ?)").join(" OR ");
+    await this.db.execute(
+      `UPDATE deliveries SET next_attempt_at = ? WHERE claimed_by = ? AND status = 'pending' AND (${which})`,
+      [until, owner, ...deliveries.flatMap((d) => [d.eventId, d.destinationId])],
+    );
   }
 
   /** Records an attempt and its consequence for the delivery and the destination, together. */
@@ -230,6 +265,7 @@ export class SqlOutbox {
 
   /** Makes the stored destinations from the file match it; those added from the ops dashboard stay. */
   async syncFileDestinations(list: Destination[], now: string): Promise<void> {
+    for (const d of list) await this.checkAddress(d);
     await this.db.transaction(async (tx) => {
       for (const d of list) {
         await tx.execute(
@@ -248,8 +284,13 @@ export class SqlOutbox {
     });
   }
 
-  /** Adds or replaces a destination from the ops dashboard or API. */
+  /**
+   * Adds or replaces a destination from the ops dashboard or API. Its address must be one the
+   * network allows (the public internet, or what HANDOFF_DESTINATIONS_ALLOW adds): otherwise
+   * `DestinationRefusedError` (code `DESTINATION_NOT_ALLOWED`, status 400) and nothing is saved.
+   */
   async saveDestination(d: Destination, now: string): Promise<void> {
+    await this.checkAddress(d);
     await this.db.execute(
       `INSERT INTO destinations (id, url, secrets_json, events_json, when_json, enabled, source, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -258,6 +299,17 @@ export class SqlOutbox {
        paused_reason = NULL, updated_at = excluded.updated_at`,
       destinationRow(d, d.source, now),
     );
+  }
+
+  /** Refuses a destination whose address the network does not allow, naming it. */
+  async checkAddress(d: Pick<Destination, "id" | "url">): Promise<void> {
+    try {
+      await this.network.check(d.url);
+    } catch (error) {
+      if (error instanceof DestinationRefusedError)
+        throw new DestinationRefusedError(`Destination "${d.id}": ${error.message}`);
+      throw error;
+    }
   }
 
   async deleteDestination(id: string): Promise<boolean> {
@@ -353,12 +405,27 @@ export class SqlOutbox {
       : undefined;
   }
 
-  /** Sends one stored event to a destination again (same webhook-id), whatever happened before. */
-  async redeliver(destinationId: string, eventId: string, now: string): Promise<boolean> {
+  /**
+   * Sends one stored event to a destination again (same webhook-id), whatever happened before, if
+   * the destination takes it (its `events` filter and conditions, as for new events).
+   * `no_event`: no such event; `not_taken`: no such destination, or it does not take this event.
+   */
+  async replayOne(
+    destinationId: string,
+    eventId: string,
+    now: string,
+  ): Promise<"queued" | "no_event" | "not_taken"> {
     const record = await this.stored(eventId);
-    if (!record) return false;
+    if (!record) return "no_event";
+    const destination = await this.destination(destinationId);
+    if (!destination || !wants(destination, record.event)) return "not_taken";
     await this.db.transaction((tx) => this.upsertDelivery(tx, record, destinationId, now));
-    return true;
+    return "queued";
+  }
+
+  /** `replayOne`, true when queued: false for no such event, or one the destination does not take. */
+  async redeliver(destinationId: string, eventId: string, now: string): Promise<boolean> {
+    return (await this.replayOne(destinationId, eventId, now)) === "queued";
   }
 
   /** Sends every stored event in [from, to) that the destination takes, again. Returns how many. */

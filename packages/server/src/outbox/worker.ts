@@ -1,6 +1,5 @@
 import { type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { BackgroundLoop, instanceName } from "../background-loop.js";
-import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Logger } from "../deps.js";
 import type { OrderEvents } from "../orders/events.js";
 import { countDeliveryFailure } from "../telemetry/metrics.js";
@@ -15,11 +14,18 @@ export interface OutboxWorkerOptions {
   /** How often it looks when nothing wakes it. Default 1 s. */
   pollMs?: number;
   batchSize?: number;
-  /** Deliveries in flight at once (each to a different order or destination). Default 16. */
+  /**
+   * Deliveries in flight at once to each destination (each for a different order). Default 8.
+   * Every destination has a lane of its own: a slow one fills only its own.
+   */
   concurrency?: number;
   /** Per attempt. Default 15 s. */
   timeoutMs?: number;
-  /** How long claimed work stays this instance's. Default 60 s (longer than a timed-out attempt). */
+  /**
+   * How long claimed work stays this instance's before another may take it (a crashed instance's
+   * work is taken over after this); renewed every third of it while a delivery is under way, so a
+   * slow delivery is never sent again by another instance meanwhile. Default 60 s.
+   */
   leaseMs?: number;
   /** Waits between attempts after the first; default Svix's schedule (RETRY_SCHEDULE_MS). */
   retryScheduleMs?: readonly number[];
@@ -36,6 +42,10 @@ export interface OutboxWorkerOptions {
 export class OutboxWorker {
   private readonly options: Required<OutboxWorkerOptions>;
   private readonly loop: BackgroundLoop;
+  /** Deliveries under way, per destination: each destination's lane. */
+  private readonly lanes = new Map<string, Set<Promise<void>>>();
+  private readonly underway = new Map<Promise<void>, Delivery>();
+  private renewal: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly outbox: SqlOutbox,
@@ -45,7 +55,7 @@ export class OutboxWorker {
     this.options = {
       pollMs: 1000,
       batchSize: 100,
-      concurrency: 16,
+      concurrency: 8,
       timeoutMs: 15_000,
       leaseMs: 60_000,
       retryScheduleMs: RETRY_SCHEDULE_MS,
@@ -73,14 +83,34 @@ export class OutboxWorker {
   /** Finishes the attempts in flight, hands back what it claimed, stops. */
   async stop(): Promise<void> {
     await this.loop.stop();
+    await this.settled();
     await this.outbox
       .releaseClaims(this.options.instanceId, this.deps.now().toISOString())
       .catch(() => undefined);
+    await this.outbox.network.close();
   }
 
-  /** Everything due now, after the pass under way. Tests call this. */
-  drain(): Promise<void> {
-    return this.loop.drain();
+  /**
+   * Everything due now, after the pass under way, and the deliveries it starts (and what they make
+   * due: the next event of an order waits for the one before). Tests call this.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.loop.drain();
+      if (this.inFlight() === 0) return;
+      await this.settled();
+    }
+  }
+
+  private inFlight(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.size;
+    return n;
+  }
+
+  private async settled(): Promise<void> {
+    while (this.inFlight() > 0)
+      await Promise.allSettled([...this.lanes.values()].flatMap((lane) => [...lane]));
   }
 
   private lease(): { now: string; until: string } {
@@ -88,8 +118,14 @@ export class OutboxWorker {
     return { now: now.toISOString(), until: new Date(now.getTime() + this.options.leaseMs).toISOString() };
   }
 
+  /**
+   * Hands new events to the hooks and creates their deliveries, then starts what is due in every
+   * lane with room, without waiting for any delivery: the next pass (a wake, or a delivery ending)
+   * fans out newer events at once, whatever a slow destination is doing.
+   */
   private async pass(): Promise<void> {
-    const { batchSize } = this.options;
+    const { batchSize, concurrency, instanceId } = this.options;
+    // Read once a pass (again below only if a delivery names one added since).
     let destinations = await this.outbox.destinations();
     for (;;) {
       const { now, until } = this.lease();
@@ -103,21 +139,68 @@ export class OutboxWorker {
     }
     for (;;) {
       if (this.loop.stopping) return;
+      const room = (id: string) => concurrency - (this.lanes.get(id)?.size ?? 0);
+      const open = destinations.filter((d) => d.enabled && room(d.id) > 0);
+      if (open.length === 0) return;
+      const full = destinations.filter((d) => room(d.id) <= 0).map((d) => d.id);
       const { now, until } = this.lease();
-      const due = await this.outbox.claimDeliveries(this.options.instanceId, now, until, batchSize);
+      const due = await this.outbox.claimDeliveries(
+        instanceId,
+        now,
+        until,
+        Math.min(batchSize, concurrency * open.length),
+        room,
+        full,
+      );
       if (due.length === 0) return;
-      destinations = await this.outbox.destinations();
-      const byId = new Map(destinations.map((d) => [d.id, d]));
-      let next = 0;
-      const lane = async () => {
-        while (next < due.length) {
-          const delivery = due[next++] as Delivery;
-          await this.deliver(delivery, byId.get(delivery.destinationId));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.options.concurrency, due.length) }, lane));
-      if (due.length < batchSize) return;
+      let byId = new Map(destinations.map((d) => [d.id, d]));
+      if (due.some((d) => !byId.has(d.destinationId))) {
+        destinations = await this.outbox.destinations();
+        byId = new Map(destinations.map((d) => [d.id, d]));
+      }
+      for (const delivery of due) this.launch(delivery, byId.get(delivery.destinationId));
     }
+  }
+
+  /** Starts one delivery in its destination's lane; when it ends, the lane has room again. */
+  private launch(delivery: Delivery, destination: Destination | undefined): void {
+    const lane = this.lanes.get(delivery.destinationId) ?? new Set<Promise<void>>();
+    this.lanes.set(delivery.destinationId, lane);
+    const running: Promise<void> = this.deliver(delivery, destination)
+      .catch((error: unknown) => {
+        this.deps.logger.error(
+          { eventId: delivery.eventId, destination: delivery.destinationId, err: String(error) },
+          "delivery not recorded",
+        );
+      })
+      .finally(() => {
+        lane.delete(running);
+        this.underway.delete(running);
+        if (lane.size === 0) this.lanes.delete(delivery.destinationId);
+        if (this.inFlight() === 0) this.stopRenewing();
+        this.loop.wake();
+      });
+    lane.add(running);
+    this.underway.set(running, delivery);
+    this.renewWhileBusy();
+  }
+
+  /** While deliveries are under way, their claims are renewed (a third of the lease at a time). */
+  private renewWhileBusy(): void {
+    if (this.renewal) return;
+    this.renewal = setInterval(() => {
+      const { until } = this.lease();
+      const held = [...this.underway.values()];
+      this.outbox.renewClaims(this.options.instanceId, until, held).catch((error: unknown) => {
+        this.deps.logger.warn({ err: String(error) }, "outbox claims not renewed");
+      });
+    }, this.options.leaseMs / 3);
+    this.renewal.unref();
+  }
+
+  private stopRenewing(): void {
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = undefined;
   }
 
   /** One attempt of one delivery, in a span of its own; a failure is counted per destination. */
@@ -144,7 +227,13 @@ export class OutboxWorker {
     const started = this.deps.now();
     const result: SendResult = destination
       ? await withSpan(span, () =>
-          sendToDestination(destination, delivery.event, started, this.options.timeoutMs),
+          sendToDestination(
+            destination,
+            delivery.event,
+            started,
+            this.options.timeoutMs,
+            this.outbox.network,
+          ),
         )
       : { ok: false, durationMs: 0, error: "destination removed" };
     const at = this.deps.now();
@@ -171,12 +260,8 @@ export class OutboxWorker {
         reason: `paused automatically: every delivery failed for ${Math.round(this.options.pauseAfterFailingMs / 3_600_000)} h`,
       },
     };
-    try {
-      await this.outbox.record(delivery, outcome, this.options.instanceId);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      this.deps.logger.error({ eventId: delivery.eventId, err: String(error) }, "delivery not recorded");
-    }
+    // Not recorded (the store failed): the claim lapses after the lease and the delivery is tried again.
+    await this.outbox.record(delivery, outcome, this.options.instanceId);
     if (outcome.next.status === "dead") {
       this.deps.logger.warn(
         { eventId: delivery.eventId, destination: delivery.destinationId, attempts },

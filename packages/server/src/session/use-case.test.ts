@@ -71,7 +71,7 @@ describe("session", () => {
   });
 
   it("answers 503 when Checkout.com is down, and a later session works", async () => {
-    const cartId = await h.cart();
+    const cartId = await h.cart(undefined, { session: false });
     h.sandbox.addFault({ route: "payment-sessions", status: 503 });
     expect(await h.handoff.session({ cartId })).toMatchObject({
       status: 503,

@@ -15,18 +15,32 @@ import { settle } from "../orders/settle.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import { isWaitingForThreeDs, settleWaitingThreeDs } from "../three-ds/waiting.js";
+import type { KeptPaymentSession } from "./payment-sessions.js";
+
+/** A kept payment session is reused for at most this long; Checkout.com's own expire later. */
+const REUSE_PAYMENT_SESSION_MS = 30 * 60_000;
 
 /**
  * `POST …/session {cartId}`: prices the cart on the server, keeps the cart's order in step with
- * it, and opens a Checkout.com payment session for exactly that amount.
+ * it, and opens a Checkout.com payment session for exactly that amount, or reuses the one opened
+ * last while the cart, the shopper's details and the last attempt are unchanged. Floods meet
+ * limits: session requests per client (`client`, the trusted-proxy address) and new payment
+ * sessions per cart, answered 429 `RATE_LIMITED` with `Retry-After`.
  */
-export async function createSession(input: unknown, deps: HandoffDeps, locale?: string): Promise<ApiReply> {
+export async function createSession(
+  input: unknown,
+  deps: HandoffDeps,
+  locale?: string,
+  client?: string,
+): Promise<ApiReply> {
   const parsed = sessionRequestSchema.safeParse(input);
   if (!parsed.success) {
     return errorReply("INVALID_REQUEST", "The session request is not valid.", {
       issues: toRequestIssues(parsed.error),
     });
   }
+  const clientWait = await deps.velocity?.sessionClientWait(client, deps.now().getTime());
+  if (clientWait) return rateLimited(clientWait);
   const cart = await deps.inventory.priceCart(parsed.data.cartId);
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${parsed.data.cartId}.`);
   if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
@@ -41,6 +55,24 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
   const details = deps.sessionDetails
     ? await deps.sessionDetails({ cartId: cart.cartId, ...requested })
     : requested;
+
+  // The cart has had its share of new payment sessions: only the one it has may be served again,
+  // and a request for anything else is refused before it changes the order.
+  const cartWait = await deps.velocity?.sessionCartWait(cart.cartId, deps.now().getTime());
+  if (cartWait) {
+    const kept = await deps.paymentSessions?.get(created.id);
+    const asked = {
+      ...created,
+      customer: details.customer ?? created.customer,
+      billing: details.billing ?? created.billing,
+    };
+    const channel = deps.settings.processingChannelFor(created.currency);
+    const same =
+      kept !== undefined &&
+      matchesCart(created, cart) &&
+      reusable(kept, fingerprintOf(asked, channel, latest), deps.now());
+    if (!same) return rateLimited(cartWait);
+  }
 
   const decided = await keepOrderInStep(deps, created.id, cart, details);
   if (decided.kind === "in_progress") {
@@ -60,19 +92,30 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
   latest = decided.latest;
 
   const channel = deps.settings.processingChannelFor(order.currency);
-  const outcome = await deps.processor.createPaymentSession({
-    amount: order.amount,
-    currency: order.currency,
-    reference: order.id,
-    ...(channel ? { processing_channel_id: channel } : {}),
-    ...(order.billing ? { billing: { address: { country: order.billing.country } } } : {}),
-    ...(order.customer ? { customer: order.customer } : {}),
-    success_url: deps.settings.threeDsReturnUrl,
-    failure_url: deps.settings.threeDsReturnUrl,
-  });
-  for (const call of outcome.calls)
-    await deps.store.appendEvent(order.id, { kind: "processor_call", detail: { ...call } });
-  if (outcome.kind !== "created") return processorFailureReply(outcome, deps.logger, order.id);
+  const fingerprint = fingerprintOf(order, channel, latest);
+  const at = deps.now();
+  const kept = await deps.paymentSessions?.get(order.id);
+  let session = kept && reusable(kept, fingerprint, at) ? kept.session : undefined;
+  if (!session) {
+    const cartWait = await deps.velocity?.sessionCartWait(cart.cartId, at.getTime());
+    if (cartWait) return rateLimited(cartWait);
+    const outcome = await deps.processor.createPaymentSession({
+      amount: order.amount,
+      currency: order.currency,
+      reference: order.id,
+      ...(channel ? { processing_channel_id: channel } : {}),
+      ...(order.billing ? { billing: { address: { country: order.billing.country } } } : {}),
+      ...(order.customer ? { customer: order.customer } : {}),
+      success_url: deps.settings.threeDsReturnUrl,
+      failure_url: deps.settings.threeDsReturnUrl,
+    });
+    for (const call of outcome.calls)
+      await deps.store.appendEvent(order.id, { kind: "processor_call", detail: { ...call } });
+    if (outcome.kind !== "created") return processorFailureReply(outcome, deps.logger, order.id);
+    session = outcome.session;
+    await deps.velocity?.sessionOpened(cart.cartId, at.getTime());
+    await deps.paymentSessions?.put(order.id, { fingerprint, session, createdAt: at.toISOString() });
+  }
 
   // A shopper sent back here by a failed 3-D Secure is told why, above a fresh card form.
   const notice =
@@ -85,7 +128,7 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
   return {
     status: 200,
     body: {
-      paymentSession: outcome.session,
+      paymentSession: session,
       publicKey: deps.settings.publicKey,
       environment: deps.settings.environment,
       amount: order.amount,
@@ -97,6 +140,39 @@ export async function createSession(input: unknown, deps: HandoffDeps, locale?: 
       ...(notice ? { notice } : {}),
     },
   };
+}
+
+/** What a payment session was opened for: the price, the lines, who pays, the channel, the attempt before it. */
+function fingerprintOf(
+  order: Pick<Order, "amount" | "currency" | "lines" | "customer" | "billing">,
+  channel: string | undefined,
+  latest: Attempt | undefined,
+): string {
+  return JSON.stringify([
+    order.amount,
+    order.currency,
+    order.lines,
+    order.customer ?? null,
+    order.billing?.country ?? null,
+    channel ?? null,
+    latest ? [latest.id, latest.status] : null,
+  ]);
+}
+
+function reusable(kept: KeptPaymentSession, fingerprint: string, now: Date): boolean {
+  return (
+    kept.fingerprint === fingerprint && now.getTime() - Date.parse(kept.createdAt) < REUSE_PAYMENT_SESSION_MS
+  );
+}
+
+/** 429 with `Retry-After`: the same stable code as confirm's card-testing limit. */
+function rateLimited(seconds: number): ApiReply {
+  const reply = errorReply(
+    "RATE_LIMITED",
+    "Too many checkout sessions. Please wait a moment before trying again.",
+    { retryable: true, retryAfter: seconds },
+  );
+  return { ...reply, headers: { "retry-after": String(seconds) } };
 }
 
 type Details = { customer?: CheckoutCustomer | undefined; billing?: CheckoutBilling | undefined };

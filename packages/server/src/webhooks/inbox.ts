@@ -4,7 +4,32 @@ import { lockClause, type Row, type SqlClient, type SqlExecutor } from "../db/sq
 import { appendToOutbox } from "../outbox/sql-outbox.js";
 import { type InsertOutcome, insertEvents } from "./inbox-batch.js";
 
-export type InboxStatus = "received" | "retrying" | "parked" | "processed" | "ignored" | "invalid" | "failed";
+/**
+ * `parked`: no payment or order of ours matches it yet, tried again later. `unmatched`: still none
+ * after a bounded time and number of tries (a payment made elsewhere on a shared Checkout.com
+ * account): kept and shown, no longer tried, replayable by an operator.
+ */
+export type InboxStatus =
+  | "received"
+  | "retrying"
+  | "parked"
+  | "unmatched"
+  | "processed"
+  | "ignored"
+  | "invalid"
+  | "failed";
+
+/** Every status, in the order an operator filters by them. */
+export const INBOX_STATUSES: readonly InboxStatus[] = [
+  "received",
+  "retrying",
+  "parked",
+  "unmatched",
+  "processed",
+  "ignored",
+  "invalid",
+  "failed",
+];
 
 export interface InboxEvent {
   id: string;
@@ -128,8 +153,9 @@ export class SqlWebhookInbox {
   }
 
   /**
-   * Takes up to `limit` events that are due (new, retrying, or parked whose time has come), oldest
-   * first, for `owner` until `until`: other instances pass over them meanwhile (rows locked by a
+   * Takes up to `limit` events that are due (new, retrying, or parked whose time has come), new
+   * ones first and then oldest first, for `owner` until `until`: a backlog of parked events never
+   * stands in front of fresh ones. Other instances pass over them meanwhile (rows locked by a
    * concurrent claim are skipped, not waited for). An owner that dies without finishing lets them
    * become due again when `until` passes.
    */
@@ -138,7 +164,8 @@ export class SqlWebhookInbox {
     return this.db.transaction(async (tx) => {
       const due = await tx.execute(
         `SELECT * FROM webhook_events WHERE status IN ('received', 'retrying', 'parked') AND next_attempt_at <= ?
-         ORDER BY next_attempt_at, received_at LIMIT ?${lockClause(tx.dialect, "skip_locked")}`,
+         ORDER BY CASE WHEN status = 'received' THEN 0 ELSE 1 END, next_attempt_at, received_at
+         LIMIT ?${lockClause(tx.dialect, "skip_locked")}`,
         [now, limit],
       );
       const events = due.rows.map(toEvent);

@@ -35,6 +35,13 @@ export interface WorkerOptions {
   /** First pause when the store itself fails (disk full, locked); doubles up to `maxStorePauseMs`. */
   storePauseMs?: number;
   maxStorePauseMs?: number;
+  /**
+   * A parked event (no payment or order of ours matches it) is tried at least this many times and
+   * for at least `unmatchedAfterMs` since it arrived, then marked `unmatched` and tried no more.
+   * Defaults 8 tries and 1 hour: our own payments' events match within seconds.
+   */
+  unmatchedAfterAttempts?: number;
+  unmatchedAfterMs?: number;
   /** How long a claimed event stays this worker's before another instance may take it. Default 60 s. */
   leaseMs?: number;
   /** Names this instance on the events it holds. Default host:pid:random. */
@@ -67,6 +74,8 @@ export class WebhookWorker {
       storePauseMs: 500,
       maxStorePauseMs: 30_000,
       leaseMs: 60_000,
+      unmatchedAfterAttempts: 8,
+      unmatchedAfterMs: 3_600_000,
       instanceId: instanceName(),
       ...options,
     };
@@ -126,6 +135,12 @@ export class WebhookWorker {
     }
   }
 
+  /** A parked event has been tried long enough and often enough: nothing of ours will match it. */
+  private givenUp(event: StoredInboxEvent, attempts: number): boolean {
+    const age = this.deps.now().getTime() - Date.parse(event.receivedAt);
+    return attempts >= this.options.unmatchedAfterAttempts && age >= this.options.unmatchedAfterMs;
+  }
+
   private backoff(attempts: number): string {
     const wait = Math.min(
       this.options.maxBackoffMs,
@@ -163,9 +178,17 @@ export class WebhookWorker {
       if (result.status === "invalid")
         span.setStatus({ code: SpanStatusCode.ERROR, message: result.outcome });
       if (result.status === "parked") {
+        const given = this.givenUp(event, attempts);
+        span.setAttribute(ATTR.outcome, given ? "unmatched" : "parked");
         await this.inbox.update(
           event.id,
-          { status: "parked", attempts, nextAttemptAt: this.backoff(attempts), outcome: result.outcome },
+          given
+            ? {
+                status: "unmatched",
+                attempts,
+                outcome: `unmatched after ${attempts} tries: ${result.outcome}`,
+              }
+            : { status: "parked", attempts, nextAttemptAt: this.backoff(attempts), outcome: result.outcome },
           this.options.instanceId,
         );
         return;
