@@ -205,7 +205,7 @@ describe("a destination that accepts and never answers", () => {
         { check: "... while hanging deliveries had ended (timed out)", expected: 0, actual: hangingEnded },
         {
           check: "replaying an event its filter does not take: answered / queued",
-          expected: "404/0",
+          expected: "422/0",
           actual: `${replayNotTaken.status}/${queuedForFiltered}`,
         },
       ]);

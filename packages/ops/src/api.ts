@@ -1,6 +1,7 @@
 import {
   acceptDispute,
   type DestinationInput,
+  DestinationRefusedError,
   destinationInputSchema,
   type Handoff,
   newDestinationSecret,
@@ -177,7 +178,12 @@ export function opsApi(options: {
           message: "This destination comes from HANDOFF_DESTINATIONS; change it there.",
         });
       const destination = toDestination(parsed.data, "ops");
-      await ds.saveDestination(destination, now());
+      try {
+        await ds.saveDestination(destination, now());
+      } catch (error) {
+        if (!(error instanceof DestinationRefusedError)) throw error;
+        return void res.status(400).json({ error: error.code, message: error.message });
+      }
       // The secret is shown once, to the operator who made it.
       res
         .status(existing ? 200 : 201)
@@ -217,7 +223,13 @@ export function opsApi(options: {
       if (!d) return notFound(res, "destination");
       const body = (req.body ?? {}) as { eventId?: unknown; from?: unknown; to?: unknown };
       if (typeof body.eventId === "string") {
-        if (!(await ds.redeliver(d.id, body.eventId, now()))) return notFound(res, "event");
+        const replay = await ds.replayOne(d.id, body.eventId, now());
+        if (replay === "no_event") return notFound(res, "event");
+        if (replay === "not_taken")
+          return void res.status(422).json({
+            error: "EVENT_NOT_TAKEN",
+            message: "This destination's events filter does not take that event.",
+          });
         outbox.worker.wake();
         return void res.status(202).json({ replaying: 1 });
       }

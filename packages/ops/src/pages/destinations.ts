@@ -1,5 +1,6 @@
 import {
   type Destination,
+  DestinationRefusedError,
   destinationInputSchema,
   newDestinationSecret,
   type Outbox,
@@ -31,6 +32,12 @@ export function shown(d: Destination, counts?: { pending: number; delivered: num
     deliveries: counts ?? { pending: 0, delivered: 0, dead: 0 },
   };
 }
+
+const REPLAY_SAID = {
+  queued: "The event will be sent again.",
+  no_event: "No such event.",
+  not_taken: "This destination's events filter does not take that event.",
+} as const;
 
 /** Destinations, their delivery logs and dead letters, and replay. */
 export function destinationPages(
@@ -97,7 +104,12 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows,
     }
     if ((await store.destination(parsed.data.id))?.source === "file")
       return back(res, path, false, "That name comes from HANDOFF_DESTINATIONS.");
-    await store.saveDestination(toDestination(parsed.data, "ops"), now().toISOString());
+    try {
+      await store.saveDestination(toDestination(parsed.data, "ops"), now().toISOString());
+    } catch (error) {
+      if (!(error instanceof DestinationRefusedError)) throw error;
+      return back(res, path, false, error.message);
+    }
     res.send(
       layout(
         ctx,
@@ -170,9 +182,9 @@ ${table(["When", "Event", "Status", "Took", "Answer"], attempts, "No attempts ye
       if (!d) return back(res, `${req.baseUrl}/destinations`, false, "No such destination.");
       const body = req.body as { eventId?: string; from?: string; to?: string };
       if (body.eventId) {
-        const found = await store.redeliver(d.id, body.eventId, now().toISOString());
-        if (found) outbox.worker.wake();
-        return back(res, path, found, found ? `Event ${body.eventId} will be sent again.` : "No such event.");
+        const replay = await store.replayOne(d.id, body.eventId, now().toISOString());
+        if (replay === "queued") outbox.worker.wake();
+        return back(res, path, replay === "queued", REPLAY_SAID[replay]);
       }
       const range = rangeOf(body);
       if (typeof range === "string") return back(res, path, false, range);

@@ -1,10 +1,9 @@
-import type { Webhooks } from "@handoff/server";
+import { INBOX_STATUSES, type Webhooks } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
 import { csrfField, html, layout, table, when } from "../views.js";
 import { back, pageContext } from "./orders.js";
 
 const PAGE = 50;
-const STATUSES = ["received", "retrying", "parked", "processed", "ignored", "invalid", "failed"] as const;
 
 /** Fields of a Checkout.com payload that are personal data or secrets: shown as "[redacted]". */
 const REDACTED =
@@ -34,7 +33,7 @@ export function webhookPages(
 
   router.get("/webhooks", async (req, res) => {
     const ctx = pageContext(req, res);
-    const status = STATUSES.find((s) => s === req.query.status);
+    const status = INBOX_STATUSES.find((s) => s === req.query.status);
     const q = typeof req.query.q === "string" ? req.query.q.trim() : "";
     const after = typeof req.query.after === "string" ? req.query.after : undefined;
     // One more than a page, to know whether there is a next one.
@@ -64,7 +63,7 @@ export function webhookPages(
         e.orderId ? html`<a href="${ctx.base}/orders/${e.orderId}">${e.orderId}</a>` : html`—`,
         when(e.receivedAt, ctx.timeZone),
       ]);
-    const options = ["", ...STATUSES].map(
+    const options = ["", ...INBOX_STATUSES].map(
       (s) =>
         html`<option value="${s}"${s === (status ?? "") ? html` selected` : html``}>${s || "any status"}</option>`,
     );

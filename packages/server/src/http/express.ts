@@ -12,7 +12,7 @@ import type { Handoff } from "../handoff.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import { MAX_JSON_BYTES } from "./checkout-routes.js";
 import { clientAddress, compileTrust } from "./client-address.js";
-import { readRawBody } from "./raw-body.js";
+import { closeIfUnread, readRawBody } from "./raw-body.js";
 
 export interface HandoffRouterOptions {
   /** Largest JSON body accepted on session and confirm: bytes, or `"16kb"`, `"1mb"`. Default 16 KB. */
@@ -32,7 +32,7 @@ function send(res: Response, reply: ApiReply): void {
     res.redirect(303, reply.headers.location);
     return;
   }
-  res.status(reply.status).json(reply.body);
+  res.set(closeIfUnread(reply.status)).status(reply.status).json(reply.body);
 }
 
 function limitBytes(limit: string | number | undefined): number {

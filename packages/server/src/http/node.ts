@@ -3,7 +3,7 @@ import type { TrustProxy } from "../config/trust-proxy.js";
 import type { Handoff } from "../handoff.js";
 import { answerCheckout, BodyTooLargeError, MAX_JSON_BYTES, replyHeaders } from "./checkout-routes.js";
 import { clientAddress, compileTrust } from "./client-address.js";
-import { readRawBody } from "./raw-body.js";
+import { closeIfUnread, readRawBody } from "./raw-body.js";
 
 export interface HandoffHandlerOptions {
   /** Where the routes are mounted, e.g. "/api/checkout". */
@@ -49,7 +49,7 @@ export function createHandoffHandler(handoff: Handoff, options: HandoffHandlerOp
     });
     if (!reply) return false;
     const { body, headers } = replyHeaders(reply);
-    res.writeHead(reply.status, headers).end(body);
+    res.writeHead(reply.status, { ...headers, ...closeIfUnread(reply.status) }).end(body);
     return true;
   };
 }

@@ -31,6 +31,14 @@ export function readRawBody(
   });
 }
 
+/**
+ * A 413 leaves the rest of the body unread on the socket: the connection must not carry another
+ * request (a keep-alive client would send its next one into the leftovers and see it reset).
+ */
+export function closeIfUnread(status: number): Record<string, string> {
+  return status === 413 ? { connection: "close" } : {};
+}
+
 export function headerOf(req: IncomingMessage) {
   return (name: string): string | undefined => {
     const value = req.headers[name.toLowerCase()];

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "../deps.js";
 import type { WebhookReceiver } from "../webhooks/receive.js";
-import { headerOf, readRawBody } from "./raw-body.js";
+import { closeIfUnread, headerOf, readRawBody } from "./raw-body.js";
 
 /** A JSON body parser ran before the webhook route, so the bytes Checkout.com signed are gone. */
 export class WebhookBodyAlreadyParsedError extends Error {
@@ -67,7 +67,10 @@ export function createWebhookRouter(receiver: WebhookReceiver, logger: Logger): 
       bodySize: raw.size,
     });
     if (reply.headers) res.set(reply.headers);
-    res.status(reply.status).json(reply.body ?? {});
+    res
+      .set(closeIfUnread(reply.status))
+      .status(reply.status)
+      .json(reply.body ?? {});
   });
   return router;
 }

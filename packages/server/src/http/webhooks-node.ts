@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebhookReceiver } from "../webhooks/receive.js";
-import { headerOf, readRawBody } from "./raw-body.js";
+import { closeIfUnread, headerOf, readRawBody } from "./raw-body.js";
 
 /**
  * node:http adapter for `POST /webhooks/checkoutdotcom` (the fast path). Returns false for other
@@ -29,6 +29,7 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: { path?
       "content-type": "application/json; charset=utf-8",
       "content-length": Buffer.byteLength(payload),
       ...reply.headers,
+      ...closeIfUnread(reply.status),
     });
     res.end(payload);
     return true;
