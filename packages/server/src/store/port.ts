@@ -19,7 +19,6 @@ export interface AttemptPatch {
   reviewReleasedAt?: string;
   cardLast4?: string;
   cardScheme?: string;
-  cardWallet?: string;
 }
 
 export interface RefundRecord {
