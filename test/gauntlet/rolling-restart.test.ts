@@ -64,14 +64,22 @@ describe("a rolling restart behind a proxy", () => {
     const answers: Array<number | "hung" | "error"> = [];
     let traffic = true;
     // Shoppers keep loading the checkout and the balancer keeps probing while instances restart.
+    // Each checkout load is another shopper (the proxy's header says which), as on a busy day.
+    let shopper = 0;
     const load = (async () => {
       while (traffic) {
+        shopper++;
+        const client = `198.18.${(shopper >> 8) & 255}.${shopper & 255}`;
         const cart = await new SqlInventory(db).createCart([{ sku: "mug", quantity: 1 }]);
         const cartId = cart.ok ? cart.cart.cartId : "cart_missing";
         answers.push(
           ...(await Promise.all([
             ask("/readyz"),
-            ask("/api/checkout/session", { method: "POST", body: JSON.stringify({ cartId }) }),
+            ask("/api/checkout/session", {
+              method: "POST",
+              headers: { "x-forwarded-for": client },
+              body: JSON.stringify({ cartId }),
+            }),
           ])),
         );
       }
