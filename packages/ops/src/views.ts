@@ -54,15 +54,22 @@ export const money = (minor: number | undefined, currency: string) =>
 const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 /** A time in the operator's zone, with how long ago; the exact instant is in the `datetime` attribute. */
+/** One formatter per time zone (a few hundred exist): building one per row cost most of a 500-entry timeline page. */
+const CLOCKS = new Map<string, Intl.DateTimeFormat>();
+function clockIn(timeZone: string): Intl.DateTimeFormat {
+  let clock = CLOCKS.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "medium" });
+    CLOCKS.set(timeZone, clock);
+  }
+  return clock;
+}
+
 export function when(iso: string | undefined, timeZone = "UTC", now = Date.now()): HtmlSafeString {
   if (!iso) return html`—`;
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return html`${iso}`;
-  const local = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    dateStyle: "medium",
-    timeStyle: "medium",
-  }).format(at);
+  const local = clockIn(timeZone).format(at);
   const seconds = Math.round((at.getTime() - now) / 1000);
   const [value, unit] =
     Math.abs(seconds) < 60
