@@ -47,13 +47,29 @@ export interface OrderSettlement {
  * processing currency (the one the shopper paid in, as Handoff charged it); gross, fees and net
  * are reported in the holding currency, which adds up across the payout.
  */
+/** The fee lines summed by kind and detail, in holding currency (the gross lines left out). */
+export function itemisedFees(lines: readonly SettlementLine[]): FeeItem[] {
+  const items = new Map<string, FeeItem>();
+  for (const line of lines) {
+    if (isGross(line.breakdownType)) continue;
+    const key = `${line.breakdownType}\u001f${line.feeDetail}`;
+    const item = items.get(key) ?? {
+      breakdownType: line.breakdownType,
+      feeDetail: line.feeDetail,
+      amount: 0n,
+    };
+    item.amount += line.holdingAmount;
+    items.set(key, item);
+  }
+  return [...items.values()];
+}
+
 export function settlementOf(charged: Charged, lines: readonly SettlementLine[]): OrderSettlement {
   const expected = fromMinor(charged.captured - charged.refunded, charged.currency);
   const currency = lines.find((l) => l.holdingCurrency)?.holdingCurrency ?? charged.currency;
   let gross = 0n;
   let fees = 0n;
   let processingGross = 0n;
-  const feeItems = new Map<string, FeeItem>();
   const problems: string[] = [];
   let paidOut = 0;
   let payoutId = "";
@@ -69,14 +85,6 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
         problems.push(`${line.breakdownType} in ${line.processingCurrency}, charged in ${charged.currency}`);
     } else {
       fees += line.holdingAmount;
-      const key = `${line.breakdownType}\u001f${line.feeDetail}`;
-      const item = feeItems.get(key) ?? {
-        breakdownType: line.breakdownType,
-        feeDetail: line.feeDetail,
-        amount: 0n,
-      };
-      item.amount += line.holdingAmount;
-      feeItems.set(key, item);
     }
   }
   if (lines.some((l) => l.holdingCurrency !== currency))
@@ -102,7 +110,7 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
     gross,
     fees,
     net: gross + fees,
-    feeItems: [...feeItems.values()],
+    feeItems: itemisedFees(lines),
     payoutId,
     problems,
     converted: lines.some((l) => l.processingCurrency !== l.holdingCurrency),

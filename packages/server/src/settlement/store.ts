@@ -5,7 +5,13 @@ import { appendToOutbox } from "../outbox/sql-outbox.js";
 import { formatDecimal } from "./decimal.js";
 import { isGross, rowKey, type SettlementLine } from "./lines.js";
 import { big, insertRows, selectIn } from "./sql.js";
-import { type FeeItem, type OrderSettlement, type SettlementStatus, settlementOf } from "./status.js";
+import {
+  type FeeItem,
+  itemisedFees,
+  type OrderSettlement,
+  type SettlementStatus,
+  settlementOf,
+} from "./status.js";
 
 /** Attempt statuses in which Handoff captured the payment. */
 const CAPTURED = ["captured", "partially_refunded", "refunded"];
@@ -342,21 +348,9 @@ export class SqlSettlementStore {
         [orderId],
       )
     ).rows.map(lineOf);
-    const feeItems = new Map<string, FeeItem>();
-    for (const l of lines) {
-      if (isGross(l.breakdownType)) continue;
-      const key = `${l.breakdownType}\u001f${l.feeDetail}`;
-      const item = feeItems.get(key) ?? {
-        breakdownType: l.breakdownType,
-        feeDetail: l.feeDetail,
-        amount: 0n,
-      };
-      item.amount += l.holdingAmount;
-      feeItems.set(key, item);
-    }
     return {
       ...(summary ? { settlement: settlementRowOf(summary) } : {}),
-      feeItems: [...feeItems.values()],
+      feeItems: itemisedFees(lines),
       lines,
     };
   }
