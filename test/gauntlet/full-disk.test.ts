@@ -118,15 +118,21 @@ describe("a full disk", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ items: [{ sku: "mug", quantity: 1 }] }),
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // The worker picks the stored events up on its own: watched until none is left, for at most 15 s.
     const reader = await openSqlite(databaseUrl);
-    const untouched = Number(
-      (
-        await reader.execute(
-          "SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'received' AND attempts = 0",
-        )
-      ).rows[0]?.n,
-    );
+    const countUntouched = async () =>
+      Number(
+        (
+          await reader.execute(
+            "SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'received' AND attempts = 0",
+          )
+        ).rows[0]?.n,
+      );
+    let untouched = await countUntouched();
+    for (const stopAt = Date.now() + 15_000; untouched > 0 && Date.now() < stopAt; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      untouched = await countUntouched();
+    }
     let acceptedStored = 0;
     for (const id of accepted) {
       if ((await reader.execute("SELECT 1 FROM webhook_events WHERE id = ?", [id])).rows.length === 1)

@@ -132,9 +132,27 @@ class LibsqlSqlClient implements SqlClient {
     // Explicit: better-sqlite3-style builds default WAL to NORMAL, which can lose the last commits on power loss.
     this.db.exec("PRAGMA synchronous = FULL");
     this.db.exec("PRAGMA foreign_keys = ON");
-    // Another process holding the write lock makes a write fail fast (503) rather than block every route:
-    // this driver waits synchronously, so a long busy timeout would freeze the event loop.
-    this.db.exec("PRAGMA busy_timeout = 250");
+    // No driver-side wait: it would sleep on the event loop, and every route would stall behind a write
+    // lock another process holds. The wait happens in `whenFree`, asynchronously.
+    this.db.exec("PRAGMA busy_timeout = 0");
+  }
+
+  /**
+   * Runs `step` (a statement that may need the write lock), trying again while another process holds
+   * that lock, for up to BUSY_WAIT_MS; then the write fails (a 503). The retries are timers, so reads and
+   * other requests go on meanwhile. `step` runs with no await between the gate check and the statement.
+   */
+  private async whenFree<T>(step: () => T): Promise<T> {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
+      while (this.gate) await this.gate;
+      try {
+        return step();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() + pause > deadline) throw this.failed(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   /** Classifies a driver error; a store failure also leaves the connection clean for the next caller. */
@@ -174,9 +192,7 @@ class LibsqlSqlClient implements SqlClient {
   }
 
   async execute(sql: string, args: SqlValue[] = []): Promise<SqlResult> {
-    // Checked again after every wait, and nothing awaited between the check and the statement.
-    while (this.gate) await this.gate;
-    return this.tx.execute(sql, args);
+    return this.whenFree(() => this.run(sql, args));
   }
 
   async batch(statements: SqlStatement[]): Promise<SqlResult[]> {
@@ -184,17 +200,15 @@ class LibsqlSqlClient implements SqlClient {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    while (this.gate) await this.gate;
     let open!: () => void;
-    this.gate = new Promise((resolve) => {
-      open = resolve;
+    // The gate closes in the same step BEGIN succeeds in (no await between), so nothing else lands inside.
+    await this.whenFree(() => {
+      this.statement("BEGIN IMMEDIATE").prepared.run([]);
+      this.gate = new Promise((resolve) => {
+        open = resolve;
+      });
     });
     try {
-      try {
-        this.statement("BEGIN IMMEDIATE").prepared.run([]);
-      } catch (error) {
-        throw this.failed(error);
-      }
       let result: T;
       try {
         result = await work(this.tx);
@@ -221,6 +235,13 @@ class LibsqlSqlClient implements SqlClient {
     this.statements.clear();
     this.db.close();
   }
+}
+
+/** How long a write waits for a lock another process holds before it fails (and the route answers 503). */
+const BUSY_WAIT_MS = 250;
+
+function isBusy(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
 }
 
 function isSqliteError(error: unknown): boolean {
