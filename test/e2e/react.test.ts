@@ -62,7 +62,7 @@ const reactPage = () => ({
 });
 
 describe.each(REACT_VERSIONS)("@handoff/react under React %s StrictMode", (version) => {
-  it("mounts the card once, pays, and reports each event once", async () => {
+  it("mounts the card once, pays, reports each event once, and sends who pays", async () => {
     const cart = await shop.h.cart([{ sku: "poster", quantity: 1 }]);
     const page = await browser.newPage();
     const errors = collectPageErrors(page);
@@ -84,6 +84,17 @@ describe.each(REACT_VERSIONS)("@handoff/react under React %s StrictMode", (versi
       (window as unknown as { events: Array<{ name: string }> }).events.map((e) => e.name),
     );
     expect(names).toEqual(["onReady", "onTokenized", "onSuccess"]);
+    // Who pays reaches the order (and Checkout.com) through the wrapper's object properties.
+    const success = await page.evaluate(
+      () =>
+        (window as unknown as { events: Array<{ name: string; detail: { orderId: string } }> }).events.find(
+          (e) => e.name === "onSuccess",
+        )?.detail.orderId ?? "",
+    );
+    expect(await shop.h.store.getOrder(success)).toMatchObject({
+      customer: { email: `react-${version}@example.com` },
+      billing: { country: "IE" },
+    });
     expect(errors.filter((e) => !/dev mode|Download the React DevTools/.test(e))).toEqual([]);
     await page.close();
   });

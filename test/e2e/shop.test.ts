@@ -94,6 +94,43 @@ async function signIn(page: Page) {
   await page.waitForURL(/\/ops\/$/);
 }
 
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+/** Axe over the whole page, with the widget in it. axe comes in as a script, so the context bypasses the CSP. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: resolve(import.meta.dirname, "../../node_modules/axe-core/axe.min.js") });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> };
+      }
+    ).axe;
+    return (await axe.run()).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
+
+/** How far the page spills past the screen sideways (0 when nothing does). */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** The items table as a shopper reads it, one row a line, cells separated by " | ". */
+const cartRowsOf = (page: Page) =>
+  page
+    .locator("table.items tr")
+    .evaluateAll((rows) =>
+      rows.map((r) => [...r.children].map((cell) => cell.textContent?.trim()).join(" | ")),
+    );
+
+const cardFrame = (page: Page) => page.frameLocator("iframe[name=cko-card-frame]");
+
+async function fillCardAndPay(page: Page, number: string) {
+  await cardFrame(page).getByLabel("Card number").fill(number);
+  await cardFrame(page).getByLabel("Expiry date (MM / YY)").fill("12 / 34");
+  await cardFrame(page).getByLabel("Security code").fill("123");
+  await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+}
+
 describe("the demo shop in Chromium", () => {
   it("sells with 4242 from the script-tag page, and the order page turns captured when the webhook lands", async () => {
     const page = await browser.newPage();
@@ -463,3 +500,206 @@ describe("the demo shop in Chromium", () => {
     expect(csp).not.toContain("unsafe-eval");
   });
 });
+
+for (const [size, viewport] of [
+  ["desktop", DESKTOP],
+  ["390 px", PHONE],
+] as const) {
+  const tag = size === "desktop" ? "desktop" : "390";
+
+  describe(`the shopper's pages at ${size}`, () => {
+    it("brings a shopper whose bank failed 3-D Secure back to the checkout, told why at once, details kept", async () => {
+      const context = await browser.newContext({ viewport, bypassCSP: true });
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      const email = `three-ds-${tag}@example.com`;
+      await buyFromCatalog(page, "mug", "1");
+      await page.getByLabel("Email for your receipt").fill(email);
+      await page.getByLabel("Billing country").selectOption("FR");
+      await page.getByRole("button", { name: "Continue to payment" }).click();
+      await fillCardAndPay(page, "4010 0617 0000 0021");
+      await page.waitForURL(/\/3ds\/sid_/);
+      await page.getByRole("button", { name: "Fail authentication" }).click();
+      await page.waitForURL(/\/checkout\?cart=cart_/);
+      // Only the cart's opaque id comes back in the address; who pays is kept on the server.
+      expect([...new URL(page.url()).searchParams.keys()]).toEqual(["cart"]);
+      expect(page.url()).not.toContain("example");
+      // In the page as served, before any script: the bank's reason, at the top of the screen.
+      const problem = page.locator("#payment-problem");
+      await expect(problem.textContent()).resolves.toMatch(
+        /did not go through, and you have not been charged\.\s*We couldn't verify this payment with your bank\. Try again or use another card\./,
+      );
+      const box = await problem.boundingBox();
+      expect((box?.y ?? viewport.height) + (box?.height ?? 0)).toBeLessThan(viewport.height);
+      await expect(page.getByLabel("Email for your receipt").inputValue()).resolves.toBe(email);
+      await expect(page.getByLabel("Billing country").inputValue()).resolves.toBe("FR");
+      // The card form opens by itself for the details kept: no retyping, no Continue. The reason is
+      // read once, at the top; the widget's copy of it by the Pay button waits for the shopper to act.
+      await page.locator("handoff-checkout").getByRole("button", { name: "Pay £14.50" }).waitFor();
+      const widgetCopy = page.locator("handoff-checkout .message", {
+        hasText: "couldn't verify this payment",
+      });
+      await expect(widgetCopy.count()).resolves.toBe(1);
+      await expect(widgetCopy.isVisible()).resolves.toBe(false);
+      await expect(page.getByRole("button", { name: "Update details" }).count()).resolves.toBe(1);
+      expect(await overflow(page)).toBeLessThanOrEqual(1);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `shop-3ds-failed-${tag}`);
+
+      await fillCardAndPay(page, "4242 4242 4242 4242");
+      await page.waitForURL(/\/orders\/ord_/);
+      await page.waitForSelector('#order-status[data-status="captured"]', { timeout: 15_000 });
+      const orderId = (await orderStatus(page).getAttribute("data-order-id")) ?? "";
+      const { order } = (await (
+        await fetch(`${shop.url}/ops/api/orders/${orderId}`, {
+          headers: { authorization: `Bearer ${OPS_TOKEN}` },
+        })
+      ).json()) as { order: { customer?: { email: string }; billing?: { country: string } } };
+      expect(order.customer?.email).toBe(email);
+      expect(order.billing?.country).toBe("FR");
+      expect(errors).toEqual([]);
+      await context.close();
+    }, 60_000);
+
+    it("lists what was bought, what came back to the card and what happens next, in words", async () => {
+      const context = await browser.newContext({ viewport, bypassCSP: true });
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(`${shop.url}/`);
+      await page.getByLabel(/Enamel camp mug/).fill("2");
+      await page.getByLabel(/Heavy canvas tote/).fill("1");
+      await page.getByRole("button", { name: "Go to checkout" }).click();
+      await page.waitForURL(/\/checkout\?cart=cart_/);
+      await payWith(page, "4242 4242 4242 4242");
+      await page.waitForURL(/\/orders\/ord_/);
+      await page.waitForSelector('#order-status[data-status="captured"]', { timeout: 15_000 });
+      await expect(cartRowsOf(page)).resolves.toEqual([
+        "Item | Qty | Price | Amount",
+        "Enamel camp mug | 2 | £14.50 | £29.00",
+        "Heavy canvas tote | 1 | £18.00 | £18.00",
+        "Total | £47.00",
+      ]);
+      await expect(page.locator("#order-next").textContent()).resolves.toBe(
+        "Thank you, your payment went through. We'll email you at sh…@example.com when your order ships.",
+      );
+      await screenshot(page, `shop-order-paid-${tag}`);
+
+      const orderId = (await orderStatus(page).getAttribute("data-order-id")) ?? "";
+      const refund = await fetch(`${shop.url}/ops/api/orders/${orderId}/refund`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${OPS_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ amount: 1200 }),
+      });
+      expect(refund.status).toBe(202);
+      // Followed without a reload: the status, the amount returned and what it means.
+      await page.waitForSelector('#order-status[data-status="partially_refunded"]', { timeout: 15_000 });
+      await expect(orderStatus(page).textContent()).resolves.toBe("Partly refunded");
+      await expect(page.locator("#order-money").textContent()).resolves.toBe(
+        "£12.00 of £47.00 returned to your card.",
+      );
+      await expect(page.locator("#order-next").textContent()).resolves.toMatch(
+        /^The rest of your order stands\. Refunds usually reach your statement within 5 to 10 working days\.$/,
+      );
+      expect(await overflow(page)).toBeLessThanOrEqual(1);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `shop-order-partly-refunded-${tag}`);
+
+      const payment = [...sandbox.payments.payments.values()].find((p) => p.reference === orderId);
+      const opened = await fetch(`${sandbox.url}/_sandbox/disputes`, {
+        method: "POST",
+        body: JSON.stringify({ payment: payment?.id, category: "product_not_received" }),
+      });
+      expect(opened.status).toBe(201);
+      await page.locator("#order-status", { hasText: "Disputed" }).waitFor({ timeout: 15_000 });
+      await expect(page.locator("#order-money").textContent()).resolves.toBe(
+        "£47.00 is disputed with your bank.",
+      );
+      await expect(page.locator("#order-next").textContent()).resolves.toMatch(
+        /^Your bank told us you have disputed this payment\./,
+      );
+      await screenshot(page, `shop-order-disputed-${tag}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }, 60_000);
+
+    it("tells a shopper back at the checkout after a decline why, with their details kept", async () => {
+      const page = await browser.newPage({ viewport });
+      await buyFromCatalog(page, "tote", "1");
+      await payWith(page, "4544 2491 6767 3670");
+      await page.locator("handoff-checkout .message", { hasText: /insufficient funds/ }).waitFor();
+      await page.reload();
+      await expect(page.locator("#payment-problem").textContent()).resolves.toMatch(
+        /you have not been charged\.\s*Your card has insufficient funds\. Try another card\./,
+      );
+      await expect(page.getByLabel("Email for your receipt").inputValue()).resolves.toBe(
+        "shopper@example.com",
+      );
+      await page.close();
+    }, 60_000);
+
+    it("lets a React shopper see the cart, go back to it, and say who pays; ops then shows their email", async () => {
+      const context = await browser.newContext({ viewport, bypassCSP: true });
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      const email = `react-${tag}@example.com`;
+      await page.goto(`${shop.url}/react/`);
+      await page.getByLabel(/Enamel camp mug/).fill("2");
+      await page.getByLabel(/Heavy canvas tote/).fill("1");
+      await page.getByRole("button", { name: "Go to checkout" }).click();
+      await expect(cartRowsOf(page)).resolves.toEqual([
+        "Item | Qty | Price | Amount",
+        "Enamel camp mug | 2 | £14.50 | £29.00",
+        "Heavy canvas tote | 1 | £18.00 | £18.00",
+        "Total | £47.00",
+      ]);
+      // Back to the cart with what was chosen still there; a change is priced again.
+      await page.getByRole("link", { name: "Edit cart" }).click();
+      await expect(page.getByLabel(/Enamel camp mug/).inputValue()).resolves.toBe("2");
+      await page.getByLabel(/Heavy canvas tote/).fill("0");
+      await page.getByRole("button", { name: "Update cart and check out" }).click();
+      await expect(cartRowsOf(page)).resolves.toEqual([
+        "Item | Qty | Price | Amount",
+        "Enamel camp mug | 2 | £14.50 | £29.00",
+        "Total | £29.00",
+      ]);
+      await page.getByLabel("Email for your receipt").fill(email);
+      await page.getByLabel("Billing country").selectOption("IE");
+      await page.getByRole("button", { name: "Continue to payment" }).click();
+      await page.locator("handoff-checkout").getByRole("button", { name: "Pay £29.00" }).waitFor();
+      expect(await overflow(page)).toBeLessThanOrEqual(1);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `react-shop-checkout-${tag}`);
+      // Back again and forward: the details stay, and the card form opens for them.
+      await page.goBack();
+      await page.getByRole("button", { name: "Update cart and check out" }).click();
+      await expect(page.getByLabel("Email for your receipt").inputValue()).resolves.toBe(email);
+      await fillCardAndPay(page, "4242 4242 4242 4242");
+      await page.waitForURL(/\/orders\/ord_/);
+      const orderId = (await orderStatus(page).getAttribute("data-order-id")) ?? "";
+      const { order } = (await (
+        await fetch(`${shop.url}/ops/api/orders/${orderId}`, {
+          headers: { authorization: `Bearer ${OPS_TOKEN}` },
+        })
+      ).json()) as { order: { customer?: { email: string }; billing?: { country: string }; amount: number } };
+      expect(order).toMatchObject({ customer: { email }, billing: { country: "IE" }, amount: 2900 });
+      await signIn(page);
+      await page.goto(`${shop.url}/ops/orders/${orderId}`);
+      await expect(page.textContent("main")).resolves.toContain(email);
+      // Changing a cart that is not there is a clear 404, and a bad list a 400: never a new cart.
+      const put = (cart: string, items: unknown) =>
+        fetch(`${shop.url}/api/carts/${cart}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ items }),
+        });
+      const missing = await put("cart_nosuchcart", [{ sku: "mug", quantity: 1 }]);
+      expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([
+        404,
+        "CART_NOT_FOUND",
+      ]);
+      expect((await put("cart_nosuchcart", "mug")).status).toBe(400);
+      expect(errors.filter((e) => !/React DevTools/.test(e))).toEqual([]);
+      await context.close();
+    }, 60_000);
+  });
+}

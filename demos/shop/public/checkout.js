@@ -1,10 +1,12 @@
 // Asks who pays (email, billing country: Checkout.com's risk engine and Flow want both), then mounts
 // the Handoff widget from the script tag (window.Handoff) and follows the shopper to their order.
+// Details the server already keeps for this cart (a shopper back from a failed 3-D Secure, a
+// reload) are filled in by the page, and the card form opens at once.
 const host = document.getElementById("checkout");
 const details = document.getElementById("details");
 let checkout;
-details.addEventListener("submit", (event) => {
-  event.preventDefault();
+
+function start() {
   const customer = { email: details.email.value.trim() };
   const billing = { country: details.country.value };
   if (checkout) {
@@ -13,6 +15,8 @@ details.addEventListener("submit", (event) => {
     checkout.element.billing = billing;
     return;
   }
+  // The card form is open now: the button changes what is sent, it no longer leads anywhere.
+  details.querySelector("button[type=submit]").textContent = "Update details";
   checkout = Handoff.mount(host, {
     sessionUrl: "/api/checkout/session",
     confirmUrl: "/api/checkout/confirm",
@@ -24,4 +28,24 @@ details.addEventListener("submit", (event) => {
       setTimeout(() => location.assign(`/orders/${encodeURIComponent(event.detail.orderId)}`), 1200);
     },
   });
+}
+
+// The page says why the last payment failed at the top, where a phone shows it at once. The widget
+// repeats that reason by its Pay button: its copy stays hidden until the shopper acts there, and
+// the page's goes once they pay again (it speaks of the last payment, not the next).
+const problem = document.getElementById("payment-problem");
+if (problem) {
+  host.classList.add("reason-above");
+  const handOver = () => host.classList.remove("reason-above");
+  for (const name of ["click", "handoff-error", "handoff-decline"]) host.addEventListener(name, handOver);
+  host.addEventListener("handoff-tokenized", () => {
+    handOver();
+    problem.hidden = true;
+  });
+}
+
+details.addEventListener("submit", (event) => {
+  event.preventDefault();
+  start();
 });
+if (details.email.value && details.checkValidity()) start();

@@ -1,8 +1,35 @@
-// Keeps the order status live: webhooks land after the shopper does, and refunds can come days later.
+// Keeps the order page following the order: webhooks land after the shopper does, and refunds and
+// disputes can come days later. The server words every sentence; this only puts them in place.
 const el = document.getElementById("order-status");
-// Only these can never change again; captured and partly refunded orders can still be refunded.
-const FINAL = new Set(["refunded", "declined", "voided", "canceled", "expired"]);
-const SETTLED = new Set(["captured", "partially_refunded", "needs_review"]);
+const money = document.getElementById("order-money");
+const next = document.getElementById("order-next");
+const action = document.getElementById("order-action");
+// Only these can never change again: captured orders can still be refunded or disputed, and a
+// declined one paid from the checkout with another card.
+const FINAL = new Set(["voided", "canceled", "expired"]);
+const SETTLED = new Set(["captured", "partially_refunded", "needs_review", "refunded", "declined"]);
+
+function show(order) {
+  el.dataset.status = order.status;
+  if (el.textContent !== order.label) el.textContent = order.label;
+  if (money.textContent !== (order.money ?? "")) money.textContent = order.money ?? "";
+  money.hidden = !order.money;
+  if (next.textContent !== order.next) next.textContent = order.next;
+  const link = action.querySelector("a");
+  if (!order.action) action.hidden = true;
+  else if (
+    !link ||
+    link.getAttribute("href") !== order.action.href ||
+    link.textContent !== order.action.text
+  ) {
+    const a = document.createElement("a");
+    a.href = order.action.href;
+    a.textContent = order.action.text;
+    action.replaceChildren(a);
+    action.hidden = false;
+  }
+}
+
 async function poll() {
   try {
     const response = await fetch(`/api/orders/${encodeURIComponent(el.dataset.orderId)}`, {
@@ -10,10 +37,7 @@ async function poll() {
     });
     if (response.ok) {
       const order = await response.json();
-      if (order.status !== el.dataset.status) {
-        el.dataset.status = order.status;
-        el.textContent = order.label;
-      }
+      show(order);
       if (FINAL.has(order.status)) return;
     }
   } catch {

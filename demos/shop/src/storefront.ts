@@ -1,18 +1,13 @@
-import { formatMoney, orderStatusLabel, toRequestIssues } from "@handoff/contracts";
-import { cartItemsSchema, type OrderStore, type SqlInventory } from "@handoff/server";
-import express, { type Router } from "express";
+import { formatMoney, toRequestIssues } from "@handoff/contracts";
+import { type CartItems, cartItemsSchema, type OrderStore, type SqlInventory } from "@handoff/server";
+import express, { type Response, type Router } from "express";
+import { BILLING_COUNTRIES } from "./catalog.js";
 import { esc, page } from "./html.js";
+import { declineReason, loadShopperOrder } from "./shopper-order.js";
+import { checkoutPage, orderPage } from "./shopper-pages.js";
 
-/** Billing countries the demo offers; Checkout.com's risk engine and Flow want one on every session. */
-const COUNTRIES: Array<[string, string]> = [
-  ["GB", "United Kingdom"],
-  ["IE", "Ireland"],
-  ["FR", "France"],
-  ["DE", "Germany"],
-  ["ES", "Spain"],
-  ["NL", "Netherlands"],
-  ["US", "United States"],
-];
+/** Where the order page sends a shopper who can still pay, or who may shop again. */
+const urls = { checkout: (cartId: string) => `/checkout?cart=${encodeURIComponent(cartId)}`, shop: "/" };
 
 /** What shoppers and the React shop use: catalog, carts, checkout page, order page. */
 export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderStore }): Router {
@@ -23,47 +18,26 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
     res.json({ products: await inventory.listProducts() });
   });
 
-  router.post("/api/carts", express.json({ limit: "16kb" }), async (req, res) => {
-    const parsed = cartItemsSchema.safeParse((req.body as { items?: unknown } | undefined)?.items);
-    if (!parsed.success) {
-      res.status(400).json({
-        error: "INVALID_REQUEST",
-        message: "items must be a list of {sku, quantity}.",
-        issues: toRequestIssues(parsed.error),
-      });
-      return;
-    }
-    const result = await inventory.createCart(parsed.data);
-    if (!result.ok) {
-      if (result.error === "OUT_OF_STOCK") {
-        res.status(409).json({
-          error: "OUT_OF_STOCK",
-          message: `Not enough stock for ${result.lines.map((l) => l.name ?? l.sku).join(", ")}.`,
-          lines: result.lines,
-        });
-        return;
-      }
-      const message = cartProblem(result);
-      res.status(400).json({ error: "INVALID_REQUEST", message, issues: [{ path: "items", message }] });
-      return;
-    }
-    const { cartId, lines, total, currency } = result.cart;
-    res.status(201).json({ cartId, lines, total: { amount: total, currency } });
+  router.get("/api/countries", (_req, res) => {
+    res.json({ countries: BILLING_COUNTRIES });
   });
 
+  // A new cart, or (PUT) the same cart changed: one cart, so one order, however often the shopper edits it.
+  const cartJson = express.json({ limit: "16kb" });
+  router.post("/api/carts", cartJson, (req, res) =>
+    answerCart(req.body, res, (items) => inventory.createCart(items)),
+  );
+  router.put("/api/carts/:id", cartJson, (req, res) =>
+    answerCart(req.body, res, (items) => inventory.setCartItems(req.params.id, items)),
+  );
+
   router.get("/api/orders/:id", async (req, res) => {
-    const order = await store.getOrder(req.params.id);
+    const order = await loadShopperOrder(store, req.params.id, urls);
     if (!order) {
       res.status(404).json({ error: "ORDER_NOT_FOUND", message: "No such order." });
       return;
     }
-    res.json({
-      orderId: order.id,
-      status: order.status,
-      amount: order.amount,
-      currency: order.currency,
-      label: orderStatusLabel(order.status),
-    });
+    res.json(order);
   });
 
   router.get("/", async (_req, res) => {
@@ -130,53 +104,69 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
         );
       return;
     }
-    const lines = cart.lines
-      .map(
-        (l) =>
-          `<li>${esc(l.quantity)} × ${esc(l.name)} <span>${esc(formatMoney(l.amount, cart.currency))}</span></li>`,
-      )
-      .join("");
+    // Who pays stays with the cart's order on the server: a shopper sent back here (by a failed 3-D
+    // Secure, a reload) finds their details filled in and is told at once why the payment failed.
+    const order = await store.findOrderByCart(cart.cartId);
+    const latest = order ? (await store.attemptsOfOrder(order.id)).at(-1) : undefined;
+    const failed = order?.status === "declined" && latest?.status === "declined" && !latest.abandonedAt;
     res.send(
-      page(
-        "Checkout",
-        `<main><h1>Checkout</h1>
-<ul class="lines">${lines}</ul>
-<p class="total">Total <strong>${esc(formatMoney(cart.total, cart.currency))}</strong> · <a href="/cart?cart=${esc(encodeURIComponent(cart.cartId))}">Edit cart</a></p>
-<form id="details" class="details">
-  <label for="email">Email for your receipt</label>
-  <input id="email" name="email" type="email" autocomplete="email" required>
-  <label for="country">Billing country</label>
-  <select id="country" name="country" autocomplete="country" required>${COUNTRIES.map(([code, name]) => `<option value="${code}"${code === "GB" ? " selected" : ""}>${esc(name)}</option>`).join("")}</select>
-  <button type="submit">Continue to payment</button>
-</form>
-<div id="checkout" data-cart-id="${esc(cart.cartId)}" data-cart-url="/cart?cart=${esc(encodeURIComponent(cart.cartId))}"></div>
-<p class="hint">Test cards: 4242 4242 4242 4242 (approved), 4544 2491 6767 3670 (insufficient funds), 4010 0617 0000 0021 (3-D Secure, password Checkout1!).</p></main>`,
-        { scripts: ["/handoff.js", "/assets/checkout.js"] },
-      ),
+      checkoutPage(cart, {
+        email: order?.customer?.email,
+        country: order?.billing?.country,
+        problem: failed ? declineReason(latest) : undefined,
+      }),
     );
   });
 
   router.get("/orders/:id", async (req, res) => {
-    const order = await store.getOrder(req.params.id);
+    const order = await loadShopperOrder(store, req.params.id, urls);
     if (!order) {
       res
         .status(404)
         .send(page("Order", `<main><h1>Order not found</h1><p><a href="/">Back to the shop</a></p></main>`));
       return;
     }
-    res.send(
-      page(
-        `Order ${order.id}`,
-        `<main><h1>Your order</h1>
-<p>Order <code>${esc(order.id)}</code> · ${esc(formatMoney(order.amount, order.currency))}</p>
-<p class="status" role="status" aria-live="polite" id="order-status" data-order-id="${esc(order.id)}" data-status="${esc(order.status)}">${esc(orderStatusLabel(order.status))}</p>
-<p><a href="/">Back to the shop</a></p></main>`,
-        { scripts: ["/assets/order.js"] },
-      ),
-    );
+    res.send(orderPage(order));
   });
 
   return router;
+}
+
+type CartResult = Awaited<ReturnType<SqlInventory["createCart"]>>;
+
+/** The JSON answer to a cart made or changed: its priced lines and total, or why not. */
+async function answerCart(body: unknown, res: Response, write: (items: CartItems) => Promise<CartResult>) {
+  const parsed = cartItemsSchema.safeParse((body as { items?: unknown } | undefined)?.items);
+  if (!parsed.success) {
+    res.status(400).json({
+      error: "INVALID_REQUEST",
+      message: "items must be a list of {sku, quantity}.",
+      issues: toRequestIssues(parsed.error),
+    });
+    return;
+  }
+  const result = await write(parsed.data);
+  if (!result.ok) {
+    if (result.error === "OUT_OF_STOCK") {
+      res.status(409).json({
+        error: "OUT_OF_STOCK",
+        message: `Not enough stock for ${result.lines.map((l) => l.name ?? l.sku).join(", ")}.`,
+        lines: result.lines,
+      });
+      return;
+    }
+    if (result.error === "CART_NOT_FOUND") {
+      res.status(404).json({ error: "CART_NOT_FOUND", message: cartProblem(result) });
+      return;
+    }
+    const message = cartProblem(result);
+    res.status(400).json({ error: "INVALID_REQUEST", message, issues: [{ path: "items", message }] });
+    return;
+  }
+  const { cartId, lines, total, currency } = result.cart;
+  res
+    .status(res.req.method === "POST" ? 201 : 200)
+    .json({ cartId, lines, total: { amount: total, currency } });
 }
 
 function cartProblem(result: {
