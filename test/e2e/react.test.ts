@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, fillCard, launchChromium, screenshot } from "../support/chromium.js";
+import { clickPay, collectPageErrors, fillCard, launchChromium, screenshot } from "../support/chromium.js";
 import { startWidgetShop, type WidgetShop } from "./support/widget-shop.js";
 
 let shop: WidgetShop;
@@ -75,7 +75,7 @@ describe.each(REACT_VERSIONS)("@handoff/react under React %s StrictMode", (versi
     );
     expect(await page.locator("iframe[name=cko-card-frame]").count()).toBe(1);
     await fillCard(page);
-    await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+    await clickPay(page);
     await page.waitForFunction(() =>
       (window as unknown as { events?: Array<{ name: string }> }).events?.some((e) => e.name === "onSuccess"),
     );

@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver } from "../../packages/server/src/test-support/receiver.js";
-import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
+import { clickPay, collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
 
 /** The demo as a newcomer meets it: sandbox + shop + SQLite, bought through in a real browser. */
 const OPS_TOKEN = "ops-token-for-tests";
@@ -73,7 +73,7 @@ async function payWith(page: Page, number: string) {
   await frame.getByLabel("Card number").fill(number);
   await frame.getByLabel("Expiry date (MM / YY)").fill("12 / 34");
   await frame.getByLabel("Security code").fill("123");
-  await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+  await clickPay(page);
 }
 
 async function buyFromCatalog(page: Page, sku = "mug", quantity = "2") {
@@ -114,13 +114,15 @@ async function axeViolations(page: Page): Promise<string[]> {
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-/** The items table as a shopper reads it, one row a line, cells separated by " | ". */
-const cartRowsOf = (page: Page) =>
-  page
+/** The items table as a shopper reads it, one row a line, cells separated by " | ", once it shows. */
+const cartRowsOf = async (page: Page) => {
+  await page.locator("table.items").waitFor();
+  return page
     .locator("table.items tr")
     .evaluateAll((rows) =>
       rows.map((r) => [...r.children].map((cell) => cell.textContent?.trim()).join(" | ")),
     );
+};
 
 const cardFrame = (page: Page) => page.frameLocator("iframe[name=cko-card-frame]");
 
@@ -128,7 +130,7 @@ async function fillCardAndPay(page: Page, number: string) {
   await cardFrame(page).getByLabel("Card number").fill(number);
   await cardFrame(page).getByLabel("Expiry date (MM / YY)").fill("12 / 34");
   await cardFrame(page).getByLabel("Security code").fill("123");
-  await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+  await clickPay(page);
 }
 
 describe("the demo shop in Chromium", () => {

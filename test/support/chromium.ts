@@ -50,3 +50,17 @@ export async function fillCard(page: Page, number = "4242 4242 4242 4242", expir
   await frame.getByLabel("Expiry date (MM / YY)").fill(expiry);
   await frame.getByLabel("Security code").fill(cvv);
 }
+
+/**
+ * Clicks the widget's Pay button as a shopper would: scrolled into view first, then clicked once
+ * the page has painted there. Clicking while Playwright scrolls can land on Checkout.com's card
+ * iframe, which the browser still hit-tests at its old place (seen with a tall checkout page).
+ */
+export async function clickPay(page: Page, name: string | RegExp = /^Pay/): Promise<void> {
+  const pay = page.locator("handoff-checkout").getByRole("button", { name });
+  await pay.scrollIntoViewIfNeeded();
+  await page.evaluate(
+    () => new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted))),
+  );
+  await pay.click();
+}
