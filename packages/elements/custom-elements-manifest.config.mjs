@@ -1,5 +1,5 @@
 // `custom-elements.json` for editors, Storybook and framework tooling, made from the source at build.
-const INTERNAL = ["state", "message"];
+const INTERNAL = ["view"];
 
 export default {
   globs: ["src/handoff-checkout.ts"],
@@ -14,7 +14,9 @@ export default {
           for (const declaration of module.declarations ?? []) {
             declaration.attributes = declaration.attributes?.filter((a) => !INTERNAL.includes(a.name));
             declaration.members = declaration.members?.filter((m) => !INTERNAL.includes(m.name));
-            declaration.events = declaration.events?.filter((e) => e.name !== "name");
+            declaration.events = declaration.events?.filter(
+              (e) => e.name && !["name", "type"].includes(e.name),
+            );
           }
         }
       },

@@ -32,9 +32,30 @@ const checkout = await loadCheckoutWebComponents({
   onChange: (component) => { window.cardValid = component.isValid(); },
   onPaymentCompleted: (_component, result) => { window.completed = result; },
 });
-const card = checkout.create("card");
-window.card = card;
-if (await card.isAvailable()) card.mount("#card-container");
+const params = new URLSearchParams(location.search);
+const wallet = params.get("wallet");
+if (wallet) {
+  // A wallet component, in the mode the test asks for; onTokenized answers as ?continue= says.
+  window.tokenized = [];
+  const mode = params.get("mode") ?? undefined;
+  const options = { ...(mode ? { mode } : {}) };
+  if (!params.has("noCallback"))
+    options.onTokenized = async (_c, result) => {
+      window.tokenized.push(result);
+      return { continue: params.get("continue") === "true" };
+    };
+  try {
+    const component = checkout.create(wallet, options);
+    window.available = await component.isAvailable();
+    if (window.available) component.mount("#card-container");
+  } catch (error) {
+    window.createError = { type: error.type, code: error.code };
+  }
+} else {
+  const card = checkout.create("card");
+  window.card = card;
+  if (await card.isAvailable()) card.mount("#card-container");
+}
 `;
 
 beforeAll(async () => {
@@ -85,6 +106,19 @@ async function openCheckout(query = ""): Promise<{ page: Page; errors: string[] 
   await page.goto(`${merchant.url}/${query}`);
   await page.waitForFunction(() => (window as unknown as { cardReady?: boolean }).cardReady === true);
   return { page, errors };
+}
+
+type WalletWindow = {
+  tokenized: Array<{ type: string; data: { type: string; token: string; last4: string } }>;
+  completed?: { id: string; status: string };
+  createError?: { type: string; code: string };
+};
+
+async function approveWallet(page: Page, wallet: string) {
+  const frame = page.frameLocator(`iframe[name=cko-${wallet}-frame]`);
+  await frame.getByRole("button", { name: /^Pay with/ }).click();
+  await frame.getByRole("button", { name: "Approve" }).click();
+  await page.waitForFunction(() => (window as unknown as WalletWindow).tokenized.length > 0);
 }
 
 async function fillCard(page: Page, number: string, expiry = "12 / 34", cvv = "123") {
@@ -180,6 +214,49 @@ describe("Checkout Web Components emulation in Chromium", () => {
       );
     });
     expect(error).toEqual({ code: "tokenize_request_failed", status: 401 });
+    await page.close();
+  });
+
+  it.each(["applepay", "googlepay"])(
+    "%s in tokenize mode hands onTokenized a wallet token and never pays, whatever the callback answers",
+    async (wallet) => {
+      const submits: string[] = [];
+      const { page, errors } = await openCheckout(`?wallet=${wallet}&mode=tokenize&continue=true`);
+      page.on("request", (r) => {
+        if (r.url().includes("/submit")) submits.push(r.url());
+      });
+      await approveWallet(page, wallet);
+      const [result] = await page.evaluate(() => (window as unknown as WalletWindow).tokenized);
+      expect(result).toMatchObject({ type: wallet, data: { type: wallet, last4: "4242" } });
+      expect(result?.data.token).toMatch(/^tok_\w{26}$/);
+      await page.waitForTimeout(300);
+      expect(submits).toEqual([]);
+      expect(errors, errors.join("\n")).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it("in pay mode (the default) a wallet pays by itself through the session: why Handoff uses tokenize", async () => {
+    const { page } = await openCheckout("?wallet=googlepay&continue=true");
+    await approveWallet(page, "googlepay");
+    await page.waitForFunction(() => (window as unknown as WalletWindow).completed !== undefined);
+    const completed = await page.evaluate(() => (window as unknown as WalletWindow).completed);
+    expect(completed).toMatchObject({ status: "Approved" });
+    expect(sandbox.payments.payments.get(completed?.id ?? "")).toMatchObject({
+      metadata: {},
+      card: { wallet: "googlepay" },
+    });
+    await page.close();
+  });
+
+  it("refuses a wallet in tokenize mode without onTokenized: on_tokenized_callback_required", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${merchant.url}/?wallet=applepay&mode=tokenize&noCallback=1`);
+    await page.waitForFunction(() => (window as unknown as WalletWindow).createError !== undefined);
+    expect(await page.evaluate(() => (window as unknown as WalletWindow).createError)).toEqual({
+      type: "Integration",
+      code: "on_tokenized_callback_required",
+    });
     await page.close();
   });
 });

@@ -9,7 +9,7 @@ let browser: Browser;
 beforeAll(async () => {
   shop = await startWidgetShop(await buildScriptTagBundle());
   browser = await launchChromium();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await shop?.close();
@@ -102,7 +102,11 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
 
   it("answers in French when the page asks for fr and loads the French pack, decline messages included", async () => {
     const { page } = await open({ locale: "fr-FR", pack: "fr" });
-    await fill(page, "4544 2491 6767 3670");
+    await waitFor(page, "onReady");
+    // Flow's card fields speak French too: the pack gives them their labels.
+    await card(page).getByLabel("Numéro de carte").fill("4544 2491 6767 3670");
+    await card(page).getByLabel("Date d'expiration (MM / AA)").fill("12 / 34");
+    await card(page).getByLabel("Code de sécurité").fill("123");
     await expect(payButton(page).textContent()).resolves.toMatch(/Payer 14,50/);
     await payButton(page).click();
     await waitFor(page, "onDecline");

@@ -35,6 +35,6 @@ describe("what @handoff/elements tells tools about itself", () => {
       "handoff-tokenized",
     ]);
     expect(names(element.cssParts)).toContain("pay-button");
-    expect(names(element.slots)).toEqual(["card"]);
+    expect(names(element.slots)).toEqual(["card", "wallets"]);
   });
 });

@@ -4,19 +4,16 @@
 // reload) are filled in by the page, and the card form opens at once.
 const host = document.getElementById("checkout");
 const details = document.getElementById("details");
+const proceed = details.querySelector("button[type=submit]");
 let checkout;
+const who = () => ({
+  customer: { email: details.email.value.trim() },
+  billing: { country: details.country.value },
+});
 
 function start() {
-  const customer = { email: details.email.value.trim() };
-  const billing = { country: details.country.value };
-  if (checkout) {
-    // The widget opens a new session for the new details.
-    checkout.element.customer = customer;
-    checkout.element.billing = billing;
-    return;
-  }
-  // The card form is open now: the button changes what is sent, it no longer leads anywhere.
-  details.querySelector("button[type=submit]").textContent = "Update details";
+  if (checkout) return;
+  const { customer, billing } = who();
   checkout = Handoff.mount(host, {
     sessionUrl: "/api/checkout/session",
     confirmUrl: "/api/checkout/confirm",
@@ -24,6 +21,10 @@ function start() {
     cartUrl: host.dataset.cartUrl,
     customer,
     billing,
+    // The card form is the next step: "Continue to payment" has done its job.
+    onReady: () => {
+      proceed.hidden = true;
+    },
     onSuccess: (event) => {
       setTimeout(() => location.assign(`/orders/${encodeURIComponent(event.detail.orderId)}`), 1200);
     },
@@ -47,5 +48,12 @@ if (problem) {
 details.addEventListener("submit", (event) => {
   event.preventDefault();
   start();
+});
+// Details changed after the card form appeared: the widget opens a new session for them.
+details.addEventListener("change", () => {
+  if (!checkout || !details.checkValidity()) return;
+  const { customer, billing } = who();
+  checkout.element.customer = customer;
+  checkout.element.billing = billing;
 });
 if (details.email.value && details.checkValidity()) start();

@@ -4,6 +4,8 @@
  * Shoppers get a short, honest message per reason; fraud-adjacent codes deliberately get a
  * generic one so the message does not coach card testers.
  */
+import { MORE_DECLINE_MESSAGES } from "./decline-messages.js";
+
 export type ResponseCategory = "approved" | "soft" | "hard" | "risk";
 
 export const DECLINE_REASONS = [
@@ -100,6 +102,7 @@ const DECLINE_MESSAGES_FR: Readonly<Record<DeclineReason, string>> = {
 export const DECLINE_MESSAGES: Readonly<Record<string, Readonly<Record<DeclineReason, string>>>> = {
   en: DECLINE_MESSAGES_EN,
   fr: DECLINE_MESSAGES_FR,
+  ...MORE_DECLINE_MESSAGES,
 };
 
 export interface ResponseClassification {

@@ -25,11 +25,6 @@ export type Outcome =
       body?: ErrorBody | undefined;
     };
 
-/** No answer yet: the request timed out, or the server is still processing that payment. */
-export function isUnanswered(outcome: Outcome): boolean {
-  return outcome.kind === "error" && (outcome.code === "TIMEOUT" || outcome.code === "ATTEMPT_IN_PROGRESS");
-}
-
 const TOKEN_ERRORS = new Set<WidgetErrorCode>(["TOKEN_EXPIRED", "TOKEN_USED", "TOKEN_INVALID"]);
 
 export function toOutcome(body: PaymentInitiatedResult | undefined, httpStatus?: number): Outcome {

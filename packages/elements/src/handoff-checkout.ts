@@ -1,65 +1,48 @@
-import type { CheckoutError, Component } from "@checkout.com/checkout-web-components";
+import type { CheckoutError, Component, OnTokenizedResult } from "@checkout.com/checkout-web-components";
 import type { CheckoutBilling, CheckoutCustomer } from "@handoff/contracts";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import {
-  type ErrorBody,
-  fetchSession,
-  isUnanswered,
-  type Outcome,
-  postConfirm,
-  RequestError,
-  toOutcome,
-} from "./api.js";
-import { loadComponents } from "./components-loader.js";
-import { fill, type Strings, stringsFor } from "./strings.js";
+import { fetchSession, type Outcome, postConfirm, RequestError, toOutcome } from "./api.js";
+import { mountFlow, unmount, type Wallet } from "./flow.js";
+import { Latest } from "./latest.js";
+import { pay, TokenizeError, tokenizeCard, walletToken } from "./pay.js";
+import { fill, flowTranslationsFor, isRtl, type Strings, stringsFor } from "./strings.js";
 import { styles } from "./styles.js";
+import { variablesFor } from "./theme.js";
 import type {
+  Appearance,
+  CheckoutEvent,
   CheckoutFlow,
   CheckoutMode,
-  ErrorDetail,
-  HandoffEventMap,
   HandoffOptions,
   PaymentInitiatedDetail,
   Session,
-  WidgetErrorCode,
+  SubmitResult,
 } from "./types.js";
 import { VERSION } from "./version.js";
+import { detail, errorView, eventFor, outcomeView, type Retry, type View } from "./view.js";
 
-/**
- * `blocked`: the server's answer ends this checkout (already paid, sold out) and names where to go
- * instead; no Pay, no Try again.
- */
-type State =
-  | "idle"
-  | "loading"
-  | "ready"
-  | "processing"
-  | "success"
-  | "declined"
-  | "error"
-  | "redirecting"
-  | "blocked";
-type Tone = "info" | "error" | "success";
+type Guard = ReturnType<Latest["begin"]>;
 
 const MODE: CheckoutMode = "CheckoutDotComToken";
 /** After this long without an answer, the widget asks again with the same token instead of guessing. */
 const CONFIRM_TIMEOUT_MS = 20_000;
-/** How often it asks again (the same token is answered idempotently) before offering to check later. */
-const RECHECKS = 4;
 
 /**
- * `<handoff-checkout>`: card payment in `CheckoutDotComToken` mode. The card fields are Checkout.com's
- * iframe, mounted in this element's light DOM (slotted in) so payment iframes and 3-D Secure never live
- * inside our shadow root; the widget itself never sees card data, only the token.
+ * `<handoff-checkout>`: card and wallet payment in `CheckoutDotComToken` mode. The card fields and
+ * wallet buttons are Checkout.com's iframes, mounted in this element's light DOM (slotted in) so
+ * payment iframes and 3-D Secure never live inside our shadow root; the widget itself never sees
+ * card data, only the token.
  *
  * @tag handoff-checkout
  * @fires handoff-ready - The card form is ready; detail `{amount, currency}`.
- * @fires handoff-tokenized - Checkout.com returned a token; detail `PaymentInitiatedDetail`.
+ * @fires handoff-tokenized - Checkout.com returned a token (card or wallet); detail `PaymentInitiatedDetail`.
  * @fires handoff-success - The payment was approved; detail `{status, orderId, paymentId, needsReview?}`.
  * @fires handoff-decline - The payment was declined; detail `{code, category, retryable, message}`.
  * @fires handoff-requires-action - 3-D Secure; cancelable: prevent it to do the redirect yourself.
  * @fires handoff-error - Anything else; detail `{code, message, retryable}`.
  * @csspart container - Everything inside the element (or the dialog).
+ * @csspart wallets - Where the wallet buttons are, above the card form (only when one is available).
+ * @csspart separator - "Or pay by card", between the wallets and the card form.
  * @csspart pay-button - The Pay button.
  * @csspart message - The status line (errors, declines, success).
  * @csspart retry-button - Try again, when trying again can help.
@@ -67,12 +50,17 @@ const RECHECKS = 4;
  * @csspart open-button - The Modal flow's button that opens the dialog.
  * @csspart dialog - The Modal flow's dialog.
  * @slot card - Where Checkout.com's card iframe is mounted (in the light DOM); the element fills it itself.
- * @cssprop --handoff-color-primary - Buttons and focus rings.
- * @cssprop --handoff-color-danger - Errors and declines.
- * @cssprop --handoff-color-success - Success.
- * @cssprop --handoff-color-text - Text.
- * @cssprop --handoff-color-on-primary - Text on the Pay button.
- * @cssprop --handoff-radius - Corner radius.
+ * @slot wallets - Where Checkout.com's wallet buttons are mounted; the element fills it itself.
+ * @cssprop --handoff-color-primary - Buttons, links and focus rings (`appearance.colorAction`).
+ * @cssprop --handoff-color-on-primary - Text on the Pay button (`appearance.colorInverse`).
+ * @cssprop --handoff-color-text - Text (`appearance.colorPrimary`).
+ * @cssprop --handoff-color-secondary - Quieter text: the separator (`appearance.colorSecondary`).
+ * @cssprop --handoff-color-background - The dialog's background (`appearance.colorBackground`).
+ * @cssprop --handoff-color-border - The separator's rule (`appearance.colorBorder`).
+ * @cssprop --handoff-color-disabled - Loading placeholders (`appearance.colorDisabled`).
+ * @cssprop --handoff-color-danger - Errors and declines (`appearance.colorError`).
+ * @cssprop --handoff-color-success - Success (`appearance.colorSuccess`).
+ * @cssprop --handoff-radius - Corner radius (`appearance.borderRadius[0]`).
  * @cssprop --handoff-font - Font shorthand.
  * @cssprop --handoff-card-height - Space kept for the card fields before they load.
  */
@@ -94,11 +82,10 @@ export class HandoffCheckout extends LitElement {
     billing: { attribute: false },
     strings: { attribute: false },
     onPaymentInitiated: { attribute: false },
-    state: { state: true },
-    message: { state: true },
+    view: { state: true },
   };
 
-  /** An attribute can still say anything: `start()` refuses any other mode with a clear error. */
+  /** An attribute can still say anything: the checkout refuses any other mode with a clear error. */
   declare checkoutMode: CheckoutMode;
   declare checkoutFlow: CheckoutFlow;
   declare sessionUrl: string;
@@ -108,29 +95,31 @@ export class HandoffCheckout extends LitElement {
   declare cartUrl: string;
   declare confirmTimeoutMs: number;
   declare locale: string;
-  declare appearance: Record<string, unknown> | undefined;
+  declare appearance: Appearance | undefined;
   /** Who pays (email, name): sent with the session for Checkout.com's risk engine and Flow. */
   declare customer: CheckoutCustomer | undefined;
   /** The billing country (ISO 3166 alpha-2), sent with the session. */
   declare billing: CheckoutBilling | undefined;
   declare strings: Partial<Strings> | undefined;
   declare onPaymentInitiated: HandoffOptions["onPaymentInitiated"];
-  /** @internal */
-  declare state: State;
-  /** @internal */
-  declare message: string;
+  /**
+   * What the shopper sees; changed only by `#go`.
+   * @internal
+   */
+  declare view: View;
 
-  #tone: Tone = "info";
-  #retryAction: (() => void) | undefined;
-  /** Where a `blocked` screen sends the shopper (their paid order, the cart). */
-  #link: { href: string; text: string } | undefined;
   #session: Session | undefined;
   #card: Component | undefined;
-  #cardHost: HTMLElement | undefined;
-  #started = false;
+  #wallets: Component[] = [];
+  #hosts = new Map<string, HTMLElement>();
+  #latest = new Latest();
+  /** The payment under way: a second click or `submit()` gets the same one, never a second confirm. */
+  #paying: Promise<SubmitResult> | undefined;
+  #last: SubmitResult | undefined;
   #teardown: ReturnType<typeof setTimeout> | undefined;
-  /** Synchronous guard: a double click never sends two confirms. */
-  #busy = false;
+  #styled: string[] = [];
+  /** Set when an answer says the cart changed: the session reloads once the payment settles. */
+  #restart = false;
 
   constructor() {
     super();
@@ -142,8 +131,7 @@ export class HandoffCheckout extends LitElement {
     this.cartUrl = "";
     this.confirmTimeoutMs = CONFIRM_TIMEOUT_MS;
     this.locale = "";
-    this.state = "idle";
-    this.message = "";
+    this.view = { kind: "idle" };
   }
 
   get #language(): string {
@@ -154,9 +142,27 @@ export class HandoffCheckout extends LitElement {
     return stringsFor(this.#language, this.strings);
   }
 
-  /** Formatted by the server in the language this element asked in: what is shown is what is charged. */
-  get #amountText(): string {
-    return this.#session?.amountText ?? "";
+  /** The one way the view changes; the transition's event goes out here. */
+  #go(to: View): void {
+    const from = this.view;
+    this.view = to;
+    const session = this.#session;
+    const ready: CheckoutEvent | undefined = session && {
+      type: "handoff-ready",
+      detail: { amount: session.amount, currency: session.currency },
+    };
+    const event = eventFor(from, to, ready);
+    if (!event) return;
+    if (event.type !== "handoff-ready" && event.type !== "handoff-tokenized") this.#last = event;
+    const allowed = this.#emit(event, event.type === "handoff-requires-action");
+    // Top-level redirect by default (never inside our shadow root); cancel the event to do it yourself.
+    if (to.kind === "redirecting" && allowed) window.location.assign(to.body.redirectUrl);
+  }
+
+  #emit(event: CheckoutEvent, cancelable = false): boolean {
+    return this.dispatchEvent(
+      new CustomEvent(event.type, { detail: event.detail, bubbles: true, composed: true, cancelable }),
+    );
   }
 
   override connectedCallback(): void {
@@ -164,22 +170,7 @@ export class HandoffCheckout extends LitElement {
     // Re-connected within the same turn (React StrictMode, a DOM move): keep everything as it is.
     if (this.#teardown) clearTimeout(this.#teardown);
     this.#teardown = undefined;
-    // Moved in the DOM (React StrictMode, a reparent): the card goes with it.
-    if (this.#cardHost && !this.#cardHost.isConnected) this.append(this.#cardHost);
-  }
-
-  /**
-   * The light-DOM node Checkout.com's iframe mounts in, made when the card is: a server-rendered
-   * page hydrates `<handoff-checkout>` with no children, and one added earlier would not match.
-   */
-  #hostForCard(): HTMLElement {
-    if (!this.#cardHost) {
-      this.#cardHost = document.createElement("div");
-      this.#cardHost.slot = "card";
-      this.#cardHost.dataset.handoffCard = "";
-    }
-    if (!this.#cardHost.isConnected) this.append(this.#cardHost);
-    return this.#cardHost;
+    for (const host of this.#hosts.values()) if (!host.isConnected) this.append(host);
   }
 
   override disconnectedCallback(): void {
@@ -187,236 +178,250 @@ export class HandoffCheckout extends LitElement {
     this.#teardown = setTimeout(() => this.#reset(), 0);
   }
 
-  /** Unmounts the card and forgets the session; a later connection starts afresh. */
+  /**
+   * The light-DOM node a Checkout.com iframe mounts in, made when it is needed: a server-rendered
+   * page hydrates `<handoff-checkout>` with no children, and one added earlier would not match.
+   */
+  #hostFor = (name: "card" | Wallet): HTMLElement => {
+    let host = this.#hosts.get(name);
+    if (!host) {
+      host = document.createElement("div");
+      host.slot = name === "card" ? "card" : "wallets";
+      // `data-handoff-card`, `data-handoff-wallet="applepay"`: stable hooks for the merchant's CSS and tests.
+      if (name === "card") host.dataset.handoffCard = "";
+      else host.dataset.handoffWallet = name;
+      this.#hosts.set(name, host);
+    }
+    if (!host.isConnected) this.append(host);
+    return host;
+  };
+
+  #unmountAll(): void {
+    for (const component of [this.#card, ...this.#wallets]) unmount(component);
+    for (const host of this.#hosts.values()) host.remove();
+    this.#hosts.clear();
+    this.#card = undefined;
+    this.#wallets = [];
+  }
+
+  /** Unmounts the card and wallets and forgets the session; a later update starts afresh. */
   #reset(): void {
     this.#teardown = undefined;
-    this.#link = undefined;
-    this.#retryAction = undefined;
-    this.message = "";
-    try {
-      this.#card?.unmount();
-    } catch {
-      // already unmounted
-    }
-    this.#card = undefined;
+    this.#latest.cancel();
+    this.#unmountAll();
     this.#session = undefined;
-    this.#started = false;
-    this.#busy = false;
-    this.state = "idle";
+    this.#paying = undefined;
+    this.view = { kind: "idle" };
   }
 
   protected override updated(changed: PropertyValues): void {
     // A new cart (a React prop, a single-page cart edit) is a new amount: never keep showing the old one.
     const newSession = ["cartId", "customer", "billing"].some((k) => changed.has(k) && changed.get(k));
-    if (newSession && this.#started && this.state !== "redirecting" && this.state !== "processing") {
-      this.#reset();
-    }
-    if (this.#cardHost) this.#cardHost.inert = this.state === "processing";
-    if (!this.#started && this.isConnected && this.sessionUrl && this.cartId) {
-      this.#started = true;
-      // After this update, not inside it: start() changes state, which schedules the next one.
+    if (newSession && !this.#paying && this.view.kind !== "redirecting") this.#reset();
+    if (changed.has("appearance")) this.#theme();
+    // The shopper cannot change the card or start a wallet while a payment is on its way or done.
+    for (const host of this.#hosts.values()) host.inert = !this.#open;
+    if (this.view.kind === "idle" && this.isConnected && this.sessionUrl && this.cartId) {
+      // After this update, not inside it: start() changes the view, which schedules the next one.
       queueMicrotask(() => void this.#start());
+      this.view = { kind: "loading" };
     }
-    if (changed.has("state") && ["declined", "error", "success"].includes(this.state)) {
+    const focus = changed.has("view") && changed.get("view") !== undefined;
+    if (focus && (["declined", "failed", "approved", "blocked"].includes(this.view.kind) || this.#notice)) {
       // Move focus to the message so keyboard and screen-reader users hear what happened.
       this.renderRoot.querySelector<HTMLElement>(".message")?.focus();
     }
   }
 
-  /** @ignore */
-  #emit<K extends keyof HandoffEventMap>(name: K, detail: HandoffEventMap[K], cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
+  get #notice(): boolean {
+    return this.view.kind === "ready" && this.view.notice?.key !== undefined;
   }
 
-  #fail(detail: ErrorDetail, text: string, retry?: () => void): void {
-    this.state = "error";
-    this.#tone = "error";
-    this.message = text;
-    this.#retryAction = detail.retryable ? retry : undefined;
-    this.#emit("handoff-error", detail);
-  }
-
-  /** An answer that ends this checkout: say why, link where to go, offer nothing that can only fail. */
-  #block(detail: ErrorDetail, text: string, link?: { href: string; text: string }): void {
-    this.#fail(detail, text);
-    this.state = "blocked";
-    this.#link = link;
-  }
-
-  /** ORDER_COMPLETED and OUT_OF_STOCK get their own screens; true when `error` was one of them. */
-  #blockFor(error: RequestError | { code: string; body?: ErrorBody }): boolean {
-    const body = "body" in error ? error.body : undefined;
-    if (error.code === "ORDER_COMPLETED") {
-      const href = body?.orderUrl;
-      this.#block(
-        { code: error.code, message: "This cart has already been paid for.", retryable: false },
-        this.#t.alreadyPaid,
-        href ? { href, text: this.#t.viewOrder } : undefined,
-      );
-      return true;
-    }
-    if (error.code === "OUT_OF_STOCK") {
-      const names = (body?.lines ?? []).map((l) => l.name ?? l.sku).join(", ");
-      this.#block(
-        { code: error.code, message: `Out of stock: ${names}`, retryable: false },
-        names ? fill(this.#t.soldOut, { items: names }) : this.#t.outOfStock,
-        this.cartUrl ? { href: this.cartUrl, text: this.#t.editCart } : undefined,
-      );
-      return true;
-    }
-    return false;
+  /** The appearance's tokens as our CSS variables, on the element (CSSOM: allowed under a strict CSP). */
+  #theme(): void {
+    for (const name of this.#styled) this.style.removeProperty(name);
+    const variables = variablesFor(this.appearance);
+    for (const [name, value] of variables) this.style.setProperty(name, value);
+    this.#styled = variables.map(([name]) => name);
   }
 
   async #start(): Promise<void> {
-    this.#retryAction = undefined;
+    const guard = this.#latest.begin();
     if (this.checkoutMode !== MODE) {
       const message = `checkout-mode "${this.checkoutMode}" is not supported; use "${MODE}".`;
       console.error(`<handoff-checkout>: ${message}`);
-      this.#fail({ code: "unsupported_checkout_mode", message, retryable: false }, this.#t.misconfigured);
+      this.#go({
+        kind: "failed",
+        error: { code: "unsupported_checkout_mode", message, retryable: false },
+        key: "misconfigured",
+      });
       return;
     }
-    this.state = "loading";
-    this.#tone = "info";
-    this.message = this.#t.loading;
-    const restart = () => {
+    try {
+      const request = { cartId: this.cartId, customer: this.customer, billing: this.billing };
+      const session = await guard(fetchSession(this.sessionUrl, request, this.#language));
+      this.#session = session;
+      const order = { cartId: this.cartId, amount: session.amount, currency: session.currency };
+      const locale = this.#language;
+      // Resolves when the card fields are ready to type in.
+      await guard(
+        new Promise<void>((resolve, reject) => {
+          mountFlow(
+            session,
+            {
+              locale,
+              translations: flowTranslationsFor(locale),
+              appearance: this.appearance,
+              onReady: resolve,
+              onError: (error) => this.#flowError(error),
+              onWalletToken: (result) => void this.#payWithWallet(result, order),
+            },
+            this.#hostFor,
+          ).then((mounted) => {
+            this.#card = mounted.card;
+            this.#wallets = mounted.wallets;
+          }, reject);
+        }),
+      );
+      // Sent back by a failed 3-D Secure: say why above the fresh card form.
+      const notice = session.notice;
+      this.#go({ kind: "ready", ...(notice ? { notice: { text: notice.message } } : {}) });
+    } catch (error) {
+      if (error instanceof RequestError) {
+        this.#go(errorView(error, "unavailable", { kind: "session" }, this.cartUrl));
+        return;
+      }
+      const code = (error as { code?: "script_failed" }).code ?? "script_failed";
+      this.#go({
+        kind: "failed",
+        error: detail(code, "networkError", true),
+        key: "networkError",
+        retry: { kind: "session" },
+      });
+    }
+  }
+
+  #flowError(error: CheckoutError): void {
+    const detail = { code: error.code, message: error.message, retryable: true };
+    if (this.#paying || !this.#open) this.#emit({ type: "handoff-error", detail });
+    else this.#go({ kind: "ready", notice: { key: "genericError", error: detail } });
+  }
+
+  /** The views in which the shopper may (again) pay. */
+  get #open(): boolean {
+    return ["ready", "declined", "failed"].includes(this.view.kind);
+  }
+
+  /**
+   * Pays with the card form: tokenizes it and confirms. The Pay button calls it; in the Inline flow,
+   * your own button does. Resolves to how the payment ended (the event the element emitted for it).
+   */
+  submit(): Promise<SubmitResult> {
+    if (this.#paying) return this.#paying;
+    const card = this.#card;
+    const session = this.#session;
+    if (!card || !session || !this.#open) {
+      return Promise.resolve({ type: "handoff-error", detail: detail("not_ready", "loading", true) });
+    }
+    const order = { cartId: this.cartId, amount: session.amount, currency: session.currency };
+    const tokenize = () => this.#tokenized(tokenizeCard(card, order));
+    return this.#whilePaying("card", async (guard) => {
+      const token = await guard(tokenize());
+      if (token) await this.#confirm(token, guard, tokenize);
+    });
+  }
+
+  #payWithWallet(result: OnTokenizedResult, order: { cartId: string; amount: number; currency: string }) {
+    const token = walletToken(result, order);
+    if (!token || this.#paying || !this.#open) return;
+    void this.#whilePaying(token.method, (guard) => {
+      this.#emit({ type: "handoff-tokenized", detail: token });
+      return this.#confirm(token, guard);
+    });
+  }
+
+  /**
+   * One payment at a time, held through re-tokenization and rechecks: a double click sends one
+   * confirm. Every answer the work waits for passes its guard: after a reset (a new cart, a
+   * disconnection) none of them reaches the view.
+   */
+  #whilePaying(
+    method: PaymentInitiatedDetail["method"],
+    work: (guard: Guard) => Promise<void>,
+  ): Promise<SubmitResult> {
+    this.#last = undefined;
+    this.#go({ kind: "paying", method, checking: false });
+    const guard = this.#latest.begin();
+    this.#paying = work(guard).then(
+      () => this.#settled(),
+      () => {
+        const error = detail("INVALID_ANSWER", "genericError", true);
+        this.#go({ kind: "failed", error, key: "genericError", retry: { kind: "session" } });
+        return this.#settled();
+      },
+    );
+    return this.#paying;
+  }
+
+  #settled(): SubmitResult {
+    this.#paying = undefined;
+    const result = this.#last ?? { type: "handoff-error", detail: detail("not_ready", "loading", true) };
+    // Done: the card and wallets go, so nothing can be typed into a paid checkout.
+    if (this.view.kind === "approved") this.#unmountAll();
+    if (this.#restart) {
+      // The cart changed: show its new total before anyone pays it.
+      this.#restart = false;
       this.#reset();
       this.requestUpdate();
-    };
-    try {
-      this.#session = await fetchSession(
-        this.sessionUrl,
-        { cartId: this.cartId, customer: this.customer, billing: this.billing },
-        this.#language,
-      );
-    } catch (error) {
-      const e = error instanceof RequestError ? error : new RequestError("NETWORK_ERROR", true);
-      if (this.#blockFor(e)) return;
-      const text =
-        e.code === "NETWORK_ERROR"
-          ? this.#t.networkError
-          : e.code === "CART_CHANGED"
-            ? this.#t.cartChanged
-            : e.code === "ATTEMPT_IN_PROGRESS"
-              ? this.#t.stillChecking
-              : this.#t.unavailable;
-      this.#fail(
-        { code: e.code, message: "The checkout session could not be created.", retryable: e.retryable },
-        text,
-        restart,
-      );
-      return;
     }
-    // Resolves when the card fields are ready; a loader failure is shown (with Try again) instead.
-    await new Promise<void>((resolve) => {
-      void loadComponents(this.#session as Session, {
-        ...(this.locale ? { locale: this.locale } : {}),
-        ...(this.appearance ? { appearance: this.appearance } : {}),
-        onReady: () => resolve(),
-        onChange: () => this.requestUpdate(),
-        onError: (_component, error) => this.#cardError(error),
-      })
-        .then(async (checkout) => {
-          if (!this.#started) return;
-          // Our Pay button is the only one: Flow's own would pay through the session, without confirm.
-          const card = checkout.create("card", { showPayButton: false });
-          if (!(await card.isAvailable()))
-            throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
-          this.#card = card.mount(this.#hostForCard());
-        })
-        .catch((error: unknown) => this.#loaderFailed(error, restart));
-    });
-    if (this.state !== "loading") return;
-    this.state = "ready";
-    // Sent back by a failed 3-D Secure: say why above the fresh card form.
-    const notice = this.#session.notice;
-    this.#tone = notice ? "error" : "info";
-    this.message = notice?.message ?? "";
-    this.#emit("handoff-ready", { amount: this.#session.amount, currency: this.#session.currency });
+    return result;
   }
 
-  #loaderFailed(error: unknown, retry: () => void): void {
-    const code = (error as { code?: WidgetErrorCode }).code ?? "script_failed";
-    this.#fail(
-      { code, message: "The secure card form could not be loaded.", retryable: true },
-      this.#t.networkError,
-      retry,
-    );
-  }
-
-  #cardError(error: CheckoutError): void {
-    if (this.state === "processing") return;
-    this.#tone = "error";
-    this.message = this.#t.genericError;
-    this.#emit("handoff-error", { code: error.code, message: error.message, retryable: true });
-  }
-
-  /** Pays: tokenizes the card and confirms. The Pay button calls it; in the Inline flow, your own button does. */
-  async submit(): Promise<void> {
-    if (this.#busy || !this.#card || !["ready", "declined", "error"].includes(this.state)) return;
-    await this.#whileBusy(async () => {
-      const token = await this.#tokenize();
-      if (token) await this.#confirmWith(token);
-    });
-  }
-
-  /** One payment at a time, held through re-tokenization and re-checks: a double click sends one confirm. */
-  async #whileBusy(work: () => Promise<void>): Promise<void> {
-    this.#busy = true;
-    this.state = "processing";
-    this.#tone = "info";
-    this.message = this.#t.processing;
-    this.#retryAction = undefined;
+  async #tokenized(tokenizing: Promise<PaymentInitiatedDetail>): Promise<PaymentInitiatedDetail | undefined> {
     try {
-      await work();
-    } finally {
-      this.#busy = false;
-    }
-  }
-
-  async #tokenize(): Promise<PaymentInitiatedDetail | undefined> {
-    try {
-      const result = (await this.#card?.tokenize()) as
-        | {
-            data?: { token: string; scheme?: string; last4?: string; bin?: string };
-            risk?: { device_session_id?: string };
-          }
-        | undefined;
-      const data = result?.data;
-      if (!data?.token) throw Object.assign(new Error("no token"), { code: "tokenize_failed" });
-      const device = result?.risk?.device_session_id;
-      const detail: PaymentInitiatedDetail = {
-        processorToken: data.token,
-        cartId: this.cartId,
-        // There is a card to tokenize only once the session is here.
-        amount: (this.#session as Session).amount,
-        currency: (this.#session as Session).currency,
-        ...(device ? { deviceSessionId: device } : {}),
-        card: { scheme: data.scheme, last4: data.last4, bin: data.bin },
-      };
-      this.#emit("handoff-tokenized", detail);
-      return detail;
+      const token = await tokenizing;
+      this.#emit({ type: "handoff-tokenized", detail: token });
+      return token;
     } catch (error) {
-      const e = error as { code?: WidgetErrorCode; details?: { status?: number } };
-      if (e.code === "component_invalid") {
-        this.state = "ready";
-        this.#tone = "error";
-        this.message = this.#t.cardIncomplete;
-        this.renderRoot.querySelector<HTMLElement>(".message")?.focus();
-        return undefined;
-      }
-      if (e.details?.status === 401) {
-        this.#fail(
-          { code: "invalid_public_key", message: "Checkout.com refused the public key.", retryable: false },
-          this.#t.misconfigured,
-        );
-        return undefined;
-      }
-      this.#fail(
-        { code: e.code ?? "tokenize_failed", message: "The card could not be tokenized.", retryable: true },
-        this.#t.networkError,
-        () => void this.submit(),
-      );
+      const e = error instanceof TokenizeError ? error : new TokenizeError("tokenize_failed", "failed");
+      if (e.reason === "incomplete")
+        this.#go({
+          kind: "ready",
+          notice: { key: "cardIncomplete", error: detail(e.code, "cardIncomplete", true) },
+        });
+      else if (e.reason === "refused")
+        this.#go({ kind: "failed", error: detail(e.code, "misconfigured", false), key: "misconfigured" });
+      else
+        this.#go({
+          kind: "failed",
+          error: detail(e.code, "networkError", true),
+          key: "networkError",
+          retry: { kind: "tokenize" },
+        });
       return undefined;
+    }
+  }
+
+  async #confirm(
+    first: PaymentInitiatedDetail,
+    guard: Guard,
+    retokenize?: () => Promise<PaymentInitiatedDetail | undefined>,
+  ): Promise<void> {
+    const answer = await guard(
+      pay(first, {
+        confirm: (token) => this.#confirmOnce(token),
+        retokenize,
+        checking: () => this.#go({ kind: "paying", method: first.method, checking: true }),
+        wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      }),
+    );
+    if (!answer) return;
+    const view = outcomeView(answer.outcome, answer.token, this.cartUrl);
+    if (view) this.#go(view);
+    else {
+      this.#last = { type: "handoff-error", detail: detail("CART_CHANGED", "cartChanged", true) };
+      this.#emit(this.#last);
+      this.#restart = true;
     }
   }
 
@@ -431,88 +436,12 @@ export class HandoffCheckout extends LitElement {
     }
   }
 
-  async #confirmWith(first: PaymentInitiatedDetail): Promise<void> {
-    let token = first;
-    let outcome = await this.#confirmOnce(token);
-    if (outcome.kind === "token") {
-      // An expired or used token: get a fresh one once, silently, still busy, then ask the shopper.
-      const fresh = await this.#tokenize();
-      if (!fresh) return;
-      token = fresh;
-      outcome = await this.#confirmOnce(token);
-    }
-    // No answer in time: ask again with the same token (answered idempotently, never charged twice)
-    // until the server knows, rather than guessing "failed" about a payment that may have gone through.
-    for (let i = 0; i < RECHECKS && isUnanswered(outcome); i++) {
-      this.message = this.#t.stillChecking;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** i));
-      outcome = await this.#confirmOnce(token);
-    }
-    this.#show(outcome, token);
-  }
-
-  #show(outcome: Outcome, token: PaymentInitiatedDetail): void {
-    const t = this.#t;
-    this.#retryAction = undefined;
-    switch (outcome.kind) {
-      case "approved":
-        this.state = "success";
-        this.#tone = "success";
-        this.message = outcome.body.needsReview ? t.successReview : t.success;
-        this.#emit("handoff-success", outcome.body);
-        return;
-      case "declined": {
-        this.state = "declined";
-        this.#tone = "error";
-        this.message = outcome.body.message;
-        this.#emit("handoff-decline", outcome.body);
-        return;
-      }
-      case "requires_action": {
-        this.state = "redirecting";
-        this.#tone = "info";
-        this.message = t.redirecting;
-        // Top-level redirect by default (never inside our shadow root); cancel the event to do it yourself.
-        if (this.#emit("handoff-requires-action", outcome.body, true))
-          window.location.assign(outcome.body.redirectUrl);
-        return;
-      }
-      case "token":
-        this.state = "ready";
-        this.#tone = "error";
-        this.message = t.enterCardAgain;
-        this.#emit("handoff-error", {
-          code: outcome.code,
-          message: "The card token could not be used.",
-          retryable: true,
-        });
-        return;
-      case "error": {
-        if (this.#blockFor(outcome)) return;
-        if (outcome.code === "CART_CHANGED") {
-          // Show the cart's new total before anyone pays it.
-          this.#reset();
-          this.requestUpdate();
-          return;
-        }
-        const text =
-          outcome.code === "NETWORK_ERROR" || outcome.code === "TIMEOUT"
-            ? t.networkError
-            : outcome.code === "PROCESSOR_UNAVAILABLE"
-              ? t.unavailable
-              : outcome.code === "ATTEMPT_IN_PROGRESS"
-                ? t.stillChecking
-                : outcome.code === "RATE_LIMITED"
-                  ? t.rateLimited
-                  : t.genericError;
-        // Retrying a confirm with the same token is safe: the server answers it idempotently.
-        this.#fail(
-          { code: outcome.code, message: outcome.message ?? text, retryable: outcome.retryable },
-          text,
-          () => void this.#whileBusy(() => this.#confirmWith(token)),
-        );
-      }
-    }
+  #retry(retry: Retry): void {
+    if (retry.kind === "session") {
+      this.#reset();
+      this.requestUpdate();
+    } else if (retry.kind === "tokenize") void this.submit();
+    else void this.#whilePaying(retry.token.method, (guard) => this.#confirm(retry.token, guard));
   }
 
   /** Modal flow: opens the payment dialog. */
@@ -526,44 +455,100 @@ export class HandoffCheckout extends LitElement {
 
   /** Never "Pay" without the amount: a placeholder until the session says what will be charged. */
   #payLabel() {
-    return this.#amountText
-      ? fill(this.#t.pay, { amount: this.#amountText })
+    // Formatted by the server in the language this element asked in: what is shown is what is charged.
+    const amount = this.#session?.amountText;
+    return amount
+      ? fill(this.#t.pay, { amount })
       : html`<span class="amount-skeleton" aria-hidden="true"></span><span class="visually-hidden">${this.#t.loading}</span>`;
   }
 
-  #payButton() {
+  /** What each view shows: its message and tone, the action it offers, whether Pay is there. */
+  #screen() {
     const t = this.#t;
-    const canPay = this.state === "ready" || this.state === "declined";
-    const processing = this.state === "processing";
-    const label = processing
-      ? html`<span class="spinner" aria-hidden="true"></span>${t.processing}`
-      : this.#payLabel();
-    return html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay}
-      aria-busy=${String(processing)} @click=${() => void this.submit()}>${label}</button>`;
+    const view = this.view;
+    switch (view.kind) {
+      case "idle":
+      case "loading":
+        return { text: t.loading, tone: "info", pay: "wait" } as const;
+      case "ready": {
+        const notice = view.notice;
+        const text = notice?.key ? t[notice.key] : (notice?.text ?? "");
+        return { text, tone: notice ? "error" : "info", pay: "open" } as const;
+      }
+      case "paying":
+        return { text: view.checking ? t.stillChecking : t.processing, tone: "info", pay: "busy" } as const;
+      case "approved":
+        return {
+          text: view.body.needsReview ? t.successReview : t.success,
+          tone: "success",
+          pay: "none",
+        } as const;
+      case "declined":
+        return { text: view.body.message, tone: "error", pay: "open" } as const;
+      case "redirecting":
+        return { text: t.redirecting, tone: "info", pay: "wait" } as const;
+      case "failed": {
+        const retry = view.retry;
+        const action = retry
+          ? html`<button class="secondary" part="retry-button" type="button" @click=${() => this.#retry(retry)}>${t.retry}</button>`
+          : nothing;
+        return { text: t[view.key], tone: "error", pay: "wait", action } as const;
+      }
+      case "blocked": {
+        const link = view.link;
+        const action = link
+          ? html`<a class="link" part="link" href=${link.href}>${t[link.key]}</a>`
+          : nothing;
+        return {
+          text: fill(t[view.key], { items: view.items ?? "" }),
+          tone: "error",
+          pay: "none",
+          action,
+        } as const;
+      }
+    }
   }
 
   #body() {
-    const tone = this.#tone;
+    const t = this.#t;
+    const screen = this.#screen();
+    const loading = this.view.kind === "idle" || this.view.kind === "loading";
+    const done = screen.pay === "none";
+    const canPay = screen.pay === "open";
+    const busy = screen.pay === "busy";
+    const label = busy
+      ? html`<span class="spinner" aria-hidden="true"></span>${t.processing}`
+      : this.#payLabel();
+    const wallets = this.#wallets.length > 0 && !done;
     return html`
-      <div class="card">
-        ${this.state === "loading" || this.state === "idle" ? html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>` : nothing}
+      <div part="wallets" class="wallets" ?hidden=${!wallets}><slot name="wallets"></slot></div>
+      ${wallets ? html`<p part="separator" class="separator">${t.orCard}</p>` : nothing}
+      <div class="card" ?hidden=${done}>
+        ${loading ? html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>` : nothing}
         <slot name="card"></slot>
       </div>
       <div role="status" aria-live="polite" aria-atomic="true">
-        <p class="message" part="message" data-tone=${tone} tabindex="-1">${this.message}</p>
+        <p class="message" part="message" data-tone=${screen.tone} tabindex="-1">${screen.text}</p>
       </div>
-      ${this.#retryAction ? html`<button class="secondary" part="retry-button" type="button" @click=${this.#retryAction}>${this.#t.retry}</button>` : nothing}
-      ${this.#link ? html`<a class="link" part="link" href=${this.#link.href}>${this.#link.text}</a>` : nothing}
-      ${this.checkoutFlow === "Inline" || this.state === "success" || this.state === "blocked" ? nothing : this.#payButton()}
+      ${"action" in screen ? screen.action : nothing}
+      ${
+        this.checkoutFlow === "Inline" || done
+          ? nothing
+          : html`<button class="pay" part="pay-button" type="button" ?disabled=${!canPay}
+            aria-busy=${String(busy)} @click=${() => void this.submit()}>${label}</button>`
+      }
     `;
   }
 
   override render() {
-    if (this.checkoutFlow !== "Modal") return html`<div part="container">${this.#body()}</div>`;
+    const lang = this.#language;
+    const dir = isRtl(lang) ? "rtl" : "ltr";
+    if (this.checkoutFlow !== "Modal")
+      return html`<div part="container" lang=${lang} dir=${dir}>${this.#body()}</div>`;
     const t = this.#t;
     return html`
       <button class="pay" part="open-button" type="button" @click=${() => this.open()}>${this.#payLabel()}</button>
-      <dialog part="dialog" aria-labelledby="handoff-dialog-title">
+      <dialog part="dialog" aria-labelledby="handoff-dialog-title" lang=${lang} dir=${dir}>
         <div class="dialog-head">
           <h2 id="handoff-dialog-title">${t.dialogTitle}</h2>
           <button class="secondary" type="button" @click=${() => this.close()}>${t.close}</button>

@@ -3,8 +3,11 @@ import { defineHandoffCheckout } from "./define.js";
 export { defineHandoffCheckout, warnOnce } from "./define.js";
 export { HandoffCheckout } from "./handoff-checkout.js";
 export { type MountedCheckout, type MountOptions, mount } from "./mount.js";
-export { addLocale, type Strings, stringsFor } from "./strings.js";
+export { addLocale, type FlowLabels, type Strings, stringsFor } from "./strings.js";
+export { darkAppearance } from "./theme.js";
 export type {
+  Appearance,
+  CheckoutEvent,
   CheckoutFlow,
   CheckoutMode,
   ErrorDetail,
@@ -12,6 +15,8 @@ export type {
   HandoffOptions,
   PaymentInitiatedDetail,
   PaymentInitiatedResult,
+  PaymentMethod,
+  SubmitResult,
   WidgetErrorCode,
 } from "./types.js";
 export { TAG, VERSION } from "./version.js";

@@ -1,6 +1,6 @@
 import { defineHandoffCheckout } from "./define.js";
 import { HandoffCheckout } from "./handoff-checkout.js";
-import type { HandoffEventMap, HandoffOptions } from "./types.js";
+import type { HandoffEventMap, HandoffOptions, SubmitResult } from "./types.js";
 import { TAG } from "./version.js";
 
 /** The same shape as the React wrapper's callbacks and `addEventListener`: the event, its detail inside. */
@@ -18,8 +18,8 @@ export interface MountOptions extends HandoffOptions {
 
 export interface MountedCheckout {
   element: HandoffCheckout;
-  /** Pays (for the Inline flow, where your own button starts the payment). */
-  submit(): Promise<void>;
+  /** Pays (for the Inline flow, where your own button starts the payment); resolves to how it ended. */
+  submit(): Promise<SubmitResult>;
   unmount(): void;
 }
 

@@ -1,6 +1,7 @@
 import { defineHandoffCheckout } from "./define.js";
 import { HandoffCheckout } from "./handoff-checkout.js";
 import { mount } from "./mount.js";
+import { darkAppearance } from "./theme.js";
 import { VERSION } from "./version.js";
 
 /** What `handoff.js` puts on the page: `window.Handoff.mount("#checkout", options)`. */
@@ -8,6 +9,8 @@ export interface HandoffGlobal {
   mount: typeof mount;
   version: string;
   HandoffCheckout: typeof HandoffCheckout;
+  /** `Handoff.mount(el, { appearance: Handoff.darkAppearance })`: the dark preset. */
+  darkAppearance: typeof darkAppearance;
 }
 
 declare global {
@@ -20,4 +23,4 @@ declare global {
 /** `handoff.js`: defines `<handoff-checkout>` and `window.Handoff.mount()`; loading it twice is harmless. */
 // A second copy of another version: defineHandoffCheckout has said so once; the first stays in place.
 defineHandoffCheckout();
-window.Handoff ??= { mount, version: VERSION, HandoffCheckout };
+window.Handoff ??= { mount, version: VERSION, HandoffCheckout, darkAppearance };

@@ -14,6 +14,28 @@ export const styles = css`
     --_danger: var(--handoff-color-danger,#a4001d);
     --_success: var(--handoff-color-success,#0b6b2e);
     --_radius: var(--handoff-radius,8px);
+    --_muted: var(--handoff-color-disabled,#eceef1);
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .wallets {
+    display: grid;
+    gap: 8px;
+  }
+  .separator {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    margin: 12px 0;
+    color: var(--handoff-color-secondary,#4a4f57);
+    font-size: 0.875em;
+  }
+  .separator::before,
+  .separator::after {
+    content: "";
+    flex: 1;
+    border-top: 1px solid var(--handoff-color-border,#c4c8cf);
   }
   .card {
     position: relative;
@@ -31,13 +53,12 @@ export const styles = css`
     display: block;
     height: 44px;
     border-radius: var(--_radius);
-    background: linear-gradient(90deg, #eceef1, #f6f7f8, #eceef1);
-    background-size: 200% 100%;
-    animation: shimmer 1.2s infinite linear;
+    background: var(--_muted);
+    animation: pulse 1.2s infinite alternate;
   }
-  @keyframes shimmer {
+  @keyframes pulse {
     to {
-      background-position: -200% 0;
+      opacity: 0.5;
     }
   }
   .message {
@@ -125,6 +146,8 @@ export const styles = css`
     background: transparent;
   }
   dialog {
+    color: inherit;
+    background: var(--handoff-color-background,#fff);
     border: 0;
     border-radius: var(--_radius);
     padding: 24px;

@@ -1,4 +1,8 @@
-import type { CheckoutError, CheckoutLoaderError } from "@checkout.com/checkout-web-components";
+import type {
+  CheckoutError,
+  CheckoutLoaderError,
+  PartialDesignTokens,
+} from "@checkout.com/checkout-web-components";
 import type {
   CheckoutBilling,
   CheckoutCustomer,
@@ -18,8 +22,16 @@ export type PaymentInitiatedResult =
   | ConfirmResponse
   | { error: string; message?: string; retryable?: boolean };
 
+/** How the shopper paid: the card form, or a wallet through Flow in token mode. */
+export type PaymentMethod = "card" | "applepay" | "googlepay";
+
+/** Checkout.com's design tokens (Flow's own type): they theme Flow's fields and the widget alike. */
+export type Appearance = PartialDesignTokens;
+
 export interface PaymentInitiatedDetail {
   processorToken: string;
+  /** The card form, or the wallet the token came from. */
+  method: PaymentMethod;
   cartId: string;
   /** What the shopper was shown on the Pay button; send them with the token so nothing else is charged. */
   amount?: number;
@@ -47,8 +59,11 @@ export interface HandoffOptions {
   /** How long to wait for confirm before asking again with the same token. Default 20 s. */
   confirmTimeoutMs?: number;
   locale?: string;
-  /** Checkout.com design tokens (colorAction, colorBorder, borderRadius…), passed to the card fields. */
-  appearance?: Record<string, unknown>;
+  /**
+   * Checkout.com's design tokens (colorAction, colorPrimary, colorBackground, borderRadius…): the
+   * same object themes Flow's fields and the widget's own CSS variables. `darkAppearance` is a preset.
+   */
+  appearance?: Appearance;
   strings?: Partial<Strings>;
   onPaymentInitiated?: (
     detail: PaymentInitiatedDetail,
@@ -74,6 +89,8 @@ export type WidgetErrorCode =
   | "invalid_public_key"
   | "tokenize_failed"
   | "component_not_available"
+  /** `submit()` was called before the form was ready, or after the checkout ended. */
+  | "not_ready"
   | `${CheckoutError["code"]}`
   | `${CheckoutLoaderError["code"]}`;
 
@@ -94,3 +111,14 @@ export interface HandoffEventMap {
 }
 
 export type Session = SessionResponse;
+
+/** One of the element's events as a value: `type` narrows `detail`. */
+export type CheckoutEvent = {
+  [K in keyof HandoffEventMap]: { type: K; detail: HandoffEventMap[K] };
+}[keyof HandoffEventMap];
+
+/** What `submit()` resolves to: how this payment ended, as the event the element emitted for it. */
+export type SubmitResult = Extract<
+  CheckoutEvent,
+  { type: "handoff-success" | "handoff-decline" | "handoff-requires-action" | "handoff-error" }
+>;

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { ConfirmVelocity, DEFAULT_VELOCITY } from "@handoff/server";
 import { createHandoffHandler } from "@handoff/server/node";
 import { build } from "vite";
+import { LANGUAGES } from "../../../packages/elements/src/languages.js";
 import { type Harness, startHarness } from "../../../packages/server/src/test-support/harness.js";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -14,13 +15,14 @@ const require = createRequire(import.meta.url);
 const elements = resolve(root, "packages/elements");
 
 /**
- * Builds the script-tag bundle and the French pack exactly as `pnpm build` does, so tests never run
- * a stale one. Returns handoff.js; the shop serves the pack from dist.
+ * Builds the script-tag bundle and every language pack exactly as `pnpm build` does, so tests never
+ * run a stale one. Returns handoff.js; the shop serves the packs from dist.
  */
 export async function buildScriptTagBundle(): Promise<string> {
   const configFile = resolve(elements, "vite.config.ts");
   await build({ root: elements, configFile, logLevel: "silent" });
-  await build({ root: elements, configFile, logLevel: "silent", mode: "locale-fr" });
+  for (const code of LANGUAGES.filter((l) => l !== "en"))
+    await build({ root: elements, configFile, logLevel: "silent", mode: `locale-${code}` });
   return readFile(resolve(elements, "dist/handoff.js"), "utf8");
 }
 
@@ -36,6 +38,11 @@ const NAMES = { flow: "checkoutFlow", locale: "locale", mode: "checkoutMode", ca
 for (const key of Object.keys(NAMES)) {
   const value = params.get(key);
   if (value) options[NAMES[key]] = key === "timeout" ? Number(value) : value;
+}
+if (params.get("theme") === "dark") {
+  // The dark preset themes Flow's fields and the widget alike; the page goes dark around them.
+  options.appearance = Handoff.darkAppearance;
+  document.documentElement.classList.add("dark");
 }
 for (const name of ["onReady", "onTokenized", "onSuccess", "onDecline", "onRequiresAction", "onError"]) {
   options[name] = (event) => window.events.push({ name, detail: event.detail });
@@ -89,7 +96,7 @@ export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): 
     if (url.pathname === "/") {
       // ?pack=fr: the page loads the French language pack beside handoff.js, as a French shop does.
       const pack = url.searchParams.get("pack");
-      const packScript = pack ? `<script src="/handoff.${pack}.js"></script>` : "";
+      const packScript = pack ? `<script src="/handoff.${encodeURIComponent(pack)}.js"></script>` : "";
       return send(
         "text/html; charset=utf-8",
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Checkout</title>
@@ -103,12 +110,16 @@ export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): 
       return send(type, body);
     }
     if (url.pathname === "/handoff.js") return send("text/javascript", bundle);
-    if (url.pathname === "/handoff.fr.js")
-      return send("text/javascript", await readFile(resolve(elements, "dist/handoff.fr.js"), "utf8"));
+    const pack = /^\/handoff\.([a-z]{2})\.js$/.exec(url.pathname)?.[1];
+    if (pack && (LANGUAGES as readonly string[]).includes(pack))
+      return send("text/javascript", await readFile(resolve(elements, `dist/handoff.${pack}.js`), "utf8"));
     if (url.pathname === "/page.js") return send("text/javascript", PAGE_SCRIPT);
     if (url.pathname === "/axe.js") return send("text/javascript", axe);
     if (url.pathname === "/shop.css")
-      return send("text/css", "body{font-family:system-ui;margin:24px;max-width:520px}");
+      return send(
+        "text/css",
+        "body{font-family:system-ui;margin:24px;max-width:520px}html.dark{background:#16181d;color:#eef0f4}",
+      );
     if (url.pathname === "/favicon.ico") return send("image/x-icon", "", 204);
     const order = /^\/orders\/(ord_\w+)$/.exec(url.pathname);
     if (order) {

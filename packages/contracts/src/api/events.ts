@@ -120,15 +120,22 @@ export interface PayoutReconciledEventData {
   occurredAt: string;
 }
 
-export interface HandoffEvent {
+interface Envelope<Type extends HandoffEventName, Data> {
   /** Stable across retries and replays: the Standard Webhooks `webhook-id`. */
   id: string;
-  type: HandoffEventName;
+  type: Type;
   timestamp: string;
-  data:
-    | OrderEventData
-    | DisputeEventData
-    | OrderSettledEventData
-    | PayoutReconciledEventData
-    | Record<string, unknown>;
+  data: Data;
 }
+
+/**
+ * One event as sent: checking `type` narrows `data` (an `order.*` event carries `OrderEventData`, a
+ * `dispute.*` one `DisputeEventData`, `order.settled` and `payout.reconciled` their settlement
+ * figures, a forwarded `checkout.*` one Checkout.com's own payload).
+ */
+export type HandoffEvent =
+  | Envelope<OrderEventName, OrderEventData>
+  | Envelope<DisputeEventName, DisputeEventData>
+  | Envelope<"order.settled", OrderSettledEventData>
+  | Envelope<"payout.reconciled", PayoutReconciledEventData>
+  | Envelope<CheckoutEventName, Record<string, unknown>>;

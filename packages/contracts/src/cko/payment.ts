@@ -99,6 +99,8 @@ const responseSourceSchema = z.looseObject({
   bin: z.string().optional(),
   expiry_month: z.number().int().optional(),
   expiry_year: z.number().int().optional(),
+  /** Set when the card came from a wallet token: "applepay" or "googlepay". */
+  card_wallet_type: z.string().optional(),
 });
 
 /** 201: processed synchronously, approved or declined. */

@@ -1,10 +1,10 @@
-import { addLocale, type Strings } from "../strings.js";
+import { addLocale, type FlowLabels, type Strings } from "../strings.js";
 
 /**
  * French. Importing this module (or loading `handoff.fr.js` beside `handoff.js`) makes every
- * `<handoff-checkout locale="fr-…">` on the page speak French; `stringsFor("fr")` returns them.
+ * `<handoff-checkout locale="fr-…">` on the page speak French, and gives Flow's card fields the same labels.
  */
-const fr: Strings = {
+export const strings: Strings = {
   pay: "Payer {amount}",
   processing: "Paiement en cours…",
   loading: "Chargement du formulaire de paiement sécurisé…",
@@ -13,6 +13,7 @@ const fr: Strings = {
   retry: "Réessayer",
   close: "Fermer",
   dialogTitle: "Paiement sécurisé",
+  orCard: "Ou payez par carte",
   cardIncomplete: "Veuillez compléter les informations de votre carte.",
   enterCardAgain: "Veuillez saisir à nouveau les informations de votre carte.",
   outOfStock: "Désolé, un article de votre panier vient d'être épuisé.",
@@ -30,4 +31,16 @@ const fr: Strings = {
   genericError: "Une erreur est survenue. Veuillez réessayer.",
 };
 
-addLocale("fr", fr);
+export const flow: FlowLabels = {
+  "card.card_number": "Numéro de carte",
+  "card.card_number.invalid": "Votre numéro de carte est incomplet",
+  "card.expiry_date": "Date d'expiration",
+  "card.expiry_date.invalid": "La date d'expiration de votre carte est passée",
+  "card.expiry_date.placeholder.month": "MM",
+  "card.expiry_date.placeholder.year": "AA",
+  "card.security_code": "Code de sécurité",
+  "card.security_code.invalid": "Le code de sécurité de votre carte est incomplet",
+  "card.security_code.placeholder": "CVC",
+};
+
+addLocale("fr", strings, flow);

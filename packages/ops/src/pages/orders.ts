@@ -251,7 +251,11 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
     // As confirm recorded it, or as Checkout.com reports the payment now (a 3-D Secure payment's card).
     const source = live && "payment" in live ? live.payment.source : undefined;
     const last4 = charged?.cardLast4 ?? source?.last4;
-    const card = last4 ? `${charged?.cardScheme ?? source?.scheme ?? "Card"} ···· ${last4}` : "—";
+    const wallet = { applepay: "Apple Pay", googlepay: "Google Pay" }[
+      String(charged?.cardWallet ?? (source as { card_wallet_type?: string } | undefined)?.card_wallet_type)
+    ];
+    const scheme = `${charged?.cardScheme ?? source?.scheme ?? "Card"} ···· ${last4}`;
+    const card = last4 ? (wallet ? `${wallet} (${scheme})` : scheme) : "—";
     const lines = order.lines.map((l) => [
       html`${l.name}`,
       html`${l.quantity}`,

@@ -10,6 +10,8 @@ export interface CardData {
   last4: string;
   scheme: string;
   billingAddress?: Record<string, string>;
+  /** The wallet the card came from (an Apple Pay or Google Pay token), as `source.card_wallet_type` says. */
+  wallet?: "applepay" | "googlepay";
 }
 
 export interface SandboxToken {

@@ -71,6 +71,11 @@ export class PaymentService {
   readonly tokens = new Map<string, SandboxToken>();
   readonly payments = new Map<string, SandboxPayment>();
   readonly paymentSessions = new Map<string, PaymentSession>();
+  /**
+   * The wallets this sandbox account offers, as a Checkout.com account has them enabled; a payment
+   * session lists them (minus its `disabled_payment_methods`), and Flow shows only those.
+   */
+  readonly wallets = new Set<"applepay" | "googlepay">(["applepay", "googlepay"]);
   private readonly bySession = new Map<string, string>();
   private readonly byReference = new Map<string, string[]>();
   /** Control API: make the next capture/refund/void of a payment decline. */
@@ -445,6 +450,15 @@ export class PaymentService {
     return { status: result.status, body: { id: payment.id, status, type: "card" } };
   }
 
+  /** The account's wallets this session may offer: `enabled_payment_methods` narrows, `disabled_…` removes. */
+  private sessionWallets(body: Body): string[] {
+    const list = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
+    const enabled = list(body.enabled_payment_methods);
+    const disabled = list(body.disabled_payment_methods) ?? [];
+    return [...this.wallets].filter((w) => (!enabled || enabled.includes(w)) && !disabled.includes(w));
+  }
+
   createPaymentSession(body: Body): ApiResult {
     const parsed = paymentSessionRequestSchema.safeParse(body);
     if (!parsed.success) return apiError(422, errorCodesFor(parsed.error, body));
@@ -476,7 +490,10 @@ export class PaymentService {
       amount: session.amount,
       locale: parsed.data.locale ?? "en-GB",
       currency: session.currency,
-      payment_methods: [{ type: "card", card_schemes: ["Visa", "Mastercard", "American Express"] }],
+      payment_methods: [
+        { type: "card", card_schemes: ["Visa", "Mastercard", "American Express"] },
+        ...this.sessionWallets(body).map((type) => ({ type })),
+      ],
       risk: { enabled: false },
       _links: { self: { href: self } },
     };

@@ -40,8 +40,54 @@ function cardErrors(body: Body, now: Date): string[] {
   return codes;
 }
 
+export type WalletType = "applepay" | "googlepay";
+
+/**
+ * The card inside a wallet's `token_data`. A real wallet token is encrypted for Checkout.com; the
+ * sandbox's test wallet sheet "encrypts" a test card as base64 JSON in the same fields (Apple Pay's
+ * `data`; Google Pay's `signedMessage.encryptedMessage`), so only its own tokens decode here.
+ */
+function walletCard(type: WalletType, tokenData: unknown): Body | undefined {
+  if (typeof tokenData !== "object" || tokenData === null) return undefined;
+  const t = tokenData as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
+  let encrypted: string | undefined;
+  if (type === "applepay") {
+    const header = t.header as Record<string, unknown> | undefined;
+    const complete =
+      text(t.version) &&
+      text(t.signature) &&
+      header &&
+      text(header.ephemeralPublicKey) &&
+      text(header.publicKeyHash) &&
+      text(header.transactionId);
+    if (!complete) return undefined;
+    encrypted = text(t.data);
+  } else {
+    if (!text(t.signature) || (t.protocolVersion !== "ECv2" && t.protocolVersion !== "ECv1"))
+      return undefined;
+    try {
+      encrypted = text((JSON.parse(String(t.signedMessage)) as Record<string, unknown>).encryptedMessage);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!encrypted) return undefined;
+  try {
+    const card = JSON.parse(Buffer.from(encrypted, "base64").toString("utf8")) as Record<string, unknown>;
+    const number = text(card.dpan);
+    if (!number || !Number.isInteger(card.expiry_month) || !Number.isInteger(card.expiry_year))
+      return undefined;
+    return { number, expiry_month: card.expiry_month, expiry_year: card.expiry_year };
+  } catch {
+    return undefined;
+  }
+}
+
 export function createToken(tokens: Map<string, SandboxToken>, body: Body, nowMs: number): ApiResult {
   if (body.type === undefined) return apiError(422, ["token_type_required"]);
+  if (body.type === "applepay" || body.type === "googlepay")
+    return createWalletToken(tokens, body.type, body, nowMs);
   if (body.type !== "card") return apiError(422, ["token_type_invalid"]);
   const codes = cardErrors(body, new Date(nowMs));
   if (codes.length > 0) return apiError(422, codes);
@@ -87,6 +133,61 @@ export function createToken(tokens: Map<string, SandboxToken>, body: Body, nowMs
       product_type: behaviourOf(number).kind === "decline" ? "Test Decline" : "Test Card",
       ...(card.name ? { name: card.name } : {}),
       ...(billing ? { billing_address: billing } : {}),
+    },
+  };
+}
+
+/**
+ * `POST /tokens` with `type: "applepay" | "googlepay"` and the wallet's `token_data`: the token a
+ * Flow wallet component in `tokenize` mode hands to `onTokenized`. Answered as Checkout.com does:
+ * `type`, `token`, `expires_on` and the card's `expiry_month`, `expiry_year`, `scheme`, `last4`,
+ * `bin` (the device card, a DPAN), with `token_format` for a cryptogram.
+ */
+function createWalletToken(
+  tokens: Map<string, SandboxToken>,
+  type: WalletType,
+  body: Body,
+  nowMs: number,
+): ApiResult {
+  const raw = walletCard(type, body.token_data);
+  if (!raw) return apiError(422, ["token_data_invalid"]);
+  const codes = cardErrors(raw, new Date(nowMs));
+  if (codes.length > 0) return apiError(422, codes);
+  const number = raw.number as string;
+  const card: CardData = {
+    number,
+    expiryMonth: raw.expiry_month as number,
+    expiryYear: raw.expiry_year as number,
+    bin: number.slice(0, 6),
+    last4: number.slice(-4),
+    scheme: schemeOf(number).scheme,
+    wallet: type,
+  };
+  const token: SandboxToken = {
+    token: newId("tok"),
+    createdAt: nowMs,
+    expiresAt: nowMs + TOKEN_TTL_MS,
+    card,
+  };
+  tokens.set(token.token, token);
+  return {
+    status: 201,
+    body: {
+      type,
+      token: token.token,
+      expires_on: new Date(token.expiresAt).toISOString(),
+      expiry_month: card.expiryMonth,
+      expiry_year: card.expiryYear,
+      scheme: card.scheme,
+      last4: card.last4,
+      bin: card.bin,
+      card_type: "Credit",
+      card_category: "Consumer",
+      issuer: "Handoff Sandbox Bank",
+      issuer_country: "GB",
+      product_id: "A",
+      product_type: behaviourOf(number).kind === "decline" ? "Test Decline" : "Test Card",
+      token_format: "cryptogram_3ds",
     },
   };
 }

@@ -31,6 +31,7 @@ function restSource(p: SandboxPayment) {
     card_type: "Credit",
     card_category: "Consumer",
     issuer_country: "GB",
+    ...(c.wallet ? { card_wallet_type: c.wallet } : {}),
     ...(c.billingAddress ? { billing_address: c.billingAddress } : {}),
     ...(p.approved ? { avs_check: "S", cvv_check: "Y" } : {}),
   };
@@ -133,6 +134,7 @@ function webhookSource(p: SandboxPayment) {
   return {
     ...(p.sourceId ? { id: p.sourceId } : {}),
     type: "card",
+    ...(c.wallet ? { card_wallet_type: c.wallet } : {}),
     ...(a
       ? {
           billing_address: {

@@ -356,11 +356,15 @@ async function charge(
   if (outcome.kind === "processed") {
     const payment = outcome.payment;
     const observed = { amount: payment.amount, currency: payment.currency };
+    const wallet = payment.source?.card_wallet_type;
     const seen = { paymentId: payment.id, responseCode: payment.response_code };
+    // The timeline says which wallet paid, when one did.
+    const said = wallet ? { ...seen, wallet } : seen;
     // The card, for operators to find the order by (last four only; never more of the number).
     const card = {
       ...(payment.source?.last4 ? { cardLast4: payment.source.last4 } : {}),
       ...(payment.source?.scheme ? { cardScheme: payment.source.scheme } : {}),
+      ...(wallet ? { cardWallet: wallet } : {}),
     };
     if (payment.approved && (payment.amount !== attempt.amount || payment.currency !== attempt.currency)) {
       // Never what we asked for: settling sets it aside and reverses it; the shopper is not told "paid".
@@ -382,13 +386,13 @@ async function charge(
       return answer(
         { status: CONFIRM_STATUS.approved, body },
         { kind: "signal", signal: flagged ? "flagged" : "authorized" },
-        { detail: seen, observed, patch: { ...seen, ...card } },
+        { detail: said, observed, patch: { ...seen, ...card } },
       );
     }
     return answer(
       { status: CONFIRM_STATUS.declined, body: declineBody(order.id, payment.response_code, locale) },
       { kind: "signal", signal: "declined" },
-      { detail: { ...seen, summary: payment.response_summary }, patch: { ...seen, ...card } },
+      { detail: { ...said, summary: payment.response_summary }, patch: { ...seen, ...card } },
     );
   }
 

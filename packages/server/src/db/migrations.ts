@@ -334,6 +334,10 @@ export const MIGRATIONS: string[][] = [
     "CREATE INDEX webhook_events_by_type ON webhook_events (type, received_at, id)",
   ],
   [
+    // Which wallet paid (Apple Pay, Google Pay), as Checkout.com's payment says: none for the card form.
+    "ALTER TABLE payment_attempts ADD COLUMN card_wallet TEXT",
+  ],
+  [
     // The last Checkout.com payment session of each order, reused while the cart and the shopper's
     // details are unchanged: a reload or a flood of session requests opens no new one.
     `CREATE TABLE payment_sessions (

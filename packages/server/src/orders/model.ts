@@ -76,6 +76,8 @@ export interface Attempt {
   /** The card charged, as Checkout.com reported it (for operators' search and display). */
   cardLast4?: string | undefined;
   cardScheme?: string | undefined;
+  /** The wallet that paid ("applepay", "googlepay"), from the payment's `source.card_wallet_type`. */
+  cardWallet?: string | undefined;
 }
 
 export interface StoredResult {

@@ -19,6 +19,7 @@ export interface AttemptPatch {
   reviewReleasedAt?: string;
   cardLast4?: string;
   cardScheme?: string;
+  cardWallet?: string;
 }
 
 export interface RefundRecord {

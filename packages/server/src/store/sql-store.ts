@@ -68,6 +68,7 @@ function toAttempt(r: Row): Attempt {
     reviewReleasedAt: str(r.review_released_at),
     cardLast4: str(r.card_last4),
     cardScheme: str(r.card_scheme),
+    cardWallet: str(r.card_wallet),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
@@ -160,7 +161,7 @@ class SqlOrderTransaction implements OrderTransaction {
     await this.sql.execute(
       `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
        redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, card_last4 = ?, card_scheme = ?,
-       updated_at = ? WHERE id = ?`,
+       card_wallet = ?, updated_at = ? WHERE id = ?`,
       [
         next.status,
         next.paymentId ?? null,
@@ -172,6 +173,7 @@ class SqlOrderTransaction implements OrderTransaction {
         next.reviewReleasedAt ?? null,
         next.cardLast4 ?? null,
         next.cardScheme ?? null,
+        next.cardWallet ?? null,
         at,
         next.id,
       ],

@@ -1,0 +1,109 @@
+import {
+  type CheckoutError,
+  type CheckoutWebComponents,
+  type Component,
+  loadCheckoutWebComponents,
+  type OnTokenizedResponse,
+  type OnTokenizedResult,
+  type Options,
+} from "@checkout.com/checkout-web-components";
+import type { Appearance, Session } from "./types.js";
+
+const scripts = new Map<string, Promise<void>>();
+
+/**
+ * In local mode the session names the sandbox's emulation of Checkout.com's CDN script. Loading
+ * it first puts `window.CheckoutWebComponents` in place, so the official loader uses it instead of
+ * fetching the CDN. One promise per URL: mounting twice never loads twice.
+ */
+function loadScript(src: string): Promise<void> {
+  const existing = scripts.get(src);
+  if (existing) return existing;
+  const loading = new Promise<void>((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.async = true;
+    script.addEventListener("load", () => resolve(), { once: true });
+    script.addEventListener("error", () => {
+      scripts.delete(src);
+      reject(Object.assign(new Error(`could not load ${src}`), { code: "script_failed" }));
+    });
+    document.head.appendChild(script);
+  });
+  scripts.set(src, loading);
+  return loading;
+}
+
+export const WALLETS = ["applepay", "googlepay"] as const;
+export type Wallet = (typeof WALLETS)[number];
+
+export interface FlowSetup {
+  locale: string;
+  translations: Options["translations"];
+  appearance: Appearance | undefined;
+  /** The card fields are ready to type in. */
+  onReady(): void;
+  onError(error: CheckoutError): void;
+  /** A wallet handed over its token (Flow in token mode): the widget confirms it itself. */
+  onWalletToken(result: OnTokenizedResult): void;
+}
+
+export interface Mounted {
+  card: Component;
+  wallets: Component[];
+}
+
+/**
+ * Loads Flow in the shopper's language and theme, and mounts the card (without Flow's own Pay
+ * button) and each wallet that is available here (Apple Pay, Google Pay) in `tokenize` mode, so
+ * Flow never pays by itself: every token goes to the merchant's confirm.
+ */
+export async function mountFlow(
+  session: Session,
+  setup: FlowSetup,
+  hostFor: (name: "card" | Wallet) => HTMLElement,
+): Promise<Mounted> {
+  const local = session.componentsScriptUrl;
+  if (local && !(window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents)
+    await loadScript(local);
+  const checkout: CheckoutWebComponents = await loadCheckoutWebComponents({
+    publicKey: session.publicKey,
+    paymentSession: session.paymentSession,
+    environment: session.environment === "production" ? "production" : "sandbox",
+    locale: setup.locale,
+    ...(setup.translations ? { translations: setup.translations } : {}),
+    ...(setup.appearance ? { appearance: setup.appearance } : {}),
+    onReady: (component) => {
+      if (component.type === "card") setup.onReady();
+    },
+    onError: (_component, error) => setup.onError(error),
+  } as Options);
+
+  const wallets: Component[] = [];
+  for (const name of WALLETS) {
+    const wallet = checkout.create(name, {
+      mode: "tokenize",
+      // `{continue: false}`: Flow submits nothing; the token goes to confirm like a card's.
+      onTokenized: async (_component, result): Promise<OnTokenizedResponse> => {
+        setup.onWalletToken(result);
+        return { continue: false };
+      },
+    });
+    // Only where the shopper's device and the session offer it: no empty button.
+    if (await wallet.isAvailable()) wallets.push(wallet.mount(hostFor(name)));
+  }
+  // Our Pay button is the only one: Flow's own would pay through the session, without confirm.
+  const card = checkout.create("card", { showPayButton: false });
+  if (!(await card.isAvailable()))
+    throw Object.assign(new Error("card unavailable"), { code: "component_not_available" });
+  return { card: card.mount(hostFor("card")), wallets };
+}
+
+/** Unmounts, whatever state the component is in. */
+export function unmount(component: Component | undefined): void {
+  try {
+    component?.unmount();
+  } catch {
+    // already unmounted
+  }
+}
