@@ -181,9 +181,16 @@ export class ConfirmVelocity {
     return seconds(await this.sessionCarts.freeIn(cartId, now));
   }
 
-  /** A new payment session was opened for `cartId`. */
-  async sessionOpened(cartId: string, now: number): Promise<void> {
-    await this.sessionCarts.hit(cartId, now);
+  /**
+   * Takes one of `cartId`'s new payment sessions before it is opened; if none is left, the seconds
+   * to wait. Counted and compared in one hit, so requests at the same moment cannot all see room
+   * (a check, then a count after the call, let six of five through). A taken one whose call then
+   * fails stays counted: it reached Checkout.com all the same.
+   */
+  async sessionCartTake(cartId: string, now: number): Promise<number | undefined> {
+    const limit = this.limits.sessionsPerCart ?? 20;
+    if ((await this.sessionCarts.hit(cartId, now)) <= limit) return undefined;
+    return seconds(await this.sessionCarts.freeIn(cartId, now));
   }
 
   cartBlocked(attempts: Attempt[], now: number): boolean {

@@ -92,6 +92,19 @@ describe("payment sessions", () => {
     expect(await sessionCalls(order?.id ?? "")).toBe(5);
   });
 
+  it("for one cart with 40 different emails at once: still at most five sessions opened at Checkout.com", async () => {
+    const cartId = await h.cart([{ sku: "mug", quantity: 1 }], { session: false });
+    const opened = h.sandbox.payments.paymentSessions.size;
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        post({ cartId, customer: { email: `t${i}@example.com` } }, `203.0.113.${i + 101}`),
+      ),
+    );
+    expect(h.sandbox.payments.paymentSessions.size - opened).toBeLessThanOrEqual(5);
+    expect(replies.filter((r) => r.status === 200).length).toBeLessThanOrEqual(5);
+    expect(replies.every((r) => r.status === 200 || r.body.error === "RATE_LIMITED")).toBe(true);
+  });
+
   it("from one client address (as the trusted proxy saw it) are limited across carts; another address is not", async () => {
     const carts = [];
     for (let i = 0; i < 14; i++) carts.push(await h.cart([{ sku: "mug", quantity: 1 }], { session: false }));

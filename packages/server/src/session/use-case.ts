@@ -97,7 +97,7 @@ export async function createSession(
   const kept = await deps.paymentSessions?.get(order.id);
   let session = kept && reusable(kept, fingerprint, at) ? kept.session : undefined;
   if (!session) {
-    const cartWait = await deps.velocity?.sessionCartWait(cart.cartId, at.getTime());
+    const cartWait = await deps.velocity?.sessionCartTake(cart.cartId, at.getTime());
     if (cartWait) return rateLimited(cartWait);
     const outcome = await deps.processor.createPaymentSession({
       amount: order.amount,
@@ -113,7 +113,6 @@ export async function createSession(
       await deps.store.appendEvent(order.id, { kind: "processor_call", detail: { ...call } });
     if (outcome.kind !== "created") return processorFailureReply(outcome, deps.logger, order.id);
     session = outcome.session;
-    await deps.velocity?.sessionOpened(cart.cartId, at.getTime());
     await deps.paymentSessions?.put(order.id, { fingerprint, session, createdAt: at.toISOString() });
   }
 
