@@ -131,7 +131,7 @@ export {
   orderCurrencies,
   timelinePage,
 } from "./store/ops-reads.js";
-export type { OrderSearch, OrderStore, OrderTransaction, TimelinePage } from "./store/port.js";
+export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export {
   type BacklogGaugeOptions,

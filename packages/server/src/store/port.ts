@@ -143,17 +143,6 @@ export interface OrderStore extends AttemptReads {
   releaseStaleClaims(ids: string[]): Promise<void>;
 
   appendEvent(orderId: string, event: TimelineEvent): Promise<void>;
-  /**
-   * The order's timeline, oldest first. With `page`: only the `limit` newest entries before the
-   * entry `before` (an id; absent: the newest), still oldest first; the first entry's id is the
-   * cursor of the page before it. A flooded order is read a page at a time, never whole.
-   */
-  timeline(orderId: string, page?: TimelinePage): Promise<TimelineEntry[]>;
-}
-
-export interface TimelinePage {
-  /** Entries with an id below this one; absent: from the newest. */
-  before?: number | undefined;
-  /** At most this many (1 to 1000). */
-  limit: number;
+  /** The order's whole timeline, oldest first. People read it a page at a time: `timelinePage` (ops-reads). */
+  timeline(orderId: string): Promise<TimelineEntry[]>;
 }

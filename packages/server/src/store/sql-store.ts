@@ -22,7 +22,6 @@ import type {
   RefundRecord,
   StaleClaim,
   TimelineEvent,
-  TimelinePage,
 } from "./port.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
@@ -438,19 +437,10 @@ export class SqlOrderStore implements OrderStore {
     await this.db.execute(statement.sql, statement.args);
   }
 
-  async timeline(orderId: string, page?: TimelinePage): Promise<TimelineEntry[]> {
-    const result = page
-      ? await this.db.execute(
-          `SELECT * FROM order_events WHERE order_id = ?${page.before !== undefined ? " AND id < ?" : ""}
-           ORDER BY id DESC LIMIT ?`,
-          [
-            orderId,
-            ...(page.before !== undefined ? [page.before] : []),
-            Math.min(1000, Math.max(1, Math.floor(page.limit))),
-          ],
-        )
-      : await this.db.execute("SELECT * FROM order_events WHERE order_id = ? ORDER BY id", [orderId]);
-    const rows = page ? [...result.rows].reverse() : result.rows;
+  async timeline(orderId: string): Promise<TimelineEntry[]> {
+    const { rows } = await this.db.execute("SELECT * FROM order_events WHERE order_id = ? ORDER BY id", [
+      orderId,
+    ]);
     return rows.map((r) => ({
       id: Number(r.id),
       orderId: String(r.order_id),
@@ -459,4 +449,5 @@ export class SqlOrderStore implements OrderStore {
       detail: JSON.parse(String(r.detail_json)),
     }));
   }
+
 }

@@ -7,6 +7,7 @@ import type { Attempt } from "../orders/model.js";
 import { type Harness, startHarness } from "../test-support/harness.js";
 import { testEngine } from "../test-support/postgres.js";
 import { SqlWebhookInbox } from "../webhooks/inbox.js";
+import { timelinePage } from "./ops-reads.js";
 import { SqlOrderStore } from "./sql-store.js";
 
 /**
@@ -238,5 +239,23 @@ describe(`the store seam on ${testEngine()}`, () => {
     expect(await claim(second)).toEqual([]);
     await h.store.releaseStaleClaims([...a, ...b].map((x) => x.id));
     expect((await claim(second)).map((x) => x.processorToken)).toContain("tok_stuck");
+  });
+
+  it("reads a long timeline a page at a time, newest page first, and the pages make the whole", async () => {
+    const cartId = await h.cart([{ sku: "mug", quantity: 1 }], { session: false });
+    for (let i = 0; i < 4; i++)
+      await h.handoff.session({ cartId, customer: { email: `page${i}@example.com` } });
+    const orderId = (await h.store.findOrderByCart(cartId))?.id ?? "";
+    const whole = await h.store.timeline(orderId);
+    expect(whole.length).toBeGreaterThanOrEqual(4);
+    const seen = [];
+    let older: number | undefined;
+    do {
+      const page = await timelinePage(h.db, orderId, { limit: 3, before: older });
+      expect(page.entries.length).toBeLessThanOrEqual(3);
+      seen.push(...page.entries);
+      older = page.older;
+    } while (older !== undefined);
+    expect(seen.reverse()).toEqual(whole);
   });
 });
