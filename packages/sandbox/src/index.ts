@@ -1,9 +1,7 @@
-export { CARD_FRAME_HTML, installCardFrame } from "./browser/card-frame.js";
-export {
-  componentsScript,
-  type EmulationConfig,
-  installCheckoutWebComponents,
-} from "./browser/components.js";
+export { installCardFrame } from "./browser/card-frame.js";
+export { CARD_FRAME_HTML } from "./browser/card-frame-page.js";
+export { type EmulationConfig, installCheckoutWebComponents } from "./browser/components.js";
+export { componentsScript } from "./browser/served-scripts.js";
 export { behaviourOf, type CardBehaviour, TEST_CARDS, THREE_DS_PASSWORD } from "./cards.js";
 export { FAULT_ROUTES, type Fault, type FaultRoute } from "./faults.js";
 export type { SandboxAction, SandboxPayment } from "./payments/model.js";

@@ -7,6 +7,7 @@ import type {
   TokenizeResult,
   WindowCheckoutWebComponents,
 } from "@checkout.com/checkout-web-components";
+import { CHANNEL, type FrameConfig } from "./channel.js";
 
 export interface EmulationConfig {
   /** The sandbox origin, which serves the card iframe and answers /tokens. */
@@ -18,14 +19,12 @@ export interface EmulationConfig {
  * official loader calls when it is already present. Typed against the official `.d.ts`, so the
  * emulation cannot drift from the real contract.
  *
- * This function is serialised with `toString()` and sent to browsers: it must not refer to
- * anything outside its own body.
+ * Runs in the browser: bundled into `/checkout-web-components/index.js` (entries/components.ts).
  */
 export function installCheckoutWebComponents(
   win: Window & { CheckoutWebComponents?: WindowCheckoutWebComponents },
   config: EmulationConfig,
 ): void {
-  const CHANNEL = "handoff-sandbox-card";
   const fail = (
     type: string,
     code: string,
@@ -199,7 +198,7 @@ export function installCheckoutWebComponents(
           const session = options.paymentSession as
             | { id?: string; amount?: number; currency?: string }
             | undefined;
-          const frameConfig = {
+          const frameConfig: FrameConfig = {
             component: wallet ? name : "card",
             mode,
             publicKey: options.publicKey,
@@ -263,18 +262,4 @@ export function installCheckoutWebComponents(
     };
   };
   win.CheckoutWebComponents = factory;
-}
-
-/** The script served at `/checkout-web-components/index.js`. */
-/**
- * Wraps a self-contained function for the browser. Transpilers that keep function names (esbuild's
- * keepNames, as tsx runs it) insert `__name(fn, "name")` calls into the function's source; the
- * browser has no such helper, so the wrapper defines one that returns its argument.
- */
-export function browserScript(fn: (...args: never[]) => void, args: string): string {
-  return `(function () {\n  var __name = function (target) { return target; };\n  (${fn.toString()})(${args});\n})();\n`;
-}
-
-export function componentsScript(config: EmulationConfig): string {
-  return `/* @handoff/sandbox: offline emulation of Checkout Web Components */\n${browserScript(installCheckoutWebComponents, `window, ${JSON.stringify(config)}`)}`;
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { CARD_FRAME_CSS, CARD_FRAME_HTML, cardFrameScript } from "../browser/card-frame.js";
+import { CARD_FRAME_CSS, CARD_FRAME_HTML } from "../browser/card-frame-page.js";
 import { CHALLENGE_CSS, challengeDonePage, challengePage } from "../browser/challenge.js";
-import { componentsScript } from "../browser/components.js";
+import { browserScript, componentsScript, loadBrowserScripts } from "../browser/served-scripts.js";
 import { THREE_DS_PASSWORD } from "../cards.js";
 import type { SandboxContext, SandboxEnv } from "../http/env.js";
 import type { SandboxRuntime } from "../runtime.js";
@@ -12,13 +12,15 @@ const HTML = "text/html; charset=utf-8";
 
 /** What the browser loads: the Web Components emulation, the card iframe, and the 3-D Secure challenge page. */
 export function browserAssetRoutes(rt: SandboxRuntime): Hono<SandboxEnv> {
+  // The built scripts are checked as the sandbox is created: a missing build fails here, not as a 404.
+  loadBrowserScripts();
   const app = new Hono<SandboxEnv>();
-  app.get("/checkout-web-components/index.js", (c) =>
-    c.body(componentsScript({ origin: `http://${c.req.header("host") ?? new URL(rt.url).host}` }), 200, {
-      "content-type": JS,
-      "access-control-allow-origin": "*",
-      "cache-control": "no-cache",
-    }),
+  app.get("/checkout-web-components/index.js", async (c) =>
+    c.body(
+      await componentsScript({ origin: `http://${c.req.header("host") ?? new URL(rt.url).host}` }),
+      200,
+      { "content-type": JS, "access-control-allow-origin": "*", "cache-control": "no-cache" },
+    ),
   );
   app.get("/checkout-web-components/card-frame.html", (c) =>
     c.body(CARD_FRAME_HTML, 200, {
@@ -26,8 +28,8 @@ export function browserAssetRoutes(rt: SandboxRuntime): Hono<SandboxEnv> {
       "content-security-policy": "default-src 'self'; frame-ancestors *",
     }),
   );
-  app.get("/checkout-web-components/card-frame.js", (c) =>
-    c.body(cardFrameScript(), 200, { "content-type": JS }),
+  app.get("/checkout-web-components/card-frame.js", async (c) =>
+    c.body(await browserScript("card-frame.js"), 200, { "content-type": JS }),
   );
   app.get("/checkout-web-components/card-frame.css", (c) =>
     c.body(CARD_FRAME_CSS, 200, { "content-type": CSS }),

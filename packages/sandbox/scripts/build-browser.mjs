@@ -1,0 +1,51 @@
+// Bundles the sandbox's browser scripts (src/browser/entries/) into the classic scripts it serves at
+// /checkout-web-components/: dist/assets/checkout-web-components/{index,card-frame}.js. Run by the
+// package's `build`; a sandbox running from TypeScript source (the tests) calls bundleBrowserScript()
+// instead, so it always serves the code beside it, never a stale build.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const packageDir = new URL("../", import.meta.url);
+
+/** Each served file, by its name under /checkout-web-components/, and the module it is built from. */
+export const BROWSER_SCRIPTS = {
+  "index.js": {
+    entry: "src/browser/entries/components.ts",
+    banner: "/* @handoff/sandbox: offline emulation of Checkout Web Components */",
+  },
+  "card-frame.js": {
+    entry: "src/browser/entries/card-frame.ts",
+    banner: "/* @handoff/sandbox: card iframe */",
+  },
+};
+
+export const OUT_DIR = fileURLToPath(new URL("dist/assets/checkout-web-components/", packageDir));
+
+/** One served script's text: a single IIFE, no import/export, so any `<script src>` runs it (no eval). */
+export async function bundleBrowserScript(name) {
+  const script = BROWSER_SCRIPTS[name];
+  if (!script) throw new Error(`No browser script named ${name}`);
+  const result = await build({
+    // Paths in the output's comments are relative to the package, whoever runs the build.
+    absWorkingDir: fileURLToPath(packageDir),
+    entryPoints: [script.entry],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    banner: { js: script.banner },
+    legalComments: "none",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  mkdirSync(OUT_DIR, { recursive: true });
+  for (const name of Object.keys(BROWSER_SCRIPTS)) {
+    writeFileSync(resolve(OUT_DIR, name), await bundleBrowserScript(name));
+  }
+}
