@@ -13,6 +13,7 @@ const STORE_SUITE = [
   "packages/server/src/outbox/**/*.test.ts",
   "packages/server/src/settlement/settlement.test.ts",
   "packages/server/src/settlement/sandbox.test.ts",
+  "packages/server/src/settlement/poll-reports.test.ts",
   "test/ops/**/*.test.ts",
   "test/gauntlet/interleavings.test.ts",
 ];

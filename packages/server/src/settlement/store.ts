@@ -108,6 +108,22 @@ export interface Exceptions {
   notable: StoredOrderSettlement[];
 }
 
+/** A window of `GET /reports` being listed: `created_after`, `created_before`, and the next page's token. */
+export interface ReportPollWindow {
+  after: string;
+  before: string;
+  pageToken?: string | undefined;
+}
+
+export interface ReportPollClaim {
+  /** Every report created before this was listed; undefined before the first listing. */
+  cursor?: string | undefined;
+  /** The window an earlier listing left half done (an error, a restart), to resume. */
+  window?: ReportPollWindow | undefined;
+  /** Failed listings in a row. */
+  attempts: number;
+}
+
 function settlementRowOf(r: Row): StoredOrderSettlement {
   return {
     orderId: String(r.order_id),
@@ -534,6 +550,101 @@ export class SqlSettlementStore {
       [report.reportId, report.eventId ?? null, report.payoutId ?? null, at, at],
     );
     return result.rowsAffected > 0;
+  }
+
+  // —— the listing of GET /reports that finds reports whose report_generated never came ——
+
+  /**
+   * Takes the report listing for `owner` until `leaseMs` from now, if it is due and no other
+   * instance holds it: where the last listing got to (`cursor`), and the window it left half
+   * listed, if it was interrupted.
+   */
+  async claimReportPoll(owner: string, leaseMs: number): Promise<ReportPollClaim | undefined> {
+    const now = this.now();
+    const at = now.toISOString();
+    await this.db.execute(
+      `INSERT INTO settlement_polls (name, attempts, next_poll_at) VALUES ('reports', 0, ?)
+       ON CONFLICT (name) DO NOTHING`,
+      [new Date(0).toISOString()],
+    );
+    const row = (
+      await this.db.execute(
+        `UPDATE settlement_polls SET claimed_by = ?, claimed_until = ?
+         WHERE name = 'reports' AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+         RETURNING cursor, window_after, window_before, page_token, attempts`,
+        [owner, new Date(now.getTime() + leaseMs).toISOString(), at, at],
+      )
+    ).rows[0];
+    if (!row) return undefined;
+    const text = (v: SqlValue | undefined) => (v === null || v === undefined ? undefined : String(v));
+    const after = text(row.window_after);
+    const before = text(row.window_before);
+    const cursor = text(row.cursor);
+    const pageToken = text(row.page_token);
+    return {
+      ...(cursor ? { cursor } : {}),
+      ...(after && before ? { window: { after, before, ...(pageToken ? { pageToken } : {}) } } : {}),
+      attempts: Number(row.attempts),
+    };
+  }
+
+  /**
+   * Where the listing in hand has got to (the next page's token), its lease renewed. False when
+   * `owner` no longer holds it (its lease lapsed and another instance took it): it must stop.
+   */
+  async reportPollProgress(owner: string, window: ReportPollWindow, leaseMs: number): Promise<boolean> {
+    const result = await this.db.execute(
+      `UPDATE settlement_polls SET window_after = ?, window_before = ?, page_token = ?, claimed_until = ?
+       WHERE name = 'reports' AND claimed_by = ?`,
+      [
+        window.after,
+        window.before,
+        window.pageToken ?? null,
+        new Date(this.now().getTime() + leaseMs).toISOString(),
+        owner,
+      ],
+    );
+    return result.rowsAffected > 0;
+  }
+
+  /**
+   * Ends `owner`'s hold on the listing. `done`: the window was listed whole, the cursor moves to its
+   * end. `failed`: the window in hand stays as it is, to be resumed at `nextAt`. Neither: stopped,
+   * due again at once.
+   */
+  async reportPollOutcome(
+    owner: string,
+    outcome:
+      | { status: "done"; cursor: string; nextAt: string }
+      | { status: "failed"; attempts: number; nextAt: string; error: string }
+      | { status: "stopped" },
+  ): Promise<void> {
+    if (outcome.status === "done") {
+      await this.db.execute(
+        `UPDATE settlement_polls SET cursor = ?, window_after = NULL, window_before = NULL, page_token = NULL,
+           attempts = 0, next_poll_at = ?, last_error = NULL, polled_at = ?, claimed_by = NULL,
+           claimed_until = NULL WHERE name = 'reports' AND claimed_by = ?`,
+        [outcome.cursor, outcome.nextAt, this.now().toISOString(), owner],
+      );
+      return;
+    }
+    if (outcome.status === "failed") {
+      await this.db.execute(
+        `UPDATE settlement_polls SET attempts = ?, next_poll_at = ?, last_error = ?, claimed_by = NULL,
+           claimed_until = NULL WHERE name = 'reports' AND claimed_by = ?`,
+        [outcome.attempts, outcome.nextAt, outcome.error, owner],
+      );
+      return;
+    }
+    await this.db.execute(
+      "UPDATE settlement_polls SET claimed_by = NULL, claimed_until = NULL WHERE name = 'reports' AND claimed_by = ?",
+      [owner],
+    );
+  }
+
+  /** The listing's state, for people and tests. */
+  async reportPoll(): Promise<Row | undefined> {
+    return (await this.db.execute("SELECT * FROM settlement_polls WHERE name = 'reports'")).rows[0];
   }
 
   async claimReports(
