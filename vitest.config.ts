@@ -13,6 +13,8 @@ const STORE_SUITE = [
   "packages/server/src/outbox/**/*.test.ts",
   "packages/server/src/settlement/settlement.test.ts",
   "packages/server/src/settlement/sandbox.test.ts",
+  "packages/server/src/settlement/poll-reports.test.ts",
+  "packages/server/src/settlement/exceptions-page.test.ts",
   "test/ops/**/*.test.ts",
   "test/gauntlet/interleavings.test.ts",
 ];

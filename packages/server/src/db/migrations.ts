@@ -347,4 +347,23 @@ export const MIGRATIONS: string[][] = [
       created_at TEXT NOT NULL
     )`,
   ],
+  [
+    // Settlement's fallback for a lost report_generated: where its listing of GET /reports has got to.
+    // One row per kind of listing; `cursor`: every report created before it has been listed. A window
+    // in hand (`window_after`, `window_before`, `page_token`) is resumed after an error or a restart.
+    // Held by `claimed_by` until `claimed_until`, so one instance lists at a time.
+    `CREATE TABLE settlement_polls (
+      name TEXT PRIMARY KEY,
+      cursor TEXT,
+      window_after TEXT,
+      window_before TEXT,
+      page_token TEXT,
+      attempts INTEGER NOT NULL,
+      next_poll_at TEXT NOT NULL,
+      claimed_by TEXT,
+      claimed_until TEXT,
+      last_error TEXT,
+      polled_at TEXT
+    )`,
+  ],
 ];

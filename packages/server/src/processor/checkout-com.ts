@@ -413,13 +413,14 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
   async listReports(query: {
     createdAfter: string;
     createdBefore?: string | undefined;
+    limit?: number | undefined;
     paginationToken?: string | undefined;
   }) {
     const r = await this.call("GET /reports", true, reportsPageSchema, "found", () =>
       this.sdk.reports.getAllReports({
         created_after: encodeURIComponent(query.createdAfter),
         ...(query.createdBefore ? { created_before: encodeURIComponent(query.createdBefore) } : {}),
-        limit: 100,
+        limit: query.limit ?? 100,
         ...(query.paginationToken ? { pagination_token: encodeURIComponent(query.paginationToken) } : {}),
       }),
     );

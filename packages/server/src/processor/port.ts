@@ -101,10 +101,12 @@ export interface SettlementSource {
     paymentId: string;
     paginationToken?: string | undefined;
   }): Promise<Outcome<{ kind: "found"; actions: FinancialAction[]; next?: string | undefined }>>;
-  /** `GET /reports?created_after&created_before`, one page. */
+  /** `GET /reports?created_after&created_before&limit`, one page; `next` is the following page's token. */
   listReports(query: {
     createdAfter: string;
     createdBefore?: string | undefined;
+    /** 1–100; default 100. */
+    limit?: number | undefined;
     paginationToken?: string | undefined;
   }): Promise<Outcome<{ kind: "found"; reports: ReportDetails[]; next?: string | undefined }>>;
   getReport(id: string): Promise<Outcome<{ kind: "found"; report: ReportDetails }>>;

@@ -6,6 +6,9 @@ import type { SqlSettlementStore } from "./store.js";
 
 const MAX_ATTEMPTS = 10;
 
+/** Financial Actions and Payouts reports; others (disputes, statements…) are not settlement's to read. */
+export const isSettlementReport = (type: string) => /financial|payout/i.test(type);
+
 /** Checkout.com's own row for the transfer to the bank, if a report carries one: the payout's amount. */
 const isPayoutRow = (l: SettlementLine) => /^payout$/i.test(l.actionType.trim());
 
@@ -28,8 +31,7 @@ export async function ingestReport(
   if (found.kind !== "found")
     return { status: "retry", error: found.kind === "unavailable" ? found.reason : found.kind };
   const report = found.report;
-  // Other reports (disputes, statements…) are not settlement's to read.
-  if (!/financial|payout/i.test(report.type))
+  if (!isSettlementReport(report.type))
     return { status: "ingested", lines: 0, payouts: [], announced: false };
   const done = [...claim.filesDone];
   let lines = claim.lines;

@@ -1,10 +1,16 @@
 import { z } from "zod";
-import { BackgroundLoop } from "../background-loop.js";
+import { BackgroundLoop, instanceName } from "../background-loop.js";
 import type { SqlClient } from "../db/sql-client.js";
 import type { Logger } from "../deps.js";
 import type { SettlementSource } from "../processor/port.js";
 import { payoutOfTags } from "../processor/settlement-wire.js";
 import { ingestDueReports } from "./ingest-report.js";
+import {
+  DEFAULT_REPORT_POLL,
+  pollReports,
+  type ReportPollResult,
+  type ReportPollSchedule,
+} from "./poll-reports.js";
 import { DEFAULT_PULL_SCHEDULE, type PullSchedule, pullDuePayments } from "./pull.js";
 import { SqlSettlementStore } from "./store.js";
 
@@ -17,6 +23,11 @@ export interface SettlementOptions {
   reportRetryMs?: number;
   /** An order captured this many days ago and not settled is an exception. Default 3. */
   unsettledAfterDays?: number;
+  /**
+   * The listing of `GET /reports` that finds reports whose `report_generated` was lost (see
+   * poll-reports.ts). `false`: webhooks only.
+   */
+  reportPoll?: Partial<ReportPollSchedule> | false;
 }
 
 /** `report_generated`'s data, as far as Handoff reads it. */
@@ -34,8 +45,10 @@ export interface SettlementService {
   reportAnnounced(eventId: string, data: unknown): Promise<{ queued: boolean; reportId?: string }>;
   start(): void;
   stop(): Promise<void>;
-  /** One pass now (after the one under way): due payments asked about, due reports read. */
+  /** One pass now (after the one under way): due payments asked about, reports listed if due, due reports read. */
   drain(): Promise<void>;
+  /** What the last listing of reports did (undefined before one ran, or with `reportPoll: false`). */
+  readonly lastReportPoll: ReportPollResult | undefined;
   wake(): void;
 }
 
@@ -56,6 +69,10 @@ export function createSettlement(options: {
   const store = new SqlSettlementStore(options.db, options.now);
   const schedule = { ...DEFAULT_PULL_SCHEDULE, ...settings.pulls };
   const logger = options.logger;
+  const poll = settings.reportPoll === false ? undefined : { ...DEFAULT_REPORT_POLL, ...settings.reportPoll };
+  // This instance's name on the report listing it holds: another instance lists only once it lets go.
+  const owner = instanceName();
+  let lastReportPoll: ReportPollResult | undefined;
   // Payments captured before this instance started are queued by its first pass.
   let since = new Date(0).toISOString();
   let loop: BackgroundLoop;
@@ -73,6 +90,17 @@ export function createSettlement(options: {
     });
     // Attempts keep their capture time in updated_at; a margin covers clocks of other instances.
     since = new Date(started.getTime() - 5 * 60_000).toISOString();
+    // Reports whose report_generated never came are queued here, and read below like the others.
+    if (poll)
+      lastReportPoll = await pollReports({
+        store,
+        source: options.source,
+        logger,
+        now: options.now,
+        schedule: poll,
+        owner,
+        stopping,
+      });
     const read = await ingestDueReports({
       store,
       source: options.source,
@@ -106,6 +134,9 @@ export function createSettlement(options: {
     start: () => loop.start(),
     stop: () => loop.stop(),
     drain: () => loop.drain(),
+    get lastReportPoll() {
+      return lastReportPoll;
+    },
     wake: () => loop.wake(),
   };
 }

@@ -108,6 +108,53 @@ export interface Exceptions {
   notable: StoredOrderSettlement[];
 }
 
+/** A window of `GET /reports` being listed: `created_after`, `created_before`, and the next page's token. */
+export interface ReportPollWindow {
+  after: string;
+  before: string;
+  pageToken?: string | undefined;
+}
+
+export interface ReportPollClaim {
+  /** Every report created before this was listed; undefined before the first listing. */
+  cursor?: string | undefined;
+  /** The window an earlier listing left half done (an error, a restart), to resume. */
+  window?: ReportPollWindow | undefined;
+  /** Failed listings in a row. */
+  attempts: number;
+}
+
+export type ExceptionKind = keyof Exceptions;
+
+/** A cursor of `exceptionsPage` that is not one it gave. */
+export class ExceptionsCursorError extends Error {
+  override name = "ExceptionsCursorError";
+}
+
+/** How many sort keys each kind's cursor carries. */
+const KEY_WIDTH: Record<ExceptionKind, number> = {
+  mismatches: 2,
+  notable: 2,
+  orphans: 2,
+  unsettled: 2,
+  feeOnly: 3,
+};
+
+/** The last row's sort keys, opaque to the caller (base64url JSON). */
+function writeCursor(keys: string[]): string {
+  return Buffer.from(JSON.stringify(keys)).toString("base64url");
+}
+
+function readCursor(cursor: string, width: number): string[] {
+  try {
+    const keys: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(keys) && keys.length === width && keys.every((k) => typeof k === "string")) return keys;
+  } catch {
+    // Reported below.
+  }
+  throw new ExceptionsCursorError("not a cursor of this exceptions list");
+}
+
 function settlementRowOf(r: Row): StoredOrderSettlement {
   return {
     orderId: String(r.order_id),
@@ -412,59 +459,120 @@ export class SqlSettlementStore {
     }
   }
 
+  /** The first `limit` (default 200) of each kind of exception; `exceptionsPage` reads any kind further. */
   async exceptions(options: { unsettledAfterDays: number; limit?: number }): Promise<Exceptions> {
+    const page = <K extends ExceptionKind>(kind: K) =>
+      this.exceptionsPage(kind, options).then((p) => p.items);
+    return {
+      mismatches: await page("mismatches"),
+      orphans: await page("orphans"),
+      unsettled: await page("unsettled"),
+      feeOnly: await page("feeOnly"),
+      notable: await page("notable"),
+    };
+  }
+
+  /**
+   * One page of one kind of exception, in the order the queue shows them, and the cursor of the
+   * next page (undefined on the last): keyset paging, so a page deep in a long queue costs what the
+   * first does and rows added meanwhile neither repeat nor skip what follows. An unreadable cursor
+   * throws ExceptionsCursorError.
+   */
+  async exceptionsPage<K extends ExceptionKind>(
+    kind: K,
+    options: { unsettledAfterDays: number; limit?: number | undefined; after?: string | undefined },
+  ): Promise<{ items: Exceptions[K]; next?: string | undefined }> {
     const limit = options.limit ?? 200;
-    const before = new Date(this.now().getTime() - options.unsettledAfterDays * 86_400_000).toISOString();
-    const mismatches = (
-      await this.db.execute(
-        `SELECT ${READ_SETTLEMENT} FROM settlement_orders WHERE status = 'mismatch' ORDER BY updated_at DESC LIMIT ?`,
-        [limit],
-      )
-    ).rows.map(settlementRowOf);
-    const orphans = (
-      await this.db.execute(
-        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL ORDER BY ingested_at DESC, row_key LIMIT ?`,
-        [limit],
-      )
-    ).rows.map(lineOf);
-    const unsettled = (
-      await this.db.execute(
-        `SELECT o.id, o.amount, o.currency, o.updated_at, s.status FROM orders o
-         LEFT JOIN settlement_orders s ON s.order_id = o.id
-         WHERE o.status IN ('captured', 'partially_refunded', 'refunded') AND o.updated_at < ?
-           AND (s.status IS NULL OR s.status IN ('expected', 'partially_settled'))
-         ORDER BY o.updated_at LIMIT ?`,
-        [before, limit],
-      )
-    ).rows.map((r) => ({
-      orderId: String(r.id),
-      amount: Number(r.amount),
-      currency: String(r.currency),
-      since: String(r.updated_at),
-      ...(r.status === null ? {} : { status: String(r.status) }),
-    }));
-    const feeOnly = (
-      await this.db.execute(
-        `SELECT order_id, payout_id, holding_currency, CAST(SUM(holding_amount) AS TEXT) AS fees
-         FROM settlement_lines WHERE payout_id <> '' AND order_id IS NOT NULL
-         GROUP BY order_id, payout_id, holding_currency HAVING MAX(is_gross) = 0
-         ORDER BY payout_id DESC, order_id LIMIT ?`,
-        [limit],
-      )
-    ).rows.map((r) => ({
-      orderId: String(r.order_id),
-      payoutId: String(r.payout_id),
-      currency: String(r.holding_currency),
-      fees: big(r.fees),
-    }));
-    const notable = (
-      await this.db.execute(
-        `SELECT ${READ_SETTLEMENT} FROM settlement_orders
-         WHERE (converted = 1 OR charged_back = 1) AND status <> 'mismatch' ORDER BY updated_at DESC LIMIT ?`,
-        [limit],
-      )
-    ).rows.map(settlementRowOf);
-    return { mismatches, orphans, unsettled, feeOnly, notable };
+    const after = options.after === undefined ? undefined : readCursor(options.after, KEY_WIDTH[kind]);
+    const key = (i: number): string => after?.[i] ?? "";
+    // One row more than the page: whether there is a next page, without counting.
+    const take = limit + 1;
+    let rows: Row[];
+    let keyOf: (r: Row) => string[];
+    let items: (rows: Row[]) => Exceptions[ExceptionKind];
+    if (kind === "mismatches" || kind === "notable") {
+      // Newest change first; the order id breaks ties.
+      const which =
+        kind === "mismatches"
+          ? "status = 'mismatch'"
+          : "(converted = 1 OR charged_back = 1) AND status <> 'mismatch'";
+      rows = (
+        await this.db.execute(
+          `SELECT ${READ_SETTLEMENT} FROM settlement_orders WHERE ${which}
+           ${after ? "AND (updated_at < ? OR (updated_at = ? AND order_id < ?))" : ""}
+           ORDER BY updated_at DESC, order_id DESC LIMIT ?`,
+          [...(after ? [key(0), key(0), key(1)] : []), take],
+        )
+      ).rows;
+      keyOf = (r) => [String(r.updated_at), String(r.order_id)];
+      items = (page) => page.map(settlementRowOf);
+    } else if (kind === "orphans") {
+      rows = (
+        await this.db.execute(
+          `SELECT row_key, ingested_at, ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL
+           ${after ? "AND (ingested_at < ? OR (ingested_at = ? AND row_key < ?))" : ""}
+           ORDER BY ingested_at DESC, row_key DESC LIMIT ?`,
+          [...(after ? [key(0), key(0), key(1)] : []), take],
+        )
+      ).rows;
+      keyOf = (r) => [String(r.ingested_at), String(r.row_key)];
+      items = (page) => page.map(lineOf);
+    } else if (kind === "unsettled") {
+      // Longest waiting first.
+      const before = new Date(this.now().getTime() - options.unsettledAfterDays * 86_400_000).toISOString();
+      rows = (
+        await this.db.execute(
+          `SELECT o.id, o.amount, o.currency, o.updated_at, s.status FROM orders o
+           LEFT JOIN settlement_orders s ON s.order_id = o.id
+           WHERE o.status IN ('captured', 'partially_refunded', 'refunded') AND o.updated_at < ?
+             AND (s.status IS NULL OR s.status IN ('expected', 'partially_settled'))
+             ${after ? "AND (o.updated_at > ? OR (o.updated_at = ? AND o.id > ?))" : ""}
+           ORDER BY o.updated_at, o.id LIMIT ?`,
+          [before, ...(after ? [key(0), key(0), key(1)] : []), take],
+        )
+      ).rows;
+      keyOf = (r) => [String(r.updated_at), String(r.id)];
+      items = (page) =>
+        page.map((r) => ({
+          orderId: String(r.id),
+          amount: Number(r.amount),
+          currency: String(r.currency),
+          since: String(r.updated_at),
+          ...(r.status === null ? {} : { status: String(r.status) }),
+        }));
+    } else {
+      // Fee-only groups, newest payout first. The keyset is on the group's own columns, so it
+      // filters whole groups before they are summed.
+      rows = (
+        await this.db.execute(
+          `SELECT order_id, payout_id, holding_currency, CAST(SUM(holding_amount) AS TEXT) AS fees
+           FROM settlement_lines WHERE payout_id <> '' AND order_id IS NOT NULL
+           ${
+             after
+               ? `AND (payout_id < ? OR (payout_id = ? AND (order_id > ?
+                    OR (order_id = ? AND holding_currency > ?))))`
+               : ""
+           }
+           GROUP BY order_id, payout_id, holding_currency HAVING MAX(is_gross) = 0
+           ORDER BY payout_id DESC, order_id, holding_currency LIMIT ?`,
+          [...(after ? [key(0), key(0), key(1), key(1), key(2)] : []), take],
+        )
+      ).rows;
+      keyOf = (r) => [String(r.payout_id), String(r.order_id), String(r.holding_currency)];
+      items = (page) =>
+        page.map((r) => ({
+          orderId: String(r.order_id),
+          payoutId: String(r.payout_id),
+          currency: String(r.holding_currency),
+          fees: big(r.fees),
+        }));
+    }
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: items(page) as Exceptions[K],
+      ...(rows.length > limit && last ? { next: writeCursor(keyOf(last)) } : {}),
+    };
   }
 
   // —— the work queues: payments to ask about, reports to read ——
@@ -534,6 +642,101 @@ export class SqlSettlementStore {
       [report.reportId, report.eventId ?? null, report.payoutId ?? null, at, at],
     );
     return result.rowsAffected > 0;
+  }
+
+  // —— the listing of GET /reports that finds reports whose report_generated never came ——
+
+  /**
+   * Takes the report listing for `owner` until `leaseMs` from now, if it is due and no other
+   * instance holds it: where the last listing got to (`cursor`), and the window it left half
+   * listed, if it was interrupted.
+   */
+  async claimReportPoll(owner: string, leaseMs: number): Promise<ReportPollClaim | undefined> {
+    const now = this.now();
+    const at = now.toISOString();
+    await this.db.execute(
+      `INSERT INTO settlement_polls (name, attempts, next_poll_at) VALUES ('reports', 0, ?)
+       ON CONFLICT (name) DO NOTHING`,
+      [new Date(0).toISOString()],
+    );
+    const row = (
+      await this.db.execute(
+        `UPDATE settlement_polls SET claimed_by = ?, claimed_until = ?
+         WHERE name = 'reports' AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+         RETURNING cursor, window_after, window_before, page_token, attempts`,
+        [owner, new Date(now.getTime() + leaseMs).toISOString(), at, at],
+      )
+    ).rows[0];
+    if (!row) return undefined;
+    const text = (v: SqlValue | undefined) => (v === null || v === undefined ? undefined : String(v));
+    const after = text(row.window_after);
+    const before = text(row.window_before);
+    const cursor = text(row.cursor);
+    const pageToken = text(row.page_token);
+    return {
+      ...(cursor ? { cursor } : {}),
+      ...(after && before ? { window: { after, before, ...(pageToken ? { pageToken } : {}) } } : {}),
+      attempts: Number(row.attempts),
+    };
+  }
+
+  /**
+   * Where the listing in hand has got to (the next page's token), its lease renewed. False when
+   * `owner` no longer holds it (its lease lapsed and another instance took it): it must stop.
+   */
+  async reportPollProgress(owner: string, window: ReportPollWindow, leaseMs: number): Promise<boolean> {
+    const result = await this.db.execute(
+      `UPDATE settlement_polls SET window_after = ?, window_before = ?, page_token = ?, claimed_until = ?
+       WHERE name = 'reports' AND claimed_by = ?`,
+      [
+        window.after,
+        window.before,
+        window.pageToken ?? null,
+        new Date(this.now().getTime() + leaseMs).toISOString(),
+        owner,
+      ],
+    );
+    return result.rowsAffected > 0;
+  }
+
+  /**
+   * Ends `owner`'s hold on the listing. `done`: the window was listed whole, the cursor moves to its
+   * end. `failed`: the window in hand stays as it is, to be resumed at `nextAt`. Neither: stopped,
+   * due again at once.
+   */
+  async reportPollOutcome(
+    owner: string,
+    outcome:
+      | { status: "done"; cursor: string; nextAt: string }
+      | { status: "failed"; attempts: number; nextAt: string; error: string }
+      | { status: "stopped" },
+  ): Promise<void> {
+    if (outcome.status === "done") {
+      await this.db.execute(
+        `UPDATE settlement_polls SET cursor = ?, window_after = NULL, window_before = NULL, page_token = NULL,
+           attempts = 0, next_poll_at = ?, last_error = NULL, polled_at = ?, claimed_by = NULL,
+           claimed_until = NULL WHERE name = 'reports' AND claimed_by = ?`,
+        [outcome.cursor, outcome.nextAt, this.now().toISOString(), owner],
+      );
+      return;
+    }
+    if (outcome.status === "failed") {
+      await this.db.execute(
+        `UPDATE settlement_polls SET attempts = ?, next_poll_at = ?, last_error = ?, claimed_by = NULL,
+           claimed_until = NULL WHERE name = 'reports' AND claimed_by = ?`,
+        [outcome.attempts, outcome.nextAt, outcome.error, owner],
+      );
+      return;
+    }
+    await this.db.execute(
+      "UPDATE settlement_polls SET claimed_by = NULL, claimed_until = NULL WHERE name = 'reports' AND claimed_by = ?",
+      [owner],
+    );
+  }
+
+  /** The listing's state, for people and tests. */
+  async reportPoll(): Promise<Row | undefined> {
+    return (await this.db.execute("SELECT * FROM settlement_polls WHERE name = 'reports'")).rows[0];
   }
 
   async claimReports(
