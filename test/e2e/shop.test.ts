@@ -148,9 +148,19 @@ describe("the demo shop in Chromium", () => {
     await page.waitForSelector('#order-status[data-status="captured"]', { timeout: 15_000 });
     await expect(orderStatus(page).textContent()).resolves.toBe("Paid");
     await screenshot(page, "shop-order-paid");
+    // Back to the checkout after paying: it says the cart is paid and leads to the order, no second payment.
+    const orderUrl = page.url();
+    await page.goBack();
+    await page.waitForURL(/\/checkout\?cart=cart_/);
+    await expect(page.getByRole("status").textContent()).resolves.toContain(
+      "You have already paid for this cart.",
+    );
+    await expect(page.getByRole("button", { name: "Continue to payment" }).count()).resolves.toBe(0);
+    await page.getByRole("link", { name: "See your order" }).click();
+    await page.waitForURL(orderUrl);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 
   it("keeps the order page following the order after payment: a refund days later shows without a reload", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
