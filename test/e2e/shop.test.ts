@@ -291,7 +291,7 @@ describe("the demo shop in Chromium", () => {
     expect(timeline).toMatch(/POST \/payments · try 1 · HTTP 20\d · \d+ ms/);
     await screenshot(page, "ops-order-timeline");
     await page.getByRole("link", { name: "Rejected" }).click();
-    await expect(page.textContent("main")).resolves.toMatch(/signature_mismatch/);
+    await expect(page.textContent("main")).resolves.toMatch(/Not signed with your webhook signature key/);
     expect(await page.textContent("main")).not.toContain("not-the-key");
     await screenshot(page, "ops-rejected");
     await page.close();
@@ -466,7 +466,7 @@ describe("the demo shop in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page);
     await page.getByRole("link", { name: "Disputes" }).click();
-    await expect(page.textContent("main")).resolves.toMatch(/product_not_received/);
+    await expect(page.textContent("main")).resolves.toMatch(/product not received/);
     await screenshot(page, "ops-disputes-390");
     await page.getByRole("link", { name: dispute.id }).click();
     await page.getByLabel("Proof of delivery or service").fill("Signed for at the door on 3 November.");
