@@ -2,6 +2,11 @@
 // the Handoff widget from the script tag (window.Handoff) and follows the shopper to their order.
 // Details the server already keeps for this cart (a shopper back from a failed 3-D Secure, a
 // reload) are filled in by the page, and the card form opens at once.
+// Back from the order page, the browser may show this page as it was left (the card form, "Payment
+// successful"): ask the server again, which says the cart is paid and leads to the order.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) location.reload();
+});
 const host = document.getElementById("checkout");
 const details = document.getElementById("details");
 const proceed = details.querySelector("button[type=submit]");

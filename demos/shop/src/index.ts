@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
@@ -30,7 +30,7 @@ export interface StartShopOptions {
   config: ServerConfig;
   /** The local demo's operator `admin` calls the ops API with this bearer token. */
   opsToken: string;
-  /** `admin`'s password for the ops pages, never the same as `opsToken`. Default: a random one (`RunningShop.opsPassword`). */
+  /** `admin`'s password for the ops pages, never the same as `opsToken`. Default: one derived from `opsToken`, so it stays the same while the token does (`RunningShop.opsPassword`). */
   opsPassword?: string;
   /** Named operators instead (HANDOFF_OPERATORS); `admin` with `opsToken` and `opsPassword` is added when none is given. */
   operators?: Operator[];
@@ -61,7 +61,14 @@ const reactDist = resolve(dirname(new URL(import.meta.url).pathname), "../../rea
  */
 export async function startShop(options: StartShopOptions): Promise<RunningShop> {
   const logger = pino({ name: "shop", level: options.logLevel ?? "info" });
-  const opsPassword = options.opsPassword ?? randomBytes(12).toString("base64url");
+  // Made from the token, so a restart with the same (kept) token keeps the password people were given;
+  // one-way, so the password does not give away the token.
+  const opsPassword =
+    options.opsPassword ??
+    createHmac("sha256", options.opsToken)
+      .update("handoff demo ops password")
+      .digest("base64url")
+      .slice(0, 16);
   let app: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
     if (app) return app(req, res);

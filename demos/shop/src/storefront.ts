@@ -4,7 +4,10 @@ import express, { type Response, type Router } from "express";
 import { BILLING_COUNTRIES } from "./catalog.js";
 import { esc, page } from "./html.js";
 import { declineReason, loadShopperOrder } from "./shopper-order.js";
-import { checkoutPage, orderPage } from "./shopper-pages.js";
+import { checkoutPage, orderPage, paidCartPage } from "./shopper-pages.js";
+
+/** Order statuses in which the cart's money was taken (or approved): its checkout is over. */
+const PAID = new Set(["authorized", "needs_review", "captured", "partially_refunded", "refunded"]);
 
 /** Where the order page sends a shopper who can still pay, or who may shop again. */
 const urls = { checkout: (cartId: string) => `/checkout?cart=${encodeURIComponent(cartId)}`, shop: "/" };
@@ -106,7 +109,14 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
     }
     // Who pays stays with the cart's order on the server: a shopper sent back here (by a failed 3-D
     // Secure, a reload) finds their details filled in and is told at once why the payment failed.
+    // Never kept by the browser: the page must ask again whether the cart is still to be paid.
+    res.set("cache-control", "no-store");
     const order = await store.findOrderByCart(cart.cartId);
+    // Back (or a bookmark) after paying: say the cart is paid and lead to the order, never offer to pay again.
+    if (order && PAID.has(order.status)) {
+      res.send(paidCartPage(cart, order.id));
+      return;
+    }
     const latest = order ? (await store.attemptsOfOrder(order.id)).at(-1) : undefined;
     const failed = order?.status === "declined" && latest?.status === "declined" && !latest.abandonedAt;
     res.send(

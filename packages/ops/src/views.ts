@@ -42,9 +42,10 @@ export function csrfField(ctx: PageContext): HtmlSafeString {
 
 export function table(headers: string[], rows: HtmlSafeString[][], empty: string): HtmlSafeString {
   if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
-  // Focusable so a keyboard can scroll a table wider than a phone.
+  // Focusable so a keyboard can scroll a table wider than a phone; on a phone each row is a card
+  // whose cells carry their column's name (ops.css), so nothing important sits off-screen.
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${headers.filter(Boolean).join(", ")}"><table><thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
+<tbody>${rows.map((r) => html`<tr>${r.map((c, i) => html`<td data-label="${headers[i] ?? ""}"><span class="cell">${c}</span></td>`)}</tr>`)}</tbody></table></div>`;
 }
 
 /** People read major units with the currency: 1450 GBP is "£14.50". */

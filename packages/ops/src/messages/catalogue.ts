@@ -32,6 +32,43 @@ export interface Catalogue {
   labels: {
     technicalRecord: string;
   };
+  /** A payment's status as Checkout.com reports it ("Partially Refunded"), as support staff say it. */
+  paymentStatus(status: string): string;
+  /** Checkout.com's webhooks as the inbox lists them. */
+  webhook: {
+    /** An event type (`payment_captured`) as a few words. */
+    type(type: string): string;
+    /** Where an event stands in the inbox (`parked`). */
+    status(status: string): string;
+    /** What processing it did, from the inbox's status and its technical outcome. */
+    outcome(status: string, outcome: string | undefined): string;
+    replayed(found: boolean): string;
+  };
+  /** A dispute's status at Checkout.com (`evidence_required`). */
+  disputeStatus(status: string): string;
+  /** After answering a dispute; `error` is the API's code (`ACTION_NOT_ALLOWED`), never shown. */
+  disputeNotice(
+    kind: "accepted" | "evidence_sent" | "accept_failed" | "evidence_failed",
+    error?: string,
+    nothingGiven?: boolean,
+  ): string;
+  /** Order events sent to the merchant's own systems (`order.paid`) and how their delivery went. */
+  outbox: {
+    event(type: string): string;
+    delivery(status: string): string;
+  };
+  destination: {
+    paused(id: string, paused: boolean, found: boolean): string;
+    replayOne(result: "queued" | "no_event" | "not_taken"): string;
+    replayRange(count: number): string;
+    badRange: string;
+    backwardsRange: string;
+    fromFile: string;
+    invalid(field: string): string;
+  };
+  /** Why a request to the webhook endpoint was refused (`signature_mismatch`). */
+  rejected(reason: string): string;
+  reconciliation(r: { looked: number; changed: number; notCharged: number; unreachable: number }): string;
 }
 
 export type NoticeCode =

@@ -129,6 +129,92 @@ const WEBHOOK_NEWS: Record<string, string> = {
   payment_authentication_failed: "3-D Secure failed",
 };
 
+const PAYMENT_STATUS: Record<string, string> = {
+  Pending: "Waiting for the bank",
+  Authorized: "Approved, not captured yet",
+  "Card Verified": "Card checked, nothing charged",
+  Captured: "Captured",
+  "Partially Captured": "Partly captured",
+  "Partially Refunded": "Captured, partly refunded",
+  Refunded: "Refunded in full",
+  Voided: "Voided: nothing charged",
+  Declined: "Declined",
+  Canceled: "Canceled",
+  Expired: "Expired before capture",
+  Paid: "Paid",
+  "Retry Scheduled": "The bank is retrying",
+};
+
+/** Webhook types as a few words; the sentence forms above are for the timeline. */
+const WEBHOOK_TYPE: Record<string, string> = {
+  payment_approved: "Payment approved",
+  payment_declined: "Payment declined",
+  payment_pending: "Payment waiting (3-D Secure)",
+  payment_captured: "Capture went through",
+  payment_capture_declined: "Capture declined",
+  payment_capture_pending: "Capture waiting",
+  payment_refunded: "Refund went through",
+  payment_refund_declined: "Refund declined",
+  payment_refund_pending: "Refund waiting",
+  payment_voided: "Void went through",
+  payment_void_declined: "Void declined",
+  payment_canceled: "Payment canceled",
+  payment_expired: "Authorization expired",
+  payment_authentication_failed: "3-D Secure failed",
+  report_generated: "Settlement report ready",
+};
+
+const INBOX_STATUS: Record<string, string> = {
+  received: "Waiting to be processed",
+  retrying: "Failed, trying again",
+  parked: "Waiting for its order",
+  unmatched: "No order matches it",
+  processed: "Done",
+  ignored: "Kept, not acted on",
+  invalid: "Could not be read",
+  failed: "Failed",
+};
+
+const DISPUTE_STATUS: Record<string, string> = {
+  evidence_required: "Waiting for your answer",
+  evidence_under_review: "Your evidence is being reviewed",
+  won: "Won: the money stays with you",
+  lost: "Lost: the customer keeps the money",
+  accepted: "Accepted: the customer keeps the money",
+  canceled: "Withdrawn by the customer's bank",
+  expired: "Not answered in time: the customer keeps the money",
+  resolved: "Resolved",
+  arbitration_under_review: "In arbitration",
+  arbitration_won: "Arbitration won",
+  arbitration_lost: "Arbitration lost",
+};
+
+const OUTBOX_EVENT: Record<string, string> = {
+  "order.paid": "Order paid",
+  "order.review_required": "Order held for review",
+  "order.released": "Order released from review",
+  "order.declined": "Payment declined",
+  "order.captured": "Payment captured",
+  "order.refunded": "Refund",
+  "order.voided": "Authorization voided",
+  "order.expired": "Authorization expired",
+  "order.settled": "Order settled",
+  "payout.reconciled": "Payout reconciled",
+  dispute: "Dispute",
+};
+
+const DELIVERY: Record<string, string> = {
+  pending: "Still being tried",
+  delivered: "Delivered",
+  dead: "Given up (dead letter)",
+};
+
+/** `payment_refund_declined` → "Payment refund declined": for a code no table knows yet. */
+const humanize = (code: string) => {
+  const words = code.replace(/[._]/g, " ").trim();
+  return `${words[0]?.toUpperCase() ?? ""}${words.slice(1)}`;
+};
+
 export const en: Catalogue = {
   locale: "en-GB",
   status: {
@@ -242,4 +328,108 @@ export const en: Catalogue = {
     },
   },
   labels: { technicalRecord: "Technical record" },
+  paymentStatus: (status) => PAYMENT_STATUS[status] ?? humanize(status),
+  webhook: {
+    type: (type) => WEBHOOK_TYPE[type] ?? DISPUTE_NEWS[type] ?? humanize(type),
+    status: (status) => INBOX_STATUS[status] ?? humanize(status),
+    outcome(status, outcome) {
+      const now = /^order now ([a-z_]+)$/.exec(outcome ?? "");
+      if (now?.[1]) {
+        const to = now[1] as keyof Catalogue["status"];
+        return `The order is now: ${en.status[to] ?? humanize(now[1])}`;
+      }
+      if (outcome?.startsWith("no change")) return "Nothing changed: the order already had this news";
+      if (outcome?.endsWith(" attached")) return "Added to the order's dispute";
+      if (outcome?.endsWith("recorded (no status change)")) return "Kept on the order's timeline";
+      if (/^report .* queued for settlement$/.test(outcome ?? "")) return "Handoff will read the report";
+      if (outcome === "replay requested") return "Asked to process it again";
+      switch (status) {
+        case "received":
+          return "Not processed yet";
+        case "retrying":
+          return "Processing failed; Handoff tries again shortly";
+        case "parked":
+          return "No order matches it yet; Handoff tries again";
+        case "unmatched":
+          return "Handoff gave up: no order matches it";
+        case "ignored":
+          return "Handoff does not act on this kind of event";
+        case "invalid":
+          return "The event could not be read";
+        case "failed":
+          return "Processing failed";
+        default:
+          return "Processed";
+      }
+    },
+    replayed: (found) => (found ? "The event will be processed again." : "That event does not exist."),
+  },
+  disputeStatus: (status) => DISPUTE_STATUS[status] ?? humanize(status),
+  disputeNotice(kind, error, nothingGiven) {
+    switch (kind) {
+      case "accepted":
+        return "Accepted: the customer keeps the money. Checkout.com confirms with a webhook.";
+      case "evidence_sent":
+        return "Evidence submitted to Checkout.com. The card scheme decides; this page shows the result when it comes.";
+      case "accept_failed":
+      case "evidence_failed": {
+        const what = kind === "accept_failed" ? "accept the dispute" : "submit the evidence";
+        if (nothingGiven) return "Nothing was sent: give at least one piece of evidence, a text or a file.";
+        if (error === "DISPUTE_NOT_FOUND")
+          return `Could not ${what}: Checkout.com does not know this dispute.`;
+        if (error === "ACTION_NOT_ALLOWED")
+          return `Could not ${what}: Checkout.com does not take it now (the dispute may already be answered or closed).`;
+        if (error === "INVALID_REQUEST")
+          return `Could not ${what}: Checkout.com refused a file. Files must be PDF, PNG or JPEG, up to 4 MB.`;
+        return `Could not ${what}: Checkout.com could not be reached. Try again shortly.`;
+      }
+    }
+  },
+  outbox: {
+    event: (type) => OUTBOX_EVENT[type] ?? humanize(type),
+    delivery: (status) => DELIVERY[status] ?? humanize(status),
+  },
+  destination: {
+    paused: (id, paused, found) =>
+      found
+        ? paused
+          ? `${id} paused: its events wait until you resume it.`
+          : `${id} resumed: waiting events are being sent.`
+        : "That destination does not exist.",
+    replayOne: (result) =>
+      result === "queued"
+        ? "The event will be sent again."
+        : result === "no_event"
+          ? "That event does not exist."
+          : "This destination does not take that kind of event, so it was not sent.",
+    replayRange: (count) =>
+      count === 0
+        ? "No event in that time range: nothing to send again."
+        : `${count} event${count === 1 ? "" : "s"} will be sent again.`,
+    badRange: "Give both a start and an end time for the range.",
+    backwardsRange: "The start of the range must be before its end.",
+    fromFile: "That name is taken by a destination from the HANDOFF_DESTINATIONS file; choose another name.",
+    invalid: (field) =>
+      field === "id"
+        ? "The name must be lower-case letters, digits, - or _ (up to 64), starting with a letter or digit."
+        : field === "url"
+          ? "The URL must be a full https:// address (http:// only for local addresses)."
+          : field === "events"
+            ? "Events must be event names like order.paid, a family like order.*, or *."
+            : "The destination could not be saved: check the name, URL and events.",
+  },
+  rejected: (reason) =>
+    ({
+      method_not_allowed: "Not a POST request",
+      body_too_large: "The body was too large",
+      authorization_mismatch: "The Authorization header was missing or wrong",
+      missing_signature: "No Cko-Signature header: not signed",
+      malformed_signature: "The signature could not be read",
+      no_keys: "No webhook signature key is set up, so nothing can be checked",
+      signature_mismatch: "Not signed with your webhook signature key",
+    })[reason] ?? humanize(reason),
+  reconciliation: ({ looked, changed, notCharged, unreachable }) =>
+    looked === 0
+      ? "The sweep ran: no payment was waiting for Checkout.com's answer."
+      : `The sweep looked up ${looked} payment${looked === 1 ? "" : "s"}: ${changed} updated, ${notCharged} never charged${unreachable ? `, ${unreachable} could not be checked (Checkout.com did not answer; the next sweep tries again)` : ""}.`,
 };

@@ -7,6 +7,7 @@ import {
   toDestination,
 } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
+import { messages } from "../messages/index.js";
 import { csrfField, html, layout, table, when } from "../views.js";
 import { back, pageContext } from "./orders.js";
 
@@ -16,10 +17,12 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?$/;
 export function rangeOf(body: { from?: unknown; to?: unknown }): { from: string; to: string } | string {
   const from = String(body.from ?? "");
   const to = String(body.to ?? "");
-  if (!TIME.test(from) || !TIME.test(to)) return "from and to are ISO-8601 times, e.g. 2026-11-24T10:00Z";
+  const words = messages("en");
+  if (!TIME.test(from) || !TIME.test(to)) return words.destination.badRange;
   const f = new Date(from.endsWith("Z") ? from : `${from}Z`);
   const t = new Date(to.endsWith("Z") ? to : `${to}Z`);
-  if (Number.isNaN(f.getTime()) || Number.isNaN(t.getTime()) || f >= t) return "from must be before to";
+  if (Number.isNaN(f.getTime()) || Number.isNaN(t.getTime()) || f >= t)
+    return words.destination.backwardsRange;
   return { from: f.toISOString(), to: t.toISOString() };
 }
 
@@ -33,12 +36,6 @@ export function shown(d: Destination, counts?: { pending: number; delivered: num
   };
 }
 
-const REPLAY_SAID = {
-  queued: "The event will be sent again.",
-  no_event: "No such event.",
-  not_taken: "This destination's events filter does not take that event.",
-} as const;
-
 /** Destinations, their delivery logs and dead letters, and replay. */
 export function destinationPages(
   outbox: Outbox,
@@ -48,6 +45,7 @@ export function destinationPages(
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "8kb" });
   const store = outbox.store;
+  const words = messages("en");
 
   router.get("/destinations", async (req, res) => {
     const ctx = pageContext(req, res);
@@ -100,10 +98,10 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows,
     const path = `${req.baseUrl}/destinations`;
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return back(res, path, false, `${issue?.path.join(".")}: ${issue?.message}`);
+      return back(res, path, false, words.destination.invalid(String(issue?.path[0] ?? "")));
     }
     if ((await store.destination(parsed.data.id))?.source === "file")
-      return back(res, path, false, "That name comes from HANDOFF_DESTINATIONS.");
+      return back(res, path, false, words.destination.fromFile);
     try {
       await store.saveDestination(toDestination(parsed.data, "ops"), now().toISOString());
     } catch (error) {
@@ -132,7 +130,7 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows,
           res,
           `${req.baseUrl}/destinations`,
           ok,
-          ok ? `${req.params.id} ${action === "pause" ? "paused" : "resumed"}.` : "No such destination.",
+          words.destination.paused(req.params.id, action === "pause", ok),
         );
       },
     );
@@ -141,18 +139,27 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows,
   router.get("/destinations/:id", async (req: Request<{ id: string }>, res: Response) => {
     const ctx = pageContext(req as unknown as Request, res);
     const d = await store.destination(req.params.id);
-    if (!d) return void res.status(404).send(layout(ctx, "Not found", html`<p>No such destination.</p>`));
+    if (!d)
+      return void res
+        .status(404)
+        .send(
+          layout(
+            ctx,
+            "Destination not found",
+            html`<p>No destination has that name.</p><p><a href="${ctx.base}/destinations">All destinations</a></p>`,
+          ),
+        );
     const path = `${ctx.base}/destinations/${d.id}`;
     const attempts = (await store.attempts(d.id, 100)).map((a) => [
       when(a.at, ctx.timeZone),
-      html`<code>${a.eventId}</code>`,
-      html`${a.statusCode ?? "—"}`,
+      html`<code class="id">${a.eventId}</code>`,
+      html`${a.statusCode === undefined ? "No answer" : a.statusCode >= 200 && a.statusCode < 300 ? "Delivered" : `Refused (HTTP ${a.statusCode})`}`,
       html`${a.durationMs} ms`,
       html`${a.error ?? a.responseExcerpt ?? ""}`,
     ]);
     const dead = (await store.deliveries({ destinationId: d.id, status: "dead", limit: 100 })).map((x) => [
-      html`<code>${x.eventId}</code>`,
-      html`${x.event.type}`,
+      html`<code class="id">${x.eventId}</code>`,
+      html`${words.outbox.event(x.event.type)}`,
       html`${x.attempts}`,
       html`${x.lastError ?? (x.lastStatus ? `HTTP ${x.lastStatus}` : "")}`,
       html`<form class="inline" method="post" action="${path}/replay">${csrfField(ctx)}<input type="hidden" name="eventId" value="${x.eventId}"><button type="submit">Replay</button></form>`,
@@ -161,11 +168,12 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows,
       layout(
         ctx,
         `Destination ${d.id}`,
-        html`<p><code>${d.url}</code> · ${d.events.join(", ")} · ${d.enabled ? "active" : `paused: ${d.pausedReason ?? ""}`}</p>
+        html`<p><a href="${ctx.base}/destinations">All destinations</a></p><p><code>${d.url}</code> · ${d.events.join(", ")} · ${d.enabled ? "active" : `paused${d.pausedReason ? `: ${d.pausedReason}` : ""}`}</p>
 <h2>Dead letters</h2>
 ${table(["Event", "Type", "Attempts", "Last failure", "Action"], dead, "None: every event was delivered or is still being tried.")}
 <h2>Replay a time range</h2>
-<form class="filters" method="post" action="${path}/replay">${csrfField(ctx)}<label>From (UTC) <input name="from" placeholder="2026-11-24T10:00Z" required></label><label>To <input name="to" placeholder="2026-11-24T11:00Z" required></label><button type="submit">Replay</button></form>
+<p class="muted">Every event of this destination's kinds in the range is sent again, delivered or not.</p>
+<form class="filters" method="post" action="${path}/replay">${csrfField(ctx)}<label class="half">From (UTC) <input name="from" type="datetime-local" required></label><label class="half">To (UTC) <input name="to" type="datetime-local" required></label><button type="submit">Replay the range</button></form>
 <h2>Delivery log</h2>
 ${table(["When", "Event", "Status", "Took", "Answer"], attempts, "No attempts yet.")}`,
       ),
@@ -179,18 +187,19 @@ ${table(["When", "Event", "Status", "Took", "Answer"], attempts, "No attempts ye
     async (req: Request<{ id: string }>, res: Response) => {
       const d = await store.destination(req.params.id);
       const path = `${req.baseUrl}/destinations/${encodeURIComponent(req.params.id)}`;
-      if (!d) return back(res, `${req.baseUrl}/destinations`, false, "No such destination.");
+      if (!d)
+        return back(res, `${req.baseUrl}/destinations`, false, words.destination.paused("", false, false));
       const body = req.body as { eventId?: string; from?: string; to?: string };
       if (body.eventId) {
         const replay = await store.replayOne(d.id, body.eventId, now().toISOString());
         if (replay === "queued") outbox.worker.wake();
-        return back(res, path, replay === "queued", REPLAY_SAID[replay]);
+        return back(res, path, replay === "queued", words.destination.replayOne(replay));
       }
       const range = rangeOf(body);
       if (typeof range === "string") return back(res, path, false, range);
       const count = await store.replayRange(d, range.from, range.to, now().toISOString());
       outbox.worker.wake();
-      back(res, path, true, `${count} event(s) will be sent again.`);
+      back(res, path, true, words.destination.replayRange(count));
     },
   );
   return router;

@@ -7,6 +7,7 @@ import {
 } from "@handoff/server";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { signed } from "../auth/guard.js";
+import { messages } from "../messages/index.js";
 import { csrfField, html, layout, money, table, when } from "../views.js";
 import { back, pageContext } from "./orders.js";
 
@@ -76,6 +77,9 @@ export function disputePages(handoff: Handoff, guard: { requireCsrf: express.Req
   const { deps } = handoff;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "4kb" });
+  const words = messages("en");
+  const reason = (d: { category?: string | undefined; reason_code?: string | undefined }) =>
+    words.dispute.reason(d.category, d.reason_code);
 
   router.get("/disputes", async (req, res) => {
     const ctx = pageContext(req, res);
@@ -94,10 +98,10 @@ export function disputePages(handoff: Handoff, guard: { requireCsrf: express.Req
       .sort((a, b) => String(a.evidence_required_by).localeCompare(String(b.evidence_required_by)));
     const rest = found.disputes.filter((d) => d.status !== "evidence_required");
     const rows = [...open, ...rest].map((d) => [
-      html`<a href="${ctx.base}/disputes/${d.id}"><code>${d.id}</code></a>`,
-      html`${money(d.amount, d.currency)}`,
-      html`${d.category ?? "—"}${d.reason_code ? ` (${d.reason_code})` : ""}`,
-      html`${d.status.replace(/_/g, " ")}`,
+      html`<a href="${ctx.base}/disputes/${d.id}"><code class="id">${d.id}</code></a>`,
+      html`<span class="amount">${money(d.amount, d.currency)}</span>`,
+      html`${reason(d)}`,
+      html`${words.disputeStatus(d.status)}`,
       d.status === "evidence_required" ? when(d.evidence_required_by, ctx.timeZone) : html`—`,
     ]);
     res.send(
@@ -130,14 +134,14 @@ ${TEXTS.map(([kind, label]) => html`<label>${label}<textarea name="${kind}_text"
 <button type="submit">Submit evidence</button></form>
 <h2>Or accept it</h2>
 <form method="post" action="${path}/accept">${csrfField(ctx)}<p>The cardholder keeps ${money(d.amount, d.currency)}; the dispute ends.</p><button type="submit" class="danger">Accept the dispute</button></form>`
-      : html`<p class="muted">Nothing to answer: this dispute is ${d.status.replace(/_/g, " ")}.</p>`;
+      : html`<p class="muted">Nothing to answer: ${words.disputeStatus(d.status).toLowerCase()}.</p>`;
     res.send(
       layout(
         ctx,
         `Dispute ${d.id}`,
-        html`<dl class="facts"><dt>Amount</dt><dd><strong>${money(d.amount, d.currency)}</strong></dd><dt>Reason</dt><dd>${d.category ?? "—"}${d.reason_code ? ` (${d.reason_code})` : ""}</dd>
-<dt>Status</dt><dd>${d.status.replace(/_/g, " ")}</dd><dt>Answer by</dt><dd>${when(d.evidence_required_by, ctx.timeZone)}</dd>
-<dt>Order</dt><dd>${orderId ? html`<a href="${ctx.base}/orders/${orderId}">${orderId}</a>` : "—"}</dd><dt>Received</dt><dd>${when(d.received_on, ctx.timeZone)}</dd></dl>
+        html`<p><a href="${ctx.base}/disputes">All disputes</a></p><dl class="facts"><dt>Amount</dt><dd><strong>${money(d.amount, d.currency)}</strong></dd><dt>Reason</dt><dd>${reason(d)}</dd>
+<dt>Status</dt><dd>${words.disputeStatus(d.status)}</dd>${open ? html`<dt>Answer by</dt><dd>${when(d.evidence_required_by, ctx.timeZone)}</dd>` : html``}
+<dt>Order</dt><dd>${orderId ? html`<a href="${ctx.base}/orders/${orderId}"><code class="id">${orderId}</code></a>` : "—"}</dd><dt>Received</dt><dd>${when(d.received_on, ctx.timeZone)}</dd></dl>
 ${answer}`,
       ),
     );
@@ -154,8 +158,8 @@ ${answer}`,
         `${req.baseUrl}/disputes/${encodeURIComponent(req.params.id)}`,
         reply.status === 202,
         reply.status === 202
-          ? "Accepted: Checkout.com confirms with a webhook."
-          : String((reply.body as { message?: string }).message),
+          ? words.disputeNotice("accepted")
+          : words.disputeNotice("accept_failed", (reply.body as { error?: string }).error),
       );
     },
   );
@@ -176,8 +180,12 @@ ${answer}`,
         `${req.baseUrl}/disputes/${encodeURIComponent(req.params.id)}`,
         reply.status === 202,
         reply.status === 202
-          ? "Evidence submitted to Checkout.com."
-          : String((reply.body as { message?: string }).message),
+          ? words.disputeNotice("evidence_sent")
+          : words.disputeNotice(
+              "evidence_failed",
+              (reply.body as { error?: string }).error,
+              /^Give at least one/.test(String((reply.body as { message?: string }).message)),
+            ),
       );
     },
   );

@@ -242,7 +242,7 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
         actions.unshift(
           html`<form class="inline" method="post" action="${base}/release">${csrfField(ctx)}<button type="submit">Release review</button></form>`,
         );
-      payment = html`<dl class="facts"><dt>Checkout.com says</dt><dd><strong>${live.payment.status}</strong></dd>
+      payment = html`<dl class="facts"><dt>Checkout.com says</dt><dd><strong>${words.paymentStatus(live.payment.status)}</strong></dd>
 ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</dd><dt>Captured</dt><dd>${money(b.total_captured, order.currency)}</dd><dt>Refunded</dt><dd>${money(b.total_refunded, order.currency)}</dd><dt>Available to refund</dt><dd>${money(b.available_to_refund, order.currency)}</dd>` : html``}</dl>
 <div class="actions">${actions.length ? actions : html`<p class="muted">No action is possible on this payment now.</p>`}</div>`;
     } else if (live) {
@@ -278,9 +278,9 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
       describe(e, order.currency, words, date),
     ]);
     const inbox = (await options.webhooks.inbox.list({ orderId: order.id, limit: 100 })).map((e) => [
-      html`<a href="${ctx.base}/webhooks/${e.id}">${e.type}</a>`,
-      html`${e.status}`,
-      html`${e.outcome ?? ""}`,
+      html`<a href="${ctx.base}/webhooks/${e.id}">${words.webhook.type(e.type)}</a>`,
+      html`${words.webhook.status(e.status)}`,
+      html`${words.webhook.outcome(e.status, e.outcome)}`,
       when(e.receivedAt, ctx.timeZone),
     ]);
     let deliveries: HtmlSafeString[][] = [];
@@ -289,9 +289,9 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
       for (const event of events) {
         for (const d of await options.outbox.store.deliveries({ eventId: event.id, limit: 20 })) {
           deliveries.push([
-            html`${event.type}`,
+            html`${words.outbox.event(event.type)}`,
             html`<a href="${ctx.base}/destinations/${d.destinationId}">${d.destinationId}</a>`,
-            html`${d.status}`,
+            html`${words.outbox.delivery(d.status)}`,
             html`${d.attempts}`,
           ]);
         }
@@ -313,7 +313,7 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
 ${await settlementPanel(ctx, options.settlement, order)}
 <h2>Timeline</h2><p class="muted">Newest first${page.entries.length ? html`; open “${words.labels.technicalRecord}” for what was sent and answered` : html``}.</p>${table(["When", "What happened"], timeline, "Nothing yet.")}
 ${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.older}">Older entries</a></p>` : html``}${Number.isSafeInteger(older) && older > 0 ? html`<p><a href="${base}">Back to the newest entries</a></p>` : html``}
-<h2>Webhooks</h2>${table(["Event", "Status", "Outcome", "Received"], inbox, "No webhooks for this order yet.")}
+<h2>Webhooks</h2>${table(["Event", "Status", "What Handoff did", "Received"], inbox, "No webhooks for this order yet.")}
 <h2>Sent to your systems</h2>${table(["Event", "Destination", "Delivery", "Attempts"], deliveries, "No destination took this order's events.")}`,
       ),
     );

@@ -96,7 +96,7 @@ export function payoutPages(settlement: SettlementService): Router {
     const ctx = pageContext(req, res);
     const rows = (await settlement.store.payouts()).map((p) => [
       html`<a href="${ctx.base}/payouts/${p.payoutId}"><code>${p.payoutId}</code></a>`,
-      html`${p.date ?? "—"}`,
+      when(p.date, ctx.timeZone),
       amount(formatDecimal(p.gross, p.currency), p.currency),
       amount(formatDecimal(p.fees, p.currency), p.currency),
       amount(formatDecimal(p.net, p.currency), p.currency),
@@ -141,7 +141,7 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
       layout(
         ctx,
         `Payout ${p.payoutId}`,
-        html`<dl class="facts"><dt>Date</dt><dd>${p.date ?? "—"}</dd>
+        html`<p><a href="${ctx.base}/payouts">All payouts</a></p><dl class="facts"><dt>Date</dt><dd>${when(p.date, ctx.timeZone)}</dd>
 <dt>Gross</dt><dd>${amount(formatDecimal(p.gross, p.currency), p.currency)}</dd>
 <dt>Fees</dt><dd>${amount(formatDecimal(p.fees, p.currency), p.currency)}</dd>
 <dt>Net</dt><dd><strong>${amount(formatDecimal(p.net, p.currency), p.currency)}</strong></dd>

@@ -1,5 +1,6 @@
 import { INBOX_STATUSES, type Webhooks } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
+import { messages } from "../messages/index.js";
 import { csrfField, html, layout, table, when } from "../views.js";
 import { back, pageContext } from "./orders.js";
 
@@ -30,6 +31,10 @@ export function webhookPages(
 ): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "4kb" });
+  const words = messages("en");
+  /** What processing did, with the worker's own words one click away. */
+  const outcome = (status: string, raw: string | undefined) =>
+    html`${words.webhook.outcome(status, raw)}${raw ? html`<details class="record"><summary>${words.labels.technicalRecord}</summary><code>${raw}</code></details>` : html``}`;
 
   router.get("/webhooks", async (req, res) => {
     const ctx = pageContext(req, res);
@@ -56,23 +61,24 @@ export function webhookPages(
     const rows = events
       .slice(0, 200)
       .map((e) => [
-        html`<a href="${ctx.base}/webhooks/${e.id}"><code>${e.id}</code></a>`,
-        html`${e.type}`,
-        html`${e.status}`,
-        html`${e.outcome ?? ""}`,
-        e.orderId ? html`<a href="${ctx.base}/orders/${e.orderId}">${e.orderId}</a>` : html`—`,
+        html`<a href="${ctx.base}/webhooks/${e.id}">${words.webhook.type(e.type)}</a>`,
+        html`${words.webhook.status(e.status)}`,
+        outcome(e.status, e.outcome),
+        e.orderId
+          ? html`<a href="${ctx.base}/orders/${e.orderId}"><code class="id">${e.orderId}</code></a>`
+          : html`—`,
         when(e.receivedAt, ctx.timeZone),
       ]);
     const options = ["", ...INBOX_STATUSES].map(
       (s) =>
-        html`<option value="${s}"${s === (status ?? "") ? html` selected` : html``}>${s || "any status"}</option>`,
+        html`<option value="${s}"${s === (status ?? "") ? html` selected` : html``}>${s ? words.webhook.status(s) : "Any status"}</option>`,
     );
     res.send(
       layout(
         ctx,
         "Webhook inbox",
-        html`<form class="filters" method="get" role="search"><label>Event id, type or order <input name="q" value="${q}"></label><label>Status <select name="status">${options}</select></label><button type="submit">Search</button></form>
-${table(["Event", "Type", "Status", "Outcome", "Order", "Received"], rows, q || status ? "No webhook matches." : "No webhooks received yet.")}
+        html`<form class="filters" method="get" role="search"><label>Event id, type or order <input name="q" value="${q}" placeholder="evt_…, payment_captured or ord_…"></label><label>Status <select name="status">${options}</select></label><button type="submit">Search</button></form>
+${table(["Event", "Status", "What Handoff did", "Order", "Received"], rows, q || status ? "No webhook matches." : "No webhooks received yet.")}
 ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.toString()}">Next ${PAGE}</a></p>` : html``}`,
       ),
     );
@@ -81,7 +87,16 @@ ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.t
   router.get("/webhooks/:id", async (req: Request<{ id: string }>, res: Response) => {
     const ctx = pageContext(req as unknown as Request, res);
     const event = await webhooks.inbox.get(req.params.id);
-    if (!event) return void res.status(404).send(layout(ctx, "Not found", html`<p>No such webhook.</p>`));
+    if (!event)
+      return void res
+        .status(404)
+        .send(
+          layout(
+            ctx,
+            "Webhook not found",
+            html`<p>No webhook has that id.</p><p><a href="${ctx.base}/webhooks">All webhooks</a></p>`,
+          ),
+        );
     let payload: string;
     try {
       payload = JSON.stringify(redact(JSON.parse(event.rawBody)), null, 2);
@@ -91,9 +106,9 @@ ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.t
     res.send(
       layout(
         ctx,
-        `Webhook ${event.type}`,
-        html`<dl class="facts"><dt>Event</dt><dd><code>${event.id}</code></dd><dt>Status</dt><dd>${event.status}</dd><dt>Outcome</dt><dd>${event.outcome ?? "—"}</dd>
-<dt>Order</dt><dd>${event.orderId ? html`<a href="${ctx.base}/orders/${event.orderId}">${event.orderId}</a>` : "—"}</dd><dt>Received</dt><dd>${when(event.receivedAt, ctx.timeZone)}</dd><dt>Attempts</dt><dd>${event.attempts}</dd></dl>
+        `Webhook: ${words.webhook.type(event.type)}`,
+        html`<p><a href="${ctx.base}/webhooks">All webhooks</a></p><dl class="facts"><dt>Event</dt><dd><code>${event.id}</code></dd><dt>Status</dt><dd>${words.webhook.status(event.status)}</dd><dt>What Handoff did</dt><dd>${outcome(event.status, event.outcome)}</dd>
+<dt>Order</dt><dd>${event.orderId ? html`<a href="${ctx.base}/orders/${event.orderId}"><code class="id">${event.orderId}</code></a>` : "—"}</dd><dt>Received</dt><dd>${when(event.receivedAt, ctx.timeZone)}</dd><dt>Attempts</dt><dd>${event.attempts}</dd></dl>
 <form method="post" action="${ctx.base}/webhooks/${event.id}/replay">${csrfField(ctx)}<button type="submit" class="secondary">Process again</button></form>
 <h2>Payload (personal data and secrets redacted)</h2><pre class="payload" tabindex="0">${payload}</pre>`,
       ),
@@ -110,7 +125,7 @@ ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.t
         res,
         `${req.baseUrl}/webhooks/${encodeURIComponent(req.params.id)}`,
         found,
-        found ? "It will be processed again." : "No such event.",
+        words.webhook.replayed(found),
       );
     },
   );
@@ -120,7 +135,7 @@ ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.t
     const rows = (await webhooks.inbox.rejected(200)).map((r) => [
       when(r.at, ctx.timeZone),
       html`${r.method}`,
-      html`${r.reason}`,
+      html`${words.rejected(r.reason)}`,
       html`${r.headerNames.join(", ")}`,
       html`<code>${r.bodySha256.slice(0, 16)}…</code>`,
       html`${r.bodySize}`,
@@ -147,12 +162,7 @@ ${next ? html`<p><a class="button secondary" href="${ctx.base}/webhooks?${next.t
   });
   router.post("/reconciliation", form, guard.requireCsrf, async (req, res) => {
     const r = await webhooks.reconcile(stuckAfterMs);
-    back(
-      res,
-      `${req.baseUrl}/reconciliation`,
-      true,
-      `Looked at ${r.looked}: ${r.changed} updated, ${r.notCharged} never charged, ${r.unreachable} unreachable.`,
-    );
+    back(res, `${req.baseUrl}/reconciliation`, true, words.reconciliation(r));
   });
   return router;
 }
