@@ -99,9 +99,11 @@ describe("3-D Secure challenge in Chromium", () => {
     expect(await status(id)).toMatchObject({ status: "Declined", response_code: "20151" });
     const types = sandbox.webhooks.events.filter((e) => e.subject === id).map((e) => e.type);
     expect(types).toEqual(["payment_pending", "payment_authentication_failed"]);
-    // A finished challenge cannot be replayed.
+    // A finished challenge cannot be replayed; the page leads back to the shop, to where a failure goes.
     await page.goto(redirect);
     expect(await page.textContent("body")).toContain("already complete");
+    await page.getByRole("link", { name: "Return to the shop" }).click();
+    await page.waitForURL(/\/failed\?cko-session-id=sid_/);
     await page.close();
   });
 });

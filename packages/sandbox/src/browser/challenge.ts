@@ -48,6 +48,19 @@ export function challengeDonePage(authenticated: boolean): string {
 `;
 }
 
+/** Back or reload on the issuer's page once it is over: says so, and leads back to the shop when it can. */
+export function challengeOverPage(returnUrl: string | undefined): string {
+  const onward = returnUrl
+    ? `<p><a href="${escapeHtml(returnUrl)}">Return to the shop</a></p>`
+    : "<p>The payment request gave no return address.</p>";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Authentication already complete</title>
+<link rel="stylesheet" href="/3ds/challenge.css"></head>
+<body><main><h1>Authentication already complete</h1>
+<p>This payment's authentication is over; nothing more is needed here.</p>${onward}</main></body></html>
+`;
+}
+
 export const CHALLENGE_CSS = `body { margin: 0; font: 16px/1.5 system-ui, sans-serif; background: #f3f4f6; color: #1a1d23; }
 main { max-width: 420px; margin: 48px auto; background: #fff; padding: 24px; border-radius: 8px; }
 label { display: block; font-weight: 600; margin-bottom: 4px; }

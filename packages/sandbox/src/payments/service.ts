@@ -307,7 +307,17 @@ export class PaymentService {
       payment.threeDs = { enrolled: "Y", downgraded: false, challenged: true, authentication_response: "N" };
       this.decline(payment, "20151", "Cardholder failed 3DS authentication", "payment_authentication_failed");
     }
-    const target = authenticated ? payment.successUrl : payment.failureUrl;
+    return this.returnUrl(sessionId);
+  }
+
+  /**
+   * Where the issuer's page sends the shopper back once authentication is over: the merchant's
+   * success_url, or failure_url when it failed, with `cko-session-id`; undefined while it is not over.
+   */
+  returnUrl(sessionId: string): string | undefined {
+    const payment = this.find(sessionId);
+    if (!payment || payment.status === "Pending") return undefined;
+    const target = payment.status === "Declined" ? payment.failureUrl : payment.successUrl;
     if (!target) return undefined;
     const url = new URL(target);
     url.searchParams.set("cko-session-id", sessionId);

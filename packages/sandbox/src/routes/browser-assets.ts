@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { CARD_FRAME_CSS, CARD_FRAME_HTML } from "../browser/card-frame-page.js";
-import { CHALLENGE_CSS, challengeDonePage, challengePage } from "../browser/challenge.js";
+import { CHALLENGE_CSS, challengeDonePage, challengeOverPage, challengePage } from "../browser/challenge.js";
 import { browserScript, componentsScript, loadBrowserScripts } from "../browser/served-scripts.js";
 import { THREE_DS_PASSWORD } from "../cards.js";
 import type { SandboxContext, SandboxEnv } from "../http/env.js";
@@ -60,8 +60,8 @@ function challenge(c: SandboxContext, rt: SandboxRuntime, sid: string, error?: s
     return c.body(page, 404, { "content-type": HTML });
   }
   if (payment.status !== "Pending") {
-    const page = "<!doctype html><title>Done</title><p>This authentication is already complete.</p>";
-    return c.body(page, 409, { "content-type": HTML });
+    // Back or reload after the challenge: lead on to the shop, never a dead end.
+    return c.body(challengeOverPage(rt.payments.returnUrl(sid)), 409, { "content-type": HTML });
   }
   return c.body(challengePage(payment, sid, error), 200, { "content-type": HTML });
 }
