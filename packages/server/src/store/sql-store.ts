@@ -449,5 +449,4 @@ export class SqlOrderStore implements OrderStore {
       detail: JSON.parse(String(r.detail_json)),
     }));
   }
-
 }
