@@ -1,36 +1,50 @@
 import {
+  CDN_URL,
   type CheckoutError,
   type CheckoutWebComponents,
   type Component,
-  loadCheckoutWebComponents,
   type OnTokenizedResponse,
   type OnTokenizedResult,
   type Options,
+  type WindowCheckoutWebComponents,
 } from "@checkout.com/checkout-web-components";
 import type { Appearance, Session } from "./types.js";
 
-const scripts = new Map<string, Promise<void>>();
+type FlowWindow = { CheckoutWebComponents?: WindowCheckoutWebComponents };
+const scripts = new Map<string, Promise<WindowCheckoutWebComponents>>();
 
 /**
- * In local mode the session names the sandbox's emulation of Checkout.com's CDN script. Loading
- * it first puts `window.CheckoutWebComponents` in place, so the official loader uses it instead of
- * fetching the CDN. One promise per URL: mounting twice never loads twice.
+ * Checkout.com's Flow script (`CDN_URL`, the address the official loader uses), or in local mode
+ * the sandbox's emulation the session names: either puts `window.CheckoutWebComponents` in place,
+ * and a page that already has it loads nothing. What the official loader does, in the few lines
+ * we need (its error classes and enums would be most of handoff.js's growth). One promise per
+ * URL: mounting twice never loads twice; a failure (or 30 s of nothing) may be retried.
  */
-function loadScript(src: string): Promise<void> {
-  const existing = scripts.get(src);
-  if (existing) return existing;
-  const loading = new Promise<void>((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.async = true;
-    script.addEventListener("load", () => resolve(), { once: true });
-    script.addEventListener("error", () => {
-      scripts.delete(src);
-      reject(Object.assign(new Error(`could not load ${src}`), { code: "script_failed" }));
+function loadFlowScript(src: string): Promise<WindowCheckoutWebComponents> {
+  const ready = (window as FlowWindow).CheckoutWebComponents;
+  if (ready) return Promise.resolve(ready);
+  let loading = scripts.get(src);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      const failed = () => {
+        scripts.delete(src);
+        reject(Object.assign(new Error(`could not load ${src}`), { code: "script_failed" }));
+      };
+      script.src = src;
+      script.async = true;
+      script.onload = () => {
+        clearTimeout(timer);
+        const flow = (window as FlowWindow).CheckoutWebComponents;
+        if (flow) resolve(flow);
+        else failed();
+      };
+      script.onerror = failed;
+      const timer = setTimeout(failed, 30_000);
+      document.head.append(script);
     });
-    document.head.appendChild(script);
-  });
-  scripts.set(src, loading);
+    scripts.set(src, loading);
+  }
   return loading;
 }
 
@@ -63,10 +77,8 @@ export async function mountFlow(
   setup: FlowSetup,
   hostFor: (name: "card" | Wallet) => HTMLElement,
 ): Promise<Mounted> {
-  const local = session.componentsScriptUrl;
-  if (local && !(window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents)
-    await loadScript(local);
-  const checkout: CheckoutWebComponents = await loadCheckoutWebComponents({
+  const flow = await loadFlowScript(session.componentsScriptUrl ?? CDN_URL);
+  const checkout: CheckoutWebComponents = await flow({
     publicKey: session.publicKey,
     paymentSession: session.paymentSession,
     environment: session.environment === "production" ? "production" : "sandbox",
