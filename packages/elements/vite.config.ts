@@ -19,9 +19,30 @@ function pureLoaderEnums(): Plugin {
   };
 }
 
-/** What one `vite build` makes: handoff.js by default, a language pack with `--mode locale-fr`. */
+/**
+ * In the script-tag bundles, a part loaded on demand (`parts/load-errors.ts`, a dynamic import for
+ * npm) is loaded as its own file beside handoff.js instead: `parts/load-errors.script-tag.ts`.
+ */
+function scriptTagParts(): Plugin {
+  return {
+    name: "handoff:script-tag-parts",
+    enforce: "pre",
+    async resolveId(source, importer) {
+      if (!importer || !/\/parts\/load-\w+\.js$/.test(source)) return undefined;
+      return this.resolve(source.replace(/\.js$/, ".script-tag.ts"), importer, { skipSelf: true });
+    },
+  };
+}
+
+/**
+ * What one `vite build` makes: handoff.js by default, a language pack with `--mode locale-fr`, a
+ * part loaded on demand with `--mode part-errors` (handoff.errors.js).
+ */
 function entryFor(mode: string) {
   const locale = /^locale-(\w+)$/.exec(mode)?.[1];
+  const part = /^part-(\w+)$/.exec(mode)?.[1];
+  if (part)
+    return { entry: `src/parts/${part}.script-tag.ts`, name: "HandoffPart", fileName: `handoff.${part}.js` };
   if (!locale) return { entry: "src/script-tag.ts", name: "HandoffBundle", fileName: "handoff.js" };
   return { entry: `src/locales/${locale}.ts`, name: "HandoffLocale", fileName: `handoff.${locale}.js` };
 }
@@ -32,7 +53,7 @@ function entryFor(mode: string) {
 export default defineConfig(({ mode }) => {
   const { entry, name, fileName } = entryFor(mode);
   return {
-    plugins: [minifyTemplateLiterals(), pureLoaderEnums()],
+    plugins: [scriptTagParts(), minifyTemplateLiterals(), pureLoaderEnums()],
     // Always Lit's production build, whatever NODE_ENV says (vitest sets "test", which picks dev mode).
     resolve: { conditions: ["module", "browser", "production"] },
     define: { "process.env.NODE_ENV": JSON.stringify("production") },

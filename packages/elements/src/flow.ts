@@ -8,45 +8,18 @@ import {
   type Options,
   type WindowCheckoutWebComponents,
 } from "@checkout.com/checkout-web-components";
+import { loadScript } from "./script.js";
 import type { Appearance, Session } from "./types.js";
 
 type FlowWindow = { CheckoutWebComponents?: WindowCheckoutWebComponents };
-const scripts = new Map<string, Promise<WindowCheckoutWebComponents>>();
 
 /**
  * Checkout.com's Flow script (`CDN_URL`, the address the official loader uses), or in local mode
- * the sandbox's emulation the session names: either puts `window.CheckoutWebComponents` in place,
- * and a page that already has it loads nothing. What the official loader does, in the few lines
- * we need (its error classes and enums would be most of handoff.js's growth). One promise per
- * URL: mounting twice never loads twice; a failure (or 30 s of nothing) may be retried.
+ * the sandbox's emulation the session names: either puts `window.CheckoutWebComponents` in place.
+ * What the official loader does, in the few lines we need (its error classes and messages were
+ * 0.9 KB of handoff.js).
  */
-function loadFlowScript(src: string): Promise<WindowCheckoutWebComponents> {
-  const ready = (window as FlowWindow).CheckoutWebComponents;
-  if (ready) return Promise.resolve(ready);
-  let loading = scripts.get(src);
-  if (!loading) {
-    loading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      const failed = () => {
-        scripts.delete(src);
-        reject(Object.assign(new Error(`could not load ${src}`), { code: "script_failed" }));
-      };
-      script.src = src;
-      script.async = true;
-      script.onload = () => {
-        clearTimeout(timer);
-        const flow = (window as FlowWindow).CheckoutWebComponents;
-        if (flow) resolve(flow);
-        else failed();
-      };
-      script.onerror = failed;
-      const timer = setTimeout(failed, 30_000);
-      document.head.append(script);
-    });
-    scripts.set(src, loading);
-  }
-  return loading;
-}
+const loadFlowScript = (src: string) => loadScript(src, () => (window as FlowWindow).CheckoutWebComponents);
 
 export const WALLETS = ["applepay", "googlepay"] as const;
 export type Wallet = (typeof WALLETS)[number];
