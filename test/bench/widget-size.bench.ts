@@ -6,11 +6,12 @@ import { LANGUAGES } from "../../packages/elements/src/languages.js";
 import type { BenchResult } from "../../scripts/bench.js";
 
 /**
- * The script-tag bundle's weight as shoppers download it: `handoff.js` gzipped (Lit and the official
- * Checkout Web Components loader included; Checkout.com's CDN script is not ours and not counted).
- * `pnpm bench` builds first, so this is the file `pnpm build` makes. Its composition: Lit (the
- * smallest element) and the loader each measured as the smallest bundle that uses them, built with
- * the same settings, and Handoff's own code as the rest.
+ * The script-tag bundle's weight as shoppers download it: `handoff.js` gzipped (Lit included;
+ * Checkout.com's CDN script is not ours and not counted). `pnpm bench` builds first, so this is the
+ * file `pnpm build` makes. Its composition: Lit measured as the smallest bundle that uses it (the
+ * smallest element), built with the same settings, and Handoff's own code as the rest. Beside it,
+ * what only some shoppers download: a language pack (the largest), the error screens
+ * (`handoff.errors.js`, loaded the first time one is shown).
  */
 const ELEMENTS = resolve(import.meta.dirname, "../../packages/elements");
 const gz = (code: string | Uint8Array) => gzipSync(code, { level: 9 }).length;
@@ -20,8 +21,6 @@ const REFERENCES: Record<string, string> = {
     customElements.define("x-a", class extends LitElement {
       static styles = css\`p{color:red}\`; static properties = { a: {} };
       render() { return html\`<p>\${nothing}</p>\`; } });`,
-  "official loader": `import { loadCheckoutWebComponents } from "@checkout.com/checkout-web-components";
-    window.load = loadCheckoutWebComponents;`,
 };
 
 /** Builds `source` as the script-tag bundle would be built and returns its gzipped size. */
@@ -52,6 +51,7 @@ export async function run(): Promise<BenchResult[]> {
   for (const code of LANGUAGES.filter((l) => l !== "en"))
     packs[code] = gz(await readFile(resolve(ELEMENTS, `dist/handoff.${code}.js`)));
   const [largest, largestKb] = Object.entries(packs).sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
+  const errors = gz(await readFile(resolve(ELEMENTS, "dist/handoff.errors.js")));
   const parts: Record<string, number> = {};
   for (const [name, source] of Object.entries(REFERENCES)) parts[name] = await referenceSize(source);
   const ours = total - Object.values(parts).reduce((a, b) => a + b, 0);
@@ -61,7 +61,7 @@ export async function run(): Promise<BenchResult[]> {
     `Handoff ${kb(ours)} KB`,
   ].join(" + ");
   console.log(
-    `  handoff.js ${kb(total)} KB gzip: ${composition}; ${Object.keys(packs).length} language packs, the largest handoff.${largest}.js ${kb(largestKb)} KB`,
+    `  handoff.js ${kb(total)} KB gzip: ${composition}; ${Object.keys(packs).length} language packs, the largest handoff.${largest}.js ${kb(largestKb)} KB; on an error screen handoff.errors.js ${kb(errors)} KB`,
   );
   return [
     {
@@ -76,6 +76,7 @@ export async function run(): Promise<BenchResult[]> {
         ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, kb(v)])),
         handoff_kb: kb(ours),
         largest_pack_kb: kb(largestKb),
+        errors_part_kb: kb(errors),
         packs: Object.keys(packs).length,
       },
     },

@@ -27,6 +27,8 @@ async function buildReactApp(version: (typeof REACT_VERSIONS)[number]): Promise<
       write: false,
       minify: false,
       lib: { entry: "main.tsx", formats: ["es"], fileName: () => "react-app.js" },
+      // One file, as the page loads one: the error screens' chunk is inlined, not split off.
+      rolldownOptions: { output: { codeSplitting: false } },
     },
   });
   const outputs = Array.isArray(result) ? result : [result];

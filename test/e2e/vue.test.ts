@@ -25,7 +25,12 @@ async function buildVueApp(): Promise<string> {
       alias: { "@handoff/elements": resolve(import.meta.dirname, "../../packages/elements/src/index.ts") },
     },
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
-    build: { write: false, lib: { entry: "main.ts", formats: ["es"], fileName: () => "vue-app.js" } },
+    build: {
+      write: false,
+      lib: { entry: "main.ts", formats: ["es"], fileName: () => "vue-app.js" },
+      // One file, as the page loads one: the error screens' chunk is inlined, not split off.
+      rolldownOptions: { output: { codeSplitting: false } },
+    },
   });
   const outputs = Array.isArray(result) ? result : [result];
   const chunk = outputs.flatMap((o) => ("output" in o ? o.output : [])).find((c) => c.type === "chunk");

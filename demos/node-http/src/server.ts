@@ -44,6 +44,8 @@ export async function startShop(env: Record<string, string | undefined>, keys?: 
     "/": [new URL("../public/index.html", import.meta.url).pathname, "text/html; charset=utf-8"],
     "/checkout.js": [new URL("../public/checkout.js", import.meta.url).pathname, "text/javascript"],
     "/handoff.js": [require.resolve("@handoff/elements/handoff.js"), "text/javascript"],
+    // Loaded by handoff.js from beside itself, the first time it shows an error screen.
+    "/handoff.errors.js": [require.resolve("@handoff/elements/handoff.errors.js"), "text/javascript"],
   };
   const sandboxOrigin = config.environment === "local" ? new URL(config.apiUrl).origin : undefined;
   const csp = cspHeader(

@@ -79,7 +79,9 @@ export function createShopApp(options: ShopAppOptions): Express {
   // Raw bytes for signatures: the webhook router reads its own body, before any JSON parser.
   app.use("/webhooks/checkoutdotcom", createWebhookRouter(service.webhooks.receiver, options.logger));
   app.use("/api/checkout", createHandoffRouter(service.handoff));
-  app.get("/handoff.js", (_req, res) => res.sendFile(require.resolve("@handoff/elements/handoff.js")));
+  // handoff.js loads handoff.errors.js from beside itself, the first time it shows an error screen.
+  for (const file of ["handoff.js", "handoff.errors.js"])
+    app.get(`/${file}`, (_req, res) => res.sendFile(require.resolve(`@handoff/elements/${file}`)));
   app.use("/assets", express.static(publicDir, { fallthrough: false }));
   if (options.reactDist && existsSync(resolve(options.reactDist, "index.html"))) {
     app.use("/react", express.static(options.reactDist));

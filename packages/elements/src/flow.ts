@@ -1,38 +1,25 @@
 import {
+  CDN_URL,
   type CheckoutError,
   type CheckoutWebComponents,
   type Component,
-  loadCheckoutWebComponents,
   type OnTokenizedResponse,
   type OnTokenizedResult,
   type Options,
+  type WindowCheckoutWebComponents,
 } from "@checkout.com/checkout-web-components";
+import { loadScript } from "./script.js";
 import type { Appearance, Session } from "./types.js";
 
-const scripts = new Map<string, Promise<void>>();
+type FlowWindow = { CheckoutWebComponents?: WindowCheckoutWebComponents };
 
 /**
- * In local mode the session names the sandbox's emulation of Checkout.com's CDN script. Loading
- * it first puts `window.CheckoutWebComponents` in place, so the official loader uses it instead of
- * fetching the CDN. One promise per URL: mounting twice never loads twice.
+ * Checkout.com's Flow script (`CDN_URL`, the address the official loader uses), or in local mode
+ * the sandbox's emulation the session names: either puts `window.CheckoutWebComponents` in place.
+ * What the official loader does, in the few lines we need (its error classes and messages were
+ * 0.9 KB of handoff.js).
  */
-function loadScript(src: string): Promise<void> {
-  const existing = scripts.get(src);
-  if (existing) return existing;
-  const loading = new Promise<void>((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.async = true;
-    script.addEventListener("load", () => resolve(), { once: true });
-    script.addEventListener("error", () => {
-      scripts.delete(src);
-      reject(Object.assign(new Error(`could not load ${src}`), { code: "script_failed" }));
-    });
-    document.head.appendChild(script);
-  });
-  scripts.set(src, loading);
-  return loading;
-}
+const loadFlowScript = (src: string) => loadScript(src, () => (window as FlowWindow).CheckoutWebComponents);
 
 export const WALLETS = ["applepay", "googlepay"] as const;
 export type Wallet = (typeof WALLETS)[number];
@@ -63,10 +50,8 @@ export async function mountFlow(
   setup: FlowSetup,
   hostFor: (name: "card" | Wallet) => HTMLElement,
 ): Promise<Mounted> {
-  const local = session.componentsScriptUrl;
-  if (local && !(window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents)
-    await loadScript(local);
-  const checkout: CheckoutWebComponents = await loadCheckoutWebComponents({
+  const flow = await loadFlowScript(session.componentsScriptUrl ?? CDN_URL);
+  const checkout: CheckoutWebComponents = await flow({
     publicKey: session.publicKey,
     paymentSession: session.paymentSession,
     environment: session.environment === "production" ? "production" : "sandbox",

@@ -4,8 +4,9 @@ import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { fetchSession, type Outcome, postConfirm, RequestError, toOutcome } from "./api.js";
 import { mountFlow, unmount, type Wallet } from "./flow.js";
 import { Latest } from "./latest.js";
-import { pay, TokenizeError, tokenizeCard, walletToken } from "./pay.js";
-import { fill, flowTranslationsFor, isRtl, type Strings, stringsFor } from "./strings.js";
+import { loadErrors } from "./parts/load-errors.js";
+import { TokenizeError, tokenizeCard, walletToken } from "./pay.js";
+import { en, fill, flowTranslationsFor, isRtl, type Strings, stringsFor } from "./strings.js";
 import { styles } from "./styles.js";
 import { variablesFor } from "./theme.js";
 import type {
@@ -17,11 +18,13 @@ import type {
   PaymentInitiatedDetail,
   Session,
   SubmitResult,
+  WidgetErrorCode,
 } from "./types.js";
 import { VERSION } from "./version.js";
-import { detail, errorView, eventFor, outcomeView, type Retry, type View } from "./view.js";
+import { answerView, detail, eventFor, type Retry, type View } from "./view.js";
 
 type Guard = ReturnType<Latest["begin"]>;
+type Errors = typeof import("./errors.js");
 
 const MODE: CheckoutMode = "CheckoutDotComToken";
 /** After this long without an answer, the widget asks again with the same token instead of guessing. */
@@ -250,11 +253,14 @@ export class HandoffCheckout extends LitElement {
     if (this.checkoutMode !== MODE) {
       const message = `checkout-mode "${this.checkoutMode}" is not supported; use "${MODE}".`;
       console.error(`<handoff-checkout>: ${message}`);
-      this.#go({
-        kind: "failed",
-        error: { code: "unsupported_checkout_mode", message, retryable: false },
-        key: "misconfigured",
-      });
+      await this.#fail(
+        () => ({
+          kind: "failed",
+          error: { code: "unsupported_checkout_mode", message, retryable: false },
+          key: "misconfigured",
+        }),
+        guard,
+      );
       return;
     }
     try {
@@ -288,23 +294,54 @@ export class HandoffCheckout extends LitElement {
       this.#go({ kind: "ready", ...(notice ? { notice: { text: notice.message } } : {}) });
     } catch (error) {
       if (error instanceof RequestError) {
-        this.#go(errorView(error, "unavailable", { kind: "session" }, this.cartUrl));
+        // The code the answer gave, even if its screen cannot be shown.
+        const unreachable = this.#unreachable(error.code);
+        await this.#fail(
+          (e) => e.errorView(error, "unavailable", { kind: "session" }, this.cartUrl),
+          guard,
+          unreachable,
+        );
         return;
       }
-      const code = (error as { code?: "script_failed" }).code ?? "script_failed";
-      this.#go({
-        kind: "failed",
-        error: detail(code, "networkError", true),
-        key: "networkError",
-        retry: { kind: "session" },
-      });
+      this.#go(this.#unreachable((error as { code?: "script_failed" }).code));
     }
+  }
+
+  /** The error screens and their English texts, loaded the first time one is needed. */
+  async #errors(): Promise<Errors> {
+    const errors = await loadErrors();
+    Object.assign(en, errors.rare);
+    return errors;
+  }
+
+  /** The screen when the payment service, or even the error screens, cannot be reached. */
+  #unreachable(code: WidgetErrorCode = "script_failed", retry: Retry = { kind: "session" }): View {
+    return { kind: "failed", error: detail(code, "networkError", true), key: "networkError", retry };
+  }
+
+  /**
+   * Shows an error screen (`make` may read the error screens' part and their texts). Resolves to
+   * false when `make` had none to show (a changed cart reloads instead).
+   */
+  async #fail(
+    make: (errors: Errors) => View | undefined,
+    guard: Guard = (p) => p,
+    unreachable = this.#unreachable(),
+  ): Promise<boolean> {
+    let view: View | undefined;
+    try {
+      view = make(await guard(this.#errors()));
+    } catch {
+      view = unreachable;
+    }
+    if (view) this.#go(view);
+    return view !== undefined;
   }
 
   #flowError(error: CheckoutError): void {
     const detail = { code: error.code, message: error.message, retryable: true };
     if (this.#paying || !this.#open) this.#emit({ type: "handoff-error", detail });
-    else this.#go({ kind: "ready", notice: { key: "genericError", error: detail } });
+    else void this.#fail(() => ({ kind: "ready", notice: { key: "genericError", error: detail } }));
   }
 
   /** The views in which the shopper may (again) pay. */
@@ -354,11 +391,13 @@ export class HandoffCheckout extends LitElement {
     const guard = this.#latest.begin();
     this.#paying = work(guard).then(
       () => this.#settled(),
-      () => {
-        const error = detail("INVALID_ANSWER", "genericError", true);
-        this.#go({ kind: "failed", error, key: "genericError", retry: { kind: "session" } });
-        return this.#settled();
-      },
+      () =>
+        this.#fail(() => ({
+          kind: "failed",
+          error: detail("INVALID_ANSWER", "genericError", true),
+          key: "genericError",
+          retry: { kind: "session" },
+        })).then(() => this.#settled()),
     );
     return this.#paying;
   }
@@ -384,13 +423,18 @@ export class HandoffCheckout extends LitElement {
       return token;
     } catch (error) {
       const e = error instanceof TokenizeError ? error : new TokenizeError("tokenize_failed", "failed");
+      // Built in, not an error screen: Flow focuses the field to fix as this shows, and keeps it.
       if (e.reason === "incomplete")
         this.#go({
           kind: "ready",
           notice: { key: "cardIncomplete", error: detail(e.code, "cardIncomplete", true) },
         });
       else if (e.reason === "refused")
-        this.#go({ kind: "failed", error: detail(e.code, "misconfigured", false), key: "misconfigured" });
+        await this.#fail(() => ({
+          kind: "failed",
+          error: detail(e.code, "misconfigured", false),
+          key: "misconfigured",
+        }));
       else
         this.#go({
           kind: "failed",
@@ -407,16 +451,31 @@ export class HandoffCheckout extends LitElement {
     guard: Guard,
     retokenize?: () => Promise<PaymentInitiatedDetail | undefined>,
   ): Promise<void> {
+    const outcome = await guard(this.#confirmOnce(first));
+    const settled = answerView(outcome);
+    if (settled) return this.#go(settled);
+    // Anything else is trouble: a card token to replace, an answer to wait for, an error screen.
+    let errors: Errors;
+    try {
+      errors = await guard(this.#errors());
+    } catch {
+      // The same token can be confirmed again safely: the server answers it idempotently.
+      return this.#go(this.#unreachable(undefined, { kind: "confirm", token: first }));
+    }
     const answer = await guard(
-      pay(first, {
-        confirm: (token) => this.#confirmOnce(token),
-        retokenize,
-        checking: () => this.#go({ kind: "paying", method: first.method, checking: true }),
-        wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      }),
+      errors.pay(
+        first,
+        {
+          confirm: (token) => this.#confirmOnce(token),
+          retokenize,
+          checking: () => this.#go({ kind: "paying", method: first.method, checking: true }),
+          wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        },
+        outcome,
+      ),
     );
     if (!answer) return;
-    const view = outcomeView(answer.outcome, answer.token, this.cartUrl);
+    const view = errors.outcomeView(answer.outcome, answer.token, this.cartUrl);
     if (view) this.#go(view);
     else {
       this.#last = { type: "handoff-error", detail: detail("CART_CHANGED", "cartChanged", true) };

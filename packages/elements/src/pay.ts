@@ -73,9 +73,11 @@ export interface PayDeps {
 export async function pay(
   first: PaymentInitiatedDetail,
   deps: PayDeps,
+  /** The first confirm's answer, when it was already asked. */
+  answered?: Outcome,
 ): Promise<{ outcome: Outcome; token: PaymentInitiatedDetail } | undefined> {
   let token = first;
-  let outcome = await deps.confirm(token);
+  let outcome = answered ?? (await deps.confirm(token));
   const progress = { canRetokenize: deps.retokenize !== undefined, retokenized: false, rechecks: 0 };
   for (;;) {
     const step = nextStep(outcome, progress);

@@ -54,7 +54,11 @@ export interface LocalePack {
   flow?: FlowLabels;
 }
 
-export const en: Strings = {
+/**
+ * English, as far as a checkout that goes well needs it: the error screens' texts come with the
+ * error screens (`errors.ts`), which complete this object when they load.
+ */
+export const en = {
   pay: "Pay {amount}",
   processing: "Processing your payment…",
   loading: "Loading secure payment form…",
@@ -65,21 +69,9 @@ export const en: Strings = {
   dialogTitle: "Pay securely",
   orCard: "Or pay by card",
   cardIncomplete: "Please complete your card details.",
-  enterCardAgain: "Please enter your card details again.",
-  outOfStock: "Sorry, something in your cart just sold out.",
-  soldOut: "Sorry, not enough left of: {items}. Change your cart to continue.",
-  editCart: "Edit your cart",
-  alreadyPaid: "This order is already paid. Nothing more to pay.",
-  viewOrder: "View your order",
   successReview: "Payment received. We're reviewing your order and will confirm it shortly.",
-  stillChecking: "Still confirming your payment with the bank. Please don't pay again.",
-  rateLimited: "Too many payment attempts. Please wait a few minutes, then try again.",
-  cartChanged: "Your cart changed. Please review it before paying.",
   networkError: "We couldn't reach the payment service. Check your connection and try again.",
-  unavailable: "Payments are not available right now. Please try again in a moment.",
-  misconfigured: "Card payments are not set up correctly on this site. Please contact the shop.",
-  genericError: "Something went wrong. Please try again.",
-};
+} as Strings;
 
 /** On globalThis under a shared symbol: a pack loaded beside any copy of Handoff (or before it) is seen. */
 const LOCALES = Symbol.for("handoff.locales");

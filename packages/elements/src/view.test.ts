@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { errorView, outcomeView } from "./errors.js";
 import type { CheckoutEvent, PaymentInitiatedDetail } from "./types.js";
-import { errorView, eventFor, outcomeView, type View } from "./view.js";
+import { eventFor, type View } from "./view.js";
 
 const token: PaymentInitiatedDetail = { processorToken: "tok_x", method: "card", cartId: "c", card: {} };
 const ready: CheckoutEvent = { type: "handoff-ready", detail: { amount: 1450, currency: "GBP" } };

@@ -1,5 +1,5 @@
 import type { ConfirmApproved, ConfirmDeclined, ConfirmRequiresAction } from "@handoff/contracts";
-import type { ErrorBody, Outcome } from "./api.js";
+import type { Outcome } from "./api.js";
 import { en, type Strings } from "./strings.js";
 import type {
   CheckoutEvent,
@@ -39,66 +39,11 @@ export type View =
   /** The answer ends this checkout (already paid, sold out): say why, link where to go instead. */
   | { kind: "blocked"; error: ErrorDetail; key: Key; items?: string; link?: { href: string; key: Key } };
 
-const TEXT: Partial<Record<WidgetErrorCode, Key>> = {
-  NETWORK_ERROR: "networkError",
-  TIMEOUT: "networkError",
-  PROCESSOR_UNAVAILABLE: "unavailable",
-  ATTEMPT_IN_PROGRESS: "stillChecking",
-  RATE_LIMITED: "rateLimited",
-  CART_CHANGED: "cartChanged",
-};
-
 /**
- * An error answer's screen. ORDER_COMPLETED and OUT_OF_STOCK end the checkout; anything else is a
- * failure with Try again when trying again can help.
+ * The screen of a confirm answer that settles the payment (approved, declined, 3-D Secure);
+ * anything else is an error screen, from `errors.ts`.
  */
-export function errorView(
-  error: {
-    code: WidgetErrorCode;
-    retryable: boolean;
-    message?: string | undefined;
-    body?: ErrorBody | undefined;
-  },
-  fallback: Key,
-  retry: Retry,
-  cartUrl: string,
-): View {
-  const { code, body } = error;
-  if (code === "ORDER_COMPLETED") {
-    const href = body?.orderUrl;
-    return {
-      kind: "blocked",
-      error: detail(code, "alreadyPaid", false),
-      key: "alreadyPaid",
-      ...(href ? { link: { href, key: "viewOrder" } } : {}),
-    };
-  }
-  if (code === "OUT_OF_STOCK") {
-    const items = (body?.lines ?? []).map((l) => l.name ?? l.sku).join(", ");
-    return {
-      kind: "blocked",
-      error: detail(code, "outOfStock", false),
-      key: items ? "soldOut" : "outOfStock",
-      items,
-      ...(cartUrl ? { link: { href: cartUrl, key: "editCart" } } : {}),
-    };
-  }
-  const key = TEXT[code] ?? fallback;
-  const failure = detail(code, key, error.retryable);
-  return {
-    kind: "failed",
-    error: error.message ? { ...failure, message: error.message } : failure,
-    key,
-    ...(error.retryable ? { retry } : {}),
-  };
-}
-
-/** A confirm answer's screen; `undefined` for CART_CHANGED, which reloads the session instead. */
-export function outcomeView(
-  outcome: Outcome,
-  token: PaymentInitiatedDetail,
-  cartUrl: string,
-): View | undefined {
+export function answerView(outcome: Outcome): View | undefined {
   switch (outcome.kind) {
     case "approved":
       return { kind: "approved", body: outcome.body };
@@ -106,15 +51,8 @@ export function outcomeView(
       return { kind: "declined", body: outcome.body };
     case "requires_action":
       return { kind: "redirecting", body: outcome.body };
-    case "token":
-      return {
-        kind: "ready",
-        notice: { key: "enterCardAgain", error: detail(outcome.code, "enterCardAgain", true) },
-      };
-    case "error":
-      if (outcome.code === "CART_CHANGED") return undefined;
-      // Retrying a confirm with the same token is safe: the server answers it idempotently.
-      return errorView(outcome, "genericError", { kind: "confirm", token }, cartUrl);
+    default:
+      return undefined;
   }
 }
 

@@ -15,14 +15,15 @@ const require = createRequire(import.meta.url);
 const elements = resolve(root, "packages/elements");
 
 /**
- * Builds the script-tag bundle and every language pack exactly as `pnpm build` does, so tests never
- * run a stale one. Returns handoff.js; the shop serves the packs from dist.
+ * Builds the script-tag bundle, every language pack and the error screens' part exactly as `pnpm
+ * build` does, so tests never run a stale one. Returns handoff.js; the shop serves the others from dist.
  */
 export async function buildScriptTagBundle(): Promise<string> {
   const configFile = resolve(elements, "vite.config.ts");
   await build({ root: elements, configFile, logLevel: "silent" });
   for (const code of LANGUAGES.filter((l) => l !== "en"))
     await build({ root: elements, configFile, logLevel: "silent", mode: `locale-${code}` });
+  await build({ root: elements, configFile, logLevel: "silent", mode: "part-errors" });
   return readFile(resolve(elements, "dist/handoff.js"), "utf8");
 }
 
@@ -110,8 +111,9 @@ export async function startWidgetShop(bundle: string, extra: ExtraRoutes = {}): 
       return send(type, body);
     }
     if (url.pathname === "/handoff.js") return send("text/javascript", bundle);
-    const pack = /^\/handoff\.([a-z]{2})\.js$/.exec(url.pathname)?.[1];
-    if (pack && (LANGUAGES as readonly string[]).includes(pack))
+    // Language packs, and the error screens handoff.js loads from beside itself when it needs one.
+    const pack = /^\/handoff\.([a-z]{2}|errors)\.js$/.exec(url.pathname)?.[1];
+    if (pack && [...LANGUAGES, "errors"].includes(pack))
       return send("text/javascript", await readFile(resolve(elements, `dist/handoff.${pack}.js`), "utf8"));
     if (url.pathname === "/page.js") return send("text/javascript", PAGE_SCRIPT);
     if (url.pathname === "/axe.js") return send("text/javascript", axe);

@@ -1,5 +1,7 @@
 import { DECLINE_MESSAGES, DECLINE_REASONS } from "@handoff/contracts";
 import { describe, expect, it } from "vitest";
+// English complete: the error screens bring their own texts.
+import "../errors.js";
 import { LANGUAGES } from "../languages.js";
 import { en, FLOW_KEYS, type Strings } from "../strings.js";
 
