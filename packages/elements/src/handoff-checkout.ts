@@ -67,6 +67,14 @@ const CONFIRM_TIMEOUT_MS = 20_000;
  * @cssprop --handoff-font - Font shorthand.
  * @cssprop --handoff-card-height - Space kept for the card fields before they load.
  */
+/**
+ * Who pays is compared by value: React and Vue pass a fresh object on every render, and only a
+ * real change (another email, another country) may open a new session.
+ */
+function differentDetails(next: unknown, previous: unknown): boolean {
+  return JSON.stringify(next) !== JSON.stringify(previous);
+}
+
 export class HandoffCheckout extends LitElement {
   /** Which Handoff registered the tag: a second copy on the page compares versions. */
   static readonly handoffVersion = VERSION;
@@ -81,8 +89,8 @@ export class HandoffCheckout extends LitElement {
     confirmTimeoutMs: { attribute: "confirm-timeout", type: Number },
     locale: {},
     appearance: { attribute: false },
-    customer: { attribute: false },
-    billing: { attribute: false },
+    customer: { attribute: false, hasChanged: differentDetails },
+    billing: { attribute: false, hasChanged: differentDetails },
     strings: { attribute: false },
     onPaymentInitiated: { attribute: false },
     view: { state: true },
