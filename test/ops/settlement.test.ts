@@ -223,6 +223,45 @@ describe("settlement in the ops console", () => {
       await browser.close();
     }
   }, 45_000);
+
+  it("lists a long exceptions queue a page at a time, each row once, and refuses a forged page link", async () => {
+    const payoutId = "00000000PAGE";
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      reportRow({
+        actionType: "Adjustment",
+        actionId: `act_page_${String(i).padStart(2, "0")}`,
+        amount: "-1.00",
+        payoutId,
+        breakdownType: "Tiered Pricing Adjustment",
+      }),
+    );
+    source.addReport("rpt_page", payoutId, [`${REPORT_HEADER}\n${rows.join("\n")}\n`]);
+    await settlement.reportAnnounced("evt_page", { report_id: "rpt_page" });
+    await settlement.drain();
+    const page = async (path: string) => {
+      const response = await fetch(`${base}/ops${path}`, { headers: { cookie } });
+      return { status: response.status, text: await response.text() };
+    };
+    const cookie = await signInCookie();
+    const seen: string[] = [];
+    let next: string | undefined = "/settlement/exceptions";
+    for (let pages = 0; next && pages < 5; pages++) {
+      const { status, text } = await page(next);
+      expect(status).toBe(200);
+      seen.push(...[...text.matchAll(/act_page_\d\d/g)].map((m) => m[0]));
+      const link = /href="([^"]*kind=orphans&amp;after=[^"]+)"/.exec(text)?.[1];
+      next = link
+        ?.replace(/&#x2F;/g, "/")
+        .replace(/&amp;/g, "&")
+        .replace(/^\/ops/, "");
+    }
+    expect(new Set(seen).size).toBe(60);
+    expect(seen).toHaveLength(60);
+    const forged = await page("/settlement/exceptions?kind=orphans&after=not-a-cursor");
+    expect(forged.status).toBe(400);
+    expect(forged.text).toContain("not valid any more");
+    expect((await page("/settlement/exceptions?kind=nothing")).status).toBe(404);
+  });
 });
 
 async function signIn(page: import("playwright-core").Page) {
@@ -231,4 +270,18 @@ async function signIn(page: import("playwright-core").Page) {
   await page.getByLabel("Password").fill(ALICE.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/ops\/$/);
+}
+
+/** Signs in through the login form and returns the session cookie a browser would keep. */
+async function signInCookie(): Promise<string> {
+  const response = await fetch(`${base}/ops/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ name: ALICE.name, password: ALICE.password }),
+  });
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }

@@ -116,7 +116,9 @@ export type { SettlementLine } from "./settlement/lines.js";
 export { createSettlement, type SettlementOptions, type SettlementService } from "./settlement/setup.js";
 export type { FeeItem, SettlementStatus } from "./settlement/status.js";
 export {
+  type ExceptionKind,
   type Exceptions,
+  ExceptionsCursorError,
   type PayoutOrder,
   SqlSettlementStore,
   type StoredLine,

@@ -1,8 +1,27 @@
-import { formatDecimal, type SettlementService, type StoredLine, type StoredPayout } from "@handoff/server";
+import {
+  type ExceptionKind,
+  type Exceptions,
+  ExceptionsCursorError,
+  formatDecimal,
+  type SettlementService,
+  type StoredLine,
+  type StoredPayout,
+} from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
-import { html, layout, money, table, when } from "../views.js";
+import { type HtmlSafeString, html, layout, money, table, when } from "../views.js";
 import { pageContext } from "./orders.js";
 import { amount, STATUS_TEXT } from "./settlement.js";
+
+/** Rows per exceptions queue on one page; the rest follow a page at a time. */
+const EXCEPTIONS_PAGE = 50;
+
+/** One exceptions queue on the page. */
+interface Section<T> {
+  title: string;
+  headers: string[];
+  empty: string;
+  row: (item: T) => HtmlSafeString[];
+}
 
 /** Whether a payout adds up: its lines' net against what Checkout.com says it paid, when it said. */
 function addsUp(p: StoredPayout): boolean | null {
@@ -157,49 +176,116 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
   router.get("/settlement/exceptions", async (req, res) => {
     const ctx = pageContext(req, res);
     const days = settlement.unsettledAfterDays;
-    const ex = await settlement.store.exceptions({ unsettledAfterDays: days });
     const order = (id: string) => html`<a href="${ctx.base}/orders/${id}">${id}</a>`;
-    const mismatches = ex.mismatches.map((m) => [
-      order(m.orderId),
-      html`${m.problems.join("; ") || "—"}`,
-      amount(formatDecimal(m.net, m.currency), m.currency),
-      m.payoutId ? html`<a href="${ctx.base}/payouts/${m.payoutId}"><code>${m.payoutId}</code></a>` : html`—`,
-    ]);
-    const orphans = ex.orphans.map((l) => [
-      html`<code>${l.actionId}</code>`,
-      html`${l.actionType} · ${l.breakdownType}`,
-      html`${l.paymentId || l.reference || "—"}`,
-      amount(formatDecimal(l.holdingAmount, l.holdingCurrency), l.holdingCurrency),
-      l.payoutId ? html`<a href="${ctx.base}/payouts/${l.payoutId}"><code>${l.payoutId}</code></a>` : html`—`,
-    ]);
-    const unsettled = ex.unsettled.map((u) => [
-      order(u.orderId),
-      html`${money(u.amount, u.currency)}`,
-      html`${u.status ? (STATUS_TEXT[u.status] ?? u.status) : "Nothing reported yet"}`,
-      when(u.since, ctx.timeZone),
-    ]);
-    const feeOnly = ex.feeOnly.map((f) => [
-      order(f.orderId),
-      html`<a href="${ctx.base}/payouts/${f.payoutId}"><code>${f.payoutId}</code></a>`,
-      amount(formatDecimal(f.fees, f.currency), f.currency),
-    ]);
-    const notable = ex.notable.map((n) => [
-      order(n.orderId),
-      html`${[n.converted ? "paid out in another currency" : "", n.chargedBack ? "charged back" : ""].filter(Boolean).join(", ")}`,
-      amount(formatDecimal(n.net, n.currency), n.currency),
-    ]);
-    res.send(
-      layout(
-        ctx,
-        "Settlement exceptions",
-        html`<p><a href="${ctx.base}/payouts">All payouts</a></p>
-<h2>Mismatches</h2>${table(["Order", "What differs", "Net", "Payout"], mismatches, "None: every settled amount matches what was captured and refunded.")}
-<h2>Lines for no order</h2>${table(["Action", "Kind", "Payment or reference", "Amount", "Payout"], orphans, "None.")}
-<h2>Captured more than ${days} days ago, not settled</h2>${table(["Order", "Captured", "Settlement", "Since"], unsettled, "None.")}
-<h2>Fee-only adjustments</h2>${table(["Order", "Payout", "Fees"], feeOnly, "None.")}
-<h2>Worth a look</h2>${table(["Order", "Why", "Net"], notable, "None.")}`,
-      ),
-    );
+    const payout = (id: string | undefined) =>
+      id ? html`<a href="${ctx.base}/payouts/${id}"><code>${id}</code></a>` : html`—`;
+    // Each queue as a table: its title, columns, rows, and what to say when it is empty.
+    const sections: { [K in ExceptionKind]: Section<Exceptions[K][number]> } = {
+      mismatches: {
+        title: "Mismatches",
+        headers: ["Order", "What differs", "Net", "Payout"],
+        empty: "None: every settled amount matches what was captured and refunded.",
+        row: (m) => [
+          order(m.orderId),
+          html`${m.problems.join("; ") || "—"}`,
+          amount(formatDecimal(m.net, m.currency), m.currency),
+          payout(m.payoutId),
+        ],
+      },
+      orphans: {
+        title: "Lines for no order",
+        headers: ["Action", "Kind", "Payment or reference", "Amount", "Payout"],
+        empty: "None.",
+        row: (l) => [
+          html`<code>${l.actionId}</code>`,
+          html`${l.actionType} · ${l.breakdownType}`,
+          html`${l.paymentId || l.reference || "—"}`,
+          amount(formatDecimal(l.holdingAmount, l.holdingCurrency), l.holdingCurrency),
+          payout(l.payoutId),
+        ],
+      },
+      unsettled: {
+        title: `Captured more than ${days} days ago, not settled`,
+        headers: ["Order", "Captured", "Settlement", "Since"],
+        empty: "None.",
+        row: (u) => [
+          order(u.orderId),
+          html`${money(u.amount, u.currency)}`,
+          html`${u.status ? (STATUS_TEXT[u.status] ?? u.status) : "Nothing reported yet"}`,
+          when(u.since, ctx.timeZone),
+        ],
+      },
+      feeOnly: {
+        title: "Fee-only adjustments",
+        headers: ["Order", "Payout", "Fees"],
+        empty: "None.",
+        row: (f) => [
+          order(f.orderId),
+          payout(f.payoutId),
+          amount(formatDecimal(f.fees, f.currency), f.currency),
+        ],
+      },
+      notable: {
+        title: "Worth a look",
+        headers: ["Order", "Why", "Net"],
+        empty: "None.",
+        row: (n) => [
+          order(n.orderId),
+          html`${[n.converted ? "paid out in another currency" : "", n.chargedBack ? "charged back" : ""].filter(Boolean).join(", ")}`,
+          amount(formatDecimal(n.net, n.currency), n.currency),
+        ],
+      },
+    };
+    // One queue a page at a time (`?kind=…&after=…`), or the first page of each.
+    const only = typeof req.query.kind === "string" ? req.query.kind : undefined;
+    const after = typeof req.query.after === "string" ? req.query.after : undefined;
+    if (only !== undefined && !(only in sections)) {
+      res
+        .status(404)
+        .send(
+          layout(
+            ctx,
+            "Settlement exceptions",
+            html`<p>There is no such list of exceptions.</p><p><a href="${ctx.base}/settlement/exceptions">All exceptions</a></p>`,
+          ),
+        );
+      return;
+    }
+    const kinds = only ? [only as ExceptionKind] : (Object.keys(sections) as ExceptionKind[]);
+    const parts = [];
+    for (const kind of kinds) {
+      let page: { items: unknown[]; next?: string | undefined };
+      try {
+        page = await settlement.store.exceptionsPage(kind, {
+          unsettledAfterDays: days,
+          limit: EXCEPTIONS_PAGE,
+          after,
+        });
+      } catch (error) {
+        if (!(error instanceof ExceptionsCursorError)) throw error;
+        res
+          .status(400)
+          .send(
+            layout(
+              ctx,
+              "Settlement exceptions",
+              html`<p>That page link is not valid any more. Start again from the first page.</p><p><a href="${ctx.base}/settlement/exceptions?kind=${kind}">${sections[kind].title}</a></p>`,
+            ),
+          );
+        return;
+      }
+      const section = sections[kind] as Section<unknown>;
+      const more = page.next
+        ? html`<p><a href="${ctx.base}/settlement/exceptions?kind=${kind}&amp;after=${encodeURIComponent(page.next)}">More ${section.title.toLowerCase()}</a></p>`
+        : html``;
+      parts.push(
+        html`<h2>${section.title}</h2>${table(section.headers, page.items.map(section.row), section.empty)}${more}`,
+      );
+    }
+    const back = only
+      ? html`<p><a href="${ctx.base}/settlement/exceptions">All exceptions</a></p>`
+      : html`<p><a href="${ctx.base}/payouts">All payouts</a></p>`;
+    res.send(layout(ctx, "Settlement exceptions", html`${back}${parts}`));
   });
 
   return router;
