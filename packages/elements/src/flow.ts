@@ -1,25 +1,22 @@
 import {
-  CDN_URL,
   type CheckoutError,
   type CheckoutWebComponents,
   type Component,
+  loadCheckoutWebComponents,
   type OnTokenizedResponse,
   type OnTokenizedResult,
   type Options,
-  type WindowCheckoutWebComponents,
 } from "@checkout.com/checkout-web-components";
 import { loadScript } from "./script.js";
 import type { Appearance, Session } from "./types.js";
 
-type FlowWindow = { CheckoutWebComponents?: WindowCheckoutWebComponents };
-
 /**
- * Checkout.com's Flow script (`CDN_URL`, the address the official loader uses), or in local mode
- * the sandbox's emulation the session names: either puts `window.CheckoutWebComponents` in place.
- * What the official loader does, in the few lines we need (its error classes and messages were
- * 0.9 KB of handoff.js).
+ * In local mode the session names the sandbox's emulation of Checkout.com's CDN script. Loading
+ * it first puts `window.CheckoutWebComponents` in place, so the official loader uses it instead of
+ * fetching the CDN.
  */
-const loadFlowScript = (src: string) => loadScript(src, () => (window as FlowWindow).CheckoutWebComponents);
+const loadLocalScript = (src: string) =>
+  loadScript(src, () => (window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents);
 
 export const WALLETS = ["applepay", "googlepay"] as const;
 export type Wallet = (typeof WALLETS)[number];
@@ -50,8 +47,10 @@ export async function mountFlow(
   setup: FlowSetup,
   hostFor: (name: "card" | Wallet) => HTMLElement,
 ): Promise<Mounted> {
-  const flow = await loadFlowScript(session.componentsScriptUrl ?? CDN_URL);
-  const checkout: CheckoutWebComponents = await flow({
+  const local = session.componentsScriptUrl;
+  if (local && !(window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents)
+    await loadLocalScript(local);
+  const checkout: CheckoutWebComponents = await loadCheckoutWebComponents({
     publicKey: session.publicKey,
     paymentSession: session.paymentSession,
     environment: session.environment === "production" ? "production" : "sandbox",
