@@ -31,6 +31,14 @@ const MODE: CheckoutMode = "CheckoutDotComToken";
 const CONFIRM_TIMEOUT_MS = 20_000;
 
 /**
+ * Who pays is compared by value: React and Vue pass a fresh object on every render, and only a
+ * real change (another email, another country) may open a new session.
+ */
+function differentDetails(next: unknown, previous: unknown): boolean {
+  return JSON.stringify(next) !== JSON.stringify(previous);
+}
+
+/**
  * `<handoff-checkout>`: card and wallet payment in `CheckoutDotComToken` mode. The card fields and
  * wallet buttons are Checkout.com's iframes, mounted in this element's light DOM (slotted in) so
  * payment iframes and 3-D Secure never live inside our shadow root; the widget itself never sees
@@ -67,14 +75,6 @@ const CONFIRM_TIMEOUT_MS = 20_000;
  * @cssprop --handoff-font - Font shorthand.
  * @cssprop --handoff-card-height - Space kept for the card fields before they load.
  */
-/**
- * Who pays is compared by value: React and Vue pass a fresh object on every render, and only a
- * real change (another email, another country) may open a new session.
- */
-function differentDetails(next: unknown, previous: unknown): boolean {
-  return JSON.stringify(next) !== JSON.stringify(previous);
-}
-
 export class HandoffCheckout extends LitElement {
   /** Which Handoff registered the tag: a second copy on the page compares versions. */
   static readonly handoffVersion = VERSION;
