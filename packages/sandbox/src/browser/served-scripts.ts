@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { BUILT_SCRIPTS } from "./built-scripts.js";
 import type { EmulationConfig } from "./components.js";
 import { SERVED_ORIGIN } from "./served-origin.js";
 
@@ -9,10 +10,9 @@ const NAMES: BrowserScriptName[] = ["index.js", "card-frame.js"];
 
 // Run from TypeScript source (vitest, tsx with @handoff/source), the sandbox bundles the scripts from
 // the source beside it on first use, so tests never serve a stale build. Run from dist, it serves
-// what `pnpm build` wrote (scripts/build-browser.mjs), read once.
+// what `pnpm build` bundled (scripts/build-browser.mjs), from a module rather than files found beside
+// import.meta.url: an app that bundles the sandbox (Next.js does) moves its code away from dist.
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const BUILT_DIR = new URL("../assets/checkout-web-components/", import.meta.url);
-const BUILD_SCRIPT = new URL("../../scripts/build-browser.mjs", import.meta.url);
 
 const loaded = new Map<BrowserScriptName, Promise<string>>();
 
@@ -24,13 +24,10 @@ export function loadBrowserScripts(): void {
   if (FROM_SOURCE) return;
   for (const name of NAMES) {
     if (loaded.has(name)) continue;
-    const file = new URL(name, BUILT_DIR);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
+    const text = BUILT_SCRIPTS?.[name];
+    if (text === undefined) {
       throw new Error(
-        `the sandbox's browser scripts are not built (${fileURLToPath(file)} is missing): run \`pnpm build\` at the repository root, or \`pnpm --filter @handoff/sandbox build\``,
+        `the sandbox's browser scripts are not built (dist/browser/built-scripts.js has no ${name}): run \`pnpm build\` at the repository root, or \`pnpm --filter @handoff/sandbox build\``,
       );
     }
     loaded.set(name, Promise.resolve(text));
@@ -51,7 +48,10 @@ export async function browserScript(name: BrowserScriptName): Promise<string> {
 }
 
 async function bundleFromSource(name: BrowserScriptName): Promise<string> {
-  const build = (await import(BUILD_SCRIPT.href)) as { bundleBrowserScript(name: string): Promise<string> };
+  const script = join(dirname(fileURLToPath(import.meta.url)), "../../scripts/build-browser.mjs");
+  const build = (await import(pathToFileURL(script).href)) as {
+    bundleBrowserScript(name: string): Promise<string>;
+  };
   return build.bundleBrowserScript(name);
 }
 
