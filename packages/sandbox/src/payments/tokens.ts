@@ -107,34 +107,11 @@ export function createToken(tokens: Map<string, SandboxToken>, body: Body, nowMs
     scheme: schemeOf(number).scheme,
     ...(billing ? { billingAddress: billing as Record<string, string> } : {}),
   };
-  const token: SandboxToken = {
-    token: newId("tok"),
-    createdAt: nowMs,
-    expiresAt: nowMs + TOKEN_TTL_MS,
-    card,
-  };
-  tokens.set(token.token, token);
-  return {
-    status: 201,
-    body: {
-      type: "card",
-      token: token.token,
-      expires_on: new Date(token.expiresAt).toISOString(),
-      expiry_month: card.expiryMonth,
-      expiry_year: card.expiryYear,
-      scheme: card.scheme,
-      last4: card.last4,
-      bin: card.bin,
-      card_type: "Credit",
-      card_category: "Consumer",
-      issuer: "Handoff Sandbox Bank",
-      issuer_country: "GB",
-      product_id: "A",
-      product_type: behaviourOf(number).kind === "decline" ? "Test Decline" : "Test Card",
-      ...(card.name ? { name: card.name } : {}),
-      ...(billing ? { billing_address: billing } : {}),
-    },
-  };
+  return issueToken(tokens, card, nowMs, {
+    type: "card",
+    ...(card.name ? { name: card.name } : {}),
+    ...(billing ? { billing_address: billing } : {}),
+  });
 }
 
 /**
@@ -163,6 +140,16 @@ function createWalletToken(
     scheme: schemeOf(number).scheme,
     wallet: type,
   };
+  return issueToken(tokens, card, nowMs, { type, token_format: "cryptogram_3ds" });
+}
+
+/** Keeps a new token for `card` and answers 201 as Checkout.com does, with `extra` for its kind of token. */
+function issueToken(
+  tokens: Map<string, SandboxToken>,
+  card: CardData,
+  nowMs: number,
+  extra: { type: string } & Record<string, unknown>,
+): ApiResult {
   const token: SandboxToken = {
     token: newId("tok"),
     createdAt: nowMs,
@@ -170,6 +157,7 @@ function createWalletToken(
     card,
   };
   tokens.set(token.token, token);
+  const { type, ...rest } = extra;
   return {
     status: 201,
     body: {
@@ -186,8 +174,8 @@ function createWalletToken(
       issuer: "Handoff Sandbox Bank",
       issuer_country: "GB",
       product_id: "A",
-      product_type: behaviourOf(number).kind === "decline" ? "Test Decline" : "Test Card",
-      token_format: "cryptogram_3ds",
+      product_type: behaviourOf(card.number).kind === "decline" ? "Test Decline" : "Test Card",
+      ...rest,
     },
   };
 }
