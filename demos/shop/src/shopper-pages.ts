@@ -45,23 +45,17 @@ ${cartSummary(cart, cartUrl)}
 
 /** The checkout of a cart already paid for (the shopper came back to it): where the order is, no second payment. */
 export function paidCartPage(cart: PricedCart, orderId: string): string {
-  const money = (minor: number) => formatMoney(minor, cart.currency);
-  const rows = cart.lines.map((l) => ({
-    name: l.name,
-    quantity: l.quantity,
-    unit: money(l.unitAmount),
-    amount: money(l.amount),
-  }));
   return page(
     "Checkout",
     `<main><h1>Checkout</h1>
 <div class="notice" role="status" id="cart-paid"><p><strong>You have already paid for this cart.</strong></p><p>Nothing more will be charged. <a href="/orders/${esc(orderId)}">See your order</a></p></div>
-${itemsTable(rows, money(cart.total), "Your cart")}
+${cartTable(cart)}
 <p><a href="/">Back to the shop</a></p></main>`,
   );
 }
 
-function cartSummary(cart: PricedCart, cartUrl: string): string {
+/** The cart's items and total, priced as the server prices them. */
+function cartTable(cart: PricedCart): string {
   const money = (minor: number) => formatMoney(minor, cart.currency);
   const rows = cart.lines.map((l) => ({
     name: l.name,
@@ -69,7 +63,11 @@ function cartSummary(cart: PricedCart, cartUrl: string): string {
     unit: money(l.unitAmount),
     amount: money(l.amount),
   }));
-  return `${itemsTable(rows, money(cart.total), "Your cart")}
+  return itemsTable(rows, money(cart.total), "Your cart");
+}
+
+function cartSummary(cart: PricedCart, cartUrl: string): string {
+  return `${cartTable(cart)}
 <p><a href="${esc(cartUrl)}">Edit cart</a></p>`;
 }
 
