@@ -1,10 +1,10 @@
 // Bundles the sandbox's browser scripts (src/browser/entries/) into the classic scripts it serves at
-// /checkout-web-components/: dist/assets/checkout-web-components/{index,card-frame}.js to read, and
-// the same texts in dist/browser/built-scripts.js, the module the sandbox serves them from (an app
-// that bundles the sandbox, as Next.js does, carries them along; no file is looked up at run time).
+// /checkout-web-components/ ({index,card-frame}.js), written as texts into dist/browser/built-scripts.js,
+// the module the sandbox serves them from (an app that bundles the sandbox, as Next.js does, carries
+// them along; no file is looked up at run time).
 // Run by the package's `build` after tsc; a sandbox running from TypeScript source (the tests) calls
 // bundleBrowserScript() instead, so it always serves the code beside it, never a stale build.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -22,8 +22,6 @@ export const BROWSER_SCRIPTS = {
     banner: "/* @handoff/sandbox: card iframe */",
   },
 };
-
-export const OUT_DIR = fileURLToPath(new URL("dist/assets/checkout-web-components/", packageDir));
 
 /** One served script's text: a single IIFE, no import/export, so any `<script src>` runs it (no eval). */
 export async function bundleBrowserScript(name) {
@@ -46,12 +44,8 @@ export async function bundleBrowserScript(name) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  mkdirSync(OUT_DIR, { recursive: true });
   const built = {};
-  for (const name of Object.keys(BROWSER_SCRIPTS)) {
-    built[name] = await bundleBrowserScript(name);
-    writeFileSync(resolve(OUT_DIR, name), built[name]);
-  }
+  for (const name of Object.keys(BROWSER_SCRIPTS)) built[name] = await bundleBrowserScript(name);
   // Over tsc's output of src/browser/built-scripts.ts (which exports undefined).
   writeFileSync(
     fileURLToPath(new URL("dist/browser/built-scripts.js", packageDir)),
