@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 
 /**
  * Reads a request's raw bytes up to `limit`, whatever `Content-Length` says (a chunked body has
@@ -31,12 +32,36 @@ export function readRawBody(
   });
 }
 
+/** How long a connection answered 413 is still read (and what it sends thrown away) before it closes. */
+const LINGER_MS = 2_000;
+
 /**
  * A 413 leaves the rest of the body unread on the socket: the connection must not carry another
  * request (a keep-alive client would send its next one into the leftovers and see it reset).
  */
-export function closeIfUnread(status: number): Record<string, string> {
-  return status === 413 ? { connection: "close" } : {};
+export function closeIfUnread(req: IncomingMessage, status: number): Record<string, string> {
+  if (status !== 413) return {};
+  lingerBeforeClosing(req.socket);
+  return { connection: "close" };
+}
+
+/**
+ * Closing a socket that still has unread bytes makes the kernel send a reset, and the reset can
+ * overtake our 413: the client, still sending, sees "connection reset" (EPIPE) instead of the
+ * answer. So, as nginx's lingering close does, once the answer is sent the socket says it is done
+ * writing, keeps reading and throwing away what still comes for at most LINGER_MS, then closes.
+ */
+function lingerBeforeClosing(socket: Socket): void {
+  // Node's server calls destroySoon() once the last response is written.
+  socket.destroySoon = function (this: Socket) {
+    this.end();
+    const close = () => this.destroy();
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    this.once("end", close);
+    this.once("close", () => clearTimeout(timer));
+    this.resume();
+  };
 }
 
 export function headerOf(req: IncomingMessage) {

@@ -29,7 +29,7 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: { path?
       "content-type": "application/json; charset=utf-8",
       "content-length": Buffer.byteLength(payload),
       ...reply.headers,
-      ...closeIfUnread(reply.status),
+      ...closeIfUnread(req, reply.status),
     });
     res.end(payload);
     return true;
