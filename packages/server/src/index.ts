@@ -133,7 +133,8 @@ export {
   orderCurrencies,
   timelinePage,
 } from "./store/ops-reads.js";
-export type { OrderSearch, OrderStore, OrderTransaction } from "./store/port.js";
+export type { OrderSearch, OrderSearchPage, OrderStore, OrderTransaction } from "./store/port.js";
+export { ORDER_COUNT_LIMIT } from "./store/port.js";
 export { SqlOrderStore } from "./store/sql-store.js";
 export {
   type BacklogGaugeOptions,

@@ -4,7 +4,7 @@ import { messages } from "../messages/index.js";
 import { html, layout, money, table, when } from "../views.js";
 import { exportOrders } from "./export.js";
 import { DEFAULT_ABANDONED_AFTER_MS, filterQuery, PAGE_SIZE, query, searchFrom } from "./filters.js";
-import { orderRows, pageContext } from "./orders.js";
+import { howMany, orderRows, pageContext } from "./orders.js";
 
 /** Views across orders: one customer's orders with totals, checkouts never paid, and the CSV export. */
 export function customerPages(options: {
@@ -85,7 +85,7 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
       layout(
         ctx,
         "Abandoned checkouts",
-        html`<p class="muted summary">Checkouts opened and never paid: no card was tried and nothing happened for ${minutes >= 60 ? `${Math.round(minutes / 60)} hour${minutes >= 120 ? "s" : ""}` : `${minutes} minutes`}. They are not orders and are left out of the orders list. ${result.total} in all. <a href="${ctx.base}/orders.csv?${filterQuery(req, { abandoned: "only" })}" download>Download as CSV</a></p>
+        html`<p class="muted summary">Checkouts opened and never paid: no card was tried and nothing happened for ${minutes >= 60 ? `${Math.round(minutes / 60)} hour${minutes >= 120 ? "s" : ""}` : `${minutes} minutes`}. They are not orders and are left out of the orders list. ${howMany(result, "checkout")} in all. <a href="${ctx.base}/orders.csv?${filterQuery(req, { abandoned: "only" })}" download>Download as CSV</a></p>
 ${table(["Checkout", "Opened", "Last change", "Amount", "Customer"], rows, "No abandoned checkouts.")}
 ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a></p>` : html``}`,
       ),

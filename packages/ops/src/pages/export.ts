@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { fromMinorUnits } from "@handoff/contracts";
 import type { Handoff, Order, OrderSearch } from "@handoff/server";
 import type { Request, Response } from "express";
@@ -53,6 +52,22 @@ export function csvRow(order: Order): string {
  * time along the list's own cursor and written as the client takes it (a full socket waits for
  * `drain`; a client that goes away stops the reading).
  */
+/**
+ * Resolves when the client has taken what was written, or has gone. Both listeners go once either
+ * fires: a race of two `once()` left the loser's behind, one more per wait, on a long export.
+ */
+function drainedOrGone(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
 export async function exportOrders(handoff: Handoff, req: Request, res: Response, abandonedAfterMs?: number) {
   const { store } = handoff.deps;
   const filter: OrderSearch = {
@@ -75,7 +90,7 @@ export async function exportOrders(handoff: Handoff, req: Request, res: Response
     const page = await store.searchOrders({ ...filter, ...(cursor ? { before: cursor } : {}) });
     for (const order of page.orders) {
       if (gone) return;
-      if (!res.write(csvRow(order))) await Promise.race([once(res, "drain"), once(res, "close")]);
+      if (!res.write(csvRow(order))) await drainedOrGone(res);
     }
     cursor = page.next;
   } while (cursor && !gone);

@@ -50,6 +50,13 @@ export const ACTIONS: OperatorAction[] = ["capture", "void", "refund"];
 /** Timeline entries per page of an order. */
 export const TIMELINE_PAGE = 50;
 
+/** "1 order", "345 orders", "More than 1,000 orders": searches count up to a limit (a year is a lot of rows). */
+export function howMany(result: { total: number; totalCapped?: boolean }, noun: string): string {
+  const n = result.total.toLocaleString("en-GB");
+  const plural = result.total === 1 && !result.totalCapped ? noun : `${noun}s`;
+  return result.totalCapped ? `More than ${n} ${plural}` : `${n} ${plural}`;
+}
+
 export function pageContext(req: Request, res: Response): PageContext {
   const s = signed(res);
   return {
@@ -159,7 +166,7 @@ export function orderPages(
         ctx,
         title,
         html`${filterForm(req, path, words, currencies)}
-<p class="muted summary">${result.total} order${result.total === 1 ? "" : "s"}${filtered ? " match" : ""}${filter.before ? " (later page)" : ""}. <a href="${ctx.base}/orders.csv?${filterQuery(req, review ? { review: "yes" } : {})}" download>Download these as CSV</a></p>
+<p class="muted summary">${howMany(result, "order")}${filtered ? " match" : ""}${filter.before ? " (later page)" : ""}. <a href="${ctx.base}/orders.csv?${filterQuery(req, review ? { review: "yes" } : {})}" download>Download these as CSV</a></p>
 ${table(["Order", "Created", "Amount", "Status", "Customer"], orderRows(ctx.base, result.orders, words, disputes, ctx.timeZone), empty)}
 ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a></p>` : html``}`,
       ),

@@ -74,6 +74,19 @@ export interface OrderTransaction extends AttemptReads {
   appendOrderChanges(changes: OrderChange[]): Promise<void>;
 }
 
+/** How many matches a search counts before it says "more than": the ops list reads "More than 1,000 orders". */
+export const ORDER_COUNT_LIMIT = 1_000;
+
+export interface OrderSearchPage {
+  orders: Order[];
+  /** Matches counted, at most the search's `countUpTo`; -1 when the search asked for no count. */
+  total: number;
+  /** There are more matches than `total`. */
+  totalCapped?: boolean;
+  /** Cursor of the next page, when there is one. */
+  next?: string;
+}
+
 export interface OrderSearch {
   query?: string;
   status?: OrderStatus;
@@ -94,6 +107,11 @@ export interface OrderSearch {
   abandoned?: { before: string; mode: "only" | "exclude" };
   /** Skip counting the matches (`total` is then -1): an export walking every page needs no count. */
   uncounted?: boolean;
+  /**
+   * Count at most this many matches (default ORDER_COUNT_LIMIT): past it, `total` is the limit and
+   * `totalCapped` is true. Counting a year of orders exactly would read every row on each page view.
+   */
+  countUpTo?: number;
   /** Cursor: `next` from the previous page. */
   before?: string;
   limit: number;
@@ -127,7 +145,7 @@ export interface OrderStore extends AttemptReads {
    * token, customer email or a card's last four. Newest first; `before` is the cursor (the last
    * order of the previous page).
    */
-  searchOrders(filter: OrderSearch): Promise<{ orders: Order[]; total: number; next?: string }>;
+  searchOrders(filter: OrderSearch): Promise<OrderSearchPage>;
 
   attemptByToken(token: string): Promise<Attempt | undefined>;
   attemptByPaymentId(paymentId: string): Promise<Attempt | undefined>;

@@ -14,14 +14,16 @@ import type { OrderChange } from "../orders/events.js";
 import type { Attempt, AttemptStatus, Order, TimelineEntry } from "../orders/model.js";
 import { orderEvent } from "../outbox/events.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
-import type {
-  AttemptPatch,
-  OrderSearch,
-  OrderStore,
-  OrderTransaction,
-  RefundRecord,
-  StaleClaim,
-  TimelineEvent,
+import {
+  type AttemptPatch,
+  ORDER_COUNT_LIMIT,
+  type OrderSearch,
+  type OrderSearchPage,
+  type OrderStore,
+  type OrderTransaction,
+  type RefundRecord,
+  type StaleClaim,
+  type TimelineEvent,
 } from "./port.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
@@ -313,7 +315,7 @@ export class SqlOrderStore implements OrderStore {
     return result.rows.map(toOrder);
   }
 
-  async searchOrders(f: OrderSearch): Promise<{ orders: Order[]; total: number; next?: string }> {
+  async searchOrders(f: OrderSearch): Promise<OrderSearchPage> {
     const where: string[] = [];
     const args: SqlValue[] = [];
     const add = (clause: string, ...values: SqlValue[]) => {
@@ -353,11 +355,19 @@ export class SqlOrderStore implements OrderStore {
       );
     }
     const filtered = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const total = f.uncounted
+    // Counted up to a limit: an exact count of a year of orders reads every row on each page view.
+    const countUpTo = f.countUpTo ?? ORDER_COUNT_LIMIT;
+    const counted = f.uncounted
       ? -1
       : Number(
-          (await this.db.execute(`SELECT COUNT(*) AS n FROM orders o ${filtered}`, args)).rows[0]?.n ?? 0,
+          (
+            await this.db.execute(
+              `SELECT COUNT(*) AS n FROM (SELECT 1 FROM orders o ${filtered} LIMIT ?) matches`,
+              [...args, countUpTo + 1],
+            )
+          ).rows[0]?.n ?? 0,
         );
+    const totalCapped = counted > countUpTo;
     // Newest first by (created_at, id); the cursor is the last row of the page before.
     const cursor = f.before ? f.before.split("|") : undefined;
     const page = cursor
@@ -372,7 +382,8 @@ export class SqlOrderStore implements OrderStore {
     const last = orders.at(-1);
     return {
       orders,
-      total,
+      total: totalCapped ? countUpTo : counted,
+      ...(totalCapped ? { totalCapped } : {}),
       ...(rows.rows.length > f.limit && last ? { next: `${last.createdAt}|${last.id}` } : {}),
     };
   }

@@ -241,6 +241,17 @@ describe(`the store seam on ${testEngine()}`, () => {
     expect((await claim(second)).map((x) => x.processorToken)).toContain("tok_stuck");
   });
 
+  it("counts a search's matches up to a limit and says when there are more, so a year of orders is not read to count it", async () => {
+    const from = new Date(Date.now() - 1).toISOString();
+    for (let i = 0; i < 3; i++) await orderId();
+    const capped = await h.store.searchOrders({ from, limit: 1, countUpTo: 2 });
+    expect(capped).toMatchObject({ total: 2, totalCapped: true });
+    expect(capped.orders).toHaveLength(1);
+    const exact = await h.store.searchOrders({ from, limit: 1, countUpTo: 3 });
+    expect(exact.total).toBe(3);
+    expect(exact.totalCapped).toBeUndefined();
+  });
+
   it("reads a long timeline a page at a time, newest page first, and the pages make the whole", async () => {
     const cartId = await h.cart([{ sku: "mug", quantity: 1 }], { session: false });
     for (let i = 0; i < 4; i++)
