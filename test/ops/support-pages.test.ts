@@ -408,6 +408,25 @@ describe("finding and taking data out", () => {
     expect(customer).toContain("GBP 2 2 £58.00 £0.00 £58.00");
   });
 
+  it("finds a customer's orders from the start of their email, in any case, and says a domain alone is not searched", async () => {
+    const run = Date.now();
+    const lee = await paidOrder(`Lee.${run}@Example.com`);
+    const other = await paidOrder(`lee.${run}0@example.org`);
+    const cookie = await signIn();
+    const found = async (q: string) => {
+      const text = (await page(cookie, `/?q=${encodeURIComponent(q)}`)).text;
+      return { ids: [lee, other].filter((id) => text.includes(id)), text: visible(text) };
+    };
+    // What support staff type: the part before the @, the address up to the @, any case.
+    expect((await found(`lee.${run}`)).ids).toEqual([lee, other]);
+    expect((await found(`LEE.${run}@`)).ids).toEqual([lee]);
+    expect((await found(`Lee.${run}@exam`)).ids).toEqual([lee]);
+    const domain = await found("example.org");
+    expect(domain.ids).toEqual([]);
+    expect(domain.text).toContain("Emails are found by their beginning");
+    expect(domain.text).toContain("a domain alone (@example.com) is not searched");
+  });
+
   it("exports any filtered list as CSV, every row, read in batches, safe to open in a spreadsheet", async () => {
     const cookie = await signIn();
     // Many orders in another currency, straight into the store: more than one batch of the export.

@@ -35,6 +35,7 @@ import {
   DEFAULT_ABANDONED_AFTER_MS,
   filterForm,
   filterQuery,
+  looksLikeDomain,
   PAGE_SIZE,
   query,
   searchFrom,
@@ -147,11 +148,13 @@ export function orderPages(
       result.orders.map((o) => o.id),
     );
     const filtered = Object.keys(filter).some((k) => !["limit", "before", "abandoned"].includes(k));
-    const empty = review
-      ? "Nothing is waiting for review."
-      : filtered
-        ? "No orders match these filters."
-        : "No orders yet.";
+    const empty = looksLikeDomain(filter.query)
+      ? "No orders match. Emails are found by their beginning: type the address, or the part before the @ (a domain alone is not searched)."
+      : review
+        ? "Nothing is waiting for review."
+        : filtered
+          ? "No orders match these filters."
+          : "No orders yet.";
     const path = review ? `${ctx.base}/review` : `${ctx.base}/`;
     const next = result.next ? `${path}?${filterQuery(req, { after: result.next })}` : undefined;
     res.send(
