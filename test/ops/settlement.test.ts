@@ -331,6 +331,12 @@ describe("settlement in the ops console", () => {
 
     const order = await read(`/orders/${held.orderId}`);
     expect(order).toMatch(/Settlement .*Status Settled while the order is held for review Gross 29\.00 GBP/);
+    // The capture Checkout.com reported was news, kept out of the order while it waits: never "already on record".
+    expect(order).toContain(
+      "Checkout.com reported that the payment was captured; the order stays held for review until your team releases it",
+    );
+    expect(order).toContain("Kept aside: the order stays held for review until your team releases it");
+    expect(order).not.toContain("Already on record: the payment was captured");
     expect(await read(`/payouts/${payoutId}`)).toContain(
       `${held.orderId} Settled while the order is held for review`,
     );

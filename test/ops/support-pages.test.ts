@@ -346,6 +346,23 @@ describe("refunds and captures bounded by the balance", () => {
     );
   });
 
+  it("answers an action the payment no longer allows with a sentence and the way back, not a form", async () => {
+    const orderId = await paidOrder();
+    const cookie = await signIn();
+    const capture = await page(cookie, `/orders/${orderId}/capture`);
+    expect(capture.status).toBe(409);
+    expect(visible(capture.text)).toContain(
+      "Checkout.com does not allow a capture on this payment now. Nothing is left to capture: £29.00 was authorized and £29.00 already captured.",
+    );
+    expect(capture.text).toContain(`href="/ops/orders/${orderId}">Back to the order</a>`);
+    expect(capture.text).not.toContain('<form class="stacked"');
+    // Voiding a captured payment would not mean "nothing will be charged".
+    const voided = await page(cookie, `/orders/${orderId}/void`);
+    expect(voided.status).toBe(409);
+    expect(visible(voided.text)).toContain("Checkout.com does not allow a void on this payment now.");
+    expect(visible(voided.text)).not.toContain("nothing will be charged");
+  });
+
   it("says what Checkout.com's refusal means instead of its code", () => {
     const words = messages("en");
     const sentence = replySentence(words, "refund", {
@@ -419,7 +436,9 @@ describe("finding and taking data out", () => {
     };
     // What support staff type: the part before the @, the address up to the @, any case.
     expect((await found(`lee.${run}`)).ids).toEqual([lee, other]);
-    expect((await found(`LEE.${run}@`)).ids).toEqual([lee]);
+    const one = await found(`LEE.${run}@`);
+    expect(one.ids).toEqual([lee]);
+    expect(one.text).toContain("1 order matches.");
     expect((await found(`Lee.${run}@exam`)).ids).toEqual([lee]);
     const domain = await found("example.org");
     expect(domain.ids).toEqual([]);

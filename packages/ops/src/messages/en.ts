@@ -254,6 +254,9 @@ export const en: Catalogue = {
       case "status_changed":
         return reached(String(d.to ?? ""), d.source);
       case "signal_ignored": {
+        // News the order did not have, kept out of it while it waits for a person: not "already on record".
+        if (d.status === "needs_review" && (d.signal === "captured" || d.signal === "authorized"))
+          return `Checkout.com reported that ${SIGNAL_NEWS[d.signal]}; the order stays held for review until your team releases it`;
         const news = SIGNAL_NEWS[String(d.signal ?? d.change ?? "")] ?? "an update";
         return `Already on record: ${news} (news repeated or late, nothing changed)`;
       }
@@ -341,6 +344,8 @@ export const en: Catalogue = {
         const to = now[1] as keyof Catalogue["status"];
         return `The order is now: ${en.status[to] ?? humanize(now[1])}`;
       }
+      if (outcome?.startsWith("no change (held for review"))
+        return "Kept aside: the order stays held for review until your team releases it";
       if (outcome?.startsWith("no change")) return "Nothing changed: the order already had this news";
       if (outcome?.endsWith(" attached")) return "Added to the order's dispute";
       if (outcome?.endsWith("recorded (no status change)")) return "Kept on the order's timeline";
