@@ -52,6 +52,11 @@ function routes(longOrder: string, page100: string): Route[] {
     ["orders, page 100", `/orders?after=${encodeURIComponent(page100)}`],
     ["search by order id", `/orders?q=${historyOrderId(probe)}`],
     ["search by email", `/orders?q=${encodeURIComponent(historyEmail(probe).replace("shopper", "Shopper"))}`],
+    // What support staff type: the address up to the @ (a range on the email index).
+    [
+      "search by email prefix",
+      `/orders?q=${encodeURIComponent(historyEmail(probe).replace("shopper", "Shopper").split("@")[0] ?? "")}%40`,
+    ],
     ["search by card last four", `/orders?q=${historyLast4(probe)}`],
     ["filter status refunded", "/orders?status=refunded"],
     ["filter held for review", "/orders?review=yes"],

@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import { createSandbox, type Sandbox } from "@handoff/sandbox";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LANGUAGES } from "../../packages/elements/src/languages.js";
+import { TEST_CARD_HINTS } from "../../packages/sandbox/src/browser/test-card-hint.js";
 import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
 import { startStaticServer } from "../support/static-server.js";
 
@@ -26,6 +28,7 @@ import { loadCheckoutWebComponents } from "/loader.js";
 const config = await (await fetch("/config.json" + location.search)).json();
 const checkout = await loadCheckoutWebComponents({
   publicKey: config.publicKey,
+  locale: new URLSearchParams(location.search).get("locale") ?? undefined,
   paymentSession: config.paymentSession,
   environment: "sandbox",
   onReady: () => { window.cardReady = true; },
@@ -258,5 +261,32 @@ describe("Checkout Web Components emulation in Chromium", () => {
       code: "on_tokenized_callback_required",
     });
     await page.close();
+  });
+
+  it("tells the shopper which test card to use in the checkout's language, in every language the widget speaks", async () => {
+    const hintOf = (frame: import("playwright-core").Frame | undefined) =>
+      frame?.locator("#test-card-hint").textContent();
+    const expected = (code: string) => TEST_CARD_HINTS[code]?.replace("{card}", "4242 4242 4242 4242");
+    // Through the official loader: the checkout's locale reaches the card iframe.
+    const { page, errors } = await openCheckout("?locale=ar-AE");
+    expect(await hintOf(page.frames().find((f) => f.name() === "cko-card-frame"))).toBe(expected("ar"));
+    await screenshot(page, "sandbox-card-hint-ar");
+    expect(errors).toEqual([]);
+    await page.close();
+    // Then the frame itself in each language, as the emulation opens it.
+    const frame = await browser.newPage();
+    for (const code of LANGUAGES) {
+      const config = { publicKey: sandbox.keys.publicKey, parentOrigin: sandbox.url, locale: `${code}-XX` };
+      // A new document each time: a change of fragment alone would not load the frame again.
+      await frame.goto("about:blank");
+      await frame.goto(
+        `${sandbox.url}/checkout-web-components/card-frame.html#${encodeURIComponent(JSON.stringify(config))}`,
+      );
+      await frame.waitForFunction((lang) => document.documentElement.lang === lang, config.locale);
+      const hint = await hintOf(frame.mainFrame());
+      expect(hint, code).toBe(expected(code));
+      if (code !== "en") expect(hint, code).not.toContain("any future date");
+    }
+    await frame.close();
   });
 });

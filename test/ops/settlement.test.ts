@@ -28,9 +28,9 @@ const ALICE = { name: "alice", password: "correct horse battery", token: "tok_al
 const PAYOUT = "00000000CFJU";
 const orders: string[] = [];
 
-async function paidOrder(): Promise<{ orderId: string; paymentId: string }> {
+async function paidOrder(card?: string): Promise<{ orderId: string; paymentId: string }> {
   const cartId = await h.cart([{ sku: "mug", quantity: 2 }]);
-  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
+  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token(card) });
   await h.waitUntilQuiet();
   const orderId = (reply.body as { orderId: string }).orderId;
   const paymentId = String((await h.store.attemptsOfOrder(orderId)).at(-1)?.paymentId);
@@ -262,7 +262,112 @@ describe("settlement in the ops console", () => {
     expect(forged.text).toContain("not valid any more");
     expect((await page("/settlement/exceptions?kind=nothing")).status).toBe(404);
   });
+
+  it("shows each kind of fee once on the order, with its lines summed exactly", async () => {
+    const c = await paidOrder();
+    const payoutId = "00000000FEES";
+    const line = (actionId: string, amount: string, breakdownType: string, feeDetail?: string) =>
+      reportRow({
+        actionId,
+        paymentId: c.paymentId,
+        reference: c.orderId,
+        amount,
+        payoutId,
+        breakdownType,
+        ...(feeDetail ? { feeDetail } : {}),
+      });
+    const rows = [
+      line("act_c", "29.00", "Capture"),
+      // Two actions charged a gateway fee; Checkout.com's detail only repeats the type.
+      line("act_c", "-0.10", "Gateway Fee", "Gateway Fee"),
+      line("act_c_3ds", "-0.10", "Gateway Fee", "Gateway Fee"),
+      // One type, two details: one row, both details named.
+      line("act_c", "-0.058", "Interchange", "Visa Interchange"),
+      line("act_c_3ds", "-0.0031", "Interchange", "Visa Interchange Adjustment"),
+    ];
+    source.addReport("rpt_fees", payoutId, [`${REPORT_HEADER}\n${rows.join("\n")}\n`]);
+    await settlement.reportAnnounced("evt_fees", { report_id: "rpt_fees" });
+    await settlement.drain();
+    const cookie = await signInCookie();
+    const html = await (await fetch(`${base}/ops/orders/${c.orderId}`, { headers: { cookie } })).text();
+    expect(tableRows(html, "Fee, Amount")).toEqual([
+      "Gateway Fee | -0.20 GBP",
+      "Interchange Visa Interchange, Visa Interchange Adjustment | -0.0611 GBP",
+    ]);
+    expect(text(html)).toMatch(/Fees -0\.2611 GBP Net 28\.7389 GBP/);
+  });
+
+  it("says plainly why a settlement does not match, and names an order paid out while held for review", async () => {
+    // Risk-flagged: Handoff holds the order for review while Checkout.com auto-captures it.
+    const held = await paidOrder("4000000000000101");
+    expect((await h.store.getOrder(held.orderId))?.status).toBe("needs_review");
+    const payoutId = "00000000HELD";
+    const rows = [
+      reportRow({
+        actionId: "act_held",
+        paymentId: held.paymentId,
+        reference: held.orderId,
+        amount: "29.00",
+        payoutId,
+        breakdownType: "Capture",
+      }),
+    ];
+    source.addReport("rpt_held", payoutId, [`${REPORT_HEADER}\n${rows.join("\n")}\n`]);
+    await settlement.reportAnnounced("evt_held", { report_id: "rpt_held" });
+    await settlement.drain();
+    const cookie = await signInCookie();
+    const read = async (path: string) =>
+      text(await (await fetch(`${base}/ops${path}`, { headers: { cookie } })).text());
+
+    const exceptions = await read("/settlement/exceptions?kind=mismatches");
+    // Order b: Checkout.com paid out less than Handoff captured, said as a sentence.
+    expect(exceptions).toContain(
+      `${orders[1]} Checkout.com paid out 28.00 GBP for this order, but Handoff took 29.00 GBP (captured, less refunds).`,
+    );
+    expect(exceptions).toContain(
+      `${held.orderId} Settled while the order is held for review: Checkout.com captured 29.00 GBP and paid it out`,
+    );
+    expect(exceptions).not.toMatch(/captured less refunded|Handoff took 0\.00/);
+
+    const order = await read(`/orders/${held.orderId}`);
+    expect(order).toMatch(/Settlement .*Status Settled while the order is held for review Gross 29\.00 GBP/);
+    // The capture Checkout.com reported was news, kept out of the order while it waits: never "already on record".
+    expect(order).toContain(
+      "Checkout.com reported that the payment was captured; the order stays held for review until your team releases it",
+    );
+    expect(order).toContain("Kept aside: the order stays held for review until your team releases it");
+    expect(order).not.toContain("Already on record: the payment was captured");
+    expect(await read(`/payouts/${payoutId}`)).toContain(
+      `${held.orderId} Settled while the order is held for review`,
+    );
+    const apiOrder = await api(`/orders/${held.orderId}`);
+    expect(apiOrder.body.settlement).toMatchObject({
+      status: "mismatch",
+      problems: [{ code: "settled_in_review", settled: "29.00", currency: "GBP" }],
+    });
+  });
 });
+
+/** A page's text as read on screen: tags gone, the template's escapes undone, spaces collapsed. */
+function text(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x2F;/g, "/")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The body rows of the table labelled `label`, each as its cells' text joined with " | ". */
+function tableRows(html: string, label: string): string[] {
+  const table = html.split(`aria-label="${label}"`)[1]?.split("</table>")[0] ?? "";
+  const body = table.split("<tbody>")[1] ?? "";
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...(row[1] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => text(cell[1] ?? "")).join(" | "),
+  );
+}
 
 async function signIn(page: import("playwright-core").Page) {
   await page.goto(`${base}/ops/login`);

@@ -346,6 +346,23 @@ describe("refunds and captures bounded by the balance", () => {
     );
   });
 
+  it("answers an action the payment no longer allows with a sentence and the way back, not a form", async () => {
+    const orderId = await paidOrder();
+    const cookie = await signIn();
+    const capture = await page(cookie, `/orders/${orderId}/capture`);
+    expect(capture.status).toBe(409);
+    expect(visible(capture.text)).toContain(
+      "Checkout.com does not allow a capture on this payment now. Nothing is left to capture: £29.00 was authorized and £29.00 already captured.",
+    );
+    expect(capture.text).toContain(`href="/ops/orders/${orderId}">Back to the order</a>`);
+    expect(capture.text).not.toContain('<form class="stacked"');
+    // Voiding a captured payment would not mean "nothing will be charged".
+    const voided = await page(cookie, `/orders/${orderId}/void`);
+    expect(voided.status).toBe(409);
+    expect(visible(voided.text)).toContain("Checkout.com does not allow a void on this payment now.");
+    expect(visible(voided.text)).not.toContain("nothing will be charged");
+  });
+
   it("says what Checkout.com's refusal means instead of its code", () => {
     const words = messages("en");
     const sentence = replySentence(words, "refund", {
@@ -406,6 +423,27 @@ describe("finding and taking data out", () => {
     for (const id of ids) expect(customer).toContain(id);
     // GBP, 2 orders, 2 paid, £58.00 paid, nothing refunded, £58.00 kept.
     expect(customer).toContain("GBP 2 2 £58.00 £0.00 £58.00");
+  });
+
+  it("finds a customer's orders from the start of their email, in any case, and says a domain alone is not searched", async () => {
+    const run = Date.now();
+    const lee = await paidOrder(`Lee.${run}@Example.com`);
+    const other = await paidOrder(`lee.${run}0@example.org`);
+    const cookie = await signIn();
+    const found = async (q: string) => {
+      const text = (await page(cookie, `/?q=${encodeURIComponent(q)}`)).text;
+      return { ids: [lee, other].filter((id) => text.includes(id)), text: visible(text) };
+    };
+    // What support staff type: the part before the @, the address up to the @, any case.
+    expect((await found(`lee.${run}`)).ids).toEqual([lee, other]);
+    const one = await found(`LEE.${run}@`);
+    expect(one.ids).toEqual([lee]);
+    expect(one.text).toContain("1 order matches.");
+    expect((await found(`Lee.${run}@exam`)).ids).toEqual([lee]);
+    const domain = await found("example.org");
+    expect(domain.ids).toEqual([]);
+    expect(domain.text).toContain("Emails are found by their beginning");
+    expect(domain.text).toContain("a domain alone (@example.com) is not searched");
   });
 
   it("exports any filtered list as CSV, every row, read in batches, safe to open in a spreadsheet", async () => {

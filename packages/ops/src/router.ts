@@ -152,7 +152,7 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
       guard,
     ),
   );
-  if (options.settlement) router.use(payoutPages(options.settlement));
+  if (options.settlement) router.use(payoutPages(options.settlement, deps.store));
   router.use(webhookPages(options.webhooks, stuckAfterMs, guard));
   router.use(disputePages(handoff, guard));
   if (options.outbox) router.use(destinationPages(options.outbox, deps.now, guard));

@@ -113,6 +113,11 @@ export type { ApiReply } from "./reply.js";
 export { createSession } from "./session/use-case.js";
 export { formatDecimal, parseDecimal } from "./settlement/decimal.js";
 export type { SettlementLine } from "./settlement/lines.js";
+export {
+  readProblems,
+  type SettlementProblem,
+  type SettlementProblemCode,
+} from "./settlement/problems.js";
 export { createSettlement, type SettlementOptions, type SettlementService } from "./settlement/setup.js";
 export type { FeeItem, SettlementStatus } from "./settlement/status.js";
 export {

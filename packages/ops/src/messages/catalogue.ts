@@ -1,4 +1,5 @@
 import type { OrderStatus } from "@handoff/contracts";
+import type { SettlementProblem } from "@handoff/server";
 
 /** Formats a money amount (minor units) and a time for the sentences; the page supplies both. */
 export interface Formatters {
@@ -69,7 +70,24 @@ export interface Catalogue {
   /** Why a request to the webhook endpoint was refused (`signature_mismatch`). */
   rejected(reason: string): string;
   reconciliation(r: { looked: number; changed: number; notCharged: number; unreachable: number }): string;
+  settlement: {
+    /** Where an order's money is (`partially_settled`); `held_for_review` when Checkout.com paid out an order still in review. */
+    status: Record<SettlementWords, string>;
+    /** Why a settlement does not match, from the server's problem code and amounts. */
+    problem(problem: SettlementProblem): string;
+    /** Why a correct settlement is still worth a look. */
+    notable(why: { converted: boolean; chargedBack: boolean }): string;
+  };
 }
+
+/** The settlement statuses the console names: the server's, and an order paid out while held for review. */
+export type SettlementWords =
+  | "expected"
+  | "settled"
+  | "partially_settled"
+  | "mismatch"
+  | "orphan"
+  | "held_for_review";
 
 export type NoticeCode =
   | "action_sent"

@@ -209,6 +209,9 @@ const DELIVERY: Record<string, string> = {
   dead: "Given up (dead letter)",
 };
 
+/** A settlement amount: the exact decimal Checkout.com reported, with its currency ("51.6875 GBP"). */
+const settled = (amount: string, currency: string) => (currency ? `${amount} ${currency}` : amount);
+
 /** `payment_refund_declined` → "Payment refund declined": for a code no table knows yet. */
 const humanize = (code: string) => {
   const words = code.replace(/[._]/g, " ").trim();
@@ -251,6 +254,9 @@ export const en: Catalogue = {
       case "status_changed":
         return reached(String(d.to ?? ""), d.source);
       case "signal_ignored": {
+        // News the order did not have, kept out of it while it waits for a person: not "already on record".
+        if (d.status === "needs_review" && (d.signal === "captured" || d.signal === "authorized"))
+          return `Checkout.com reported that ${SIGNAL_NEWS[d.signal]}; the order stays held for review until your team releases it`;
         const news = SIGNAL_NEWS[String(d.signal ?? d.change ?? "")] ?? "an update";
         return `Already on record: ${news} (news repeated or late, nothing changed)`;
       }
@@ -338,6 +344,8 @@ export const en: Catalogue = {
         const to = now[1] as keyof Catalogue["status"];
         return `The order is now: ${en.status[to] ?? humanize(now[1])}`;
       }
+      if (outcome?.startsWith("no change (held for review"))
+        return "Kept aside: the order stays held for review until your team releases it";
       if (outcome?.startsWith("no change")) return "Nothing changed: the order already had this news";
       if (outcome?.endsWith(" attached")) return "Added to the order's dispute";
       if (outcome?.endsWith("recorded (no status change)")) return "Kept on the order's timeline";
@@ -432,4 +440,38 @@ export const en: Catalogue = {
     looked === 0
       ? "The sweep ran: no payment was waiting for Checkout.com's answer."
       : `The sweep looked up ${looked} payment${looked === 1 ? "" : "s"}: ${changed} updated, ${notCharged} never charged${unreachable ? `, ${unreachable} could not be checked (Checkout.com did not answer; the next sweep tries again)` : ""}.`,
+  settlement: {
+    status: {
+      expected: "Expected: not in a payout yet",
+      settled: "Settled",
+      partially_settled: "Partly settled: some lines still to be paid out",
+      mismatch: "Mismatch: does not match what was captured and refunded",
+      orphan: "Lines for no order",
+      held_for_review: "Settled while the order is held for review",
+    },
+    problem(p) {
+      switch (p.code) {
+        case "amount_differs":
+          return `Checkout.com paid out ${settled(p.settled, p.currency)} for this order, but Handoff took ${settled(p.expected, p.currency)} (captured, less refunds).`;
+        case "capture_not_recorded":
+          return `Checkout.com paid out ${settled(p.settled, p.currency)} for a capture Handoff had not recorded when the report was read: it was captured at Checkout.com directly, or its news had not arrived. Check the payment at Checkout.com.`;
+        case "settled_in_review":
+          return `Settled while the order is held for review: Checkout.com captured ${settled(p.settled, p.currency)} and paid it out, but your team has not released the order yet. Release it to fulfil the order, or refund the shopper.`;
+        case "currency_differs":
+          return `Checkout.com settled the ${p.breakdownType.toLowerCase()} in ${p.settledIn}, but the shopper was charged in ${p.chargedIn}.`;
+        case "several_payout_currencies":
+          return "This order's money was paid out in more than one currency, so its amounts cannot be added up.";
+        case "other":
+          return p.text;
+      }
+    },
+    notable: ({ converted, chargedBack }) =>
+      converted && chargedBack
+        ? "Paid out in another currency, and charged back"
+        : converted
+          ? "Paid out in another currency than the shopper paid in"
+          : chargedBack
+            ? "Charged back by the shopper's bank"
+            : "",
+  },
 };

@@ -1,7 +1,7 @@
 import type { Catalogue } from "./catalogue.js";
 import { en } from "./en.js";
 
-export type { Catalogue, Formatters, NoticeCode } from "./catalogue.js";
+export type { Catalogue, Formatters, NoticeCode, SettlementWords } from "./catalogue.js";
 
 const CATALOGUES: Record<string, Catalogue> = { en };
 

@@ -9,6 +9,14 @@ export const PAGE_SIZE = 50;
 /** A checkout untouched this long with no payment tried is abandoned, not an order. */
 export const DEFAULT_ABANDONED_AFTER_MS = 60 * 60_000;
 
+/** How search finds an email, said where people type: by its beginning, and never by its domain alone. */
+export const SEARCH_HELP =
+  "An email is found by its beginning (ann@ or ann.lee), in any case; a domain alone (@example.com) is not searched.";
+
+/** A search that is a domain alone ("@example.com", "example.com"): no order is found by the end of its email. */
+export const looksLikeDomain = (q: string | undefined) =>
+  q !== undefined && (/^@/.test(q) || /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(q));
+
 export const query = (req: Request, name: string) => {
   const v = req.query[name];
   return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
@@ -82,12 +90,13 @@ export function filterForm(
   const box = (name: string, label: string) =>
     html`<label class="check"><input type="checkbox" name="${name}" value="yes"${v(name) === "yes" ? html` checked` : html``}> ${label}</label>`;
   return html`<form class="filters" method="get" action="${action}" role="search">
-<label class="wide">Search <input name="q" value="${v("q")}" placeholder="Order, payment, email or last four"></label>
+<label class="wide">Search <input name="q" value="${v("q")}" placeholder="Order, payment, email or last four" aria-describedby="search-help"></label>
 <label class="half">Status <select name="status">${statuses}</select></label>
 <label class="half">Currency <select name="currency">${currencyOptions}</select></label>
 <label class="half">From <input name="from" type="date" value="${v("from")}"></label>
 <label class="half">To <input name="to" type="date" value="${v("to")}"></label>
 <fieldset class="checks"><legend>Only</legend>${box("review", "Held for review")}${box("disputed", "Disputed")}</fieldset>
 ${v("email") ? html`<input type="hidden" name="email" value="${v("email")}">` : html``}
-<div class="filter-actions"><button type="submit">Search</button> <a href="${action}">Clear</a></div></form>`;
+<div class="filter-actions"><button type="submit">Search</button> <a href="${action}">Clear</a></div>
+<p class="muted hint" id="search-help">${SEARCH_HELP}</p></form>`;
 }

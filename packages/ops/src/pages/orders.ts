@@ -35,6 +35,7 @@ import {
   DEFAULT_ABANDONED_AFTER_MS,
   filterForm,
   filterQuery,
+  looksLikeDomain,
   PAGE_SIZE,
   query,
   searchFrom,
@@ -154,11 +155,13 @@ export function orderPages(
       result.orders.map((o) => o.id),
     );
     const filtered = Object.keys(filter).some((k) => !["limit", "before", "abandoned"].includes(k));
-    const empty = review
-      ? "Nothing is waiting for review."
-      : filtered
-        ? "No orders match these filters."
-        : "No orders yet.";
+    const empty = looksLikeDomain(filter.query)
+      ? "No orders match. Emails are found by their beginning: type the address, or the part before the @ (a domain alone is not searched)."
+      : review
+        ? "Nothing is waiting for review."
+        : filtered
+          ? "No orders match these filters."
+          : "No orders yet.";
     const path = review ? `${ctx.base}/review` : `${ctx.base}/`;
     const next = result.next ? `${path}?${filterQuery(req, { after: result.next })}` : undefined;
     res.send(
@@ -166,7 +169,7 @@ export function orderPages(
         ctx,
         title,
         html`${filterForm(req, path, words, currencies)}
-<p class="muted summary">${howMany(result, "order")}${filtered ? " match" : ""}${filter.before ? " (later page)" : ""}. <a href="${ctx.base}/orders.csv?${filterQuery(req, review ? { review: "yes" } : {})}" download>Download these as CSV</a></p>
+<p class="muted summary">${howMany(result, "order")}${filtered ? (result.total === 1 && !result.totalCapped ? " matches" : " match") : ""}${filter.before ? " (later page)" : ""}. <a href="${ctx.base}/orders.csv?${filterQuery(req, review ? { review: "yes" } : {})}" download>Download these as CSV</a></p>
 ${table(["Order", "Created", "Amount", "Status", "Customer"], orderRows(ctx.base, result.orders, words, disputes, ctx.timeZone), empty)}
 ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a></p>` : html``}`,
       ),
@@ -317,7 +320,7 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
 <dt>Created</dt><dd>${when(order.createdAt, ctx.timeZone)}</dd></dl>
 <h2>Items</h2>${table(["Item", "Qty", "Each", "Total"], lines, "No items.")}
 <h2>Payment</h2>${payment}
-${await settlementPanel(ctx, options.settlement, order)}
+${await settlementPanel(ctx, options.settlement, order, words)}
 <h2>Timeline</h2><p class="muted">Newest first${page.entries.length ? html`; open “${words.labels.technicalRecord}” for what was sent and answered` : html``}.</p>${table(["When", "What happened"], timeline, "Nothing yet.")}
 ${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.older}">Older entries</a></p>` : html``}${Number.isSafeInteger(older) && older > 0 ? html`<p><a href="${base}">Back to the newest entries</a></p>` : html``}
 <h2>Webhooks</h2>${table(["Event", "Status", "What Handoff did", "Received"], inbox, "No webhooks for this order yet.")}
@@ -343,8 +346,12 @@ ${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.ol
   );
 
   /** What the payment has left for `action`, with the totals that explain it; undefined when Checkout.com cannot be asked. */
-  async function balanceFor(order: Order, action: OperatorAction) {
-    const live = await livePayment(deps, order.id);
+  async function balanceFor(
+    order: Order,
+    action: OperatorAction,
+    known?: Awaited<ReturnType<typeof livePayment>>,
+  ) {
+    const live = known ?? (await livePayment(deps, order.id));
     if (!("payment" in live)) return undefined;
     const b = live.payment.balances;
     if (!b) return undefined;
@@ -406,7 +413,20 @@ ${action === "void" ? html`<p>Voiding releases the whole authorization of ${mone
       return void res
         .status(404)
         .send(layout(ctx, "Not found", html`<p><a href="${ctx.base}/">All orders</a></p>`));
-    res.send(actionForm(ctx, order, action, await balanceFor(order, action), await openDispute(order)));
+    const live = await livePayment(deps, order.id);
+    const balance = await balanceFor(order, action, live);
+    // An action Checkout.com does not offer now (a capture of a captured payment, a void after it)
+    // gets a sentence and the way back, not a form that can only fail.
+    if ("payment" in live && !live.allowed.includes(action))
+      return void res.status(409).send(
+        layout(
+          ctx,
+          title(action, order),
+          html`<p class="notice error" role="status">${words.notice("action_not_allowed", { action })}${balance ? ` Nothing is left to ${action}: ${balance.why}.` : ""}</p>
+<p><a class="button secondary" href="${ctx.base}/orders/${order.id}">Back to the order</a></p>`,
+        ),
+      );
+    res.send(actionForm(ctx, order, action, balance, await openDispute(order)));
   });
 
   // Step 2: the amount checked against the balance, then repeated with its effect; the confirmation carries one idempotency key.

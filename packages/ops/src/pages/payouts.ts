@@ -3,14 +3,17 @@ import {
   type Exceptions,
   ExceptionsCursorError,
   formatDecimal,
+  type OrderStore,
+  readProblems,
   type SettlementService,
   type StoredLine,
   type StoredPayout,
 } from "@handoff/server";
 import express, { type Request, type Response, type Router } from "express";
+import { messages } from "../messages/index.js";
 import { type HtmlSafeString, html, layout, money, table, when } from "../views.js";
 import { pageContext } from "./orders.js";
-import { amount, STATUS_TEXT } from "./settlement.js";
+import { amount, settlementWords } from "./settlement.js";
 
 /** Rows per exceptions queue on one page; the rest follow a page at a time. */
 const EXCEPTIONS_PAGE = 50;
@@ -45,6 +48,14 @@ export function payoutJson(p: StoredPayout) {
     reconciledAt: p.reconciledAt,
   };
 }
+
+/** Each problem its own sentence: several read as a list, one as a line. */
+const problemList = (sentences: string[]) =>
+  sentences.length === 0
+    ? html`—`
+    : sentences.length === 1
+      ? html`${sentences[0]}`
+      : html`<ul class="plain">${sentences.map((s) => html`<li>${s}</li>`)}</ul>`;
 
 const addsUpText = (p: StoredPayout) => {
   const ok = addsUp(p);
@@ -107,9 +118,19 @@ async function sendCsv(settlement: SettlementService, payoutId: string, res: Res
   res.end();
 }
 
+/**
+ * What the orders of some settlement rows are now, by id: a mismatch is worded from its order
+ * (one held for review says so). One lookup per order, for a page of rows at most.
+ */
+async function ordersOf(orders: Pick<OrderStore, "getOrder">, ids: Iterable<string>) {
+  const found = await Promise.all([...new Set(ids)].map((id) => orders.getOrder(id)));
+  return new Map(found.flatMap((o) => (o ? [[o.id, o] as const] : [])));
+}
+
 /** Payouts, each payout's orders, the exceptions queue and the CSV export, for people. */
-export function payoutPages(settlement: SettlementService): Router {
+export function payoutPages(settlement: SettlementService, orders: Pick<OrderStore, "getOrder">): Router {
   const router = express.Router();
+  const words = messages("en");
 
   router.get("/payouts", async (req, res) => {
     const ctx = pageContext(req, res);
@@ -148,9 +169,21 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
       return void res
         .status(404)
         .send(layout(ctx, "Payout not found", html`<p><a href="${ctx.base}/payouts">All payouts</a></p>`));
-    const rows = (await settlement.store.payoutOrders(p.payoutId)).map((o) => [
+    const payoutOrders = await settlement.store.payoutOrders(p.payoutId);
+    // Only a mismatch is worded from its order now; the other statuses say all there is.
+    const held = await ordersOf(
+      orders,
+      payoutOrders.flatMap((o) => (o.orderId && o.status === "mismatch" ? [o.orderId] : [])),
+    );
+    const rows = payoutOrders.map((o) => [
       o.orderId ? html`<a href="${ctx.base}/orders/${o.orderId}">${o.orderId}</a>` : html`<em>No order</em>`,
-      html`${o.status ? (STATUS_TEXT[o.status] ?? o.status) : "—"}`,
+      html`${
+        o.status
+          ? o.orderId && held.get(o.orderId)?.status === "needs_review"
+            ? words.settlement.status.held_for_review
+            : settlementWords(words, o.status)
+          : "—"
+      }`,
       amount(formatDecimal(o.gross, o.currency), o.currency),
       amount(formatDecimal(o.fees, o.currency), o.currency),
       amount(formatDecimal(o.net, o.currency), o.currency),
@@ -177,6 +210,8 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
     const ctx = pageContext(req, res);
     const days = settlement.unsettledAfterDays;
     const order = (id: string) => html`<a href="${ctx.base}/orders/${id}">${id}</a>`;
+    // Filled per page below, before the rows are drawn: what each mismatch's order is now.
+    let now = new Map<string, Awaited<ReturnType<OrderStore["getOrder"]>>>();
     const payout = (id: string | undefined) =>
       id ? html`<a href="${ctx.base}/payouts/${id}"><code>${id}</code></a>` : html`—`;
     // Each queue as a table: its title, columns, rows, and what to say when it is empty.
@@ -187,7 +222,7 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
         empty: "None: every settled amount matches what was captured and refunded.",
         row: (m) => [
           order(m.orderId),
-          html`${m.problems.join("; ") || "—"}`,
+          problemList(readProblems(m.problems, now.get(m.orderId)).map((p) => words.settlement.problem(p))),
           amount(formatDecimal(m.net, m.currency), m.currency),
           payout(m.payoutId),
         ],
@@ -211,7 +246,7 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
         row: (u) => [
           order(u.orderId),
           html`${money(u.amount, u.currency)}`,
-          html`${u.status ? (STATUS_TEXT[u.status] ?? u.status) : "Nothing reported yet"}`,
+          html`${u.status ? settlementWords(words, u.status) : "Nothing reported yet"}`,
           when(u.since, ctx.timeZone),
         ],
       },
@@ -231,7 +266,7 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
         empty: "None.",
         row: (n) => [
           order(n.orderId),
-          html`${[n.converted ? "paid out in another currency" : "", n.chargedBack ? "charged back" : ""].filter(Boolean).join(", ")}`,
+          html`${words.settlement.notable(n)}`,
           amount(formatDecimal(n.net, n.currency), n.currency),
         ],
       },
@@ -274,6 +309,11 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
           );
         return;
       }
+      if (kind === "mismatches")
+        now = await ordersOf(
+          orders,
+          (page.items as Exceptions["mismatches"]).map((m) => m.orderId),
+        );
       const section = sections[kind] as Section<unknown>;
       const more = page.next
         ? html`<p><a href="${ctx.base}/settlement/exceptions?kind=${kind}&amp;after=${encodeURIComponent(page.next)}">More ${section.title.toLowerCase()}</a></p>`

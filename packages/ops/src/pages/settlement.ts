@@ -1,5 +1,13 @@
-import { formatDecimal, type Order, type SettlementService } from "@handoff/server";
+import {
+  formatDecimal,
+  type Order,
+  readProblems,
+  type SettlementProblem,
+  type SettlementService,
+} from "@handoff/server";
+import { type Catalogue, messages, type SettlementWords } from "../messages/index.js";
 import { type HtmlSafeString, html, type PageContext, table } from "../views.js";
+import { type FeeType, feesByType } from "./fee-types.js";
 
 /** Statuses in which Handoff captured the money, so a payout should carry it. */
 const CAPTURED = new Set(["captured", "partially_refunded", "refunded"]);
@@ -13,7 +21,63 @@ export interface SettlementJson {
   net: string;
   payoutId: string | null;
   feeItems: Array<{ breakdownType: string; feeDetail: string; amount: string }>;
-  problems: string[];
+  /** Why it is a mismatch: a code, its amounts, and the sentence the console shows (English). */
+  problems: Array<SettlementProblem & { message: string }>;
+}
+
+/** An order's settlement as the console reads it: for machines, and what its page shows. */
+interface OrderSettlementRead {
+  json: SettlementJson;
+  feeTypes: FeeType[];
+  problems: SettlementProblem[];
+}
+
+type SettledOrder = Pick<Order, "id" | "status" | "currency">;
+
+async function readSettlement(
+  settlement: SettlementService,
+  order: SettledOrder,
+): Promise<OrderSettlementRead | null> {
+  const found = await settlement.store.orderSettlement(order.id);
+  const s = found.settlement;
+  if (!s) {
+    if (!CAPTURED.has(order.status)) return null;
+    const zero = formatDecimal(0n, order.currency);
+    return {
+      json: {
+        status: "expected",
+        currency: order.currency,
+        gross: zero,
+        fees: zero,
+        net: zero,
+        payoutId: null,
+        feeItems: [],
+        problems: [],
+      },
+      feeTypes: [],
+      problems: [],
+    };
+  }
+  const problems = readProblems(s.problems, order);
+  const english = messages("en");
+  return {
+    json: {
+      status: s.status,
+      currency: s.currency,
+      gross: formatDecimal(s.gross, s.currency),
+      fees: formatDecimal(s.fees, s.currency),
+      net: formatDecimal(s.net, s.currency),
+      payoutId: s.payoutId || null,
+      feeItems: found.feeItems.map((f) => ({
+        breakdownType: f.breakdownType,
+        feeDetail: f.feeDetail,
+        amount: formatDecimal(f.amount, s.currency),
+      })),
+      problems: problems.map((p) => ({ ...p, message: english.settlement.problem(p) })),
+    },
+    feeTypes: feesByType(found.feeItems),
+    problems,
+  };
 }
 
 /**
@@ -22,74 +86,52 @@ export interface SettlementJson {
  */
 export async function settlementOfOrder(
   settlement: SettlementService | undefined,
-  order: Pick<Order, "id" | "status" | "currency">,
+  order: SettledOrder,
 ): Promise<SettlementJson | null> {
   if (!settlement) return null;
-  const found = await settlement.store.orderSettlement(order.id);
-  const s = found.settlement;
-  if (!s) {
-    if (!CAPTURED.has(order.status)) return null;
-    const zero = formatDecimal(0n, order.currency);
-    return {
-      status: "expected",
-      currency: order.currency,
-      gross: zero,
-      fees: zero,
-      net: zero,
-      payoutId: null,
-      feeItems: [],
-      problems: [],
-    };
-  }
-  return {
-    status: s.status,
-    currency: s.currency,
-    gross: formatDecimal(s.gross, s.currency),
-    fees: formatDecimal(s.fees, s.currency),
-    net: formatDecimal(s.net, s.currency),
-    payoutId: s.payoutId || null,
-    feeItems: found.feeItems.map((f) => ({
-      breakdownType: f.breakdownType,
-      feeDetail: f.feeDetail,
-      amount: formatDecimal(f.amount, s.currency),
-    })),
-    problems: s.problems,
-  };
+  return (await readSettlement(settlement, order))?.json ?? null;
 }
 
 /** A settlement amount as people read it: the decimal exactly as Checkout.com reported it, with the currency. */
 export const amount = (value: string, currency: string) =>
   html`<span class="amount">${value}</span> ${currency}`;
 
-export const STATUS_TEXT: Record<string, string> = {
-  expected: "Expected: not in a payout yet",
-  settled: "Settled",
-  partially_settled: "Partly settled: some lines still to be paid out",
-  mismatch: "Mismatch: does not match what was captured and refunded",
-  orphan: "Lines for no order",
-};
+/**
+ * How the console names a settlement status: a mismatch that is only an order paid out while held
+ * for review says that, so nobody hunts for a difference in amounts that is not there.
+ */
+export function settlementWords(
+  words: Catalogue,
+  status: string | undefined,
+  problems: readonly SettlementProblem[] = [],
+): string {
+  const inReview = problems.length > 0 && problems.every((p) => p.code === "settled_in_review");
+  const key = (status === "mismatch" && inReview ? "held_for_review" : status) as SettlementWords;
+  return words.settlement.status[key] ?? words.settlement.status.mismatch;
+}
 
 /** The settlement panel of an order's page. */
 export async function settlementPanel(
   ctx: PageContext,
   settlement: SettlementService | undefined,
-  order: Pick<Order, "id" | "status" | "currency">,
+  order: SettledOrder,
+  words: Catalogue,
 ): Promise<HtmlSafeString> {
   if (!settlement) return html``;
-  const s = await settlementOfOrder(settlement, order);
-  if (!s)
+  const read = await readSettlement(settlement, order);
+  if (!read)
     return html`<h2>Settlement</h2><p class="muted">No money was captured for this order, so none will be paid out.</p>`;
-  const fees = s.feeItems.map((f) => [
-    html`${f.breakdownType}`,
-    html`${f.feeDetail || "—"}`,
-    amount(f.amount, s.currency),
+  const { json: s, feeTypes } = read;
+  const fees = feeTypes.map((f) => [
+    html`${f.breakdownType}${f.details.length ? html`<br><span class="muted">${f.details.join(", ")}</span>` : html``}`,
+    amount(formatDecimal(f.amount, s.currency), s.currency),
   ]);
-  const problems = s.problems.length
-    ? html`<ul class="notice error">${s.problems.map((p) => html`<li>${p}</li>`)}</ul>`
+  const problems = read.problems.length
+    ? html`<ul class="notice error">${read.problems.map((p) => html`<li>${words.settlement.problem(p)}</li>`)}</ul>`
     : html``;
-  return html`<h2>Settlement</h2>${problems}<dl class="facts"><dt>Status</dt><dd><strong>${STATUS_TEXT[s.status] ?? s.status}</strong></dd>
+  return html`<h2>Settlement</h2>${problems}<dl class="facts"><dt>Status</dt><dd><strong>${settlementWords(words, s.status, read.problems)}</strong></dd>
 <dt>Gross</dt><dd>${amount(s.gross, s.currency)}</dd><dt>Fees</dt><dd>${amount(s.fees, s.currency)}</dd>
 <dt>Net</dt><dd><strong>${amount(s.net, s.currency)}</strong></dd>
 <dt>Payout</dt><dd>${s.payoutId ? html`<a href="${ctx.base}/payouts/${s.payoutId}"><code>${s.payoutId}</code></a>` : "—"}</dd></dl>
-${table(["Fee", "Detail", "Amount"], fees, "No fees reported yet.")}`;
+${table(["Fee", "Amount"], fees, "No fees reported yet.")}`;
 }

@@ -26,7 +26,7 @@ export const CARD_FRAME_HTML = `<!doctype html>
       <p id="card-cvv-error" class="error" hidden>Enter the 3 or 4 digit code.</p>
     </div>
   </div>
-  <p class="note">Sandbox: try 4242 4242 4242 4242, any future date, any CVC.</p>
+  <p id="test-card-hint" class="note">Sandbox: try <bdi dir="ltr">4242 4242 4242 4242</bdi>, any future date, any CVC.</p>
   <button id="flow-pay" class="flow-pay" type="button">Pay</button>
 </form>
 <div id="wallet" class="wallet">

@@ -1,4 +1,5 @@
 import { CHANNEL, type FrameConfig } from "./channel.js";
+import { TEST_CARD, testCardHint } from "./test-card-hint.js";
 import { installWalletFrame } from "./wallet-frame.js";
 
 /**
@@ -82,6 +83,12 @@ export function installCardFrame(win: Window): void {
   field("card-expiry").placeholder =
     `${label("card.expiry_date.placeholder.month", "MM")} / ${label("card.expiry_date.placeholder.year", "YY")}`;
   field("card-cvv").placeholder = label("card.security_code.placeholder", "CVC");
+  // The sandbox's own hint follows the checkout's language; the card number stays left to right.
+  const hint = testCardHint(locale);
+  const card = doc.createElement("bdi");
+  card.dir = "ltr";
+  card.textContent = TEST_CARD;
+  byId("test-card-hint").replaceChildren(hint.before, card, hint.after);
 
   const digits = (value: string) => value.replace(/\D/g, "");
   const checks = {

@@ -9,12 +9,14 @@ import type { Dialect, SqlClient } from "./sql-client.js";
 export const MIGRATION_LOCK = 0x68616e64;
 
 /**
- * The migrations are written once, in SQL both engines accept; the only word that differs is how
- * a table numbers its own rows.
+ * The migrations are written once, in SQL both engines accept; the only words that differ are how
+ * a table numbers its own rows and the name of byte order (SQLite's BINARY is PostgreSQL's "C").
  */
 export function forDialect(statement: string, dialect: Dialect): string {
   if (dialect === "sqlite") return statement;
-  return statement.replace(/INTEGER PRIMARY KEY AUTOINCREMENT/g, "BIGSERIAL PRIMARY KEY");
+  return statement
+    .replace(/INTEGER PRIMARY KEY AUTOINCREMENT/g, "BIGSERIAL PRIMARY KEY")
+    .replace(/COLLATE BINARY/g, 'COLLATE "C"');
 }
 
 /** Every table the migrations create, `schema_migrations` first. */

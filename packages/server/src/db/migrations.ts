@@ -366,4 +366,10 @@ export const MIGRATIONS: string[][] = [
       polled_at TEXT
     )`,
   ],
+  [
+    // Support staff type the start of an email ("ann@", "ann.lee"): search takes it as a range on the
+    // lower-cased email, which needs the index in byte order (see emailKey); exact matches use it too.
+    "DROP INDEX orders_by_email_any_case",
+    "CREATE INDEX orders_by_email_bytes ON orders (LOWER(customer_email) COLLATE BINARY)",
+  ],
 ];

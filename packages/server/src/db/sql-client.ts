@@ -46,6 +46,18 @@ export function lockClause(dialect: Dialect, mode: "update" | "skip_locked", of?
   return mode === "update" ? ` FOR UPDATE${table}` : ` FOR UPDATE${table} SKIP LOCKED`;
 }
 
+/**
+ * An email as the console compares it: lower-cased and in byte order, the expression the index
+ * `orders_by_email_bytes` holds. Byte order makes "starts with" a plain range on that index on both
+ * engines; PostgreSQL's default collation (en_US and the like) does not sort by bytes.
+ */
+export function emailKey(dialect: Dialect, column = "customer_email"): string {
+  return `LOWER(${column})${dialect === "postgres" ? ' COLLATE "C"' : ""}`;
+}
+
+/** What every email starting with a prefix sorts below, in byte order: the prefix and the highest code point. */
+export const EMAIL_PREFIX_END = "\u{10FFFF}";
+
 /** A constraint said no (unique key, CHECK): an expected outcome the caller maps, not a crash. */
 export class ConstraintError extends Error {
   override name = "ConstraintError";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDecimal, parseDecimal } from "./decimal.js";
 import type { SettlementLine } from "./lines.js";
+import { readProblems } from "./problems.js";
 import { settlementOf } from "./status.js";
 
 function line(over: Partial<SettlementLine> & { breakdownType: string; amount: string }): SettlementLine {
@@ -60,11 +61,28 @@ describe("an order's settlement", () => {
   it("is a mismatch when Checkout.com settled another amount or currency than Handoff charged", () => {
     const short = settlementOf(charged, [line({ breakdownType: "Capture", amount: "28.00" })]);
     expect(short.status).toBe("mismatch");
-    expect(short.problems[0]).toContain("28.00");
+    expect(readProblems(short.problems)).toEqual([
+      { code: "amount_differs", currency: "GBP", settled: "28.00", expected: "29.00" },
+    ]);
     const euros = settlementOf(charged, [
       line({ breakdownType: "Capture", amount: "29.00", processingCurrency: "EUR" }),
     ]);
     expect(euros.status).toBe("mismatch");
+    expect(readProblems(euros.problems)).toEqual([
+      { code: "currency_differs", breakdownType: "Capture", settledIn: "EUR", chargedIn: "GBP" },
+    ]);
+  });
+
+  it("tells a capture Handoff has not recorded (an auto-captured order held for review) from an amount that differs", () => {
+    const nothing = { captured: 0, refunded: 0, currency: "GBP" };
+    const s = settlementOf(nothing, [line({ breakdownType: "Capture", amount: "29.00" })]);
+    expect(s.status).toBe("mismatch");
+    expect(readProblems(s.problems)).toEqual([
+      { code: "capture_not_recorded", currency: "GBP", settled: "29.00" },
+    ]);
+    expect(readProblems(s.problems, { status: "needs_review" })).toEqual([
+      { code: "settled_in_review", currency: "GBP", settled: "29.00" },
+    ]);
   });
 
   it("counts refunds: one Handoff made that is not settled yet is on its way, not a mismatch", () => {

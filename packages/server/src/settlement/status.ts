@@ -1,5 +1,6 @@
 import { formatDecimal, fromMinor } from "./decimal.js";
 import { isChargeback, isGross, type SettlementLine } from "./lines.js";
+import { encodeProblem } from "./problems.js";
 
 /**
  * Where an order's money is. `expected`: captured, not in a payout yet; `partially_settled`: some
@@ -35,7 +36,7 @@ export interface OrderSettlement {
   feeItems: FeeItem[];
   /** The payout that carried most recently a line of the order; empty while none has. */
   payoutId: string;
-  /** Why it is a mismatch, for people. */
+  /** Why it is a mismatch: each a `SettlementProblem` as the store keeps it (`encodeProblem`; read with `readProblems`). */
   problems: string[];
   /** The lines' processing currency differs from their holding currency: the merchant was paid in another. */
   converted: boolean;
@@ -82,21 +83,41 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
       gross += line.holdingAmount;
       processingGross += line.processingAmount;
       if (line.processingCurrency !== charged.currency)
-        problems.push(`${line.breakdownType} in ${line.processingCurrency}, charged in ${charged.currency}`);
+        problems.push(
+          encodeProblem({
+            code: "currency_differs",
+            breakdownType: line.breakdownType,
+            settledIn: line.processingCurrency,
+            chargedIn: charged.currency,
+          }),
+        );
     } else {
       fees += line.holdingAmount;
     }
   }
   if (lines.some((l) => l.holdingCurrency !== currency))
-    problems.push("the lines are paid out in more than one currency");
+    problems.push(encodeProblem({ code: "several_payout_currencies" }));
   const hasGross = lines.some((l) => isGross(l.breakdownType));
   // A refund Handoff made that no line shows yet is still on its way (it settles in a later payout).
   const toCome = processingGross - expected;
   const refundToCome = toCome > 0n && toCome <= fromMinor(charged.refunded, charged.currency);
-  if (hasGross && toCome !== 0n && !refundToCome && problems.length === 0)
+  if (hasGross && toCome !== 0n && !refundToCome && problems.length === 0) {
+    const settled = formatDecimal(processingGross, charged.currency);
+    // Money Checkout.com took that Handoff never recorded taking (an auto-capture of an order held for
+    // review, a capture made elsewhere) is not an amount that differs: there is nothing to compare.
     problems.push(
-      `Checkout.com settled ${formatDecimal(processingGross, charged.currency)}, Handoff captured less refunded ${formatDecimal(expected, charged.currency)}`,
+      encodeProblem(
+        charged.captured === 0 && processingGross > 0n
+          ? { code: "capture_not_recorded", currency: charged.currency, settled }
+          : {
+              code: "amount_differs",
+              currency: charged.currency,
+              settled,
+              expected: formatDecimal(expected, charged.currency),
+            },
+      ),
     );
+  }
   const status: SettlementStatus = problems.length
     ? "mismatch"
     : paidOut === 0

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "../db/sql-client.js";
+import { emailKey, type SqlExecutor } from "../db/sql-client.js";
 import type { TimelineEntry } from "../orders/model.js";
 
 /**
@@ -111,7 +111,7 @@ export async function customerTotals(db: SqlExecutor, email: string): Promise<Cu
             SUM(CASE WHEN o.status IN ('captured', 'partially_refunded', 'refunded') THEN 1 ELSE 0 END) AS paid_orders,
             SUM(CASE WHEN o.status IN ('captured', 'partially_refunded', 'refunded') THEN o.amount ELSE 0 END) AS paid,
             COALESCE(SUM((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id)), 0) AS refunded
-     FROM orders o WHERE LOWER(o.customer_email) = LOWER(?)
+     FROM orders o WHERE ${emailKey(db.dialect, "o.customer_email")} = LOWER(?)
      GROUP BY o.currency ORDER BY o.currency`,
     [email],
   );

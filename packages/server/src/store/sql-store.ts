@@ -1,6 +1,8 @@
 import type { HandoffEvent, OrderStatus } from "@handoff/contracts";
 import {
   ConstraintError,
+  EMAIL_PREFIX_END,
+  emailKey,
   handleFor,
   lockClause,
   type Row,
@@ -331,7 +333,7 @@ export class SqlOrderStore implements OrderStore {
     // the attempts' unique keys, attempts_by_card): an OR across tables would read every order.
     if (f.disputed !== undefined)
       add(`o.id ${f.disputed ? "" : "NOT "}IN (SELECT order_id FROM order_events WHERE kind = 'dispute')`);
-    if (f.email) add("LOWER(o.customer_email) = LOWER(?)", f.email);
+    if (f.email) add(`${emailKey(this.db.dialect, "o.customer_email")} = LOWER(?)`, f.email);
     if (f.abandoned)
       add(
         `${f.abandoned.mode === "exclude" ? "NOT " : ""}(o.status = 'pending' AND o.updated_at < ?
@@ -340,15 +342,20 @@ export class SqlOrderStore implements OrderStore {
       );
     const q = f.query?.trim();
     if (q) {
+      // An email is found by its beginning ("ann@", "ann.lee@exa"), any case: a range on the
+      // byte-ordered index, so never a scan. Three characters at least, so "a" does not list every
+      // order; a domain alone ("@example.com") is not searched, as no index finds an address by its end.
+      const email = emailKey(this.db.dialect);
+      const prefix = q.length >= 3;
       add(
         `o.id IN (SELECT id FROM orders WHERE id = ? UNION SELECT id FROM orders WHERE cart_id = ?
-          UNION SELECT id FROM orders WHERE LOWER(customer_email) = LOWER(?)
+          UNION SELECT id FROM orders WHERE ${prefix ? `${email} >= LOWER(?) AND ${email} < LOWER(?)` : `${email} = LOWER(?)`}
           UNION SELECT order_id FROM payment_attempts WHERE payment_id = ?
           UNION SELECT order_id FROM payment_attempts WHERE processor_token = ?
           UNION SELECT order_id FROM payment_attempts WHERE card_last4 = ?)`,
         q,
         q,
-        q,
+        ...(prefix ? [q, `${q}${EMAIL_PREFIX_END}`] : [q]),
         q,
         q,
         q,

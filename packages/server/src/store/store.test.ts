@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../db/migrations.js";
 import { openDatabase } from "../db/open.js";
-import type { SqlClient } from "../db/sql-client.js";
+import type { SqlClient, SqlValue } from "../db/sql-client.js";
 import { SqlInventory } from "../inventory/sql-inventory.js";
 import type { Attempt } from "../orders/model.js";
 import { type Harness, startHarness } from "../test-support/harness.js";
@@ -268,5 +268,42 @@ describe(`the store seam on ${testEngine()}`, () => {
       older = page.older;
     } while (older !== undefined);
     expect(seen.reverse()).toEqual(whole);
+  });
+
+  it("finds an order by the start of its email, in any case, on the email index, never a scan", async () => {
+    const run = Date.now();
+    const withEmail = async (email: string) => {
+      const cartId = await h.cart([{ sku: "mug", quantity: 1 }], { session: false });
+      expect((await h.handoff.session({ cartId, customer: { email } })).status).toBe(200);
+      return (await h.store.findOrderByCart(cartId))?.id;
+    };
+    const lee = await withEmail(`Lee.${run}@Example.com`);
+    const leeOther = await withEmail(`lee.${run}0@example.org`);
+    const ran: Array<{ sql: string; args: SqlValue[] }> = [];
+    const traced = new SqlOrderStore({
+      ...h.db,
+      dialect: h.db.dialect,
+      execute: (sql, args = []) => {
+        ran.push({ sql, args });
+        return h.db.execute(sql, args);
+      },
+    });
+    const found = async (query: string) =>
+      (await traced.searchOrders({ query, limit: 10 })).orders.map((o) => o.id).sort();
+    expect(await found(`lee.${run}`)).toEqual([lee, leeOther].sort());
+    expect(await found(`LEE.${run}@`)).toEqual([lee]);
+    expect(await found(`lee.${run}@example.COM`)).toEqual([lee]);
+    // A domain alone is not an email's beginning.
+    expect(await found("example.com")).toEqual([]);
+    // The engine plans the range on orders_by_email_bytes (PostgreSQL told to avoid scans, as at scale).
+    const search = ran.find((r) => /^\s*SELECT o\.\*/.test(r.sql) && r.sql.includes("customer_email"));
+    if (!search) throw new Error("no search ran");
+    const plan = await h.db.transaction(async (tx) => {
+      if (tx.dialect === "sqlite")
+        return (await tx.execute(`EXPLAIN QUERY PLAN ${search.sql}`, search.args)).rows.map((r) => r.detail);
+      await tx.execute("SET LOCAL enable_seqscan = off");
+      return (await tx.execute(`EXPLAIN ${search.sql}`, search.args)).rows.map((r) => r["QUERY PLAN"]);
+    });
+    expect(plan.join("\n")).toContain("orders_by_email_bytes");
   });
 });

@@ -121,9 +121,13 @@ async function processPayment(
       },
     },
   );
+  // A capture or approval of an order held for review is kept out of it until a person releases it:
+  // news Handoff did not have, so not "already applied".
   const outcome = result.changed
     ? `order now ${result.attempt.status}`
-    : `no change (${signal} already applied, or it would move the order backward)`;
+    : result.attempt.status === "needs_review" && signal !== "flagged" && !result.attempt.reviewReleasedAt
+      ? `no change (held for review: ${signal} waits for an operator to release it)`
+      : `no change (${signal} already applied, or it would move the order backward)`;
   return { status: "processed", orderId: attempt.orderId, outcome };
 }
 
