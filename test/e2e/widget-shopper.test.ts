@@ -30,9 +30,13 @@ afterAll(async () => {
 
 type Events = Array<{ name: string; detail: Record<string, unknown> }>;
 
-async function open(query: Record<string, string> = {}, viewport = { width: 1280, height: 900 }) {
+async function open(
+  query: Record<string, string> = {},
+  viewport = { width: 1280, height: 900 },
+  browserLocale?: string,
+) {
   const cart = await shop.h.cart([{ sku: "mug", quantity: 1 }]);
-  const page = await browser.newPage({ viewport });
+  const page = await browser.newPage({ viewport, ...(browserLocale ? { locale: browserLocale } : {}) });
   page.on("request", (request) => requests.push(request.url()));
   const errors = collectPageErrors(page);
   await page.goto(`${shop.url}/?${new URLSearchParams({ cart, ...query })}`);
@@ -305,6 +309,19 @@ describe("in the shopper's language", () => {
     await payButton(page).click();
     await waitFor(page, "onDecline");
     await message(page).filter({ hasText: "nicht ausreichend gedeckt" }).waitFor();
+    await page.close();
+  });
+  it("speaks English throughout to a German browser on a page without the German pack", async () => {
+    // Before: "Pay 14,50 £" (German amount, English word), a German card hint beside English labels.
+    const { page, errors } = await open({}, { width: 390, height: 844 }, "de-DE");
+    await expect(payButton(page).textContent()).resolves.toMatch(/^\s*Pay £14\.50\s*$/);
+    await expect(widget(page).getAttribute("lang")).resolves.toBeNull();
+    await expect(widget(page).locator("[part=container]").getAttribute("lang")).resolves.toBe("en");
+    await expect(card(page).locator("body").textContent()).resolves.not.toMatch(/Testen Sie|Kartennummer/);
+    await fillCard(page);
+    await payButton(page).click();
+    await waitFor(page, "onSuccess");
+    expect(errors, errors.join("\n")).toEqual([]);
     await page.close();
   });
 });

@@ -6,7 +6,7 @@ import { mountFlow, unmount, type Wallet } from "./flow.js";
 import { Latest } from "./latest.js";
 import { loadErrors } from "./parts/load-errors.js";
 import { TokenizeError, tokenizeCard, walletToken } from "./pay.js";
-import { en, fill, flowTranslationsFor, isRtl, type Strings, stringsFor } from "./strings.js";
+import { en, fill, flowTranslationsFor, hasLanguage, isRtl, type Strings, stringsFor } from "./strings.js";
 import { styles } from "./styles.js";
 import { variablesFor } from "./theme.js";
 import type {
@@ -145,8 +145,15 @@ export class HandoffCheckout extends LitElement {
     this.view = { kind: "idle" };
   }
 
+  /**
+   * The language the checkout speaks: `locale` as set, else the browser's if its pack is on the
+   * page, else English. Our texts, the amounts (the server formats them in it) and Flow's labels
+   * all follow it: a German browser on a page without the German pack is served English throughout.
+   */
   get #language(): string {
-    return this.locale || globalThis.navigator?.language || "en";
+    if (this.locale) return this.locale;
+    const browser = globalThis.navigator?.language;
+    return browser && hasLanguage(browser) ? browser : "en";
   }
 
   get #t(): Strings {

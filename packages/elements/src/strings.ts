@@ -82,6 +82,10 @@ export const language = (locale: string) => locale.toLowerCase().split("-")[0] ?
 /** Languages written right to left: the widget lays out from the right for them. */
 export const isRtl = (locale: string) => /^(ar|he|fa|ur)$/.test(language(locale));
 
+/** English, or a language whose pack is on the page. */
+export const hasLanguage = (locale: string) =>
+  language(locale) === "en" || registry[LOCALES]?.[language(locale)] !== undefined;
+
 /**
  * Strings for a BCP 47 locale ("fr-FR" → fr) from the language packs loaded, English when none
  * matches, with overrides on top.
