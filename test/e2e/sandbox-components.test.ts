@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LANGUAGES } from "../../packages/elements/src/languages.js";
 import { TEST_CARD_HINTS } from "../../packages/sandbox/src/browser/test-card-hint.js";
+import { WALLET_BUTTON_LABELS } from "../../packages/sandbox/src/browser/wallet-button-label.js";
 import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
 import { startStaticServer } from "../support/static-server.js";
 
@@ -288,5 +289,12 @@ describe("Checkout Web Components emulation in Chromium", () => {
       if (code !== "en") expect(hint, code).not.toContain("any future date");
     }
     await frame.close();
+  });
+
+  it("names its stand-in wallet buttons in every language the widget speaks, as the wallets do", () => {
+    for (const code of LANGUAGES) {
+      expect(WALLET_BUTTON_LABELS[code], code).toContain("{brand}");
+      if (code !== "en") expect(WALLET_BUTTON_LABELS[code], code).not.toBe(WALLET_BUTTON_LABELS.en);
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LANGUAGES } from "../../packages/elements/src/languages.js";
 import type { FlowLabels, Strings } from "../../packages/elements/src/strings.js";
+import { walletButtonLabel } from "../../packages/sandbox/src/browser/wallet-button-label.js";
 import { collectPageErrors, launchChromium, screenshot } from "../support/chromium.js";
 import { buildScriptTagBundle, startWidgetShop, type WidgetShop } from "./support/widget-shop.js";
 
@@ -73,15 +74,16 @@ const labelsOf = (flow: FlowLabels | undefined) =>
       }
     : ENGLISH;
 
+/** Pays with a wallet's button, named in the checkout's language as the wallet names it. */
 async function walletPays(
   page: Page,
   wallet: "applepay" | "googlepay",
   choice: "Approve" | "Decline" | "Cancel",
+  locale = "en-GB",
 ) {
   const frame = page.frameLocator(`iframe[name=cko-${wallet}-frame]`);
-  await frame
-    .getByRole("button", { name: wallet === "applepay" ? "Pay with Apple Pay" : "Pay with Google Pay" })
-    .click();
+  const brand = wallet === "applepay" ? "Apple Pay" : "Google Pay";
+  await frame.getByRole("button", { name: walletButtonLabel(locale, brand), exact: true }).click();
   await frame.getByRole("button", { name: choice }).click();
 }
 
@@ -350,7 +352,7 @@ describe("looks and access", () => {
         const flow = (pack as { flow: FlowLabels } | undefined)?.flow;
         await fillCard(page, "4242 4242 4242 4242", labelsOf(flow));
         await payButton(page).click();
-      } else await walletPays(page, method, "Approve");
+      } else await walletPays(page, method, "Approve", locale);
       await waitFor(page, "onSuccess");
       expect(await axe(page)).toEqual([]);
       await screenshot(page, `widget-${code}-${size}-${theme}-paid`);

@@ -1,4 +1,5 @@
 import { CHANNEL, type FrameConfig } from "./channel.js";
+import { walletButtonLabel } from "./wallet-button-label.js";
 
 /**
  * A wallet's button and the sandbox's test wallet sheet, standing in for Apple Pay's and Google
@@ -17,7 +18,7 @@ export function installWalletFrame(
   const brand = wallet === "applepay" ? "Apple Pay" : "Google Pay";
   const button = byId("wallet-button") as HTMLButtonElement;
   const sheet = byId("wallet-sheet");
-  button.textContent = `Pay with ${brand}`;
+  button.textContent = walletButtonLabel(config.locale ?? "en-GB", brand);
   button.classList.add(wallet);
   byId("wallet-title").textContent = `Sandbox ${brand}`;
   const open = (shown: boolean) => {
