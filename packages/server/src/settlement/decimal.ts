@@ -12,14 +12,23 @@ export class DecimalError extends Error {
   override name = "DecimalError";
 }
 
-/** "12.5", "-0.01234567", "+3" → scaled units. More than 8 places, exponents or junk are refused. */
+const DECIMAL = /^[+-]?\d+(?:\.\d*)?$/;
+
+/**
+ * "12.5", "-0.01234567", "+3" → scaled units. More than 8 places, exponents or junk are refused.
+ * The digits are read as one integer, the fraction padded to 8 places ("-0.5" → -50000000): one
+ * BigInt per amount, as a report has a few million of them.
+ */
 export function parseDecimal(text: string): bigint {
-  const match = /^([+-])?(\d+)(?:\.(\d*))?$/.exec(text.trim());
-  if (!match) throw new DecimalError(`"${text}" is not a decimal amount`);
-  const fraction = (match[3] ?? "").replace(/0+$/, "");
-  if (fraction.length > SCALE) throw new DecimalError(`"${text}" has more than ${SCALE} decimal places`);
-  const units = BigInt(match[2] ?? "0") * ONE + BigInt(fraction.padEnd(SCALE, "0") || "0");
-  return match[1] === "-" ? -units : units;
+  const t = text.trim();
+  if (!DECIMAL.test(t)) throw new DecimalError(`"${text}" is not a decimal amount`);
+  const dot = t.indexOf(".");
+  if (dot < 0) return BigInt(t) * ONE;
+  // Zeros past the 8th place say nothing ("1.000000000").
+  let places = t.length - dot - 1;
+  while (places > SCALE && t.charCodeAt(dot + places) === 48) places--;
+  if (places > SCALE) throw new DecimalError(`"${text}" has more than ${SCALE} decimal places`);
+  return BigInt(t.slice(0, dot) + t.slice(dot + 1, dot + 1 + places).padEnd(SCALE, "0"));
 }
 
 /**

@@ -55,7 +55,9 @@ export async function ingestReport(
         await store.reportFileDone(report.id, done, lines);
         continue;
       }
-      for await (const batch of readReportLines(opened.body, { payoutId: report.payoutId ?? "" })) {
+      for await (const batch of readAhead(
+        readReportLines(opened.body, { payoutId: report.payoutId ?? "" }),
+      )) {
         const entries: SettlementLine[] = [];
         for (const line of batch) {
           if (line.payoutId) payouts.add(line.payoutId);
@@ -85,6 +87,28 @@ export async function ingestReport(
     if (payout) announced = true;
   }
   return { status: "ingested", lines, payouts: [...payouts], announced };
+}
+
+/**
+ * What `source` yields, the next item asked for as soon as one is handed out: the next batch of the
+ * file is read and parsed while the caller stores this one, whose COMMIT (and its fsync) runs off
+ * the event loop, which would otherwise sit idle. One batch ahead, no more: memory stays flat.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const items = source[Symbol.asyncIterator]();
+  try {
+    let next = items.next();
+    for (;;) {
+      const item = await next;
+      if (item.done) return;
+      next = items.next();
+      // Its failure is thrown where it is awaited, above; not an unhandled rejection meanwhile.
+      next.catch(() => {});
+      yield item.value;
+    }
+  } finally {
+    await items.return?.();
+  }
 }
 
 /** Every report that is due, one at a time; a failure is retried later, doubling, up to MAX_ATTEMPTS. */

@@ -31,21 +31,28 @@ export function rowKey(line: Pick<SettlementLine, "actionId" | "breakdownType" |
   return `${line.actionId}\u001f${line.breakdownType}\u001f${line.feeDetail}\u001f${line.payoutId}`;
 }
 
+/** isGross' answers so far: a report has a handful of types, and each line is asked about several times. */
+const grossTypes = new Map<string, boolean>();
+
 /**
  * What a breakdown entry moves: the payment's own money (captured, refunded, charged back) or a
  * cost of taking it. Gross types are listed by Checkout.com's "Breakdown types" page; every other
  * type (gateway, scheme, interchange, authorization fees…) is a fee or an adjustment.
  */
 export function isGross(breakdownType: string): boolean {
-  const t = breakdownType.trim().toLowerCase();
-  return (
-    t === "capture" ||
-    t === "partial capture" ||
-    t === "refund" ||
-    t === "partial refund" ||
-    t === "clearing failed" ||
-    t.startsWith("chargeback")
-  );
+  let gross = grossTypes.get(breakdownType);
+  if (gross === undefined) {
+    const t = breakdownType.trim().toLowerCase();
+    gross =
+      t === "capture" ||
+      t === "partial capture" ||
+      t === "refund" ||
+      t === "partial refund" ||
+      t === "clearing failed" ||
+      t.startsWith("chargeback");
+    if (grossTypes.size < 100) grossTypes.set(breakdownType, gross);
+  }
+  return gross;
 }
 
 export function isChargeback(line: Pick<SettlementLine, "breakdownType" | "actionType">): boolean {

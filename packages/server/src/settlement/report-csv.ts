@@ -1,5 +1,4 @@
-import { Readable } from "node:stream";
-import { parse } from "csv-parse";
+import { CsvError, readCsv } from "./csv.js";
 import { type DecimalError, parseDecimal } from "./decimal.js";
 import type { SettlementLine } from "./lines.js";
 
@@ -62,80 +61,96 @@ function indexOf(header: string[]): Record<Column, number> {
  * Reads a Financial Actions report (CSV) as it streams in, a batch of lines at a time: the file is
  * never held whole, so a report of a million lines takes the memory of one batch. `payoutId` is
  * the report's own payout, for rows that leave the column empty.
+ *
+ * A thousand lines per batch (a transaction each): fewer, and each commit's fixed cost shows;
+ * more, and a batch lives long enough to be moved out of the garbage collector's young
+ * generation, so resident memory climbs while a large report is read (2,000 lines a batch: up
+ * to +80 MB on a million-line report).
  */
 export async function* readReportLines(
   source: AsyncIterable<Uint8Array | string>,
   options: { payoutId?: string; batchSize?: number } = {},
 ): AsyncGenerator<SettlementLine[]> {
-  const batchSize = options.batchSize ?? 2000;
-  // No `trim`: Checkout.com writes no padding, and trimming every cell costs a third of the parse.
-  const parser = Readable.from(source).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true }),
-  );
+  const batchSize = options.batchSize ?? 1000;
+  const payoutId = options.payoutId ?? "";
   let index: Record<Column, number> | undefined;
   let batch: SettlementLine[] = [];
-  let line = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      line++;
+  for await (const { cells, lines } of csvOf(source)) {
+    for (let i = 0; i < cells.length; i++) {
+      const record = cells[i] as string[];
       if (!index) {
         index = indexOf(record);
         continue;
       }
-      batch.push(lineOf(record, index, line, options.payoutId ?? ""));
+      batch.push(lineOf(record, index, lines[i] as number, payoutId));
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
       }
     }
-  } catch (error) {
-    if (error instanceof ReportFormatError) throw error;
-    const at = (error as { lines?: number }).lines ?? line;
-    throw new ReportFormatError(error instanceof Error ? error.message : String(error), at);
-  } finally {
-    parser.destroy();
   }
   if (!index) throw new ReportFormatError("the report is empty", 0);
   if (batch.length) yield batch;
 }
 
+/** The file's records, its CSV errors as the report's. */
+async function* csvOf(source: AsyncIterable<Uint8Array | string>) {
+  try {
+    yield* readCsv(source);
+  } catch (error) {
+    if (error instanceof CsvError) throw new ReportFormatError(error.message, error.line);
+    throw error;
+  }
+}
+
+/** A cell by its column's index (-1: the report has no such column). */
+function cellAt(record: string[], at: number): string {
+  return at >= 0 ? (record[at] ?? "") : "";
+}
+
+function amountAt(record: string[], at: number, line: number): bigint {
+  const text = cellAt(record, at);
+  if (text === "") return 0n;
+  try {
+    return parseDecimal(text);
+  } catch (error) {
+    throw new ReportFormatError((error as DecimalError).message, line);
+  }
+}
+
+/** One line from its cells. Plain functions, no closures: this runs a million times per report. */
 function lineOf(
   record: string[],
   index: Record<Column, number>,
   line: number,
   payoutId: string,
 ): SettlementLine {
-  const cell = (column: Column) => (index[column] >= 0 ? (record[index[column]] ?? "") : "");
-  const amount = (column: Column, fallback?: Column): bigint => {
-    const text = cell(column) || (fallback ? cell(fallback) : "");
-    if (text === "") return 0n;
-    try {
-      return parseDecimal(text);
-    } catch (error) {
-      throw new ReportFormatError((error as DecimalError).message, line);
-    }
-  };
-  const actionId = cell("actionId");
+  const actionId = cellAt(record, index.actionId);
   if (!actionId) throw new ReportFormatError("a row has no Action ID", line);
-  const holdingCurrency = cell("holdingCurrency");
+  const holdingCurrency = cellAt(record, index.holdingCurrency);
   if (!/^[A-Z]{3}$/.test(holdingCurrency))
     throw new ReportFormatError(`"${holdingCurrency}" is not a currency`, line);
-  const processingCurrency = cell("processingCurrency") || holdingCurrency;
+  const processingCurrency = cellAt(record, index.processingCurrency) || holdingCurrency;
+  // Where an amount is left empty: processing is the holding amount, transaction the processing one.
+  const processing = cellAt(record, index.processingAmount) ? index.processingAmount : index.holdingAmount;
+  const transaction = cellAt(record, index.transactionAmount)
+    ? index.transactionAmount
+    : index.processingAmount;
   return {
     actionId,
-    actionType: cell("actionType"),
-    paymentId: cell("paymentId"),
-    reference: cell("reference"),
-    breakdownType: cell("breakdownType"),
-    feeDetail: cell("feeDetail"),
-    processedOn: cell("processedOn"),
+    actionType: cellAt(record, index.actionType),
+    paymentId: cellAt(record, index.paymentId),
+    reference: cellAt(record, index.reference),
+    breakdownType: cellAt(record, index.breakdownType),
+    feeDetail: cellAt(record, index.feeDetail),
+    processedOn: cellAt(record, index.processedOn),
     processingCurrency,
-    processingAmount: amount("processingAmount", "holdingAmount"),
+    processingAmount: amountAt(record, processing, line),
     holdingCurrency,
-    holdingAmount: amount("holdingAmount"),
-    transactionCurrency: cell("transactionCurrency") || processingCurrency,
-    transactionAmount: amount("transactionAmount", "processingAmount"),
-    payoutId: cell("payoutId") || payoutId,
+    holdingAmount: amountAt(record, index.holdingAmount, line),
+    transactionCurrency: cellAt(record, index.transactionCurrency) || processingCurrency,
+    transactionAmount: amountAt(record, transaction, line),
+    payoutId: cellAt(record, index.payoutId) || payoutId,
   };
 }
 
@@ -159,15 +174,10 @@ export function isPayoutsHeader(header: readonly string[]): boolean {
  * Small (a row per payout), but read the same way.
  */
 export async function* readPayoutRows(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<PayoutRow> {
-  // No `trim`: Checkout.com writes no padding, and trimming every cell costs a third of the parse.
-  const parser = Readable.from(source).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true }),
-  );
   let at: { id: number; currency: number; amount: number; date: number } | undefined;
-  let line = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      line++;
+  for await (const { cells, lines } of csvOf(source)) {
+    for (let i = 0; i < cells.length; i++) {
+      const record = cells[i] as string[];
       if (!at) {
         const names = record.map(squash);
         at = {
@@ -187,7 +197,7 @@ export async function* readPayoutRows(source: AsyncIterable<Uint8Array | string>
       try {
         amount = parseDecimal(record[at.amount] ?? "");
       } catch (error) {
-        throw new ReportFormatError((error as DecimalError).message, line);
+        throw new ReportFormatError((error as DecimalError).message, lines[i] as number);
       }
       yield {
         payoutId: record[at.id] ?? "",
@@ -196,10 +206,5 @@ export async function* readPayoutRows(source: AsyncIterable<Uint8Array | string>
         date: at.date >= 0 ? (record[at.date] ?? "") : "",
       };
     }
-  } catch (error) {
-    if (error instanceof ReportFormatError) throw error;
-    throw new ReportFormatError(error instanceof Error ? error.message : String(error), line);
-  } finally {
-    parser.destroy();
   }
 }

@@ -3,12 +3,14 @@ import type { Row, SqlExecutor, SqlValue } from "../db/sql-client.js";
 /**
  * SQLite prepares each distinct statement text once and keeps it (db/sqlite.ts), so lists go in
  * fixed sizes: IN lists of IN_SIZE padded with NULL (which matches nothing), inserts in chunks of
- * 100, 10 and 1 rows. A million-line report then uses a handful of statements, not thousands.
+ * 100, 25, 5 and 1 rows. A million-line report then uses a handful of statements, not thousands.
  */
 export const IN_SIZE = 100;
 
+const IN_LIST = Array.from({ length: IN_SIZE }, () => "?").join(", ");
+
 export function inList(): string {
-  return Array.from({ length: IN_SIZE }, () => "?").join(", ");
+  return IN_LIST;
 }
 
 /** Values in chunks of IN_SIZE, each padded with NULL to IN_SIZE. */
@@ -33,23 +35,30 @@ export async function selectIn(
   return rows;
 }
 
-/** Inserts rows of `width` values each: 100 per statement, then 10, then 1. */
+/**
+ * Inserts `count` rows, `put` laying out the values of row `i`: 100 rows per statement, then 25,
+ * 5 and 1, each statement's values built as it is sent (no array per row, none for all the rows).
+ * Returns, per row, whether it is known to be new: its statement inserted every row it had (with
+ * ON CONFLICT DO NOTHING, a statement that skipped some does not say which).
+ */
 export async function insertRows(
   tx: SqlExecutor,
-  head: string,
-  tail: string,
-  width: number,
-  rows: readonly SqlValue[][],
-): Promise<void> {
-  const one = `(${Array.from({ length: width }, () => "?").join(", ")})`;
-  let i = 0;
-  for (const size of [100, 10, 1]) {
-    const text = `${head} VALUES ${Array.from({ length: size }, () => one).join(", ")} ${tail}`;
-    while (rows.length - i >= size) {
-      await tx.execute(text, rows.slice(i, i + size).flat());
-      i += size;
+  sql: { head: string; tail: string; width: number },
+  count: number,
+  put: (values: SqlValue[], i: number) => void,
+): Promise<boolean[]> {
+  const one = `(${Array.from({ length: sql.width }, () => "?").join(", ")})`;
+  const inserted: boolean[] = [];
+  for (const size of [100, 25, 5, 1]) {
+    const text = `${sql.head} VALUES ${Array.from({ length: size }, () => one).join(", ")} ${sql.tail}`;
+    while (count - inserted.length >= size) {
+      const values: SqlValue[] = [];
+      for (let i = inserted.length; i < inserted.length + size; i++) put(values, i);
+      const { rowsAffected } = await tx.execute(text, values);
+      for (let k = 0; k < size; k++) inserted.push(rowsAffected === size);
     }
   }
+  return inserted;
 }
 
 /** An exact integer the database returned as text (`CAST(… AS TEXT)`), or 0. */

@@ -1,59 +1,13 @@
-import type { HandoffEvent } from "@handoff/contracts";
 import type { Row, SqlClient, SqlExecutor, SqlValue } from "../db/sql-client.js";
-import { orderSettledEvent, payoutReconciledEvent } from "../outbox/events.js";
+import { payoutReconciledEvent } from "../outbox/events.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
 import { formatDecimal } from "./decimal.js";
-import { isGross, rowKey, type SettlementLine } from "./lines.js";
-import { big, insertRows, selectIn } from "./sql.js";
-import {
-  type FeeItem,
-  itemisedFees,
-  type OrderSettlement,
-  type SettlementStatus,
-  settlementOf,
-} from "./status.js";
+import type { SettlementLine } from "./lines.js";
+import { big } from "./sql.js";
+import { type FeeItem, itemisedFees, type SettlementStatus } from "./status.js";
+import { READ_LINE, type StoredLine, storedLineOf, storeLines } from "./store-lines.js";
 
-/** Attempt statuses in which Handoff captured the payment. */
-const CAPTURED = ["captured", "partially_refunded", "refunded"];
-
-const LINE_COLUMNS = `row_key, action_id, action_type, payment_id, reference, breakdown_type, fee_detail, is_gross,
-  processed_on, processing_currency, processing_amount, holding_currency, holding_amount, transaction_currency,
-  transaction_amount, payout_id, report_id, order_id, ingested_at`;
-const LINE_WIDTH = 19;
-/** The same values as a SELECT list: PostgreSQL types a bare parameter there as text, so numbers say what they are. */
-const SELECT_LINE_VALUES = Array.from({ length: LINE_WIDTH }, (_, i) =>
-  i === 7 ? "CAST(? AS INTEGER)" : i === 10 || i === 12 || i === 14 ? "CAST(? AS BIGINT)" : "?",
-).join(", ");
-
-/** Amounts read back exactly: the database gives 64-bit integers as text. */
-const READ_LINE = `action_id, action_type, payment_id, reference, breakdown_type, fee_detail, processed_on,
-  processing_currency, CAST(processing_amount AS TEXT) AS processing_amount, holding_currency,
-  CAST(holding_amount AS TEXT) AS holding_amount, transaction_currency,
-  CAST(transaction_amount AS TEXT) AS transaction_amount, payout_id, order_id`;
-
-export interface StoredLine extends SettlementLine {
-  orderId?: string | undefined;
-}
-
-function lineOf(r: Row): StoredLine {
-  return {
-    actionId: String(r.action_id),
-    actionType: String(r.action_type),
-    paymentId: String(r.payment_id),
-    reference: String(r.reference),
-    breakdownType: String(r.breakdown_type),
-    feeDetail: String(r.fee_detail),
-    processedOn: String(r.processed_on),
-    processingCurrency: String(r.processing_currency),
-    processingAmount: big(r.processing_amount),
-    holdingCurrency: String(r.holding_currency),
-    holdingAmount: big(r.holding_amount),
-    transactionCurrency: String(r.transaction_currency),
-    transactionAmount: big(r.transaction_amount),
-    payoutId: String(r.payout_id),
-    orderId: r.order_id === null || r.order_id === undefined ? undefined : String(r.order_id),
-  };
-}
+export type { StoredLine };
 
 /** One order's settlement as stored (amounts scaled, see decimal.ts). */
 export interface StoredOrderSettlement {
@@ -197,74 +151,7 @@ export class SqlSettlementStore {
     reportId?: string,
   ): Promise<{ orders: string[]; announced: boolean }> {
     if (lines.length === 0) return { orders: [], announced: false };
-    return this.db.transaction(async (tx) => {
-      const at = this.now().toISOString();
-      const orders = await matchOrders(tx, lines);
-      const orderOf = (l: SettlementLine) =>
-        (l.paymentId ? orders.byPayment.get(l.paymentId) : undefined) ??
-        (l.reference ? orders.byReference.get(l.reference) : undefined) ??
-        null;
-      const values = (l: SettlementLine): SqlValue[] => [
-        rowKey(l),
-        l.actionId,
-        l.actionType,
-        l.paymentId,
-        l.reference,
-        l.breakdownType,
-        l.feeDetail,
-        isGross(l.breakdownType) ? 1 : 0,
-        l.processedOn,
-        l.processingCurrency,
-        l.processingAmount,
-        l.holdingCurrency,
-        l.holdingAmount,
-        l.transactionCurrency,
-        l.transactionAmount,
-        l.payoutId,
-        reportId ?? null,
-        orderOf(l),
-        at,
-      ];
-      const paidOut = lines.filter((l) => l.payoutId !== "");
-      const pending = lines.filter((l) => l.payoutId === "");
-      await insertRows(
-        tx,
-        `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
-        "ON CONFLICT (row_key) DO NOTHING",
-        LINE_WIDTH,
-        paidOut.map(values),
-      );
-      const anyPending =
-        paidOut.length > 0 &&
-        (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length >
-          0;
-      if (anyPending) {
-        // The same entries, read from the API before they were paid out, give way to the report's.
-        const actions = [...new Set(paidOut.map((l) => l.actionId))];
-        await selectIn(
-          tx,
-          (list) => `DELETE FROM settlement_lines WHERE payout_id = '' AND action_id IN (${list})
-            AND EXISTS (SELECT 1 FROM settlement_lines p WHERE p.action_id = settlement_lines.action_id
-              AND p.breakdown_type = settlement_lines.breakdown_type
-              AND p.fee_detail = settlement_lines.fee_detail AND p.payout_id <> '')`,
-          actions,
-        );
-      }
-      for (const l of pending) {
-        // From the API: only while no report has put the entry in a payout.
-        await tx.execute(
-          `INSERT INTO settlement_lines (${LINE_COLUMNS})
-           SELECT ${SELECT_LINE_VALUES}
-           WHERE NOT EXISTS (SELECT 1 FROM settlement_lines p WHERE p.action_id = ? AND p.breakdown_type = ?
-             AND p.fee_detail = ? AND p.payout_id <> '')
-           ON CONFLICT (row_key) DO NOTHING`,
-          [...values(l), l.actionId, l.breakdownType, l.feeDetail],
-        );
-      }
-      const touched = [...new Set(lines.map(orderOf).filter((o): o is string => o !== null))];
-      const announced = await refreshOrders(tx, touched, at);
-      return { orders: touched, announced };
-    });
+    return this.db.transaction((tx) => storeLines(tx, lines, { reportId, at: this.now().toISOString() }));
   }
 
   /** Records what Checkout.com says a payout paid (scaled units). */
@@ -305,9 +192,10 @@ export class SqlSettlementStore {
       const mismatched = Number(
         (
           await tx.execute(
-            `SELECT COUNT(DISTINCT l.order_id) AS n FROM settlement_lines l
-             JOIN settlement_orders o ON o.order_id = l.order_id
-             WHERE l.payout_id = ? AND o.status = 'mismatch'`,
+            // From the mismatches (exceptions, few) to the payout, not from each of the payout's lines
+            // (tens of thousands) to its order.
+            `SELECT COUNT(*) AS n FROM settlement_orders o WHERE o.status = 'mismatch'
+               AND EXISTS (SELECT 1 FROM settlement_lines l WHERE l.payout_id = ? AND l.order_id = o.order_id)`,
             [payoutId],
           )
         ).rows[0]?.n ?? 0,
@@ -394,7 +282,7 @@ export class SqlSettlementStore {
         `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id = ? ORDER BY processed_on, row_key`,
         [orderId],
       )
-    ).rows.map(lineOf);
+    ).rows.map(storedLineOf);
     return {
       ...(summary ? { settlement: settlementRowOf(summary) } : {}),
       feeItems: itemisedFees(lines),
@@ -454,7 +342,7 @@ export class SqlSettlementStore {
       ).rows;
       if (rows.length === 0) return;
       after = String(rows.at(-1)?.row_key);
-      yield rows.map(lineOf);
+      yield rows.map(storedLineOf);
       if (rows.length < pageSize) return;
     }
   }
@@ -516,7 +404,7 @@ export class SqlSettlementStore {
         )
       ).rows;
       keyOf = (r) => [String(r.ingested_at), String(r.row_key)];
-      items = (page) => page.map(lineOf);
+      items = (page) => page.map(storedLineOf);
     } else if (kind === "unsettled") {
       // Longest waiting first.
       const before = new Date(this.now().getTime() - options.unsettledAfterDays * 86_400_000).toISOString();
@@ -838,142 +726,4 @@ async function readPayout(sql: SqlExecutor, payoutId: string): Promise<StoredPay
     await sql.execute(`SELECT ${READ_PAYOUT} FROM settlement_payouts WHERE payout_id = ?`, [payoutId])
   ).rows[0];
   return row ? payoutOf(row) : undefined;
-}
-
-/** Orders the lines belong to: by payment id (Handoff's attempts), else by reference (the order id). */
-async function matchOrders(tx: SqlExecutor, lines: readonly SettlementLine[]) {
-  const payments = [...new Set(lines.map((l) => l.paymentId).filter(Boolean))];
-  const byPayment = new Map<string, string>();
-  for (const r of await selectIn(
-    tx,
-    (list) => `SELECT payment_id, order_id FROM payment_attempts WHERE payment_id IN (${list})`,
-    payments,
-  ))
-    byPayment.set(String(r.payment_id), String(r.order_id));
-  const references = [
-    ...new Set(
-      lines
-        .filter((l) => !(l.paymentId && byPayment.has(l.paymentId)) && l.reference)
-        .map((l) => l.reference),
-    ),
-  ];
-  const byReference = new Map<string, string>();
-  for (const r of await selectIn(tx, (list) => `SELECT id FROM orders WHERE id IN (${list})`, references))
-    byReference.set(String(r.id), String(r.id));
-  return { byPayment, byReference };
-}
-
-/**
- * Recomputes the settlement of `orderIds` from their lines and what Handoff charged, stores it, and
- * appends `order.settled` for each that is now settled in a payout not announced before.
- */
-async function refreshOrders(tx: SqlExecutor, orderIds: readonly string[], at: string): Promise<boolean> {
-  if (orderIds.length === 0) return false;
-  const orders = new Map(
-    (await selectIn(tx, (list) => `SELECT id, currency FROM orders WHERE id IN (${list})`, orderIds)).map(
-      (r) => [String(r.id), String(r.currency)],
-    ),
-  );
-  const captured = new Map<string, { amount: number; currency: string; paymentId: string }>();
-  for (const r of await selectIn(
-    tx,
-    (list) => `SELECT order_id, amount, currency, payment_id FROM payment_attempts
-      WHERE status IN (${CAPTURED.map((s) => `'${s}'`).join(", ")}) AND order_id IN (${list})`,
-    orderIds,
-  )) {
-    const id = String(r.order_id);
-    const seen = captured.get(id);
-    captured.set(id, {
-      amount: (seen?.amount ?? 0) + Number(r.amount),
-      currency: String(r.currency),
-      paymentId: String(r.payment_id ?? ""),
-    });
-  }
-  const refunded = new Map<string, number>();
-  for (const r of await selectIn(
-    tx,
-    (list) =>
-      `SELECT order_id, SUM(amount) AS total FROM refunds WHERE order_id IN (${list}) GROUP BY order_id`,
-    orderIds,
-  ))
-    refunded.set(String(r.order_id), Number(r.total));
-  const lines = new Map<string, StoredLine[]>();
-  for (const r of await selectIn(
-    tx,
-    (list) => `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id IN (${list})`,
-    orderIds,
-  )) {
-    const line = lineOf(r);
-    const list = lines.get(String(line.orderId)) ?? [];
-    list.push(line);
-    lines.set(String(line.orderId), list);
-  }
-  const before = new Map(
-    (
-      await selectIn(
-        tx,
-        (list) => `SELECT order_id, status, payout_id FROM settlement_orders WHERE order_id IN (${list})`,
-        orderIds,
-      )
-    ).map((r) => [String(r.order_id), { status: String(r.status), payoutId: String(r.payout_id) }]),
-  );
-  let announced = false;
-  for (const orderId of orderIds) {
-    const currency = orders.get(orderId);
-    if (currency === undefined) continue;
-    const charge = captured.get(orderId);
-    const s: OrderSettlement = settlementOf(
-      {
-        captured: charge?.amount ?? 0,
-        refunded: refunded.get(orderId) ?? 0,
-        currency: charge?.currency ?? currency,
-      },
-      lines.get(orderId) ?? [],
-    );
-    const status = s.status === "orphan" ? "mismatch" : s.status;
-    await tx.execute(
-      `INSERT INTO settlement_orders (order_id, status, currency, gross, fees, net, payout_id, problems_json,
-         converted, charged_back, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, currency = excluded.currency,
-         gross = excluded.gross, fees = excluded.fees, net = excluded.net, payout_id = excluded.payout_id,
-         problems_json = excluded.problems_json, converted = excluded.converted,
-         charged_back = excluded.charged_back, updated_at = excluded.updated_at
-       WHERE settlement_orders.status <> excluded.status OR settlement_orders.currency <> excluded.currency
-         OR settlement_orders.gross <> excluded.gross OR settlement_orders.fees <> excluded.fees
-         OR settlement_orders.payout_id <> excluded.payout_id
-         OR settlement_orders.problems_json <> excluded.problems_json
-         OR settlement_orders.converted <> excluded.converted
-         OR settlement_orders.charged_back <> excluded.charged_back`,
-      [
-        orderId,
-        status,
-        s.currency,
-        s.gross,
-        s.fees,
-        s.net,
-        s.payoutId,
-        JSON.stringify(s.problems),
-        s.converted ? 1 : 0,
-        s.chargedBack ? 1 : 0,
-        at,
-      ],
-    );
-    const was = before.get(orderId);
-    if (status === "settled" && !(was?.status === "settled" && was.payoutId === s.payoutId)) {
-      const event: HandoffEvent = orderSettledEvent({
-        orderId,
-        reference: orderId,
-        ...(charge?.paymentId ? { paymentId: charge.paymentId } : {}),
-        currency: s.currency,
-        gross: formatDecimal(s.gross, s.currency),
-        fees: formatDecimal(s.fees, s.currency),
-        net: formatDecimal(s.net, s.currency),
-        payoutId: s.payoutId,
-        occurredAt: at,
-      });
-      await appendToOutbox(tx, event, orderId);
-      announced = true;
-    }
-  }
-  return announced;
 }

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
+import { formatDecimal, fromMinor } from "./decimal.js";
+import type { SettlementLine } from "./lines.js";
+import { SqlSettlementStore } from "./store.js";
+
+/**
+ * The write path on its edges (store-lines.ts): an order's settlement is the same whether it is
+ * computed from lines just stored or from lines read back (stored before, split across batches,
+ * repeated, or replacing the API's), and reading the same lines again changes nothing.
+ */
+let h: WebhookHarness;
+let store: SqlSettlementStore;
+
+beforeAll(async () => {
+  h = await startWebhookHarness();
+  store = new SqlSettlementStore(h.db, () => new Date());
+});
+afterAll(() => h.close());
+
+async function paidOrder() {
+  const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
+  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
+  expect(reply.status).toBe(200);
+  await h.waitUntilQuiet();
+  const orderId = (reply.body as { orderId: string }).orderId;
+  const order = await h.store.getOrder(orderId);
+  const paymentId = String((await h.store.attemptsOfOrder(orderId)).at(-1)?.paymentId);
+  return { orderId, paymentId, gross: fromMinor(order?.amount ?? 0, "GBP") };
+}
+
+/** A capture's gross and two fees, in payout `payoutId`. */
+function linesOf(
+  o: { orderId: string; paymentId: string; gross: bigint },
+  payoutId: string,
+): SettlementLine[] {
+  const line = (breakdownType: string, feeDetail: string, amount: bigint): SettlementLine => ({
+    actionId: `act_${o.paymentId}`,
+    actionType: "Capture",
+    paymentId: o.paymentId,
+    reference: o.orderId,
+    breakdownType,
+    feeDetail,
+    processedOn: "2026-12-01T10:00:00Z",
+    processingCurrency: "GBP",
+    processingAmount: amount,
+    holdingCurrency: "GBP",
+    holdingAmount: amount,
+    transactionCurrency: "GBP",
+    transactionAmount: amount,
+    payoutId,
+  });
+  return [
+    line("Capture", "", o.gross),
+    line("Interchange Fee", "Visa Interchange Fee", -3_625_000n),
+    line("Scheme Variable Fee", "Visa Scheme Variable Fee", -1_015_000n),
+  ];
+}
+
+const settlementRow = async (orderId: string) =>
+  (
+    await h.db.execute(
+      `SELECT status, CAST(gross AS TEXT) AS gross, CAST(fees AS TEXT) AS fees, payout_id, updated_at
+       FROM settlement_orders WHERE order_id = ?`,
+      [orderId],
+    )
+  ).rows[0];
+const settledEvents = async (orderId: string) =>
+  Number(
+    (
+      await h.db.execute("SELECT COUNT(*) AS n FROM outbox WHERE type = 'order.settled' AND order_id = ?", [
+        orderId,
+      ])
+    ).rows[0]?.n,
+  );
+
+describe("storing settlement lines", () => {
+  it("settles an order from its lines, whether they come in one batch or in two", async () => {
+    const whole = await paidOrder();
+    const split = await paidOrder();
+    const [gross, ...fees] = linesOf(split, "00000000SL01");
+    // One batch: the order's lines are all just stored. Two: the second batch reads the first back.
+    await store.ingest([...linesOf(whole, "00000000SL01"), gross as SettlementLine], "rpt_sl_1");
+    await store.ingest(fees, "rpt_sl_1");
+    for (const o of [whole, split]) {
+      const row = await settlementRow(o.orderId);
+      expect(row).toMatchObject({ status: "settled", payout_id: "00000000SL01" });
+      expect(formatDecimal(BigInt(String(row?.gross)), "GBP")).toBe(formatDecimal(o.gross, "GBP"));
+      expect(formatDecimal(BigInt(String(row?.fees)), "GBP")).toBe("-0.0464");
+      expect(await settledEvents(o.orderId)).toBe(1);
+    }
+  });
+
+  it("stores a line given twice once, and reading the lines again changes nothing", async () => {
+    const o = await paidOrder();
+    const lines = linesOf(o, "00000000SL02");
+    await store.ingest([...lines, ...lines], "rpt_sl_2");
+    const count = async () =>
+      Number(
+        (await h.db.execute("SELECT COUNT(*) AS n FROM settlement_lines WHERE order_id = ?", [o.orderId]))
+          .rows[0]?.n,
+      );
+    expect(await count()).toBe(3);
+    const before = await settlementRow(o.orderId);
+    expect(before).toMatchObject({ status: "settled" });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.ingest(lines, "rpt_sl_2_again");
+    expect(await count()).toBe(3);
+    expect(await settlementRow(o.orderId)).toEqual(before);
+    expect(await settledEvents(o.orderId)).toBe(1);
+  });
+
+  it("replaces the API's lines with the report's, and recomputes from what is stored", async () => {
+    const o = await paidOrder();
+    const fromApi = linesOf(o, "").slice(0, 2);
+    await store.ingest(fromApi);
+    expect(await settlementRow(o.orderId)).toMatchObject({ status: "expected", payout_id: "" });
+    await store.ingest(linesOf(o, "00000000SL03"), "rpt_sl_3");
+    const stored = await h.db.execute(
+      "SELECT payout_id FROM settlement_lines WHERE order_id = ? ORDER BY row_key",
+      [o.orderId],
+    );
+    expect(stored.rows.map((r) => r.payout_id)).toEqual(["00000000SL03", "00000000SL03", "00000000SL03"]);
+    expect(await settlementRow(o.orderId)).toMatchObject({ status: "settled", payout_id: "00000000SL03" });
+  });
+});

@@ -1,0 +1,348 @@
+import type { HandoffEvent } from "@handoff/contracts";
+import type { Row, SqlExecutor, SqlValue } from "../db/sql-client.js";
+import { orderSettledEvent } from "../outbox/events.js";
+import { appendToOutbox } from "../outbox/sql-outbox.js";
+import { formatDecimal } from "./decimal.js";
+import { isGross, rowKey, type SettlementLine } from "./lines.js";
+import { big, insertRows, selectIn } from "./sql.js";
+import { type OrderSettlement, settlementOf } from "./status.js";
+
+/**
+ * The write path of settlement: a batch of lines stored in one transaction, each line once,
+ * matched to its order, and each touched order's settlement recomputed with the events that
+ * follow. A million-line report goes through here a few hundred lines at a time, so every step
+ * is set-based: a statement per hundred lines or orders, never one per line, and an order whose
+ * lines were all just stored is recomputed from them rather than read back.
+ */
+
+/** Attempt statuses in which Handoff captured the payment. */
+const CAPTURED = ["captured", "partially_refunded", "refunded"];
+
+const LINE_COLUMNS = `row_key, action_id, action_type, payment_id, reference, breakdown_type, fee_detail, is_gross,
+  processed_on, processing_currency, processing_amount, holding_currency, holding_amount, transaction_currency,
+  transaction_amount, payout_id, report_id, order_id, ingested_at`;
+const LINE_WIDTH = 19;
+/** A report's lines: one row per entry; the same entry read again is left as it is. */
+const INSERT_LINES = {
+  head: `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
+  tail: "ON CONFLICT (row_key) DO NOTHING",
+  width: LINE_WIDTH,
+};
+/** The same values as a SELECT list: PostgreSQL types a bare parameter there as text, so numbers say what they are. */
+const SELECT_LINE_VALUES = Array.from({ length: LINE_WIDTH }, (_, i) =>
+  i === 7 ? "CAST(? AS INTEGER)" : i === 10 || i === 12 || i === 14 ? "CAST(? AS BIGINT)" : "?",
+).join(", ");
+
+/** A line's columns, in LINE_COLUMNS' order, pushed onto its statement's values. */
+function putLine(
+  values: SqlValue[],
+  l: SettlementLine,
+  orderId: string | null,
+  reportId: string | null,
+  at: string,
+): void {
+  values.push(
+    rowKey(l),
+    l.actionId,
+    l.actionType,
+    l.paymentId,
+    l.reference,
+    l.breakdownType,
+    l.feeDetail,
+    isGross(l.breakdownType) ? 1 : 0,
+    l.processedOn,
+    l.processingCurrency,
+    l.processingAmount,
+    l.holdingCurrency,
+    l.holdingAmount,
+    l.transactionCurrency,
+    l.transactionAmount,
+    l.payoutId,
+    reportId,
+    orderId,
+    at,
+  );
+}
+
+/** Amounts read back exactly: the database gives 64-bit integers as text. */
+export const READ_LINE = `action_id, action_type, payment_id, reference, breakdown_type, fee_detail, processed_on,
+  processing_currency, CAST(processing_amount AS TEXT) AS processing_amount, holding_currency,
+  CAST(holding_amount AS TEXT) AS holding_amount, transaction_currency,
+  CAST(transaction_amount AS TEXT) AS transaction_amount, payout_id, order_id`;
+
+export interface StoredLine extends SettlementLine {
+  orderId?: string | undefined;
+}
+
+/** A row read with READ_LINE. */
+export function storedLineOf(r: Row): StoredLine {
+  return {
+    actionId: String(r.action_id),
+    actionType: String(r.action_type),
+    paymentId: String(r.payment_id),
+    reference: String(r.reference),
+    breakdownType: String(r.breakdown_type),
+    feeDetail: String(r.fee_detail),
+    processedOn: String(r.processed_on),
+    processingCurrency: String(r.processing_currency),
+    processingAmount: big(r.processing_amount),
+    holdingCurrency: String(r.holding_currency),
+    holdingAmount: big(r.holding_amount),
+    transactionCurrency: String(r.transaction_currency),
+    transactionAmount: big(r.transaction_amount),
+    payoutId: String(r.payout_id),
+    orderId: r.order_id === null || r.order_id === undefined ? undefined : String(r.order_id),
+  };
+}
+
+/**
+ * Stores `lines` inside `tx`. A line already stored is left as it is; a line from a report
+ * replaces the same entry read from the API before it was in a payout. Returns the orders whose
+ * settlement was recomputed, and whether an event was appended to the outbox.
+ */
+export async function storeLines(
+  tx: SqlExecutor,
+  lines: readonly SettlementLine[],
+  options: { reportId?: string | undefined; at: string },
+): Promise<{ orders: string[]; announced: boolean }> {
+  const { at } = options;
+  const reportId = options.reportId ?? null;
+  const matched = await matchOrders(tx, lines);
+  const orderOf = lines.map(
+    (l) =>
+      (l.paymentId ? matched.byPayment.get(l.paymentId) : undefined) ??
+      (l.reference ? matched.byReference.get(l.reference) : undefined) ??
+      null,
+  );
+  // Lines in a payout (a report's) and lines not yet in one (the API's), by their index in `lines`.
+  const paidOut: number[] = [];
+  const pending: number[] = [];
+  lines.forEach((l, i) => {
+    (l.payoutId === "" ? pending : paidOut).push(i);
+  });
+
+  const inserted = await insertRows(tx, INSERT_LINES, paidOut.length, (values, k) => {
+    const i = paidOut[k] as number;
+    putLine(values, lines[i] as SettlementLine, orderOf[i] ?? null, reportId, at);
+  });
+  if (
+    paidOut.length > 0 &&
+    (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length > 0
+  ) {
+    // The same entries, read from the API before they were paid out, give way to the report's.
+    await selectIn(
+      tx,
+      (list) => `DELETE FROM settlement_lines WHERE payout_id = '' AND action_id IN (${list})
+        AND EXISTS (SELECT 1 FROM settlement_lines p WHERE p.action_id = settlement_lines.action_id
+          AND p.breakdown_type = settlement_lines.breakdown_type
+          AND p.fee_detail = settlement_lines.fee_detail AND p.payout_id <> '')`,
+      [...new Set(paidOut.map((i) => (lines[i] as SettlementLine).actionId))],
+    );
+  }
+  for (const i of pending) {
+    // From the API: only while no report has put the entry in a payout.
+    const l = lines[i] as SettlementLine;
+    const values: SqlValue[] = [];
+    putLine(values, l, orderOf[i] ?? null, reportId, at);
+    await tx.execute(
+      `INSERT INTO settlement_lines (${LINE_COLUMNS})
+       SELECT ${SELECT_LINE_VALUES}
+       WHERE NOT EXISTS (SELECT 1 FROM settlement_lines p WHERE p.action_id = ? AND p.breakdown_type = ?
+         AND p.fee_detail = ? AND p.payout_id <> '')
+       ON CONFLICT (row_key) DO NOTHING`,
+      [...values, l.actionId, l.breakdownType, l.feeDetail],
+    );
+  }
+
+  // The lines this call stored, by order; null for an order with a line that may not be new
+  // (stored before, or from the API, which may have been passed over).
+  const stored = new Map<string, SettlementLine[] | null>();
+  paidOut.forEach((i, k) => {
+    const orderId = orderOf[i];
+    if (!orderId) return;
+    const known = stored.has(orderId) ? stored.get(orderId) : [];
+    if (known && inserted[k]) {
+      known.push(lines[i] as SettlementLine);
+      stored.set(orderId, known);
+    } else stored.set(orderId, null);
+  });
+  for (const i of pending) {
+    const orderId = orderOf[i];
+    if (orderId) stored.set(orderId, null);
+  }
+  const orders = [...new Set(orderOf.filter((o): o is string => o !== null))];
+  const announced = await refreshOrders(tx, orders, at, stored);
+  return { orders, announced };
+}
+
+/** Orders the lines belong to: by payment id (Handoff's attempts), else by reference (the order id). */
+async function matchOrders(tx: SqlExecutor, lines: readonly SettlementLine[]) {
+  const payments = [...new Set(lines.map((l) => l.paymentId).filter(Boolean))];
+  const byPayment = new Map<string, string>();
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT payment_id, order_id FROM payment_attempts WHERE payment_id IN (${list})`,
+    payments,
+  ))
+    byPayment.set(String(r.payment_id), String(r.order_id));
+  const references = [
+    ...new Set(
+      lines
+        .filter((l) => !(l.paymentId && byPayment.has(l.paymentId)) && l.reference)
+        .map((l) => l.reference),
+    ),
+  ];
+  const byReference = new Map<string, string>();
+  for (const r of await selectIn(tx, (list) => `SELECT id FROM orders WHERE id IN (${list})`, references))
+    byReference.set(String(r.id), String(r.id));
+  return { byPayment, byReference };
+}
+
+/** Each order's settlement, written only where something changed: the same lines read again leave every row as it was. */
+const UPSERT_ORDERS = {
+  head: `INSERT INTO settlement_orders (order_id, status, currency, gross, fees, net, payout_id, problems_json,
+    converted, charged_back, updated_at)`,
+  tail: `ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, currency = excluded.currency,
+    gross = excluded.gross, fees = excluded.fees, net = excluded.net, payout_id = excluded.payout_id,
+    problems_json = excluded.problems_json, converted = excluded.converted,
+    charged_back = excluded.charged_back, updated_at = excluded.updated_at
+  WHERE settlement_orders.status <> excluded.status OR settlement_orders.currency <> excluded.currency
+    OR settlement_orders.gross <> excluded.gross OR settlement_orders.fees <> excluded.fees
+    OR settlement_orders.payout_id <> excluded.payout_id
+    OR settlement_orders.problems_json <> excluded.problems_json
+    OR settlement_orders.converted <> excluded.converted
+    OR settlement_orders.charged_back <> excluded.charged_back`,
+  width: 11,
+};
+
+/** What refreshOrders reads of one order besides its lines. */
+interface OrderFacts {
+  currency: string;
+  /** Its settlement as stored before, to announce only what is new. */
+  status: string | null;
+  payoutId: string | null;
+  /** How many lines it has stored. */
+  lines: number;
+  refunded: number;
+  captured?: { amount: number; currency: string; paymentId: string };
+}
+
+/**
+ * Recomputes the settlement of `orderIds` from their lines and what Handoff charged, stores it, and
+ * appends `order.settled` for each that is now settled in a payout not announced before.
+ * `stored`: lines just stored, by order; an order that has no others is not read back.
+ */
+async function refreshOrders(
+  tx: SqlExecutor,
+  orderIds: readonly string[],
+  at: string,
+  stored: ReadonlyMap<string, readonly SettlementLine[] | null>,
+): Promise<boolean> {
+  if (orderIds.length === 0) return false;
+  // Everything but the lines in one read: a row per attempt (attempts_by_order), captured ones
+  // kept below. A status filter in SQL would let the planner walk attempts_by_status instead:
+  // every captured attempt of the shop, for each hundred orders.
+  const orders = new Map<string, OrderFacts>();
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT o.id, o.currency, s.status, s.payout_id,
+        (SELECT COUNT(*) FROM settlement_lines l WHERE l.order_id = o.id) AS line_count,
+        (SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id) AS refunded,
+        a.status AS attempt_status, a.amount AS attempt_amount, a.currency AS attempt_currency,
+        a.payment_id AS attempt_payment_id
+      FROM orders o
+      LEFT JOIN settlement_orders s ON s.order_id = o.id
+      LEFT JOIN payment_attempts a ON a.order_id = o.id
+      WHERE o.id IN (${list})`,
+    orderIds,
+  )) {
+    const id = String(r.id);
+    let order = orders.get(id);
+    if (!order) {
+      order = {
+        currency: String(r.currency),
+        status: r.status === null ? null : String(r.status),
+        payoutId: r.payout_id === null ? null : String(r.payout_id),
+        lines: Number(r.line_count),
+        refunded: Number(r.refunded ?? 0),
+      };
+      orders.set(id, order);
+    }
+    if (CAPTURED.includes(String(r.attempt_status)))
+      order.captured = {
+        amount: (order.captured?.amount ?? 0) + Number(r.attempt_amount),
+        currency: String(r.attempt_currency),
+        paymentId: String(r.attempt_payment_id ?? ""),
+      };
+  }
+  // An order's lines: the ones just stored when they are all it has (a report's first read of a
+  // payment, the common case), else read back.
+  const lines = new Map<string, readonly SettlementLine[]>();
+  const unread: string[] = [];
+  for (const [id, order] of orders) {
+    const just = stored.get(id);
+    if (just && just.length === order.lines) lines.set(id, just);
+    else unread.push(id);
+  }
+  const read = new Map<string, StoredLine[]>();
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id IN (${list})`,
+    unread,
+  )) {
+    const line = storedLineOf(r);
+    const list = read.get(String(line.orderId));
+    if (list) list.push(line);
+    else read.set(String(line.orderId), [line]);
+  }
+  const settlements: Array<{ orderId: string; status: string; s: OrderSettlement }> = [];
+  const events: Array<{ orderId: string; event: HandoffEvent }> = [];
+  for (const orderId of orderIds) {
+    const order = orders.get(orderId);
+    if (order === undefined) continue;
+    const charge = order.captured;
+    const s: OrderSettlement = settlementOf(
+      {
+        captured: charge?.amount ?? 0,
+        refunded: order.refunded,
+        currency: charge?.currency ?? order.currency,
+      },
+      lines.get(orderId) ?? read.get(orderId) ?? [],
+    );
+    const status = s.status === "orphan" ? "mismatch" : s.status;
+    settlements.push({ orderId, status, s });
+    if (status === "settled" && !(order.status === "settled" && order.payoutId === s.payoutId))
+      events.push({
+        orderId,
+        event: orderSettledEvent({
+          orderId,
+          reference: orderId,
+          ...(charge?.paymentId ? { paymentId: charge.paymentId } : {}),
+          currency: s.currency,
+          gross: formatDecimal(s.gross, s.currency),
+          fees: formatDecimal(s.fees, s.currency),
+          net: formatDecimal(s.net, s.currency),
+          payoutId: s.payoutId,
+          occurredAt: at,
+        }),
+      });
+  }
+  await insertRows(tx, UPSERT_ORDERS, settlements.length, (values, k) => {
+    const { orderId, status, s } = settlements[k] as (typeof settlements)[number];
+    values.push(
+      orderId,
+      status,
+      s.currency,
+      s.gross,
+      s.fees,
+      s.net,
+      s.payoutId,
+      JSON.stringify(s.problems),
+      s.converted ? 1 : 0,
+      s.chargedBack ? 1 : 0,
+      at,
+    );
+  });
+  for (const { orderId, event } of events) await appendToOutbox(tx, event, orderId);
+  return events.length > 0;
+}
