@@ -49,7 +49,8 @@ export function isGross(breakdownType: string): boolean {
       t === "refund" ||
       t === "partial refund" ||
       t === "clearing failed" ||
-      t.startsWith("chargeback");
+      // A chargeback moves the payment's money; Checkout.com's fee for handling one is a cost.
+      (t.startsWith("chargeback") && !t.includes("fee"));
     if (grossTypes.size < 100) grossTypes.set(breakdownType, gross);
   }
   return gross;

@@ -115,6 +115,16 @@ describe("an order's settlement", () => {
     });
     const s = settlementOf(charged, [capture, chargeback, reversal]);
     expect(s).toMatchObject({ status: "settled", chargedBack: true });
+    // The fee for handling the chargeback is a cost, not money the shopper paid or got back.
+    const fee = line({
+      actionId: "act_3",
+      actionType: "Chargeback",
+      breakdownType: "Chargeback Fee",
+      amount: "-15.00",
+    });
+    const withFee = settlementOf(charged, [capture, chargeback, fee, reversal]);
+    expect(withFee).toMatchObject({ status: "settled", chargedBack: true });
+    expect(formatDecimal(withFee.fees, withFee.currency)).toBe("-15.00");
   });
 
   it("reports gross, fees and net in the holding currency when the merchant is paid in another", () => {
