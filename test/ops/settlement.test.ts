@@ -345,6 +345,18 @@ describe("settlement in the ops console", () => {
       status: "mismatch",
       problems: [{ code: "settled_in_review", settled: "29.00", currency: "GBP" }],
     });
+
+    // Released by the team after the payout was read: the next pass compares the order again.
+    const released = await fetch(`${base}/ops/api/orders/${held.orderId}/release`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ALICE.token}` },
+    });
+    expect(released.status).toBe(200);
+    expect((await h.store.getOrder(held.orderId))?.status).toBe("captured");
+    settlement.wake();
+    await settlement.drain();
+    expect(await read("/settlement/exceptions?kind=mismatches")).not.toContain(held.orderId);
+    expect((await api(`/orders/${held.orderId}`)).body.settlement).toMatchObject({ status: "settled" });
   });
 });
 

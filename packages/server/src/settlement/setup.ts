@@ -79,6 +79,7 @@ export function createSettlement(options: {
   const pass = async () => {
     const started = options.now();
     const stopping = () => loop.stopping;
+    const changedSince = since;
     const pulled = await pullDuePayments({
       store,
       source: options.source,
@@ -109,7 +110,9 @@ export function createSettlement(options: {
       retryAfterMs: settings.reportRetryMs ?? 60_000,
       stopping,
     });
-    if (pulled.announced || read.announced) options.outboxCommitted?.();
+    // Orders that changed after their lines were read (a review released, a refund) are compared again.
+    const refreshed = await store.refreshChangedOrders(changedSince);
+    if (pulled.announced || read.announced || refreshed.announced) options.outboxCommitted?.();
   };
   loop = new BackgroundLoop(pass, {
     pollMs: settings.everyMs ?? 60_000,

@@ -232,7 +232,7 @@ interface OrderFacts {
  * appends `order.settled` for each that is now settled in a payout not announced before.
  * `stored`: lines just stored, by order; an order that has no others is not read back.
  */
-async function refreshOrders(
+export async function refreshOrders(
   tx: SqlExecutor,
   orderIds: readonly string[],
   at: string,

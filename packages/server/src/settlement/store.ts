@@ -1,3 +1,4 @@
+import { ORDER_STATUSES } from "@handoff/contracts";
 import type { Row, SqlClient, SqlExecutor, SqlValue } from "../db/sql-client.js";
 import { payoutReconciledEvent } from "../outbox/events.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
@@ -5,7 +6,7 @@ import { formatDecimal } from "./decimal.js";
 import type { SettlementLine } from "./lines.js";
 import { big } from "./sql.js";
 import { type FeeItem, itemisedFees, type SettlementStatus } from "./status.js";
-import { READ_LINE, type StoredLine, storedLineOf, storeLines } from "./store-lines.js";
+import { READ_LINE, refreshOrders, type StoredLine, storedLineOf, storeLines } from "./store-lines.js";
 
 export type { StoredLine };
 
@@ -152,6 +153,31 @@ export class SqlSettlementStore {
   ): Promise<{ orders: string[]; announced: boolean }> {
     if (lines.length === 0) return { orders: [], announced: false };
     return this.db.transaction((tx) => storeLines(tx, lines, { reportId, at: this.now().toISOString() }));
+  }
+
+  /**
+   * Recomputes the settlement of orders that changed after it was last computed, since `since`: a
+   * review released, a refund made, a capture recorded after Checkout.com's lines were read. Without
+   * it, such an order stayed in the exceptions as it was. Says how many were recomputed, and
+   * whether an event waits in the outbox (an order now settled).
+   */
+  async refreshChangedOrders(
+    since: string,
+    limit = 1_000,
+  ): Promise<{ refreshed: number; announced: boolean }> {
+    // Every status, so the (status, updated_at) index is walked as ranges, not the whole table.
+    const statuses = ORDER_STATUSES.map(() => "?").join(", ");
+    const ids = (
+      await this.db.execute(
+        `SELECT s.order_id FROM orders o JOIN settlement_orders s ON s.order_id = o.id
+         WHERE o.status IN (${statuses}) AND o.updated_at >= ? AND o.updated_at > s.updated_at LIMIT ?`,
+        [...ORDER_STATUSES, since, limit],
+      )
+    ).rows.map((r) => String(r.order_id));
+    if (ids.length === 0) return { refreshed: 0, announced: false };
+    const at = this.now().toISOString();
+    const announced = await this.db.transaction((tx) => refreshOrders(tx, ids, at, new Map()));
+    return { refreshed: ids.length, announced };
   }
 
   /** Records what Checkout.com says a payout paid (scaled units). */
