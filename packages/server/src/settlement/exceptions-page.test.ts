@@ -17,13 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function paidOrder() {
-  const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
-  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
-  expect(reply.status).toBe(200);
-  await h.waitUntilQuiet();
-  return (reply.body as { orderId: string }).orderId;
-}
+const paidOrder = async () => (await h.paidOrder()).orderId;
 
 const line = (over: Partial<SettlementLine> & Pick<SettlementLine, "actionId">): SettlementLine => ({
   actionType: "Adjustment",

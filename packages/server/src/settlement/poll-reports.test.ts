@@ -87,11 +87,7 @@ function instance(reportPoll: Partial<ReportPollSchedule> = {}): SettlementServi
 }
 
 async function paidOrder() {
-  const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
-  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
-  expect(reply.status).toBe(200);
-  await h.waitUntilQuiet();
-  const orderId = (reply.body as { orderId: string }).orderId;
+  const { orderId } = await h.paidOrder();
   expect((await h.store.getOrder(orderId))?.status).toBe("captured");
   return orderId;
 }

@@ -19,14 +19,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function paidOrder() {
-  const cartId = await h.cart([{ sku: "mug", quantity: 1 }]);
-  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
-  expect(reply.status).toBe(200);
-  await h.waitUntilQuiet();
-  const orderId = (reply.body as { orderId: string }).orderId;
-  const order = await h.store.getOrder(orderId);
-  const paymentId = String((await h.store.attemptsOfOrder(orderId)).at(-1)?.paymentId);
-  return { orderId, paymentId, gross: fromMinor(order?.amount ?? 0, "GBP") };
+  const paid = await h.paidOrder();
+  const order = await h.store.getOrder(paid.orderId);
+  return { ...paid, gross: fromMinor(order?.amount ?? 0, "GBP") };
 }
 
 /** A capture's gross and two fees, in payout `payoutId`. */

@@ -15,6 +15,8 @@ export interface WebhookHarness extends Harness {
   emitted: OrderEvent[];
   /** Waits until the sandbox has delivered everything and the worker has processed it. */
   waitUntilQuiet(): Promise<void>;
+  /** A mug bought with the approved test card, its webhooks processed: the order and its payment. */
+  paidOrder(): Promise<{ orderId: string; paymentId: string }>;
 }
 
 /** The checkout harness plus the webhook receiver on node:http, with the sandbox delivering to it. */
@@ -50,16 +52,26 @@ export async function startWebhookHarness(
     webhooks.worker.start();
     await outbox.start();
   }
+  const waitUntilQuiet = async () => {
+    await base.sandbox.idle();
+    await webhooks.worker.drain();
+    await outbox.worker.drain();
+  };
   return {
     ...base,
     webhooks,
     outbox,
     url,
     emitted,
-    async waitUntilQuiet() {
-      await base.sandbox.idle();
-      await webhooks.worker.drain();
-      await outbox.worker.drain();
+    waitUntilQuiet,
+    async paidOrder() {
+      const cartId = await base.cart([{ sku: "mug", quantity: 1 }]);
+      const reply = await base.handoff.confirm({ cartId, processorToken: await base.token() });
+      if (reply.status !== 200) throw new Error(`confirm answered ${reply.status}`);
+      await waitUntilQuiet();
+      const orderId = (reply.body as { orderId: string }).orderId;
+      const paymentId = String((await base.store.attemptsOfOrder(orderId)).at(-1)?.paymentId);
+      return { orderId, paymentId };
     },
     async close() {
       await webhooks.worker.stop();
