@@ -104,7 +104,16 @@ const barePool = process.env.DATABASE_URL
   ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
   : undefined;
 if (barePool) {
-  await barePool.query("CREATE TABLE IF NOT EXISTS bare_orders (id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  // Two instances start together: PostgreSQL's IF NOT EXISTS is not safe against a concurrent
+  // CREATE (the catalog's unique key refuses the second), so the table is made under a lock.
+  const client = await barePool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(4242)");
+    await client.query("CREATE TABLE IF NOT EXISTS bare_orders (id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(4242)");
+    client.release();
+  }
   await barePool.query(
     "INSERT INTO bare_orders SELECT 'bare_' || n, 'open' FROM generate_series(0, 999) n ON CONFLICT DO NOTHING",
   );
