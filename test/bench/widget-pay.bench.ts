@@ -5,7 +5,8 @@ import { percentile } from "./support/stats.js";
 
 /**
  * Click Pay → success shown, in headless Chromium against the local sandbox and the real confirm
- * endpoint (tokenize in the card iframe, confirm, SQLite writes, render). Target ≤ 120 ms p50.
+ * endpoint (tokenize in the card iframe, confirm, SQLite writes, render), timed inside the page.
+ * Target ≤ 120 ms p50.
  */
 const RUNS = 15;
 
@@ -21,11 +22,29 @@ export async function run(): Promise<BenchResult[]> {
         (window as unknown as { events: Array<{ name: string }> }).events.some((e) => e.name === "onReady"),
       );
       await fillCard(page);
-      const pay = page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ });
-      const started = performance.now();
-      await pay.click();
-      await page.locator("handoff-checkout").getByText("Payment successful").waitFor();
-      if (i >= 2) samples.push(performance.now() - started);
+      // Timed in the page, from the click's event to the first frame after the success text is in
+      // the DOM: what the shopper waits for, without the test driver's own steps before it clicks
+      // (scrolling, actionability checks: 45–60 ms here) or its polling after.
+      const shown = page.evaluate(
+        () =>
+          new Promise<number>((done) => {
+            const element = document.querySelector("handoff-checkout") as HTMLElement;
+            let clicked = 0;
+            element.addEventListener("click", () => (clicked ||= performance.now()), { capture: true });
+            new MutationObserver((_, observer) => {
+              if (!clicked || !element.shadowRoot?.textContent?.includes("Payment successful")) return;
+              observer.disconnect();
+              requestAnimationFrame(() => done(performance.now() - clicked));
+            }).observe(element.shadowRoot as ShadowRoot, {
+              subtree: true,
+              childList: true,
+              characterData: true,
+            });
+          }),
+      );
+      await page.locator("handoff-checkout").getByRole("button", { name: /^Pay/ }).click();
+      const ms = await shown;
+      if (i >= 2) samples.push(ms);
       await page.close();
     }
   } finally {
