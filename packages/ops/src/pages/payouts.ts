@@ -171,7 +171,7 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
         .send(layout(ctx, "Payout not found", html`<p><a href="${ctx.base}/payouts">All payouts</a></p>`));
     const payoutOrders = await settlement.store.payoutOrders(p.payoutId);
     // Only a mismatch is worded from its order now; the other statuses say all there is.
-    const held = await ordersOf(
+    const now = await ordersOf(
       orders,
       payoutOrders.flatMap((o) => (o.orderId && o.status === "mismatch" ? [o.orderId] : [])),
     );
@@ -179,9 +179,11 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
       o.orderId ? html`<a href="${ctx.base}/orders/${o.orderId}">${o.orderId}</a>` : html`<em>No order</em>`,
       html`${
         o.status
-          ? o.orderId && held.get(o.orderId)?.status === "needs_review"
-            ? words.settlement.status.held_for_review
-            : settlementWords(words, o.status)
+          ? settlementWords(
+              words,
+              o.status,
+              readProblems(o.problems, o.orderId ? now.get(o.orderId) : undefined),
+            )
           : "—"
       }`,
       amount(formatDecimal(o.gross, o.currency), o.currency),

@@ -50,6 +50,8 @@ export interface PayoutOrder {
   net: bigint;
   lines: number;
   status?: string | undefined;
+  /** Why the order is a mismatch, as stored (see `readProblems`); empty otherwise. */
+  problems: string[];
 }
 
 export interface Exceptions {
@@ -335,12 +337,12 @@ export class SqlSettlementStore {
   async payoutOrders(payoutId: string): Promise<PayoutOrder[]> {
     const rows = (
       await this.db.execute(
-        `SELECT l.order_id, l.holding_currency, s.status,
+        `SELECT l.order_id, l.holding_currency, s.status, s.problems_json,
            CAST(SUM(CASE WHEN l.is_gross = 1 THEN l.holding_amount ELSE 0 END) AS TEXT) AS gross,
            CAST(SUM(CASE WHEN l.is_gross = 0 THEN l.holding_amount ELSE 0 END) AS TEXT) AS fees,
            COUNT(*) AS lines
          FROM settlement_lines l LEFT JOIN settlement_orders s ON s.order_id = l.order_id
-         WHERE l.payout_id = ? GROUP BY l.order_id, l.holding_currency, s.status ORDER BY l.order_id`,
+         WHERE l.payout_id = ? GROUP BY l.order_id, l.holding_currency, s.status, s.problems_json ORDER BY l.order_id`,
         [payoutId],
       )
     ).rows;
@@ -352,6 +354,7 @@ export class SqlSettlementStore {
       net: big(r.gross) + big(r.fees),
       lines: Number(r.lines),
       status: r.order_id === null ? "orphan" : r.status === null ? undefined : String(r.status),
+      problems: r.problems_json === null ? [] : (JSON.parse(String(r.problems_json)) as string[]),
     }));
   }
 
