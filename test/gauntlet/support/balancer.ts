@@ -37,12 +37,14 @@ export async function startBalancer(upstreams: string[]): Promise<Balancer> {
           eventId = (JSON.parse(body.toString()) as { id?: string }).id;
         } catch {}
       }
-      // A redelivery goes to another instance than the last delivery of the same event did.
+      // A redelivery goes to another instance than the last delivery of the same event did, even
+      // while that one is still in flight (the sandbox's duplicate follows its original by 5 ms).
       const before = eventId ? lastFor.get(eventId) : undefined;
       const first = before === undefined ? next++ : before + 1;
       const tryUpstream = (tries: number) => {
         const index = (first + tries) % upstreams.length;
         const target = new URL(req.url ?? "/", upstreams[index]);
+        if (eventId) lastFor.set(eventId, index);
         const forward = request(
           target,
           {
@@ -65,7 +67,6 @@ export async function startBalancer(upstreams: string[]): Promise<Balancer> {
             answer.on("end", () => {
               const status = answer.statusCode ?? 502;
               if (isWebhook) webhooks.push({ upstream: index, eventId, status });
-              if (eventId) lastFor.set(eventId, index);
               res.writeHead(status, answer.headers).end(Buffer.concat(parts));
             });
             answer.on("error", () => res.writeHead(502).end());
