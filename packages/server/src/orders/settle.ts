@@ -97,11 +97,17 @@ export async function settle(
 ): Promise<Settled> {
   const done = await deps.store.transaction(async (tx) => {
     await tx.lockOrder(ref.orderId);
-    const fresh = await tx.attemptById(ref.id);
-    if (!fresh) throw new Error(`payment attempt ${ref.id} does not exist`);
+    // The order's attempts, read once under its lock: the one settled and the latest among them.
+    let attempts = await tx.attemptsOfOrder(ref.orderId);
+    let fresh = attempts.find((a) => a.id === ref.id);
+    if (!fresh) {
+      fresh = await tx.attemptById(ref.id);
+      if (!fresh) throw new Error(`payment attempt ${ref.id} does not exist`);
+      attempts = await tx.attemptsOfOrder(fresh.orderId);
+    }
     const order = await tx.orderById(fresh.orderId);
     if (!order) throw new Error(`order ${fresh.orderId} does not exist`);
-    const latest = (await tx.attemptsOfOrder(fresh.orderId)).at(-1);
+    const latest = attempts.at(-1);
     const repriced = fresh.amount !== order.amount || fresh.currency !== order.currency;
     const owner = !fresh.abandonedAt && latest?.id === fresh.id && !repriced;
     const at = deps.now().toISOString();
