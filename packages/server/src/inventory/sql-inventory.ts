@@ -161,22 +161,32 @@ export class SqlInventory implements Inventory {
   private async reserveIn(tx: SqlExecutor, orderId: string, lines: OrderLine[]): Promise<ReserveResult> {
     const skus = [...new Set(lines.map((l) => l.sku))].sort();
     const marks = skus.map(() => "?").join(", ");
+    // Each product's stock, locked, and whether this order already holds it: one read.
     const stock = await tx.execute(
-      `SELECT sku, stock FROM products WHERE sku IN (${marks}) ORDER BY sku${lockClause(tx.dialect, "update")}`,
-      skus,
+      `SELECT p.sku, p.stock, r.sku AS held FROM products p
+       LEFT JOIN stock_reservations r ON r.order_id = ? AND r.sku = p.sku AND r.state IN ('reserved', 'committed')
+       WHERE p.sku IN (${marks}) ORDER BY p.sku${lockClause(tx.dialect, "update", "p")}`,
+      [orderId, ...skus],
     );
     const available = new Map(stock.rows.map((r) => [String(r.sku), Number(r.stock)]));
-    const held = await tx.execute(
-      "SELECT sku FROM stock_reservations WHERE order_id = ? AND state IN ('reserved', 'committed')",
-      [orderId],
-    );
-    const already = new Set(held.rows.map((r) => String(r.sku)));
+    const already = new Set(stock.rows.filter((r) => r.held !== null).map((r) => String(r.sku)));
     const wanted = lines.filter((l) => !already.has(l.sku));
     const short: StockShortfall[] = wanted
       .map((l) => ({ sku: l.sku, name: l.name, requested: l.quantity, available: available.get(l.sku) ?? 0 }))
       .filter((l) => l.available < l.requested);
     if (short.length > 0) return { ok: false, lines: short };
     for (const line of wanted) {
+      if (tx.dialect === "postgres") {
+        // The stock taken and the reservation written in one round trip.
+        await tx.execute(
+          `WITH taken AS (UPDATE products SET stock = stock - ? WHERE sku = ? RETURNING sku)
+           INSERT INTO stock_reservations (order_id, sku, quantity, state)
+           SELECT CAST(? AS TEXT), sku, CAST(? AS INTEGER), 'reserved' FROM taken
+           ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'`,
+          [line.quantity, line.sku, orderId, line.quantity],
+        );
+        continue;
+      }
       await tx.execute("UPDATE products SET stock = stock - ? WHERE sku = ?", [line.quantity, line.sku]);
       await tx.execute(
         `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
