@@ -1,6 +1,6 @@
 import type { Outcome } from "./api.js";
 import { en, type Strings } from "./strings.js";
-import type { PaymentInitiatedDetail, WidgetErrorCode } from "./types.js";
+import type { CheckoutMode, PaymentInitiatedDetail, WidgetErrorCode } from "./types.js";
 
 export { pay } from "./pay.js";
 
@@ -104,4 +104,15 @@ export function outcomeView(
     default:
       return answerView(outcome);
   }
+}
+
+/** A checkout mode this version does not have: a setup mistake, told to the developer and the shopper. */
+export function unsupportedMode(mode: string, supported: CheckoutMode): View {
+  const message = `checkout-mode "${mode}" is not supported; use "${supported}".`;
+  console.error(`<handoff-checkout>: ${message}`);
+  return {
+    kind: "failed",
+    error: { code: "unsupported_checkout_mode", message, retryable: false },
+    key: "misconfigured",
+  };
 }

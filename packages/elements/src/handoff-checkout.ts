@@ -266,16 +266,7 @@ export class HandoffCheckout extends LitElement {
   async #start(): Promise<void> {
     const guard = this.#latest.begin();
     if (this.checkoutMode !== MODE) {
-      const message = `checkout-mode "${this.checkoutMode}" is not supported; use "${MODE}".`;
-      console.error(`<handoff-checkout>: ${message}`);
-      await this.#fail(
-        () => ({
-          kind: "failed",
-          error: { code: "unsupported_checkout_mode", message, retryable: false },
-          key: "misconfigured",
-        }),
-        guard,
-      );
+      await this.#fail((errors) => errors.unsupportedMode(this.checkoutMode, MODE), guard);
       return;
     }
     try {

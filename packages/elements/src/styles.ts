@@ -1,11 +1,11 @@
-import { css } from "lit";
+import { staticCss } from "./static-css.js";
 
 /**
  * Constructable stylesheet (no inline style attributes: strict CSP). Theme with custom properties
  * on the element, or with ::part(pay-button), ::part(message)… Fallbacks are written without a
  * space after the comma: the template minifier keeps it, and every byte of handoff.js is counted.
  */
-export const styles = css`
+export const styles = staticCss`
   :host {
     display: block;
     font: var(--handoff-font,16px/1.5 system-ui,sans-serif);
