@@ -161,32 +161,41 @@ class SqlOrderTransaction implements OrderTransaction {
   ): Promise<Attempt> {
     const at = this.now().toISOString();
     const next: Attempt = { ...attempt, ...patch, updatedAt: at };
-    await this.sql.execute(
-      `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
+    const setAttempt = `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
        redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, card_last4 = ?, card_scheme = ?,
-       card_wallet = ?, updated_at = ? WHERE id = ?`,
-      [
-        next.status,
-        next.paymentId ?? null,
-        next.responseCode ?? null,
-        next.riskFlagged ? 1 : 0,
-        next.redirectUrl ?? null,
-        next.result ? JSON.stringify(next.result) : null,
-        next.abandonedAt ?? null,
-        next.reviewReleasedAt ?? null,
-        next.cardLast4 ?? null,
-        next.cardScheme ?? null,
-        next.cardWallet ?? null,
-        at,
-        next.id,
-      ],
-    );
-    if (order) {
-      this.locked = undefined;
-      await this.sql.execute(
-        "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?",
-        [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId],
-      );
+       card_wallet = ?, updated_at = ? WHERE id = ?`;
+    const attemptArgs = [
+      next.status,
+      next.paymentId ?? null,
+      next.responseCode ?? null,
+      next.riskFlagged ? 1 : 0,
+      next.redirectUrl ?? null,
+      next.result ? JSON.stringify(next.result) : null,
+      next.abandonedAt ?? null,
+      next.reviewReleasedAt ?? null,
+      next.cardLast4 ?? null,
+      next.cardScheme ?? null,
+      next.cardWallet ?? null,
+      at,
+      next.id,
+    ];
+    if (!order) {
+      await this.sql.execute(setAttempt, attemptArgs);
+      return next;
+    }
+    this.locked = undefined;
+    const setOrder =
+      "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?";
+    const orderArgs = [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId];
+    if (this.sql.dialect === "postgres") {
+      // The attempt and its order in one round trip (the two rows are in different tables).
+      await this.sql.execute(`WITH attempt AS (${setAttempt} RETURNING id) ${setOrder}`, [
+        ...attemptArgs,
+        ...orderArgs,
+      ]);
+    } else {
+      await this.sql.execute(setAttempt, attemptArgs);
+      await this.sql.execute(setOrder, orderArgs);
     }
     return next;
   }
