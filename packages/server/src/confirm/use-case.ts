@@ -79,16 +79,20 @@ export async function confirm(
   const request = parsed.data;
   const { cartId, processorToken } = request;
 
+  // Three independent reads, at once (a round trip each on PostgreSQL); nothing is decided on
+  // them that is not read again under the order's lock.
+  const [known, cart, order] = await Promise.all([
+    deps.store.attemptByToken(processorToken),
+    deps.inventory.priceCart(cartId),
+    deps.store.findOrderByCart(cartId),
+  ]);
   // The same token again (a double click, a retry after a timeout): answer what we answered.
-  const known = await deps.store.attemptByToken(processorToken);
   if (known) return confirmAgain(known, cartId, deps, context.locale);
   if (await deps.velocity?.clientBlocked(context.client, deps.now().getTime())) return tooManyTries();
 
-  const cart = await deps.inventory.priceCart(cartId);
   if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
   if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
   // The session fixed what the shopper is shown; confirm charges exactly that or nothing.
-  const order = await deps.store.findOrderByCart(cartId);
   if (!order) {
     return errorReply(
       "CART_CHANGED",
