@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 const STORE_SUITE = [
   "packages/server/src/store/**/*.test.ts",
   "packages/server/src/db/postgres-schema.test.ts",
+  "packages/server/src/db/held-writes.test.ts",
   "packages/server/src/confirm/**/*.test.ts",
   "packages/server/src/orders/**/*.test.ts",
   "packages/server/src/three-ds/**/*.test.ts",

@@ -47,6 +47,14 @@ const traced = (on: SqlExecutor): SqlExecutor => ({
       recorded.push({ sql, args, ms: performance.now() - started });
     }
   },
+  async write(sql, args = []) {
+    const started = performance.now();
+    try {
+      await on.write(sql, args);
+    } finally {
+      recorded.push({ sql, args, ms: performance.now() - started });
+    }
+  },
 });
 const db: SqlClient = {
   ...traced(raw),

@@ -41,6 +41,10 @@ function fullDisk(db: SqlClient, flag: string): SqlClient {
       if (WRITE.test(sql) && existsSync(flag)) throw refuse();
       return on.execute(sql, args);
     },
+    async write(sql: string, args?: SqlValue[]): Promise<void> {
+      if (WRITE.test(sql) && existsSync(flag)) throw refuse();
+      return on.write(sql, args);
+    },
   });
   return {
     ...guarded(db),

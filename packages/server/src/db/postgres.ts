@@ -55,6 +55,35 @@ function numbered(sql: string): string {
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 
+/** The table a plain INSERT, UPDATE or DELETE writes; undefined for anything else. */
+function writtenTable(sql: string): string | undefined {
+  return /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([\w."]+)/i.exec(sql)?.[1]?.toLowerCase();
+}
+
+/**
+ * Takes the held writes off the front of `held` that can share one statement, and makes it: each
+ * in its own WITH, the last as the statement itself. PostgreSQL runs a statement's WITH parts on one
+ * snapshot and in no set order, so a part never shares a statement with another write to its table
+ * (two rows of one timeline keep their order); a write that is not a plain INSERT/UPDATE/DELETE goes alone.
+ */
+function combined(held: SqlStatement[]): { sql: string; args: SqlValue[] } {
+  const tables = new Set<string>();
+  let count = 0;
+  for (const statement of held) {
+    const table = writtenTable(statement.sql);
+    if (!table || tables.has(table)) break;
+    tables.add(table);
+    count++;
+  }
+  const group = held.splice(0, Math.max(1, count));
+  const last = group.at(-1) as SqlStatement;
+  const parts = group.slice(0, -1).map((s, i) => `w${i} AS (${s.sql})`);
+  return {
+    sql: parts.length > 0 ? `WITH ${parts.join(", ")} ${last.sql}` : last.sql,
+    args: group.flatMap((s) => s.args ?? []),
+  };
+}
+
 /**
  * PostgreSQL through `pg` with a pool. Each SQL text is rewritten once and sent as a named
  * prepared statement, so a connection parses it once. A transaction holds one pooled connection
@@ -97,6 +126,10 @@ class PgSqlClient implements SqlClient {
     return this.run(this.pool, sql, args);
   }
 
+  async write(sql: string, args?: SqlValue[]): Promise<void> {
+    await this.run(this.pool, sql, args);
+  }
+
   batch(statements: SqlStatement[]): Promise<SqlResult[]> {
     return this.transaction(async (tx) => {
       const results: SqlResult[] = [];
@@ -112,11 +145,28 @@ class PgSqlClient implements SqlClient {
     } catch (error) {
       throw classify(error);
     }
-    const tx: SqlExecutor = { dialect: "postgres", execute: (sql, args) => this.run(client, sql, args) };
+    const held: SqlStatement[] = [];
+    const flush = async () => {
+      while (held.length > 0) {
+        const { sql, args } = combined(held);
+        await this.run(client, sql, args);
+      }
+    };
+    const tx: SqlExecutor = {
+      dialect: "postgres",
+      execute: async (sql, args) => {
+        await flush();
+        return this.run(client, sql, args);
+      },
+      write: async (sql, args = []) => {
+        held.push({ sql, args });
+      },
+    };
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       const result = await work(tx);
+      await flush();
       await client.query("COMMIT");
       return result;
     } catch (error) {

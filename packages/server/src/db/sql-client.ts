@@ -23,6 +23,13 @@ export type Dialect = "sqlite" | "postgres";
 export interface SqlExecutor {
   readonly dialect: Dialect;
   execute(sql: string, args?: SqlValue[]): Promise<SqlResult>;
+  /**
+   * A write whose answer nobody reads (a timeline row, an outbox entry, a new status). Inside a
+   * PostgreSQL transaction it is held and sent with the transaction's next statement or its COMMIT,
+   * several at once as one statement (one round trip); anything read afterwards sees it, and a
+   * failure still rolls the whole transaction back. Elsewhere it runs at once.
+   */
+  write(sql: string, args?: SqlValue[]): Promise<void>;
 }
 
 export interface SqlClient extends SqlExecutor {

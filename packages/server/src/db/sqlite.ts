@@ -118,6 +118,10 @@ class LibsqlSqlClient implements SqlClient {
         throw this.failed(error);
       }
     },
+    // In-process: a statement costs no round trip, so there is nothing to gain by holding it.
+    write: async (sql, args = []) => {
+      await this.tx.execute(sql, args);
+    },
   };
 
   constructor(private readonly path: string) {
@@ -193,6 +197,10 @@ class LibsqlSqlClient implements SqlClient {
 
   async execute(sql: string, args: SqlValue[] = []): Promise<SqlResult> {
     return this.whenFree(() => this.run(sql, args));
+  }
+
+  async write(sql: string, args: SqlValue[] = []): Promise<void> {
+    await this.execute(sql, args);
   }
 
   async batch(statements: SqlStatement[]): Promise<SqlResult[]> {

@@ -176,19 +176,8 @@ export class SqlInventory implements Inventory {
       .filter((l) => l.available < l.requested);
     if (short.length > 0) return { ok: false, lines: short };
     for (const line of wanted) {
-      if (tx.dialect === "postgres") {
-        // The stock taken and the reservation written in one round trip.
-        await tx.execute(
-          `WITH taken AS (UPDATE products SET stock = stock - ? WHERE sku = ? RETURNING sku)
-           INSERT INTO stock_reservations (order_id, sku, quantity, state)
-           SELECT CAST(? AS TEXT), sku, CAST(? AS INTEGER), 'reserved' FROM taken
-           ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'`,
-          [line.quantity, line.sku, orderId, line.quantity],
-        );
-        continue;
-      }
-      await tx.execute("UPDATE products SET stock = stock - ? WHERE sku = ?", [line.quantity, line.sku]);
-      await tx.execute(
+      await tx.write("UPDATE products SET stock = stock - ? WHERE sku = ?", [line.quantity, line.sku]);
+      await tx.write(
         `INSERT INTO stock_reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'reserved')
          ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, state = 'reserved'`,
         [orderId, line.sku, line.quantity],
@@ -198,7 +187,7 @@ export class SqlInventory implements Inventory {
   }
 
   async commit(orderId: string, tx?: StoreTransaction): Promise<void> {
-    await (executorOf(tx) ?? this.db).execute(
+    await (executorOf(tx) ?? this.db).write(
       "UPDATE stock_reservations SET state = 'committed' WHERE order_id = ? AND state = 'reserved'",
       [orderId],
     );

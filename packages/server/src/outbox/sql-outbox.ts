@@ -78,7 +78,7 @@ function toDelivery(r: Row): Delivery {
 
 /** Inside the caller's transaction: the event commits with the change, or not at all. A repeat of an id is a no-op. */
 export async function appendToOutbox(tx: SqlExecutor, event: HandoffEvent, orderId?: string): Promise<void> {
-  await tx.execute(
+  await tx.write(
     `INSERT INTO outbox (event_id, type, order_id, payload_json, occurred_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (event_id) DO NOTHING`,
     [event.id, event.type, orderId ?? null, JSON.stringify(event), event.timestamp],

@@ -179,23 +179,14 @@ class SqlOrderTransaction implements OrderTransaction {
       at,
       next.id,
     ];
-    if (!order) {
-      await this.sql.execute(setAttempt, attemptArgs);
-      return next;
-    }
-    this.locked = undefined;
-    const setOrder =
-      "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?";
-    const orderArgs = [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId];
-    if (this.sql.dialect === "postgres") {
-      // The attempt and its order in one round trip (the two rows are in different tables).
-      await this.sql.execute(`WITH attempt AS (${setAttempt} RETURNING id) ${setOrder}`, [
-        ...attemptArgs,
-        ...orderArgs,
-      ]);
-    } else {
-      await this.sql.execute(setAttempt, attemptArgs);
-      await this.sql.execute(setOrder, orderArgs);
+    // Writes nothing here reads back: on PostgreSQL they leave with the transaction's next statement.
+    await this.sql.write(setAttempt, attemptArgs);
+    if (order) {
+      this.locked = undefined;
+      await this.sql.write(
+        "UPDATE orders SET status = ?, risk_flagged = CASE WHEN ? = 1 THEN 1 ELSE risk_flagged END, updated_at = ? WHERE id = ?",
+        [order.status, order.riskFlagged ? 1 : 0, at, attempt.orderId],
+      );
     }
     return next;
   }
@@ -263,7 +254,7 @@ class SqlOrderTransaction implements OrderTransaction {
     const at = this.now().toISOString();
     // One statement for all of them (one round trip on PostgreSQL); rows are numbered in this order.
     const rows = events.map((event) => eventStatement(orderId, event, at));
-    await this.sql.execute(
+    await this.sql.write(
       `INSERT INTO order_events (order_id, at, kind, detail_json) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
       rows.flatMap((r) => r.args ?? []),
     );
