@@ -83,18 +83,26 @@ export class SqlHitCounter implements HitCounter {
 
   async hit(subject: string, now: number): Promise<number> {
     const bucket = now - (now % this.bucketMs);
-    await this.db.execute(
-      `INSERT INTO rate_limit_hits (scope, subject, bucket_start, hits) VALUES (?, ?, ?, 1)
-       ON CONFLICT (scope, subject, bucket_start) DO UPDATE SET hits = rate_limit_hits.hits + 1`,
-      [this.scope, subject, bucket],
-    );
-    const { rows } = await this.db.execute(
-      `SELECT COALESCE(SUM(hits), 0) AS hits FROM rate_limit_hits
-       WHERE scope = ? AND subject = ? AND bucket_start > ?`,
-      [this.scope, subject, now - this.windowMs],
-    );
+    const upsert = `INSERT INTO rate_limit_hits (scope, subject, bucket_start, hits) VALUES (?, ?, ?, 1)
+       ON CONFLICT (scope, subject, bucket_start) DO UPDATE SET hits = rate_limit_hits.hits + 1`;
+    const key = [this.scope, subject, bucket];
+    let hits: number;
+    if (this.db.dialect === "postgres") {
+      // One round trip: the bucket's new count, plus the window's other buckets (read on the
+      // statement's snapshot, which the upsert's own row is not part of).
+      const { rows } = await this.db.execute(
+        `WITH counted AS (${upsert} RETURNING hits)
+         SELECT (SELECT hits FROM counted) + COALESCE((SELECT SUM(hits) FROM rate_limit_hits
+           WHERE scope = ? AND subject = ? AND bucket_start > ? AND bucket_start <> ?), 0) AS hits`,
+        [...key, this.scope, subject, now - this.windowMs, bucket],
+      );
+      hits = Number(rows[0]?.hits ?? 0);
+    } else {
+      await this.db.execute(upsert, key);
+      hits = await this.count(subject, now);
+    }
     await this.prune(now);
-    return Number(rows[0]?.hits ?? 0);
+    return hits;
   }
 
   async count(subject: string, now: number): Promise<number> {
