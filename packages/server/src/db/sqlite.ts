@@ -196,7 +196,19 @@ class LibsqlSqlClient implements SqlClient {
   }
 
   async execute(sql: string, args: SqlValue[] = []): Promise<SqlResult> {
+    // A write on its own is a transaction of one, so its COMMIT (and fsync) runs off the event loop
+    // too: run bare, SQLite commits it inside the call, and every request waits for the disk.
+    if (this.isWrite(sql)) return this.transaction(async () => this.run(sql, args));
     return this.whenFree(() => this.run(sql, args));
+  }
+
+  /** Whether `sql` writes; SQL that cannot be prepared is left to `run`, which reports it as every failure is. */
+  private isWrite(sql: string): boolean {
+    try {
+      return !this.statement(sql).reader;
+    } catch {
+      return false;
+    }
   }
 
   async write(sql: string, args: SqlValue[] = []): Promise<void> {
