@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { Agent, createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { pino } from "pino";
@@ -139,6 +139,38 @@ describe("bodies are read with a limit, streaming, whatever Content-Length says"
     expect(await response.json()).toMatchObject({ error: "PAYLOAD_TOO_LARGE" });
     expect(pulled.bytes).toBeLessThanOrEqual(DEFAULT_MAX_BODY_BYTES + 4 * CHUNK);
   });
+
+  for (const name of ["nodeWebhooks", "expressWebhooks"] as const) {
+    it(`${name}: a refused method with a body past the limit closes the connection, so the client's next request is answered`, async () => {
+      // One kept-alive connection, as a client's pool reuses it: the PUT's body is read only up to the
+      // limit and refused 405 (the method is checked first); the rest must not stall the next request.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (method: string, body: Buffer) =>
+        new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+          const req = httpRequest(
+            urls[name] ?? "",
+            { method, agent, headers: { "content-type": "application/json", "content-length": body.length } },
+            (res) => {
+              res.resume();
+              res.on("end", () =>
+                resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+              );
+            },
+          );
+          req.on("error", reject);
+          req.setTimeout(3_000, () => req.destroy(new Error(`${method} got no answer in 3 s`)));
+          req.end(body);
+        });
+      try {
+        const refused = await send("PUT", Buffer.alloc(DEFAULT_MAX_BODY_BYTES + 256 * 1024, 0x20));
+        expect(refused).toEqual({ status: 405, connection: "close" });
+        const next = await send("POST", Buffer.from('{"id":"evt_x"}'));
+        expect(next.status).toBe(401);
+      } finally {
+        agent.destroy();
+      }
+    });
+  }
 
   for (const [name, limit] of [
     ["nodeWebhooks", DEFAULT_MAX_BODY_BYTES],

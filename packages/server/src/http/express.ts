@@ -32,7 +32,7 @@ function send(res: Response, reply: ApiReply): void {
     res.redirect(303, reply.headers.location);
     return;
   }
-  res.set(closeIfUnread(res.req, reply.status)).status(reply.status).json(reply.body);
+  res.set(closeIfUnread(res.req)).status(reply.status).json(reply.body);
 }
 
 function limitBytes(limit: string | number | undefined): number {

@@ -49,7 +49,7 @@ export function createHandoffHandler(handoff: Handoff, options: HandoffHandlerOp
     });
     if (!reply) return false;
     const { body, headers } = replyHeaders(reply);
-    res.writeHead(reply.status, { ...headers, ...closeIfUnread(req, reply.status) }).end(body);
+    res.writeHead(reply.status, { ...headers, ...closeIfUnread(req) }).end(body);
     return true;
   };
 }

@@ -7,6 +7,9 @@ import type { Socket } from "node:net";
  * `limit`) and leaves the request paused, so the pipeline answers 413 without taking in the rest
  * of an attacker's gigabyte (the server's request timeout ends the connection).
  */
+/** Requests whose reading stopped at the limit: the rest of their body is still on the socket. */
+const leftUnread = new WeakSet<IncomingMessage>();
+
 export function readRawBody(
   req: IncomingMessage,
   limit: number,
@@ -23,6 +26,7 @@ export function readRawBody(
       req.off("data", onData);
       req.off("end", onEnd);
       req.pause();
+      leftUnread.add(req);
       resolve({ body: undefined, size });
     };
     const onEnd = () => resolve({ body: Buffer.concat(chunks, size), size });
@@ -36,11 +40,12 @@ export function readRawBody(
 const LINGER_MS = 2_000;
 
 /**
- * A 413 leaves the rest of the body unread on the socket: the connection must not carry another
- * request (a keep-alive client would send its next one into the leftovers and see it reset).
+ * A body read only up to the limit leaves the rest on the socket, whatever the answer says (a 413,
+ * or a 405 decided first): the connection must not carry another request. A keep-alive client's
+ * next one would queue behind the leftovers nobody reads, wait, and be reset.
  */
-export function closeIfUnread(req: IncomingMessage, status: number): Record<string, string> {
-  if (status !== 413) return {};
+export function closeIfUnread(req: IncomingMessage): Record<string, string> {
+  if (!leftUnread.has(req)) return {};
   lingerBeforeClosing(req.socket);
   return { connection: "close" };
 }

@@ -68,7 +68,7 @@ export function createWebhookRouter(receiver: WebhookReceiver, logger: Logger): 
     });
     if (reply.headers) res.set(reply.headers);
     res
-      .set(closeIfUnread(req, reply.status))
+      .set(closeIfUnread(req))
       .status(reply.status)
       .json(reply.body ?? {});
   });

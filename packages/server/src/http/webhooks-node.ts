@@ -29,7 +29,7 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: { path?
       "content-type": "application/json; charset=utf-8",
       "content-length": Buffer.byteLength(payload),
       ...reply.headers,
-      ...closeIfUnread(req, reply.status),
+      ...closeIfUnread(req),
     });
     res.end(payload);
     return true;
