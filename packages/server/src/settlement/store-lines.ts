@@ -22,12 +22,57 @@ const LINE_COLUMNS = `row_key, action_id, action_type, payment_id, reference, br
   processed_on, processing_currency, processing_amount, holding_currency, holding_amount, transaction_currency,
   transaction_amount, payout_id, report_id, order_id, ingested_at`;
 const LINE_WIDTH = 19;
-/** A report's lines: one row per entry; the same entry read again is left as it is. */
-const INSERT_LINES = {
-  head: `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
-  tail: "ON CONFLICT (row_key) DO NOTHING",
-  width: LINE_WIDTH,
-};
+
+/**
+ * A report's lines: one row per entry; the same entry read again is left as it is. Binding a
+ * value costs the driver far more than SQL takes to compute one (a string most), so a row binds
+ * only what it alone says: its key is put together in SQL (as `rowKey` does), the report and time
+ * are bound once per statement, and a currency or amount that is the holding one is left NULL.
+ */
+function insertLines(dialect: SqlExecutor["dialect"]) {
+  const sep = dialect === "postgres" ? "chr(31)" : "char(31)";
+  return {
+    head: `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
+    width: PUT_WIDTH,
+    row: `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT), ?,
+      CAST(? AS BIGINT), ?, ?)`,
+    // column1…16: action_id, action_type, payment_id, reference, breakdown_type, fee_detail, is_gross,
+    // processed_on, processing_currency, processing_amount, holding_currency, holding_amount,
+    // transaction_currency, transaction_amount, payout_id, order_id.
+    rows: (values: string) => `SELECT column1 || ${sep} || column5 || ${sep} || column6 || ${sep} || column15,
+      column1, column2, column3, column4, column5, column6, column7, column8, COALESCE(column9, column11),
+      COALESCE(column10, column12), column11, column12, COALESCE(column13, column9, column11),
+      COALESCE(column14, column10, column12), column15, ?, column16, ?
+      FROM (VALUES ${values}) AS v WHERE true`,
+    tail: "ON CONFLICT (row_key) DO NOTHING",
+  };
+}
+const PUT_WIDTH = 16;
+const INSERT_LINES = { sqlite: insertLines("sqlite"), postgres: insertLines("postgres") };
+
+/** A line's own values, in insertLines' order: what repeats the holding currency or amount is NULL. */
+function putOwn(values: SqlValue[], l: SettlementLine, orderId: string | null): void {
+  const sameCurrency = l.processingCurrency === l.holdingCurrency;
+  const sameAmount = l.processingAmount === l.holdingAmount;
+  values.push(
+    l.actionId,
+    l.actionType,
+    l.paymentId,
+    l.reference,
+    l.breakdownType,
+    l.feeDetail,
+    isGross(l.breakdownType) ? 1 : 0,
+    l.processedOn,
+    sameCurrency ? null : l.processingCurrency,
+    sameAmount ? null : l.processingAmount,
+    l.holdingCurrency,
+    l.holdingAmount,
+    l.transactionCurrency === l.processingCurrency ? null : l.transactionCurrency,
+    l.transactionAmount === l.processingAmount ? null : l.transactionAmount,
+    l.payoutId,
+    orderId,
+  );
+}
 /** The same values as a SELECT list: PostgreSQL types a bare parameter there as text, so numbers say what they are. */
 const SELECT_LINE_VALUES = Array.from({ length: LINE_WIDTH }, (_, i) =>
   i === 7 ? "CAST(? AS INTEGER)" : i === 10 || i === 12 || i === 14 ? "CAST(? AS BIGINT)" : "?",
@@ -121,10 +166,16 @@ export async function storeLines(
     (l.payoutId === "" ? pending : paidOut).push(i);
   });
 
-  const inserted = await insertRows(tx, INSERT_LINES, paidOut.length, (values, k) => {
-    const i = paidOut[k] as number;
-    putLine(values, lines[i] as SettlementLine, orderOf[i] ?? null, reportId, at);
-  });
+  const inserted = await insertRows(
+    tx,
+    INSERT_LINES[tx.dialect],
+    paidOut.length,
+    (values, k) => {
+      const i = paidOut[k] as number;
+      putOwn(values, lines[i] as SettlementLine, orderOf[i] ?? null);
+    },
+    [reportId, at],
+  );
   if (
     paidOut.length > 0 &&
     (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length > 0
