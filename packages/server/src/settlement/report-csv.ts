@@ -76,7 +76,10 @@ export async function* readReportLines(
   let index: Record<Column, number> | undefined;
   let batch: SettlementLine[] = [];
   // Only the columns read below are cut out of each line (a report has twice as many).
-  const columns = (header: readonly string[]) => Object.values((index = indexOf(header)));
+  const columns = (header: readonly string[]) => {
+    index = indexOf(header);
+    return Object.values(index);
+  };
   let header = true;
   for await (const { cells, lines } of csvOf(source, columns)) {
     for (let i = 0; i < cells.length; i++) {
