@@ -100,7 +100,7 @@ export interface BenchShop {
 export async function prepareShop(dir: string, lines: number): Promise<BenchShop> {
   let orders = 0;
   let total = 0;
-  const expected: Record<string, number> = { settled: 0, mismatch: 0 };
+  const expected = { settled: 0, mismatch: 0 };
   while (total < lines) {
     const status = statusOf(orders);
     const n = LINES_OF[status] ?? 0;
@@ -132,7 +132,7 @@ export async function prepareShop(dir: string, lines: number): Promise<BenchShop
   }
   const reportPath = join(dir, "financial-actions.csv");
   await writeReport(reportPath, orders);
-  return { dbPath, reportPath, orders, lines: total, expected, settledEvents: expected.settled ?? 0 };
+  return { dbPath, reportPath, orders, lines: total, expected, settledEvents: expected.settled };
 }
 
 const DAY_MS = 86_400_000;
