@@ -158,11 +158,15 @@ describe("storing settlement lines", () => {
 
   it("counts a payout's exceptions the same when an order's lines in it are in two currencies", async () => {
     const o = await paidOrder();
-    const [gross, fee] = linesOf(o, "00000000SL06") as [SettlementLine, SettlementLine];
-    // Its capture held in GBP, a fee held in EUR: one order, not one whose lines are fees only.
-    await store.ingest([gross, { ...fee, holdingCurrency: "EUR" }], "rpt_sl_6");
+    const [gross, fee, other] = linesOf(o, "00000000SL06") as [
+      SettlementLine,
+      SettlementLine,
+      SettlementLine,
+    ];
+    // Its capture and a fee held in GBP, another fee in EUR: one order, not one whose lines are fees only.
+    await store.ingest([gross, fee, { ...other, holdingCurrency: "EUR" }], "rpt_sl_6");
     const payout = await store.reconcilePayout("00000000SL06", { reportId: "rpt_sl_6" });
     // Its settlement is a mismatch (paid out in two currencies), and the payout's second currency is one more.
-    expect(payout).toMatchObject({ currency: "GBP", lines: 2, orders: 1, exceptions: 2 });
+    expect(payout).toMatchObject({ currency: "GBP", lines: 3, orders: 1, exceptions: 2 });
   });
 });
