@@ -35,9 +35,11 @@ const LF = 10;
  * last piece is held, so memory does not grow with the file.
  *
  * Written for settlement reports rather than taken from a general CSV library: a million-line
- * report is almost all plain lines, and a line with no quote in it is read with one `split`,
- * several times faster than a parser that looks at every character. Quoted lines take the
- * careful path below.
+ * report is almost all plain lines, and a line with no quote in it is cut at its commas with
+ * `indexOf` (only the columns asked for, see `CsvOptions.columns`), never looked at a character at
+ * a time. Quoted lines take the careful path below. PapaParse 5.5 read the same million-line
+ * Checkout.com report in about the same time as this reader cutting every cell, so a dependency
+ * would buy nothing here; this one also cuts only the cells settlement reads.
  */
 export async function* readCsv(
   source: AsyncIterable<Uint8Array | string>,
