@@ -9,6 +9,14 @@ export class CsvError extends Error {
   }
 }
 
+export interface CsvOptions {
+  /**
+   * The columns the reader needs, from the header (the first record, given whole): the plain
+   * records after it keep only those cells, the others read as empty strings.
+   */
+  columns?: (header: readonly string[]) => readonly number[];
+}
+
 /** The records of one piece of the file: each record's cells, and the line it starts on. */
 export interface CsvRecords {
   cells: string[][];
@@ -27,15 +35,23 @@ const LF = 10;
  * last piece is held, so memory does not grow with the file.
  *
  * Written for settlement reports rather than taken from a general CSV library: a million-line
- * report is almost all plain lines, and a line with no quote in it is read with one `split`,
- * several times faster than a parser that looks at every character. Quoted lines take the
- * careful path below.
+ * report is almost all plain lines, and a line with no quote in it is cut at its commas with
+ * `indexOf` (only the columns asked for, see `CsvOptions.columns`), never looked at a character at
+ * a time. Quoted lines take the careful path below. PapaParse 5.5 read the same million-line
+ * Checkout.com report in about the same time as this reader cutting every cell, so a dependency
+ * would buy nothing here; this one also cuts only the cells settlement reads.
  */
-export async function* readCsv(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<CsvRecords> {
+export async function* readCsv(
+  source: AsyncIterable<Uint8Array | string>,
+  options: CsvOptions = {},
+): AsyncGenerator<CsvRecords> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let rest = "";
   let line = 1;
   let first = true;
+  // Until the header is read (when `columns` is given), one record at a time.
+  let wanted: Uint8Array | undefined;
+  let header = options.columns !== undefined;
   const decode = (piece: Uint8Array | string | undefined, final: boolean) => {
     try {
       return typeof piece === "string" ? piece : decoder.decode(piece, { stream: !final });
@@ -50,7 +66,22 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
-    const records = recordsOf(text, line, final);
+    if (header && options.columns) {
+      const head = recordsOf(text, line, final, undefined, 1);
+      const cells = head.cells[0];
+      if (!cells) {
+        rest = text.slice(head.end);
+        line = head.nextLine;
+        return head;
+      }
+      header = false;
+      wanted = kept(options.columns(cells));
+      const more = recordsOf(text.slice(head.end), head.nextLine, final, wanted);
+      rest = text.slice(head.end + more.end);
+      line = more.nextLine;
+      return { cells: [cells, ...more.cells], lines: [head.lines[0] as number, ...more.lines] };
+    }
+    const records = recordsOf(text, line, final, wanted);
     rest = text.slice(records.end);
     line = records.nextLine;
     return records;
@@ -71,6 +102,8 @@ function recordsOf(
   text: string,
   firstLine: number,
   final: boolean,
+  wanted?: Uint8Array,
+  limit = Number.POSITIVE_INFINITY,
 ): CsvRecords & { end: number; nextLine: number } {
   const cells: string[][] = [];
   const lines: number[] = [];
@@ -78,7 +111,7 @@ function recordsOf(
   let pos = 0;
   // Where the next quote is, found once, not searched again for every line before it.
   let quote = text.indexOf('"');
-  while (pos < text.length) {
+  while (pos < text.length && cells.length < limit) {
     let lf = text.indexOf("\n", pos);
     if (lf < 0) {
       if (!final) break;
@@ -89,7 +122,7 @@ function recordsOf(
       // A plain line: no quote in it.
       const end = lf > pos && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
       if (end > pos) {
-        cells.push(text.slice(pos, end).split(","));
+        cells.push(wanted ? picked(text, pos, end, wanted) : text.slice(pos, end).split(","));
         lines.push(line);
       }
       line++;
@@ -104,6 +137,29 @@ function recordsOf(
     pos = record.end;
   }
   return { cells, lines, end: Math.min(pos, text.length), nextLine: line };
+}
+
+/** The columns to keep, as a lookup by index. */
+function kept(columns: readonly number[]): Uint8Array {
+  const wanted = new Uint8Array(Math.max(0, ...columns) + 1);
+  for (const c of columns) if (c >= 0) wanted[c] = 1;
+  return wanted;
+}
+
+/**
+ * The cells of the plain line text[start, end) at the wanted indexes, the others left empty: a
+ * report line has twice the columns settlement reads, and each cell cut is a string to collect.
+ */
+function picked(text: string, start: number, end: number, wanted: Uint8Array): string[] {
+  const cells: string[] = [];
+  let at = start;
+  for (let c = 0; c < wanted.length && at <= end; c++) {
+    let comma = text.indexOf(",", at);
+    if (comma < 0 || comma > end) comma = end;
+    cells.push(wanted[c] ? text.slice(at, comma) : "");
+    at = comma + 1;
+  }
+  return cells;
 }
 
 /**

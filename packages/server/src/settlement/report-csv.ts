@@ -43,7 +43,7 @@ const HEADING: Partial<Record<Column, string>> = {
 
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-function indexOf(header: string[]): Record<Column, number> {
+function indexOf(header: readonly string[]): Record<Column, number> {
   const names = header.map(squash);
   const index = {} as Record<Column, number>;
   for (const [column, aliases] of Object.entries(COLUMNS) as Array<[Column, readonly string[]]>)
@@ -75,14 +75,20 @@ export async function* readReportLines(
   const payoutId = options.payoutId ?? "";
   let index: Record<Column, number> | undefined;
   let batch: SettlementLine[] = [];
-  for await (const { cells, lines } of csvOf(source)) {
+  // Only the columns read below are cut out of each line (a report has twice as many).
+  const columns = (header: readonly string[]) => {
+    index = indexOf(header);
+    return Object.values(index);
+  };
+  let header = true;
+  for await (const { cells, lines } of csvOf(source, columns)) {
     for (let i = 0; i < cells.length; i++) {
       const record = cells[i] as string[];
-      if (!index) {
-        index = indexOf(record);
+      if (header) {
+        header = false;
         continue;
       }
-      batch.push(lineOf(record, index, lines[i] as number, payoutId));
+      batch.push(lineOf(record, index as Record<Column, number>, lines[i] as number, payoutId));
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
@@ -94,9 +100,12 @@ export async function* readReportLines(
 }
 
 /** The file's records, its CSV errors as the report's. */
-async function* csvOf(source: AsyncIterable<Uint8Array | string>) {
+async function* csvOf(
+  source: AsyncIterable<Uint8Array | string>,
+  columns?: (header: readonly string[]) => readonly number[],
+) {
   try {
-    yield* readCsv(source);
+    yield* readCsv(source, columns ? { columns } : {});
   } catch (error) {
     if (error instanceof CsvError) throw new ReportFormatError(error.message, error.line);
     throw error;
@@ -136,6 +145,16 @@ function lineOf(
   const transaction = cellAt(record, index.transactionAmount)
     ? index.transactionAmount
     : index.processingAmount;
+  // The three amounts are most often the same text: read once.
+  const holdingAmount = amountAt(record, index.holdingAmount, line);
+  const processingAmount =
+    processing === index.holdingAmount || cellAt(record, processing) === cellAt(record, index.holdingAmount)
+      ? holdingAmount
+      : amountAt(record, processing, line);
+  const transactionAmount =
+    cellAt(record, transaction) === cellAt(record, processing)
+      ? processingAmount
+      : amountAt(record, transaction, line);
   return {
     actionId,
     actionType: cellAt(record, index.actionType),
@@ -145,11 +164,11 @@ function lineOf(
     feeDetail: cellAt(record, index.feeDetail),
     processedOn: cellAt(record, index.processedOn),
     processingCurrency,
-    processingAmount: amountAt(record, processing, line),
+    processingAmount,
     holdingCurrency,
-    holdingAmount: amountAt(record, index.holdingAmount, line),
+    holdingAmount,
     transactionCurrency: cellAt(record, index.transactionCurrency) || processingCurrency,
-    transactionAmount: amountAt(record, transaction, line),
+    transactionAmount,
     payoutId: cellAt(record, index.payoutId) || payoutId,
   };
 }

@@ -43,16 +43,27 @@ export async function selectIn(
  */
 export async function insertRows(
   tx: SqlExecutor,
-  sql: { head: string; tail: string; width: number },
+  sql: {
+    head: string;
+    tail: string;
+    width: number;
+    /** One row's placeholders, when not `width` bare ones (casts, for PostgreSQL's typing). */
+    row?: string;
+    /** What the rows go through (an INSERT … SELECT from them); default `VALUES rows`. */
+    rows?: (values: string) => string;
+  },
   count: number,
   put: (values: SqlValue[], i: number) => void,
+  /** Values bound once per statement, before the rows' (the `?` that come first in `rows`). */
+  before: readonly SqlValue[] = [],
 ): Promise<boolean[]> {
-  const one = `(${Array.from({ length: sql.width }, () => "?").join(", ")})`;
+  const one = sql.row ?? `(${Array.from({ length: sql.width }, () => "?").join(", ")})`;
   const inserted: boolean[] = [];
   for (const size of [100, 25, 5, 1]) {
-    const text = `${sql.head} VALUES ${Array.from({ length: size }, () => one).join(", ")} ${sql.tail}`;
+    const list = Array.from({ length: size }, () => one).join(", ");
+    const text = `${sql.head} ${sql.rows ? sql.rows(list) : `VALUES ${list}`} ${sql.tail}`;
     while (count - inserted.length >= size) {
-      const values: SqlValue[] = [];
+      const values: SqlValue[] = [...before];
       for (let i = inserted.length; i < inserted.length + size; i++) put(values, i);
       const { rowsAffected } = await tx.execute(text, values);
       for (let k = 0; k < size; k++) inserted.push(rowsAffected === size);

@@ -74,12 +74,21 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
   const problems: string[] = [];
   let paidOut = 0;
   let payoutId = "";
+  let hasGross = false;
+  let currencies = false;
+  let converted = false;
+  let chargedBack = false;
+  // One pass over the lines: a million-line report recomputes an order per few lines.
   for (const line of lines) {
     if (line.payoutId) {
       paidOut++;
       if (line.payoutId > payoutId) payoutId = line.payoutId;
     }
+    if (line.holdingCurrency !== currency) currencies = true;
+    if (line.processingCurrency !== line.holdingCurrency) converted = true;
+    if (!chargedBack && isChargeback(line)) chargedBack = true;
     if (isGross(line.breakdownType)) {
+      hasGross = true;
       gross += line.holdingAmount;
       processingGross += line.processingAmount;
       if (line.processingCurrency !== charged.currency)
@@ -95,9 +104,7 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
       fees += line.holdingAmount;
     }
   }
-  if (lines.some((l) => l.holdingCurrency !== currency))
-    problems.push(encodeProblem({ code: "several_payout_currencies" }));
-  const hasGross = lines.some((l) => isGross(l.breakdownType));
+  if (currencies) problems.push(encodeProblem({ code: "several_payout_currencies" }));
   // A refund Handoff made that no line shows yet is still on its way (it settles in a later payout).
   const toCome = processingGross - expected;
   const refundToCome = toCome > 0n && toCome <= fromMinor(charged.refunded, charged.currency);
@@ -134,7 +141,7 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
     feeItems: itemisedFees(lines),
     payoutId,
     problems,
-    converted: lines.some((l) => l.processingCurrency !== l.holdingCurrency),
-    chargedBack: lines.some(isChargeback),
+    converted,
+    chargedBack,
   };
 }

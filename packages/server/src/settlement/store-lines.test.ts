@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
 import { formatDecimal, fromMinor } from "./decimal.js";
-import type { SettlementLine } from "./lines.js";
+import { rowKey, type SettlementLine } from "./lines.js";
 import { SqlSettlementStore } from "./store.js";
+import { READ_LINE, storedLineOf } from "./store-lines.js";
 
 /**
  * The write path on its edges (store-lines.ts): an order's settlement is the same whether it is
@@ -117,5 +118,55 @@ describe("storing settlement lines", () => {
     );
     expect(stored.rows.map((r) => r.payout_id)).toEqual(["00000000SL03", "00000000SL03", "00000000SL03"]);
     expect(await settlementRow(o.orderId)).toMatchObject({ status: "settled", payout_id: "00000000SL03" });
+  });
+
+  it("stores each line as it was read, whatever it shares with the rest of its batch", async () => {
+    const o = await paidOrder();
+    const [gross, fee] = linesOf(o, "00000000SL04") as [SettlementLine, SettlementLine];
+    const lines: SettlementLine[] = [
+      gross,
+      // Matched by payment id though its reference is another's.
+      { ...fee, reference: "not-an-order" },
+      // Paid out in another payout and currency, converted, with a transaction amount of its own.
+      {
+        ...fee,
+        breakdownType: "Scheme Fixed Fee",
+        payoutId: "00000000SL05",
+        holdingCurrency: "EUR",
+        holdingAmount: -2_300_000n,
+        transactionCurrency: "USD",
+        transactionAmount: -2_500_000n,
+      },
+      // Belongs to no order.
+      { ...gross, actionId: "act_sl_orphan", paymentId: "pay_sl_orphan", reference: "ord_sl_orphan" },
+    ];
+    await store.ingest(lines, "rpt_sl_4");
+    for (const line of lines) {
+      const row = (
+        await h.db.execute(
+          `SELECT row_key, report_id, ${READ_LINE} FROM settlement_lines WHERE row_key = ?`,
+          [rowKey(line)],
+        )
+      ).rows[0];
+      expect(row, line.breakdownType).toBeDefined();
+      expect(row?.report_id).toBe("rpt_sl_4");
+      const { orderId, ...stored } = storedLineOf(row ?? {});
+      expect(stored).toEqual(line);
+      expect(orderId).toBe(line.paymentId === o.paymentId ? o.orderId : undefined);
+    }
+  });
+
+  it("counts a payout's exceptions the same when an order's lines in it are in two currencies", async () => {
+    const o = await paidOrder();
+    const [gross, fee, other] = linesOf(o, "00000000SL06") as [
+      SettlementLine,
+      SettlementLine,
+      SettlementLine,
+    ];
+    // Its capture and a fee held in GBP, another fee in EUR: one order, not one whose lines are fees only.
+    await store.ingest([gross, fee, { ...other, holdingCurrency: "EUR" }], "rpt_sl_6");
+    const payout = await store.reconcilePayout("00000000SL06", { reportId: "rpt_sl_6" });
+    // Its settlement is a mismatch (paid out in two currencies), and the payout's second currency is one more.
+    expect(payout).toMatchObject({ currency: "GBP", lines: 3, orders: 1, exceptions: 2 });
   });
 });

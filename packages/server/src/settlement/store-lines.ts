@@ -22,12 +22,69 @@ const LINE_COLUMNS = `row_key, action_id, action_type, payment_id, reference, br
   processed_on, processing_currency, processing_amount, holding_currency, holding_amount, transaction_currency,
   transaction_amount, payout_id, report_id, order_id, ingested_at`;
 const LINE_WIDTH = 19;
-/** A report's lines: one row per entry; the same entry read again is left as it is. */
-const INSERT_LINES = {
-  head: `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
-  tail: "ON CONFLICT (row_key) DO NOTHING",
-  width: LINE_WIDTH,
-};
+
+/**
+ * A report's lines: one row per entry; the same entry read again is left as it is. Binding a
+ * value costs the driver far more than SQL takes to compute one (a string most, several times a
+ * number or NULL), so a row binds only what it alone says: its key is put together in SQL (as
+ * `rowKey` does); the report, the time, and the batch's usual holding currency and payout are
+ * bound once per statement; a currency, amount or payout that repeats the usual one is NULL; and
+ * an order id that is the line's reference (Handoff's own, the common case) is a flag.
+ */
+function insertLines(dialect: SqlExecutor["dialect"]) {
+  const sep = dialect === "postgres" ? "chr(31)" : "char(31)";
+  const payout = "COALESCE(column15, d.payout)";
+  const holding = "COALESCE(column11, d.currency)";
+  return {
+    head: `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
+    width: PUT_WIDTH,
+    row: `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT), ?,
+      CAST(? AS BIGINT), ?, ?)`,
+    // column1…16: action_id, action_type, payment_id, reference, breakdown_type, fee_detail,
+    // is_gross + 2 when the order id is the reference, processed_on, processing_currency,
+    // processing_amount, holding_currency, holding_amount, transaction_currency, transaction_amount,
+    // payout_id, order_id.
+    rows: (
+      values: string,
+    ) => `SELECT column1 || ${sep} || column5 || ${sep} || column6 || ${sep} || ${payout},
+      column1, column2, column3, column4, column5, column6, column7 % 2, column8, COALESCE(column9, ${holding}),
+      COALESCE(column10, column12), ${holding}, column12, COALESCE(column13, column9, ${holding}),
+      COALESCE(column14, column10, column12), ${payout}, d.report,
+      CASE WHEN column7 >= 2 THEN column4 ELSE column16 END, d.at
+      FROM (SELECT ? AS report, ? AS at, ? AS currency, ? AS payout) AS d, (VALUES ${values}) AS v WHERE true`,
+    tail: "ON CONFLICT (row_key) DO NOTHING",
+  };
+}
+const PUT_WIDTH = 16;
+const INSERT_LINES = { sqlite: insertLines("sqlite"), postgres: insertLines("postgres") };
+
+/** A line's own values, in insertLines' order; `usual`: the batch's holding currency and payout. */
+function putOwn(
+  values: SqlValue[],
+  l: SettlementLine,
+  orderId: string | null,
+  usual: { currency: string; payoutId: string },
+): void {
+  const ofReference = orderId !== null && orderId === l.reference;
+  values.push(
+    l.actionId,
+    l.actionType,
+    l.paymentId,
+    l.reference,
+    l.breakdownType,
+    l.feeDetail,
+    (isGross(l.breakdownType) ? 1 : 0) + (ofReference ? 2 : 0),
+    l.processedOn,
+    l.processingCurrency === l.holdingCurrency ? null : l.processingCurrency,
+    l.processingAmount === l.holdingAmount ? null : l.processingAmount,
+    l.holdingCurrency === usual.currency ? null : l.holdingCurrency,
+    l.holdingAmount,
+    l.transactionCurrency === l.processingCurrency ? null : l.transactionCurrency,
+    l.transactionAmount === l.processingAmount ? null : l.transactionAmount,
+    l.payoutId === usual.payoutId ? null : l.payoutId,
+    ofReference ? null : orderId,
+  );
+}
 /** The same values as a SELECT list: PostgreSQL types a bare parameter there as text, so numbers say what they are. */
 const SELECT_LINE_VALUES = Array.from({ length: LINE_WIDTH }, (_, i) =>
   i === 7 ? "CAST(? AS INTEGER)" : i === 10 || i === 12 || i === 14 ? "CAST(? AS BIGINT)" : "?",
@@ -121,10 +178,18 @@ export async function storeLines(
     (l.payoutId === "" ? pending : paidOut).push(i);
   });
 
-  const inserted = await insertRows(tx, INSERT_LINES, paidOut.length, (values, k) => {
-    const i = paidOut[k] as number;
-    putLine(values, lines[i] as SettlementLine, orderOf[i] ?? null, reportId, at);
-  });
+  const first = lines[paidOut[0] ?? 0];
+  const usual = { currency: first?.holdingCurrency ?? "", payoutId: first?.payoutId ?? "" };
+  const inserted = await insertRows(
+    tx,
+    INSERT_LINES[tx.dialect],
+    paidOut.length,
+    (values, k) => {
+      const i = paidOut[k] as number;
+      putOwn(values, lines[i] as SettlementLine, orderOf[i] ?? null, usual);
+    },
+    [reportId, at, usual.currency, usual.payoutId],
+  );
   if (
     paidOut.length > 0 &&
     (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length > 0

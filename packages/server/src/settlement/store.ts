@@ -204,17 +204,7 @@ export class SqlSettlementStore {
   ): Promise<StoredPayout | undefined> {
     return this.db.transaction(async (tx) => {
       const at = this.now().toISOString();
-      const totals = (
-        await tx.execute(
-          `SELECT holding_currency,
-             CAST(COALESCE(SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS gross,
-             CAST(COALESCE(SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS fees,
-             COUNT(*) AS lines, COUNT(DISTINCT order_id) AS orders,
-             SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END) AS orphans, MAX(processed_on) AS last
-           FROM settlement_lines WHERE payout_id = ? GROUP BY holding_currency ORDER BY COUNT(*) DESC`,
-          [payoutId],
-        )
-      ).rows;
+      const { totals, feeOnly } = await payoutTotals(tx, payoutId);
       const main = totals[0];
       if (!main) return undefined;
       const mismatched = Number(
@@ -224,15 +214,6 @@ export class SqlSettlementStore {
             // (tens of thousands) to its order.
             `SELECT COUNT(*) AS n FROM settlement_orders o WHERE o.status = 'mismatch'
                AND EXISTS (SELECT 1 FROM settlement_lines l WHERE l.payout_id = ? AND l.order_id = o.order_id)`,
-            [payoutId],
-          )
-        ).rows[0]?.n ?? 0,
-      );
-      const feeOnly = Number(
-        (
-          await tx.execute(
-            `SELECT COUNT(*) AS n FROM (SELECT order_id FROM settlement_lines
-               WHERE payout_id = ? AND order_id IS NOT NULL GROUP BY order_id HAVING MAX(is_gross) = 0) f`,
             [payoutId],
           )
         ).rows[0]?.n ?? 0,
@@ -748,6 +729,55 @@ function payoutOf(r: Row): StoredPayout {
     exceptions: Number(r.exceptions),
     reconciledAt: String(r.reconciled_at),
   };
+}
+
+/**
+ * A payout's totals per holding currency (the most lines first) and its orders whose lines in it are
+ * fees only. One pass over the payout's lines, an order at a time, in the common case: each order's
+ * lines in one currency. An order or the orphans in several currencies in one payout (itself an
+ * exception) are counted the long way, each total by itself.
+ */
+async function payoutTotals(tx: SqlExecutor, payoutId: string): Promise<{ totals: Row[]; feeOnly: number }> {
+  const totals = (
+    await tx.execute(
+      `SELECT holding_currency, CAST(COALESCE(SUM(gross), 0) AS TEXT) AS gross,
+         CAST(COALESCE(SUM(fees), 0) AS TEXT) AS fees, SUM(line_count) AS lines, COUNT(order_id) AS orders,
+         SUM(CASE WHEN order_id IS NULL THEN line_count ELSE 0 END) AS orphans, MAX(last) AS last,
+         SUM(CASE WHEN order_id IS NOT NULL AND has_gross = 0 THEN 1 ELSE 0 END) AS fee_only,
+         MAX(mixed) AS mixed
+       FROM (SELECT order_id, MIN(holding_currency) AS holding_currency,
+           CASE WHEN MIN(holding_currency) <> MAX(holding_currency) THEN 1 ELSE 0 END AS mixed,
+           SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END) AS gross,
+           SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END) AS fees,
+           COUNT(*) AS line_count, MAX(is_gross) AS has_gross, MAX(processed_on) AS last
+         FROM settlement_lines WHERE payout_id = ? GROUP BY order_id) g
+       GROUP BY holding_currency ORDER BY SUM(line_count) DESC`,
+      [payoutId],
+    )
+  ).rows;
+  if (!totals.some((r) => Number(r.mixed) === 1))
+    return { totals, feeOnly: totals.reduce((n, r) => n + Number(r.fee_only), 0) };
+  const byCurrency = (
+    await tx.execute(
+      `SELECT holding_currency,
+         CAST(COALESCE(SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS gross,
+         CAST(COALESCE(SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS fees,
+         COUNT(*) AS lines, COUNT(DISTINCT order_id) AS orders,
+         SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END) AS orphans, MAX(processed_on) AS last
+       FROM settlement_lines WHERE payout_id = ? GROUP BY holding_currency ORDER BY COUNT(*) DESC`,
+      [payoutId],
+    )
+  ).rows;
+  const feeOnly = Number(
+    (
+      await tx.execute(
+        `SELECT COUNT(*) AS n FROM (SELECT order_id FROM settlement_lines
+           WHERE payout_id = ? AND order_id IS NOT NULL GROUP BY order_id HAVING MAX(is_gross) = 0) f`,
+        [payoutId],
+      )
+    ).rows[0]?.n ?? 0,
+  );
+  return { totals: byCurrency, feeOnly };
 }
 
 async function readPayout(sql: SqlExecutor, payoutId: string): Promise<StoredPayout | undefined> {
