@@ -2,9 +2,9 @@ import { minifyTemplateLiterals } from "rollup-plugin-minify-template-literals";
 import { defineConfig, type Plugin } from "vite";
 
 /**
- * The official loader builds its enums (ComponentName, CardScheme…) with calls the minifier cannot
- * prove harmless, so all of them ship though we use none. Marking those calls pure lets unused
- * ones go; the loader function itself is untouched.
+ * The official package builds its enums (ComponentName, CardScheme…) with calls the minifier cannot
+ * prove harmless, so all of them would ship though we import only `CDN_URL`. Marking those calls
+ * pure lets unused ones go.
  */
 function pureLoaderEnums(): Plugin {
   return {
@@ -47,7 +47,7 @@ function entryFor(mode: string) {
   return { entry: `src/locales/${locale}.ts`, name: "HandoffLocale", fileName: `handoff.${locale}.js` };
 }
 
-// The script-tag bundles: one IIFE file each, Lit and the official loader in handoff.js, no eval,
+// The script-tag bundles: one IIFE file each, Lit in handoff.js, no eval,
 // no inline code. Lit's html`` and css`` templates are minified too: their indentation is most of
 // our bytes. A language pack is its own small file: it adds itself to the page's registry.
 export default defineConfig(({ mode }) => {

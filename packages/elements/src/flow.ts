@@ -1,22 +1,27 @@
 import {
+  CDN_URL,
   type CheckoutError,
   type CheckoutWebComponents,
   type Component,
-  loadCheckoutWebComponents,
   type OnTokenizedResponse,
   type OnTokenizedResult,
   type Options,
+  type WindowCheckoutWebComponents,
 } from "@checkout.com/checkout-web-components";
 import { loadScript } from "./script.js";
 import type { Appearance, Session } from "./types.js";
 
 /**
- * In local mode the session names the sandbox's emulation of Checkout.com's CDN script. Loading
- * it first puts `window.CheckoutWebComponents` in place, so the official loader uses it instead of
- * fetching the CDN.
+ * Flow's script: Checkout.com's CDN, or in local mode the sandbox's emulation of it, which the
+ * session names. Either defines `window.CheckoutWebComponents(options)`. The official package's
+ * `loadCheckoutWebComponents` does only this (add the script, wait, call it), so its 2 KB are not
+ * shipped twice: the script loader that brings language packs and error screens brings Flow too.
  */
-const loadLocalScript = (src: string) =>
-  loadScript(src, () => (window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents);
+const loadFlow = (src: string) =>
+  loadScript(
+    src,
+    () => (window as { CheckoutWebComponents?: WindowCheckoutWebComponents }).CheckoutWebComponents,
+  );
 
 export const WALLETS = ["applepay", "googlepay"] as const;
 export type Wallet = (typeof WALLETS)[number];
@@ -47,10 +52,8 @@ export async function mountFlow(
   setup: FlowSetup,
   hostFor: (name: "card" | Wallet) => HTMLElement,
 ): Promise<Mounted> {
-  const local = session.componentsScriptUrl;
-  if (local && !(window as { CheckoutWebComponents?: unknown }).CheckoutWebComponents)
-    await loadLocalScript(local);
-  const checkout: CheckoutWebComponents = await loadCheckoutWebComponents({
+  const create = await loadFlow(session.componentsScriptUrl ?? CDN_URL);
+  const checkout: CheckoutWebComponents = await create({
     publicKey: session.publicKey,
     paymentSession: session.paymentSession,
     environment: session.environment === "production" ? "production" : "sandbox",

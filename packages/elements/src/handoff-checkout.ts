@@ -441,13 +441,7 @@ export class HandoffCheckout extends LitElement {
           error: detail(e.code, "misconfigured", false),
           key: "misconfigured",
         }));
-      else
-        this.#go({
-          kind: "failed",
-          error: detail(e.code, "networkError", true),
-          key: "networkError",
-          retry: { kind: "tokenize" },
-        });
+      else this.#go(this.#unreachable(e.code, { kind: "tokenize" }));
       return undefined;
     }
   }

@@ -11,10 +11,7 @@ export const styles = staticCss`
     font: var(--handoff-font,16px/1.5 system-ui,sans-serif);
     color: var(--handoff-color-text,#1a1d23);
     --_primary: var(--handoff-color-primary,#1849c6);
-    --_danger: var(--handoff-color-danger,#a4001d);
-    --_success: var(--handoff-color-success,#0b6b2e);
     --_radius: var(--handoff-radius,8px);
-    --_muted: var(--handoff-color-disabled,#eceef1);
   }
   [hidden] {
     display: none !important;
@@ -53,7 +50,7 @@ export const styles = staticCss`
     display: block;
     height: 44px;
     border-radius: var(--_radius);
-    background: var(--_muted);
+    background: var(--handoff-color-disabled,#eceef1);
     animation: pulse 1.2s infinite alternate;
   }
   @keyframes pulse {
@@ -69,10 +66,10 @@ export const styles = staticCss`
     outline: none;
   }
   .message[data-tone="error"] {
-    color: var(--_danger);
+    color: var(--handoff-color-danger,#a4001d);
   }
   .message[data-tone="success"] {
-    color: var(--_success);
+    color: var(--handoff-color-success,#0b6b2e);
     font-weight: 600;
   }
   button {

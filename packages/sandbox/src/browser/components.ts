@@ -15,8 +15,8 @@ export interface EmulationConfig {
 }
 
 /**
- * Emulates Checkout.com's CDN script: defines `window.CheckoutWebComponents(options)`, the seam the
- * official loader calls when it is already present. Typed against the official `.d.ts`, so the
+ * Emulates Checkout.com's CDN script: defines `window.CheckoutWebComponents(options)`, which
+ * Handoff's widget (and the official loader, when it is already present) calls. Typed against the official `.d.ts`, so the
  * emulation cannot drift from the real contract.
  *
  * Runs in the browser: bundled into `/checkout-web-components/index.js` (entries/components.ts).
