@@ -281,8 +281,17 @@ describe("<handoff-checkout> from a script tag, under a strict CSP", () => {
     });
     await page.addScriptTag({ url: "/handoff.js" });
     await page.addScriptTag({ url: "/handoff.js" });
-    expect(warnings.filter((w) => w.includes("version-mismatch"))).toHaveLength(1);
-    expect(warnings.find((w) => w.includes("version-mismatch"))).toContain("0.0.1 is already registered");
+    // The warning's words come with the error screens (handoff.errors.js), loaded for it: once.
+    const mismatches = () => warnings.filter((w) => w.includes("version-mismatch"));
+    await expect.poll(mismatches).toHaveLength(1);
+    await page.waitForFunction(() => {
+      const parts = (globalThis as Record<symbol, Record<string, { errors?: unknown }>>)[
+        Symbol.for("handoff.parts")
+      ];
+      return Object.values(parts ?? {}).some((p) => p.errors);
+    });
+    expect(mismatches()).toHaveLength(1);
+    expect(mismatches()[0]).toContain("0.0.1 is already registered");
     await page.close();
   });
 });

@@ -11,38 +11,32 @@ import type { PaymentInitiatedDetail, PaymentInitiatedResult, Session, WidgetErr
 /** What an error answer may carry for its screen: the paid order's page, the lines that sold out. */
 export type ErrorBody = Pick<ErrorResponse, "orderUrl" | "lines">;
 
-/** A confirm answer, whoever produced it (our POST or the merchant's `onPaymentInitiated`). */
-export type Outcome =
+/** A confirm answer that settles the payment: the widget shows it at once. */
+export type Settled =
   | { kind: "approved"; body: ConfirmApproved }
   | { kind: "declined"; body: ConfirmDeclined }
-  | { kind: "requires_action"; body: ConfirmRequiresAction }
-  | { kind: "token"; code: WidgetErrorCode }
+  | { kind: "requires_action"; body: ConfirmRequiresAction };
+
+/**
+ * A confirm answer, whoever produced it (our POST or the merchant's `onPaymentInitiated`): one that
+ * settles the payment, or anything else as it came, which the error screens read (`outcome.ts`).
+ * `failed`: no answer at all.
+ */
+export type Answer =
+  | Settled
   | {
-      kind: "error";
-      code: WidgetErrorCode;
-      retryable: boolean;
-      message?: string | undefined;
-      body?: ErrorBody | undefined;
+      kind: "other";
+      body?: PaymentInitiatedResult | undefined;
+      status?: number;
+      failed?: "TIMEOUT" | "NETWORK_ERROR" | "MERCHANT_CONFIRM_FAILED";
     };
 
-const TOKEN_ERRORS = new Set<WidgetErrorCode>(["TOKEN_EXPIRED", "TOKEN_USED", "TOKEN_INVALID"]);
-
-export function toOutcome(body: PaymentInitiatedResult | undefined, httpStatus?: number): Outcome {
-  const status = body && "status" in body ? body.status : undefined;
-  if (status === "approved" || status === "declined" || status === "requires_action")
-    return { kind: status, body } as Outcome;
-  const error = body && "error" in body ? body : undefined;
-  // The server's codes are the contract's union; a merchant's own confirm code may say anything.
-  const answered = error?.error as WidgetErrorCode | undefined;
-  if (answered && TOKEN_ERRORS.has(answered)) return { kind: "token", code: answered };
-  return {
-    kind: "error",
-    code: answered ?? (httpStatus ? `HTTP_${httpStatus}` : "INVALID_ANSWER"),
-    retryable: error?.retryable ?? (httpStatus === undefined || httpStatus >= 500 || httpStatus === 409),
-    message: error?.message,
-    // The screen reads orderUrl and lines from it.
-    body: error as ErrorBody | undefined,
-  };
+export function toAnswer(body: PaymentInitiatedResult | undefined, status?: number): Answer {
+  // Optional chaining, not `in`: a merchant's callback may answer a string, or nothing.
+  const settled = (body as { status?: unknown } | undefined)?.status;
+  if (settled === "approved" || settled === "declined" || settled === "requires_action")
+    return { kind: settled, body } as Settled;
+  return { kind: "other", body, ...(status === undefined ? {} : { status }) };
 }
 
 async function postJson(
@@ -102,7 +96,7 @@ export async function postConfirm(
   token: PaymentInitiatedDetail,
   locale: string,
   timeoutMs: number,
-): Promise<Outcome> {
+): Promise<Answer> {
   const { cartId, processorToken, amount, currency, deviceSessionId } = token;
   try {
     const { status, json } = await postJson(
@@ -111,9 +105,9 @@ export async function postConfirm(
       locale,
       AbortSignal.timeout(timeoutMs),
     );
-    return toOutcome(json as PaymentInitiatedResult, status);
+    return toAnswer(json as PaymentInitiatedResult, status);
   } catch (error) {
     const timedOut = (error as { name?: string }).name === "TimeoutError";
-    return { kind: "error", code: timedOut ? "TIMEOUT" : "NETWORK_ERROR", retryable: true };
+    return { kind: "other", failed: timedOut ? "TIMEOUT" : "NETWORK_ERROR" };
   }
 }

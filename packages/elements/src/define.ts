@@ -1,18 +1,8 @@
 import { HandoffCheckout } from "./handoff-checkout.js";
+import { loadErrors } from "./parts/load-errors.js";
 import { TAG, VERSION } from "./version.js";
 
-/** Shared by every copy of Handoff on the page, so "once" means once per page, not per bundle. */
-const WARNED = Symbol.for("handoff.warned");
-const registry = globalThis as typeof globalThis & { [WARNED]?: Set<string> };
-registry[WARNED] ??= new Set<string>();
-const warned = registry[WARNED];
-
-/** Dev warnings with a stable code, each printed once per page. */
-export function warnOnce(code: string, message: string): void {
-  if (warned.has(code)) return;
-  warned.add(code);
-  console.warn(`[handoff:${code}] ${message}`);
-}
+export { warnOnce } from "./warn.js";
 
 /**
  * Registers `<handoff-checkout>` unless it already is (the script tag and the npm package on one
@@ -28,10 +18,10 @@ export function defineHandoffCheckout(): void {
     customElements.define(TAG, HandoffCheckout);
     return;
   }
-  if (existing.handoffVersion !== VERSION) {
-    warnOnce(
-      "version-mismatch",
-      `<${TAG}> ${existing.handoffVersion ?? "(unknown version)"} is already registered; Handoff ${VERSION} is not used. Load Handoff once per page.`,
+  // Rare, so its words come with the error screens; if even they cannot load, only the warning is lost.
+  if (existing.handoffVersion !== VERSION)
+    loadErrors().then(
+      (errors) => errors.versionMismatch(existing.handoffVersion),
+      () => undefined,
     );
-  }
 }

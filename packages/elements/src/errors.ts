@@ -1,6 +1,8 @@
-import type { Outcome } from "./api.js";
+import type { Outcome } from "./outcome.js";
 import { en, type Strings } from "./strings.js";
 import type { CheckoutMode, PaymentInitiatedDetail, WidgetErrorCode } from "./types.js";
+import { TAG, VERSION } from "./version.js";
+import { warnOnce } from "./warn.js";
 
 export { pay } from "./pay.js";
 
@@ -115,4 +117,12 @@ export function unsupportedMode(mode: string, supported: CheckoutMode): View {
     error: { code: "unsupported_checkout_mode", message, retryable: false },
     key: "misconfigured",
   };
+}
+
+/** Another version registered `<handoff-checkout>` first: this copy is not used, which the developer should know. */
+export function versionMismatch(registered: string | undefined): void {
+  warnOnce(
+    "version-mismatch",
+    `<${TAG}> ${registered ?? "(unknown version)"} is already registered; Handoff ${VERSION} is not used. Load Handoff once per page.`,
+  );
 }

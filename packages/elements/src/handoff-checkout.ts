@@ -1,7 +1,7 @@
 import type { CheckoutError, Component, OnTokenizedResult } from "@checkout.com/checkout-web-components";
 import type { CheckoutBilling, CheckoutCustomer } from "@handoff/contracts";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import { fetchSession, type Outcome, postConfirm, RequestError, toOutcome } from "./api.js";
+import { type Answer, fetchSession, postConfirm, RequestError, toAnswer } from "./api.js";
 import { mountFlow, unmount, type Wallet } from "./flow.js";
 import { Latest } from "./latest.js";
 import { loadErrors } from "./parts/load-errors.js";
@@ -451,8 +451,8 @@ export class HandoffCheckout extends LitElement {
     guard: Guard,
     retokenize?: () => Promise<PaymentInitiatedDetail | undefined>,
   ): Promise<void> {
-    const outcome = await guard(this.#confirmOnce(first));
-    const settled = answerView(outcome);
+    const answer = await guard(this.#confirmOnce(first));
+    const settled = answerView(answer);
     if (settled) return this.#go(settled);
     // Anything else is trouble: a card token to replace, an answer to wait for, an error screen.
     let errors: Errors;
@@ -462,7 +462,7 @@ export class HandoffCheckout extends LitElement {
       // The same token can be confirmed again safely: the server answers it idempotently.
       return this.#go(this.#unreachable(undefined, { kind: "confirm", token: first }));
     }
-    const answer = await guard(
+    const result = await guard(
       errors.pay(
         first,
         {
@@ -471,11 +471,11 @@ export class HandoffCheckout extends LitElement {
           checking: () => this.#go({ kind: "paying", method: first.method, checking: true }),
           wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         },
-        outcome,
+        answer,
       ),
     );
-    if (!answer) return;
-    const view = errors.outcomeView(answer.outcome, answer.token, this.cartUrl);
+    if (!result) return;
+    const view = errors.outcomeView(result.outcome, result.token, this.cartUrl);
     if (view) this.#go(view);
     else {
       this.#last = { type: "handoff-error", detail: detail("CART_CHANGED", "cartChanged", true) };
@@ -484,14 +484,14 @@ export class HandoffCheckout extends LitElement {
     }
   }
 
-  async #confirmOnce(token: PaymentInitiatedDetail): Promise<Outcome> {
+  async #confirmOnce(token: PaymentInitiatedDetail): Promise<Answer> {
     if (!this.onPaymentInitiated)
       // 0 or not a number (a mistyped attribute) would time out at once: the default instead.
       return postConfirm(this.confirmUrl, token, this.#language, this.confirmTimeoutMs || CONFIRM_TIMEOUT_MS);
     try {
-      return toOutcome(await this.onPaymentInitiated(token));
+      return toAnswer(await this.onPaymentInitiated(token));
     } catch {
-      return { kind: "error", code: "MERCHANT_CONFIRM_FAILED", retryable: true };
+      return { kind: "other", failed: "MERCHANT_CONFIRM_FAILED" };
     }
   }
 

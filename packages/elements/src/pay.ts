@@ -1,5 +1,6 @@
 import type { Component, OnTokenizedResult } from "@checkout.com/checkout-web-components";
-import type { Outcome } from "./api.js";
+import type { Answer } from "./api.js";
+import { type Outcome, toOutcome } from "./outcome.js";
 import { nextStep } from "./policy.js";
 import type { PaymentInitiatedDetail, Session, WidgetErrorCode } from "./types.js";
 
@@ -57,7 +58,7 @@ export function walletToken(result: OnTokenizedResult, order: Order): PaymentIni
 }
 
 export interface PayDeps {
-  confirm(token: PaymentInitiatedDetail): Promise<Outcome>;
+  confirm(token: PaymentInitiatedDetail): Promise<Answer>;
   /** A fresh card token, when the first one could not be used; undefined when the card said why not. */
   retokenize?: (() => Promise<PaymentInitiatedDetail | undefined>) | undefined;
   /** The answer is late: the shopper is told not to pay again. */
@@ -74,10 +75,10 @@ export async function pay(
   first: PaymentInitiatedDetail,
   deps: PayDeps,
   /** The first confirm's answer, when it was already asked. */
-  answered?: Outcome,
+  answered?: Answer,
 ): Promise<{ outcome: Outcome; token: PaymentInitiatedDetail } | undefined> {
   let token = first;
-  let outcome = answered ?? (await deps.confirm(token));
+  let outcome = toOutcome(answered ?? (await deps.confirm(token)));
   const progress = { canRetokenize: deps.retokenize !== undefined, retokenized: false, rechecks: 0 };
   for (;;) {
     const step = nextStep(outcome, progress);
@@ -92,6 +93,6 @@ export async function pay(
       deps.checking();
       await deps.wait(step.afterMs);
     }
-    outcome = await deps.confirm(token);
+    outcome = toOutcome(await deps.confirm(token));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "./api.js";
+import type { Outcome } from "./outcome.js";
 import { nextStep, type Progress, RECHECKS } from "./policy.js";
 
 const card: Progress = { canRetokenize: true, retokenized: false, rechecks: 0 };

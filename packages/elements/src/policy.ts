@@ -1,4 +1,4 @@
-import type { Outcome } from "./api.js";
+import type { Outcome } from "./outcome.js";
 
 /** How often the widget asks again about an unanswered confirm (same token, answered idempotently). */
 export const RECHECKS = 4;

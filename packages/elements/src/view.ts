@@ -1,5 +1,6 @@
 import type { ConfirmApproved, ConfirmDeclined, ConfirmRequiresAction } from "@handoff/contracts";
-import type { Outcome } from "./api.js";
+import type { Answer } from "./api.js";
+import type { Outcome } from "./outcome.js";
 import { en, type Strings } from "./strings.js";
 import type {
   CheckoutEvent,
@@ -43,14 +44,14 @@ export type View =
  * The screen of a confirm answer that settles the payment (approved, declined, 3-D Secure);
  * anything else is an error screen, from `errors.ts`.
  */
-export function answerView(outcome: Outcome): View | undefined {
-  switch (outcome.kind) {
+export function answerView(answer: Answer | Outcome): View | undefined {
+  switch (answer.kind) {
     case "approved":
-      return { kind: "approved", body: outcome.body };
+      return { kind: "approved", body: answer.body };
     case "declined":
-      return { kind: "declined", body: outcome.body };
+      return { kind: "declined", body: answer.body };
     case "requires_action":
-      return { kind: "redirecting", body: outcome.body };
+      return { kind: "redirecting", body: answer.body };
     default:
       return undefined;
   }
