@@ -6,7 +6,7 @@ import type {
   ConfirmRequiresAction,
   ErrorResponse,
 } from "@handoff/contracts";
-import type { PaymentInitiatedDetail, PaymentInitiatedResult, Session, WidgetErrorCode } from "./types.js";
+import type { PaymentInitiatedDetail, PaymentInitiatedResult, Session } from "./types.js";
 
 /** What an error answer may carry for its screen: the paid order's page, the lines that sold out. */
 export type ErrorBody = Pick<ErrorResponse, "orderUrl" | "lines">;
@@ -22,14 +22,13 @@ export type Settled =
  * settles the payment, or anything else as it came, which the error screens read (`outcome.ts`).
  * `failed`: no answer at all.
  */
-export type Answer =
-  | Settled
-  | {
-      kind: "other";
-      body?: PaymentInitiatedResult | undefined;
-      status?: number;
-      failed?: "TIMEOUT" | "NETWORK_ERROR" | "MERCHANT_CONFIRM_FAILED";
-    };
+export type Answer = Settled | Unsettled;
+export type Unsettled = {
+  kind: "other";
+  body?: PaymentInitiatedResult | undefined;
+  status?: number;
+  failed?: "TIMEOUT" | "NETWORK_ERROR" | "MERCHANT_CONFIRM_FAILED";
+};
 
 export function toAnswer(body: PaymentInitiatedResult | undefined, status?: number): Answer {
   // Optional chaining, not `in`: a merchant's callback may answer a string, or nothing.
@@ -62,13 +61,10 @@ async function postJson(
   return { status: response.status, json };
 }
 
+/** The session request gave no session: its answer, which the error screens read (`sessionView`). */
 export class RequestError extends Error {
-  constructor(
-    readonly code: WidgetErrorCode,
-    readonly retryable: boolean,
-    readonly body?: ErrorBody,
-  ) {
-    super(code);
+  constructor(readonly answer: Unsettled) {
+    super("no session");
   }
 }
 
@@ -81,12 +77,14 @@ export async function fetchSession(
   try {
     answer = await postJson(url, request, locale);
   } catch {
-    throw new RequestError("NETWORK_ERROR", true);
+    throw new RequestError({ kind: "other", failed: "NETWORK_ERROR" });
   }
-  if (answer.status !== 200) {
-    const json = answer.json as (ErrorBody & { error?: WidgetErrorCode }) | undefined;
-    throw new RequestError(json?.error ?? `HTTP_${answer.status}`, answer.status >= 500, json);
-  }
+  if (answer.status !== 200)
+    throw new RequestError({
+      kind: "other",
+      body: answer.json as PaymentInitiatedResult,
+      status: answer.status,
+    });
   return answer.json as Session;
 }
 

@@ -1,3 +1,4 @@
+import type { ErrorBody, Unsettled } from "./api.js";
 import type { Outcome } from "./outcome.js";
 import { en, type Strings } from "./strings.js";
 import type { CheckoutMode, PaymentInitiatedDetail, WidgetErrorCode } from "./types.js";
@@ -85,6 +86,16 @@ export function errorView(
     key,
     ...(error.retryable ? { retry } : {}),
   };
+}
+
+/** The screen of a session request that gave no session: trying again asks for a new one. */
+export function sessionView(answer: Unsettled, cartUrl: string): View {
+  const body = answer.body as (ErrorBody & { error?: WidgetErrorCode }) | undefined;
+  const { status, failed } = answer;
+  const code = failed ?? body?.error ?? `HTTP_${status ?? 0}`;
+  // No answer, or the server's trouble: worth another try. A refusal (no such cart) is not.
+  const retryable = status === undefined || status >= 500;
+  return errorView({ code, retryable, body }, "unavailable", { kind: "session" }, cartUrl);
 }
 
 /** A confirm answer's screen; `undefined` for CART_CHANGED, which reloads the session instead. */

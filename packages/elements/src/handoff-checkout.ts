@@ -299,17 +299,9 @@ export class HandoffCheckout extends LitElement {
       const notice = session.notice;
       this.#go({ kind: "ready", ...(notice ? { notice: { text: notice.message } } : {}) });
     } catch (error) {
-      if (error instanceof RequestError) {
-        // The code the answer gave, even if its screen cannot be shown.
-        const unreachable = this.#unreachable(error.code);
-        await this.#fail(
-          (e) => e.errorView(error, "unavailable", { kind: "session" }, this.cartUrl),
-          guard,
-          unreachable,
-        );
-        return;
-      }
-      this.#go(this.#unreachable((error as { code?: "script_failed" }).code));
+      if (error instanceof RequestError)
+        await this.#fail((e) => e.sessionView(error.answer, this.cartUrl), guard);
+      else this.#go(this.#unreachable((error as { code?: "script_failed" }).code));
     }
   }
 

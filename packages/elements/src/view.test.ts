@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorView, outcomeView } from "./errors.js";
+import { errorView, outcomeView, sessionView } from "./errors.js";
 import type { CheckoutEvent, PaymentInitiatedDetail } from "./types.js";
 import { eventFor, type View } from "./view.js";
 
@@ -24,6 +24,23 @@ describe("the view", () => {
       retry: { kind: "confirm", token },
     });
     expect(outcomeView({ kind: "error", code: "CART_CHANGED", retryable: true }, token, "")).toBeUndefined();
+  });
+
+  it("offers Try again on a session the server could not give, not on one it refused", () => {
+    const session = { kind: "session" };
+    expect(sessionView({ kind: "other", failed: "NETWORK_ERROR" }, "")).toMatchObject({
+      kind: "failed",
+      key: "networkError",
+      retry: session,
+    });
+    expect(sessionView({ kind: "other", status: 503 }, "")).toMatchObject({
+      error: { code: "HTTP_503" },
+      key: "unavailable",
+      retry: session,
+    });
+    const refused = sessionView({ kind: "other", status: 404, body: { error: "CART_NOT_FOUND" } }, "");
+    expect(refused).toMatchObject({ kind: "failed", error: { code: "CART_NOT_FOUND", retryable: false } });
+    expect(refused).not.toHaveProperty("retry");
   });
 
   it("ends the checkout on an answer that cannot change: already paid, sold out", () => {
