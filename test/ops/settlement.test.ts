@@ -301,6 +301,14 @@ describe("settlement in the ops console", () => {
     // Risk-flagged: Handoff holds the order for review while Checkout.com auto-captures it.
     const held = await paidOrder("4000000000000101");
     expect((await h.store.getOrder(held.orderId))?.status).toBe("needs_review");
+    const cookie = await signInCookie();
+    const read = async (path: string) =>
+      text(await (await fetch(`${base}/ops${path}`, { headers: { cookie } })).text());
+    // Before any report: the payment panel says Checkout.com captured it, and the settlement panel agrees.
+    const waiting = await read(`/orders/${held.orderId}`);
+    expect(waiting).toMatch(/Captured £29\.00/);
+    expect(waiting).toMatch(/Settlement Status Expected/);
+    expect(waiting).not.toContain("No money was captured");
     const payoutId = "00000000HELD";
     const rows = [
       reportRow({
@@ -315,9 +323,6 @@ describe("settlement in the ops console", () => {
     source.addReport("rpt_held", payoutId, [`${REPORT_HEADER}\n${rows.join("\n")}\n`]);
     await settlement.reportAnnounced("evt_held", { report_id: "rpt_held" });
     await settlement.drain();
-    const cookie = await signInCookie();
-    const read = async (path: string) =>
-      text(await (await fetch(`${base}/ops${path}`, { headers: { cookie } })).text());
 
     const exceptions = await read("/settlement/exceptions?kind=mismatches");
     // Order b: Checkout.com paid out less than Handoff captured, said as a sentence.

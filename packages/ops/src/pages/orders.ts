@@ -320,7 +320,7 @@ ${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</
 <dt>Created</dt><dd>${when(order.createdAt, ctx.timeZone)}</dd></dl>
 <h2>Items</h2>${table(["Item", "Qty", "Each", "Total"], lines, "No items.")}
 <h2>Payment</h2>${payment}
-${await settlementPanel(ctx, options.settlement, order, words)}
+${await settlementPanel(ctx, options.settlement, order, words, live && "payment" in live ? live.payment.balances?.total_captured : undefined)}
 <h2>Timeline</h2><p class="muted">Newest first${page.entries.length ? html`; open “${words.labels.technicalRecord}” for what was sent and answered` : html``}.</p>${table(["When", "What happened"], timeline, "Nothing yet.")}
 ${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.older}">Older entries</a></p>` : html``}${Number.isSafeInteger(older) && older > 0 ? html`<p><a href="${base}">Back to the newest entries</a></p>` : html``}
 <h2>Webhooks</h2>${table(["Event", "Status", "What Handoff did", "Received"], inbox, "No webhooks for this order yet.")}

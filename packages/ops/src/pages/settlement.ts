@@ -37,11 +37,13 @@ type SettledOrder = Pick<Order, "id" | "status" | "currency">;
 async function readSettlement(
   settlement: SettlementService,
   order: SettledOrder,
+  /** Whether Checkout.com captured money, when the caller asked it; else the order's status says. */
+  captured = CAPTURED.has(order.status),
 ): Promise<OrderSettlementRead | null> {
   const found = await settlement.store.orderSettlement(order.id);
   const s = found.settlement;
   if (!s) {
-    if (!CAPTURED.has(order.status)) return null;
+    if (!captured) return null;
     const zero = formatDecimal(0n, order.currency);
     return {
       json: {
@@ -110,17 +112,31 @@ export function settlementWords(
   return words.settlement.status[key] ?? words.settlement.status.mismatch;
 }
 
+/** Why an order has no settlement to show, in words that do not contradict its payment panel. */
+function uncaptured(status: string, captured: boolean | undefined): string {
+  if (status === "needs_review" && captured === undefined)
+    return "Held for review. Checkout.com could not be asked just now whether it captured the payment; it pays out what it captured.";
+  if (status === "authorized" || status === "needs_review")
+    return "Not captured yet: Checkout.com pays out only what is captured.";
+  return "No money was captured for this order, so none will be paid out.";
+}
+
 /** The settlement panel of an order's page. */
 export async function settlementPanel(
   ctx: PageContext,
   settlement: SettlementService | undefined,
   order: SettledOrder,
   words: Catalogue,
+  /**
+   * What Checkout.com says it captured, when the page asked it: an order held for review may have
+   * been captured all the same (its status does not say), and Checkout.com pays that out.
+   */
+  capturedMinor?: number,
 ): Promise<HtmlSafeString> {
   if (!settlement) return html``;
-  const read = await readSettlement(settlement, order);
-  if (!read)
-    return html`<h2>Settlement</h2><p class="muted">No money was captured for this order, so none will be paid out.</p>`;
+  const captured = capturedMinor === undefined ? undefined : capturedMinor > 0;
+  const read = await readSettlement(settlement, order, captured);
+  if (!read) return html`<h2>Settlement</h2><p class="muted">${uncaptured(order.status, captured)}</p>`;
   const { json: s, feeTypes } = read;
   const fees = feeTypes.map((f) => [
     html`${f.breakdownType}${f.details.length ? html`<br><span class="muted">${f.details.join(", ")}</span>` : html``}`,
