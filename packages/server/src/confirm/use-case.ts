@@ -9,6 +9,7 @@ import {
   type PaymentRequest,
   toRequestIssues,
 } from "@handoff/contracts";
+import type { TransactionHandle } from "../db/sql-client.js";
 import type { HandoffDeps } from "../deps.js";
 import type { PricedCart, StockShortfall } from "../inventory/port.js";
 import { newId } from "../new-id.js";
@@ -191,8 +192,10 @@ interface Opening {
 async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Opening): Promise<Decision> {
   const { cart, request, now } = opening;
   const counting = !opening.counted;
+  let within: TransactionHandle | undefined;
   try {
     return await deps.store.transaction(async (tx): Promise<Decision> => {
+      within = tx.handle;
       await tx.lockOrder(orderId);
       // After the order's lock, as every transaction that counts takes them: no two wait crosswise.
       if (counting && (await deps.velocity?.clientBlocked(opening.client, now, tx.handle)))
@@ -256,7 +259,7 @@ async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Openin
   } catch (error) {
     // Whatever the transaction counted rolled back with it. Should the store fail again, the first
     // failure is the one to answer with.
-    if (counting) await deps.velocity?.clientRolledBack(opening.client, now).catch(() => undefined);
+    if (counting) await deps.velocity?.clientRolledBack(opening.client, now, within).catch(() => undefined);
     if (error instanceof Undone) return error.decision;
     throw error;
   }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open.js";
-import { handleFor, type SqlClient } from "../db/sql-client.js";
+import { handleFor, type SqlClient, type TransactionHandle } from "../db/sql-client.js";
 import { createHandoff, type Handoff } from "../handoff.js";
 import { SqlInventory } from "../inventory/sql-inventory.js";
 import { SqlOrderStore } from "../store/sql-store.js";
 import { type Harness, startHarness } from "../test-support/harness.js";
+import { freshPostgresDatabase, testEngine } from "../test-support/postgres.js";
 import { ConfirmVelocity, MemoryHitCounter, SqlHitCounter } from "./velocity.js";
 
 const LIMITS = { perCart: 5, perClient: 3, windowMs: 600_000 };
@@ -63,19 +64,32 @@ describe("the per-client confirm limit", () => {
 
   it("counted inside a transaction: one that rolls back is counted again, once, and in memory never twice", async () => {
     // The confirm's transaction counts the try; it rolls back (out of stock, a conflict); the try is counted again.
-    const tryThenRollBack = async (velocity: ConfirmVelocity, db: SqlClient, client: string) => {
-      const counted = db.transaction(async (tx) => {
-        expect(await velocity.clientBlocked(client, T0, handleFor(tx))).toBe(false);
+    const tryThenRollBack = async (velocity: ConfirmVelocity, client: string) => {
+      let within: TransactionHandle | undefined;
+      const counted = h.db.transaction(async (tx) => {
+        within = handleFor(tx, h.db);
+        expect(await velocity.clientBlocked(client, T0, within)).toBe(false);
         throw new Error("the transaction failed");
       });
       await expect(counted).rejects.toThrow("the transaction failed");
-      await velocity.clientRolledBack(client, T0);
+      await velocity.clientRolledBack(client, T0, within);
     };
-    for (const velocity of [new ConfirmVelocity(LIMITS, { db: h.db }), new ConfirmVelocity(LIMITS)]) {
-      await tryThenRollBack(velocity, h.db, "198.51.100.60");
+    // In the store's database, in memory, and in a database of its own (counted there, on its own).
+    const elsewhere = await openDatabase(
+      testEngine() === "postgres" ? await freshPostgresDatabase() : `${h.databaseUrl}-velocity`,
+    );
+    const velocities = [
+      new ConfirmVelocity(LIMITS, { db: h.db }),
+      new ConfirmVelocity(LIMITS),
+      new ConfirmVelocity(LIMITS, { db: elsewhere }),
+    ];
+    for (const [i, velocity] of velocities.entries()) {
+      const client = `198.51.100.6${i}`;
+      await tryThenRollBack(velocity, client);
       // Two more of the three, then refused: the failed try counted exactly once.
-      expect(await blockedSequence([velocity], "198.51.100.60", 3, T0 + 1)).toEqual([false, false, true]);
+      expect(await blockedSequence([velocity], client, 3, T0 + 1)).toEqual([false, false, true]);
     }
+    await elsewhere.close();
   });
 
   it("in the database: hits in concurrent transactions on both instances are each counted, in turn", async () => {
@@ -84,7 +98,7 @@ describe("the per-client confirm limit", () => {
     const counts = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         (i % 2 ? h.db : other).transaction((tx) =>
-          (i % 2 ? a : b).hit("203.0.113.10", T0 + i, handleFor(tx)),
+          (i % 2 ? a : b).hit("203.0.113.10", T0 + i, handleFor(tx, i % 2 ? h.db : other)),
         ),
       ),
     );

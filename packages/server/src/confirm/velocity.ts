@@ -22,12 +22,12 @@ export const DEFAULT_VELOCITY: VelocityLimits = { perCart: 5, perClient: 20, win
 export interface HitCounter {
   /**
    * Counts one hit on `subject` at `now` (ms); resolves to its hits in the window, this one included.
-   * `within`: an open transaction of the same database to count it in, so it commits (or rolls
-   * back) with that transaction's other writes instead of being a commit of its own.
+   * `within`: an open transaction to count it in when it `joins` it, so it commits (or rolls back)
+   * with that transaction's other writes instead of being a commit of its own.
    */
   hit(subject: string, now: number, within?: TransactionHandle): Promise<number>;
-  /** Whether a hit counted `within` a transaction is undone when that transaction rolls back. */
-  readonly transactional: boolean;
+  /** Whether hits `within` this transaction are counted in it, and so undone if it rolls back. */
+  joins(within: TransactionHandle | undefined): boolean;
   /** Counts nothing: `subject`'s hits in the window now. */
   count(subject: string, now: number): Promise<number>;
   /** How long until `subject`'s oldest hit in the window leaves it (ms): when one more is allowed. */
@@ -36,7 +36,6 @@ export interface HitCounter {
 
 /** Exact, in this process's memory: each instance counts alone. */
 export class MemoryHitCounter implements HitCounter {
-  readonly transactional = false;
   private readonly hits = new Map<string, number[]>();
 
   constructor(private readonly windowMs: number) {}
@@ -48,6 +47,10 @@ export class MemoryHitCounter implements HitCounter {
     this.hits.set(subject, recent);
     if (this.hits.size > 10_000) this.forgetIdle(since);
     return recent.length;
+  }
+
+  joins(): boolean {
+    return false;
   }
 
   async count(subject: string, now: number): Promise<number> {
@@ -73,12 +76,11 @@ const BUCKETS_PER_WINDOW = 60;
  * In the database (`rate_limit_hits`), so every instance on it counts into one budget: each hit is
  * one atomic upsert on its subject's current bucket, then the buckets inside the window are
  * summed. The window slides in steps of a bucket, so a hit stops counting up to 1/60 of the
- * window early. Rows past the window are deleted as time moves on. Counted within a transaction,
- * the bucket's row stays locked until it ends: one subject's hits wait for each other, so none is
- * lost and each sees those before it.
+ * window early. Rows past the window are deleted as time moves on. Counted within a transaction of
+ * its database, the bucket's row stays locked until it ends: one subject's hits wait for each
+ * other, so none is lost and each sees those before it.
  */
 export class SqlHitCounter implements HitCounter {
-  readonly transactional = true;
   private readonly bucketMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
 
@@ -91,9 +93,14 @@ export class SqlHitCounter implements HitCounter {
     this.bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
   }
 
+  /** Only a transaction of this counter's own database: another one's rollback is not this one's. */
+  joins(within: TransactionHandle | undefined): boolean {
+    return executorOf(within, this.db) !== undefined;
+  }
+
   async hit(subject: string, now: number, within?: TransactionHandle): Promise<number> {
     // Inside a transaction everything goes through it (SQLite's one connection waits for it to end).
-    const db = executorOf(within) ?? this.db;
+    const db = executorOf(within, this.db) ?? this.db;
     const bucket = now - (now % this.bucketMs);
     const upsert = `INSERT INTO rate_limit_hits (scope, subject, bucket_start, hits) VALUES (?, ?, ?, 1)
        ON CONFLICT (scope, subject, bucket_start) DO UPDATE SET hits = rate_limit_hits.hits + 1`;
@@ -154,7 +161,10 @@ export class SqlHitCounter implements HitCounter {
 export interface ConfirmVelocityOptions {
   /**
    * Count each client's confirms in this database, so N instances on it allow `perClient` once,
-   * not N times. Default: this process's memory.
+   * not N times. Default: this process's memory. Give the store's own client (as `openHandoff`
+   * does): a confirm is then counted in the transaction that opens its payment attempt, at no
+   * commit of its own. Another client counts on its own connection, so it must not be a second
+   * connection to the store's SQLite file (it would wait for the very transaction it counts in).
    */
   db?: SqlClient;
 }
@@ -236,11 +246,16 @@ export class ConfirmVelocity {
   }
 
   /**
-   * The transaction this confirm was counted in rolled back (out of stock, a conflict, a failure):
-   * it is counted again, on its own, so a try whose transaction fails is not a free one.
+   * The transaction `within` which this confirm was counted rolled back (out of stock, a conflict,
+   * a failure), before or after the count: it is counted again, on its own, so a try whose
+   * transaction fails is not a free one. A count the transaction did not hold stands as it is.
    */
-  async clientRolledBack(client: string | undefined, now: number): Promise<void> {
-    if (client && this.clients.transactional) await this.clients.hit(client, now);
+  async clientRolledBack(
+    client: string | undefined,
+    now: number,
+    within: TransactionHandle | undefined,
+  ): Promise<void> {
+    if (client && this.clients.joins(within)) await this.clients.hit(client, now);
   }
 }
 
