@@ -242,7 +242,7 @@ async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Openin
         createdAt: at,
         updatedAt: at,
       };
-      // Refused, PostgreSQL has aborted the transaction: it rolls back, and the try is counted again.
+      // Refused (PostgreSQL has aborted the transaction by now): it rolls back, the try counted again.
       if ((await tx.insertAttempt(attempt)) !== "opened") throw new Undone({ kind: "in_progress" });
       const held = await deps.inventory.reserve(order.id, order.lines, tx.handle);
       if (!held.ok) throw new Undone({ kind: "out_of_stock", lines: held.lines });
