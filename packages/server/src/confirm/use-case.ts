@@ -9,6 +9,7 @@ import {
   type PaymentRequest,
   toRequestIssues,
 } from "@handoff/contracts";
+import type { TransactionHandle } from "../db/sql-client.js";
 import type { HandoffDeps } from "../deps.js";
 import type { PricedCart, StockShortfall } from "../inventory/port.js";
 import { newId } from "../new-id.js";
@@ -88,45 +89,46 @@ export async function confirm(
   ]);
   // The same token again (a double click, a retry after a timeout): answer what we answered.
   if (known) return confirmAgain(known, cartId, deps, context.locale);
-  if (await deps.velocity?.clientBlocked(context.client, deps.now().getTime())) return tooManyTries();
 
-  if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
-  if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
-  // The session fixed what the shopper is shown; confirm charges exactly that or nothing.
-  if (!order) {
+  const now = deps.now().getTime();
+  if (!cart || cart.lines.length === 0 || cart.total === 0 || !order) {
+    // Refused before any order is locked: the try is counted on its own, and a client over its
+    // limit hears that first, as on every other path.
+    if (await deps.velocity?.clientBlocked(context.client, now)) return tooManyTries();
+    if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
+    if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
+    // The session fixed what the shopper is shown; confirm charges exactly that or nothing.
     return errorReply(
       "CART_CHANGED",
       "No checkout session covers this cart. Load the checkout (POST …/session) before paying.",
     );
   }
-  const attempts = await deps.store.attemptsOfOrder(order.id);
-  if (deps.velocity?.cartBlocked(attempts, deps.now().getTime())) {
-    await deps.store.appendEvent(order.id, { kind: "confirm_refused", detail: { error: "RATE_LIMITED" } });
-    return tooManyTries(order.id);
-  }
-  // Back from an unfinished 3-D Secure with another card: ask Checkout.com (outside the lock) what
-  // became of it; settling frees the order, under its lock, only if that payment is still pending.
-  const waiting = attempts.at(-1);
-  if (isWaitingForThreeDs(waiting)) await settleWaitingThreeDs(deps, waiting, "confirm", true);
-
-  const at = deps.now().toISOString();
-  const draft = {
-    id: newId("att"),
-    orderId: order.id,
-    processorToken,
-    idempotencyKey: idempotencyKeyFor(order.id, processorToken),
-    status: "processing" as const,
-    riskFlagged: false,
-    createdAt: at,
-    updatedAt: at,
+  const opening: Opening = {
+    cart,
+    request,
+    client: context.client,
+    now,
+    counted: false,
+    settledWaiting: false,
   };
-  const decided = await decideAndOpen(deps, order.id, cart, request, draft);
+  let decided = await decideAndOpen(deps, order.id, opening);
+  if (decided.kind === "waiting") {
+    // Back from an unfinished 3-D Secure with another card: ask Checkout.com (outside the lock) what
+    // became of it; settling frees the order, under its lock, only if that payment is still pending.
+    // Then decide again; this try is counted already.
+    await settleWaitingThreeDs(deps, decided.attempt, "confirm", true);
+    decided = await decideAndOpen(deps, order.id, { ...opening, counted: true, settledWaiting: true });
+  }
   switch (decided.kind) {
     case "opened":
       return charge(decided.order, decided.attempt, deps, context.locale, {
         deviceSessionId: request.deviceSessionId,
         paymentIp: context.client,
       });
+    case "client_limited":
+      return tooManyTries();
+    case "cart_limited":
+      return tooManyTries(order.id);
     case "paid":
       // Already paid with another token (another tab won): say so, charge nothing.
       return approvedReply(order.id, decided.attempt);
@@ -144,45 +146,69 @@ export async function confirm(
         orderUrl: deps.settings.orderPageUrl(order.id),
       });
     default:
+      // "in_progress": another payment of this order may still be charged ("waiting" is never decided twice).
       return errorReply("ATTEMPT_IN_PROGRESS", "A payment for this order is already in progress.", {
         orderId: order.id,
       });
   }
 }
 
-/** Thrown inside the opening transaction so the attempt it inserted rolls back with it. */
-class StockRefused extends Error {
-  constructor(readonly lines: StockShortfall[]) {
-    super("not enough stock");
+/** Thrown inside the opening transaction so what it wrote (the attempt, the stock) rolls back with it. */
+class Undone extends Error {
+  constructor(readonly decision: Decision) {
+    super(decision.kind);
   }
 }
 
 type Decision =
   | { kind: "opened"; order: Order; attempt: Attempt }
   | { kind: "paid"; attempt: Attempt }
-  | { kind: "in_progress" | "cart_changed" }
+  | { kind: "in_progress" | "cart_changed" | "client_limited" | "cart_limited" }
+  /** The latest attempt waits for 3-D Secure: Checkout.com is asked (outside the lock) before deciding. */
+  | { kind: "waiting"; attempt: Attempt & { paymentId: string } }
   | { kind: "completed"; status: string }
   | { kind: "out_of_stock"; lines: StockShortfall[] };
 
+/** What confirm opens an attempt from, and what of this try is already done. */
+interface Opening {
+  cart: PricedCart;
+  request: ConfirmRequest;
+  client: string | undefined;
+  now: number;
+  /** The client's try was counted already (in an earlier transaction of this confirm). */
+  counted: boolean;
+  /** Checkout.com was asked about the attempt waiting for 3-D Secure: decide on what is stored now. */
+  settledWaiting: boolean;
+}
+
 /**
  * Every decision confirm takes about the order, taken in one transaction that holds the order's
- * lock and re-reads what it decides on: is it paid, is a payment of it open, is its price the one
- * the shopper was shown. Then, still inside, the attempt is opened at that price and the order's
- * stock held, or neither. Nothing here calls Checkout.com.
+ * lock and re-reads what it decides on: is the client or the cart over its card-testing limit, is
+ * the order paid, is a payment of it open, is its price the one the shopper was shown. Then, still
+ * inside, the attempt is opened at that price and the order's stock held, or neither. The client's
+ * try is counted in the same transaction, so it costs no commit of its own; if the transaction
+ * rolls back, it is counted again on its own. Nothing here calls Checkout.com.
  */
-async function decideAndOpen(
-  deps: HandoffDeps,
-  orderId: string,
-  cart: PricedCart,
-  request: ConfirmRequest,
-  draft: Omit<Attempt, "amount" | "currency">,
-): Promise<Decision> {
+async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Opening): Promise<Decision> {
+  const { cart, request, now } = opening;
+  const counting = !opening.counted;
+  let within: TransactionHandle | undefined;
   try {
     return await deps.store.transaction(async (tx): Promise<Decision> => {
+      within = tx.handle;
       await tx.lockOrder(orderId);
+      // After the order's lock, as every transaction that counts takes them: no two wait crosswise.
+      if (counting && (await deps.velocity?.clientBlocked(opening.client, now, tx.handle)))
+        return { kind: "client_limited" };
       const order = await tx.orderById(orderId);
       if (!order) return { kind: "cart_changed" };
-      const latest = (await tx.attemptsOfOrder(orderId)).at(-1);
+      const attempts = await tx.attemptsOfOrder(orderId);
+      if (deps.velocity?.cartBlocked(attempts, now)) {
+        await tx.appendEvents(orderId, [{ kind: "confirm_refused", detail: { error: "RATE_LIMITED" } }]);
+        return { kind: "cart_limited" };
+      }
+      const latest = attempts.at(-1);
+      if (!opening.settledWaiting && isWaitingForThreeDs(latest)) return { kind: "waiting", attempt: latest };
       const status = orderStatusOf(latest);
       if (latest && isPaid(status) && latest.paymentId) return { kind: "paid", attempt: latest };
       if (mayStillCharge(latest)) return { kind: "in_progress" };
@@ -203,11 +229,23 @@ async function decideAndOpen(
         return { kind: "cart_changed" };
       }
       // The price is frozen on the attempt: whatever happens to the cart, this is what it charges.
-      const attempt: Attempt = { ...draft, amount: order.amount, currency: order.currency };
-      const inserted = await tx.insertAttempt(attempt);
-      if (inserted !== "opened") return { kind: "in_progress" };
+      const at = deps.now().toISOString();
+      const attempt: Attempt = {
+        id: newId("att"),
+        orderId,
+        processorToken: request.processorToken,
+        idempotencyKey: idempotencyKeyFor(orderId, request.processorToken),
+        status: "processing",
+        riskFlagged: false,
+        amount: order.amount,
+        currency: order.currency,
+        createdAt: at,
+        updatedAt: at,
+      };
+      // Refused (PostgreSQL has aborted the transaction by now): it rolls back, the try counted again.
+      if ((await tx.insertAttempt(attempt)) !== "opened") throw new Undone({ kind: "in_progress" });
       const held = await deps.inventory.reserve(order.id, order.lines, tx.handle);
-      if (!held.ok) throw new StockRefused(held.lines);
+      if (!held.ok) throw new Undone({ kind: "out_of_stock", lines: held.lines });
       const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
       await tx.appendEvents(order.id, [
         {
@@ -219,7 +257,10 @@ async function decideAndOpen(
       return { kind: "opened", order, attempt };
     });
   } catch (error) {
-    if (error instanceof StockRefused) return { kind: "out_of_stock", lines: error.lines };
+    // Whatever the transaction counted rolled back with it. Should the store fail again, the first
+    // failure is the one to answer with.
+    if (counting) await deps.velocity?.clientRolledBack(opening.client, now, within).catch(() => undefined);
+    if (error instanceof Undone) return error.decision;
     throw error;
   }
 }

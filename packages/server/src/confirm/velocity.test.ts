@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open.js";
-import type { SqlClient } from "../db/sql-client.js";
+import { handleFor, type SqlClient, type TransactionHandle } from "../db/sql-client.js";
 import { createHandoff, type Handoff } from "../handoff.js";
 import { SqlInventory } from "../inventory/sql-inventory.js";
 import { SqlOrderStore } from "../store/sql-store.js";
 import { type Harness, startHarness } from "../test-support/harness.js";
+import { freshPostgresDatabase, testEngine } from "../test-support/postgres.js";
 import { ConfirmVelocity, MemoryHitCounter, SqlHitCounter } from "./velocity.js";
 
 const LIMITS = { perCart: 5, perClient: 3, windowMs: 600_000 };
@@ -61,6 +62,50 @@ describe("the per-client confirm limit", () => {
     expect(counts.filter((n) => n <= 20).length).toBeLessThanOrEqual(20);
   });
 
+  it("counted inside a transaction: one that rolls back is counted again, once, and in memory never twice", async () => {
+    // The confirm's transaction counts the try; it rolls back (out of stock, a conflict); the try is counted again.
+    const tryThenRollBack = async (velocity: ConfirmVelocity, client: string) => {
+      let within: TransactionHandle | undefined;
+      const counted = h.db.transaction(async (tx) => {
+        within = handleFor(tx, h.db);
+        expect(await velocity.clientBlocked(client, T0, within)).toBe(false);
+        throw new Error("the transaction failed");
+      });
+      await expect(counted).rejects.toThrow("the transaction failed");
+      await velocity.clientRolledBack(client, T0, within);
+    };
+    // In the store's database, in memory, and in a database of its own (counted there, on its own).
+    const elsewhere = await openDatabase(
+      testEngine() === "postgres" ? await freshPostgresDatabase() : `${h.databaseUrl}-velocity`,
+    );
+    const velocities = [
+      new ConfirmVelocity(LIMITS, { db: h.db }),
+      new ConfirmVelocity(LIMITS),
+      new ConfirmVelocity(LIMITS, { db: elsewhere }),
+    ];
+    for (const [i, velocity] of velocities.entries()) {
+      const client = `198.51.100.6${i}`;
+      await tryThenRollBack(velocity, client);
+      // Two more of the three, then refused: the failed try counted exactly once.
+      expect(await blockedSequence([velocity], client, 3, T0 + 1)).toEqual([false, false, true]);
+    }
+    await elsewhere.close();
+  });
+
+  it("in the database: hits in concurrent transactions on both instances are each counted, in turn", async () => {
+    const a = new SqlHitCounter(h.db, "test_concurrent_tx", LIMITS.windowMs);
+    const b = new SqlHitCounter(other, "test_concurrent_tx", LIMITS.windowMs);
+    const counts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? h.db : other).transaction((tx) =>
+          (i % 2 ? a : b).hit("203.0.113.10", T0 + i, handleFor(tx, i % 2 ? h.db : other)),
+        ),
+      ),
+    );
+    // The bucket's row is held until each transaction commits: every hit sees all those before it.
+    expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
   it("in the database: a window passes in steps of 1/60 of it, and old rows are deleted", async () => {
     const counter = new SqlHitCounter(h.db, "test_window", 60_000);
     const at = T0 + 123; // mid-bucket
@@ -108,9 +153,87 @@ describe("confirm on two instances over one database", () => {
       statuses.push(reply.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    // Refused before any charge: Checkout.com saw three payments from this shopper.
+    expect(paymentsFrom(h, "192.0.2.44")).toBe(3);
     // Someone else, at the same moment, on the instance that just refused: still pays.
     const cartId = await h.cart();
     const reply = await second.confirm({ cartId, processorToken: await h.token() }, { client: "192.0.2.45" });
     expect(reply.status).toBe(200);
   });
+
+  it("counts a confirm refused for want of stock: a card tester gets no free tries from failing ones", async () => {
+    await h.inventory.upsertProducts([
+      { sku: "velocity-last", name: "Last one", unitAmount: 500, currency: "GBP", stock: 1 },
+    ]);
+    const [late, early] = [
+      await h.cart([{ sku: "velocity-last", quantity: 1 }]),
+      await h.cart([{ sku: "velocity-last", quantity: 1 }]),
+    ];
+    expect(
+      (await first.confirm({ cartId: early, processorToken: await h.token() }, { client: "192.0.2.50" }))
+        .status,
+    ).toBe(200);
+    const statuses: number[] = [];
+    const refused = await second.confirm(
+      { cartId: late, processorToken: await h.token() },
+      { client: "192.0.2.51" },
+    );
+    expect(refused.body).toMatchObject({ error: "OUT_OF_STOCK" });
+    for (let i = 0; i < 3; i++) {
+      const cartId = await h.cart();
+      statuses.push(
+        (
+          await (i % 2 ? first : second).confirm(
+            { cartId, processorToken: await h.token() },
+            { client: "192.0.2.51" },
+          )
+        ).status,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("shares one budget between concurrent confirms on both instances: never more than the limit charged", async () => {
+    const carts = await Promise.all(Array.from({ length: 6 }, () => h.cart()));
+    const tokens = await Promise.all(carts.map(() => h.token()));
+    const replies = await Promise.all(
+      carts.map((cartId, i) =>
+        (i % 2 ? second : first).confirm(
+          { cartId, processorToken: tokens[i] ?? "" },
+          { client: "192.0.2.52" },
+        ),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
+    expect(paymentsFrom(h, "192.0.2.52")).toBe(3);
+  });
+
+  it("counts a return from an unfinished 3-D Secure once, and refuses one over the limit before asking Checkout.com", async () => {
+    const client = { client: "192.0.2.53" };
+    const [one, two] = [await h.cart(), await h.cart()];
+    const challenged = async (cartId: string) => {
+      const reply = await first.confirm({ cartId, processorToken: await h.token(CHALLENGE) }, client);
+      expect(reply.status).toBe(202);
+      return (reply.body as { orderId: string }).orderId;
+    };
+    await challenged(one);
+    const waiting = await challenged(two);
+    // Back at the checkout with another card: Checkout.com is asked about the challenge, then the card is charged.
+    expect((await second.confirm({ cartId: one, processorToken: await h.token() }, client)).status).toBe(200);
+    // The fourth try of three, on an order still waiting: refused, and Checkout.com is not asked about it.
+    const callsBefore = (await h.store.timeline(waiting)).filter((e) => e.kind === "processor_call").length;
+    const over = await first.confirm({ cartId: two, processorToken: await h.token() }, client);
+    expect(over).toMatchObject({ status: 429, body: { error: "RATE_LIMITED" } });
+    expect((await h.store.timeline(waiting)).filter((e) => e.kind === "processor_call")).toHaveLength(
+      callsBefore,
+    );
+    expect((await h.store.attemptsOfOrder(waiting)).at(-1)?.status).toBe("requires_action");
+  });
 });
+
+const CHALLENGE = "4010061700000021";
+
+/** Payments Checkout.com (the sandbox) received from one client's address. */
+function paymentsFrom(h: Harness, ip: string): number {
+  return [...h.sandbox.payments.payments.values()].filter((p) => p.paymentIp === ip).length;
+}

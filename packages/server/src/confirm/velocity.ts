@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/sql-client.js";
+import { executorOf, type SqlClient, type SqlExecutor, type TransactionHandle } from "../db/sql-client.js";
 import type { Attempt } from "../orders/model.js";
 
 export interface VelocityLimits {
@@ -20,8 +20,14 @@ export const DEFAULT_VELOCITY: VelocityLimits = { perCart: 5, perClient: 20, win
 
 /** Hits per subject (a client's address) in a sliding window. */
 export interface HitCounter {
-  /** Counts one hit on `subject` at `now` (ms); resolves to its hits in the window, this one included. */
-  hit(subject: string, now: number): Promise<number>;
+  /**
+   * Counts one hit on `subject` at `now` (ms); resolves to its hits in the window, this one included.
+   * `within`: an open transaction to count it in when it `joins` it, so it commits (or rolls back)
+   * with that transaction's other writes instead of being a commit of its own.
+   */
+  hit(subject: string, now: number, within?: TransactionHandle): Promise<number>;
+  /** Whether hits `within` this transaction are counted in it, and so undone if it rolls back. */
+  joins(within: TransactionHandle | undefined): boolean;
   /** Counts nothing: `subject`'s hits in the window now. */
   count(subject: string, now: number): Promise<number>;
   /** How long until `subject`'s oldest hit in the window leaves it (ms): when one more is allowed. */
@@ -41,6 +47,10 @@ export class MemoryHitCounter implements HitCounter {
     this.hits.set(subject, recent);
     if (this.hits.size > 10_000) this.forgetIdle(since);
     return recent.length;
+  }
+
+  joins(): boolean {
+    return false;
   }
 
   async count(subject: string, now: number): Promise<number> {
@@ -66,7 +76,9 @@ const BUCKETS_PER_WINDOW = 60;
  * In the database (`rate_limit_hits`), so every instance on it counts into one budget: each hit is
  * one atomic upsert on its subject's current bucket, then the buckets inside the window are
  * summed. The window slides in steps of a bucket, so a hit stops counting up to 1/60 of the
- * window early. Rows past the window are deleted as time moves on.
+ * window early. Rows past the window are deleted as time moves on. Counted within a transaction of
+ * its database, the bucket's row stays locked until it ends: one subject's hits wait for each
+ * other, so none is lost and each sees those before it.
  */
 export class SqlHitCounter implements HitCounter {
   private readonly bucketMs: number;
@@ -81,16 +93,23 @@ export class SqlHitCounter implements HitCounter {
     this.bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
   }
 
-  async hit(subject: string, now: number): Promise<number> {
+  /** Only a transaction of this counter's own database: another one's rollback is not this one's. */
+  joins(within: TransactionHandle | undefined): boolean {
+    return executorOf(within, this.db) !== undefined;
+  }
+
+  async hit(subject: string, now: number, within?: TransactionHandle): Promise<number> {
+    // Inside a transaction everything goes through it (SQLite's one connection waits for it to end).
+    const db = executorOf(within, this.db) ?? this.db;
     const bucket = now - (now % this.bucketMs);
     const upsert = `INSERT INTO rate_limit_hits (scope, subject, bucket_start, hits) VALUES (?, ?, ?, 1)
        ON CONFLICT (scope, subject, bucket_start) DO UPDATE SET hits = rate_limit_hits.hits + 1`;
     const key = [this.scope, subject, bucket];
     let hits: number;
-    if (this.db.dialect === "postgres") {
+    if (db.dialect === "postgres") {
       // One round trip: the bucket's new count, plus the window's other buckets (read on the
       // statement's snapshot, which the upsert's own row is not part of).
-      const { rows } = await this.db.execute(
+      const { rows } = await db.execute(
         `WITH counted AS (${upsert} RETURNING hits)
          SELECT (SELECT hits FROM counted) + COALESCE((SELECT SUM(hits) FROM rate_limit_hits
            WHERE scope = ? AND subject = ? AND bucket_start > ? AND bucket_start <> ?), 0) AS hits`,
@@ -98,15 +117,19 @@ export class SqlHitCounter implements HitCounter {
       );
       hits = Number(rows[0]?.hits ?? 0);
     } else {
-      await this.db.execute(upsert, key);
-      hits = await this.count(subject, now);
+      await db.execute(upsert, key);
+      hits = await this.countOn(db, subject, now);
     }
-    await this.prune(now);
+    await this.prune(db, now);
     return hits;
   }
 
-  async count(subject: string, now: number): Promise<number> {
-    const { rows } = await this.db.execute(
+  count(subject: string, now: number): Promise<number> {
+    return this.countOn(this.db, subject, now);
+  }
+
+  private async countOn(db: SqlExecutor, subject: string, now: number): Promise<number> {
+    const { rows } = await db.execute(
       `SELECT COALESCE(SUM(hits), 0) AS hits FROM rate_limit_hits
        WHERE scope = ? AND subject = ? AND bucket_start > ?`,
       [this.scope, subject, now - this.windowMs],
@@ -125,10 +148,10 @@ export class SqlHitCounter implements HitCounter {
   }
 
   /** Now and then (every tenth of a window, per instance), the rows no window can reach any more go. */
-  private async prune(now: number): Promise<void> {
+  private async prune(db: SqlExecutor, now: number): Promise<void> {
     if (now - this.prunedAt < this.windowMs / 10) return;
     this.prunedAt = now;
-    await this.db.execute("DELETE FROM rate_limit_hits WHERE scope = ? AND bucket_start <= ?", [
+    await db.execute("DELETE FROM rate_limit_hits WHERE scope = ? AND bucket_start <= ?", [
       this.scope,
       now - this.windowMs,
     ]);
@@ -138,7 +161,10 @@ export class SqlHitCounter implements HitCounter {
 export interface ConfirmVelocityOptions {
   /**
    * Count each client's confirms in this database, so N instances on it allow `perClient` once,
-   * not N times. Default: this process's memory.
+   * not N times. Default: this process's memory. Give the store's own client (as `openHandoff`
+   * does): a confirm is then counted in the transaction that opens its payment attempt, at no
+   * commit of its own. Another client counts on its own connection, so it must not be a second
+   * connection to the store's SQLite file (it would wait for the very transaction it counts in).
    */
   db?: SqlClient;
 }
@@ -209,10 +235,27 @@ export class ConfirmVelocity {
     return refused.length >= this.limits.perCart;
   }
 
-  /** Counts this confirm; true when the client is over its limit. */
-  async clientBlocked(client: string | undefined, now: number): Promise<boolean> {
+  /**
+   * Counts this confirm; true when the client is over its limit. `within`: the transaction that
+   * opens the payment attempt, so the count shares its commit; if that transaction rolls back,
+   * `clientRolledBack` counts the confirm again.
+   */
+  async clientBlocked(client: string | undefined, now: number, within?: TransactionHandle): Promise<boolean> {
     if (!client) return false;
-    return (await this.clients.hit(client, now)) > this.limits.perClient;
+    return (await this.clients.hit(client, now, within)) > this.limits.perClient;
+  }
+
+  /**
+   * The transaction `within` which this confirm was counted rolled back (out of stock, a conflict,
+   * a failure), before or after the count: it is counted again, on its own, so a try whose
+   * transaction fails is not a free one. A count the transaction did not hold stands as it is.
+   */
+  async clientRolledBack(
+    client: string | undefined,
+    now: number,
+    within: TransactionHandle | undefined,
+  ): Promise<void> {
+    if (client && this.clients.joins(within)) await this.clients.hit(client, now);
   }
 }
 

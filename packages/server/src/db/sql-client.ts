@@ -90,16 +90,20 @@ export interface TransactionHandle {
   readonly [transactionBrand]: true;
 }
 
-const executors = new WeakMap<TransactionHandle, SqlExecutor>();
+const executors = new WeakMap<TransactionHandle, { tx: SqlExecutor; db: SqlClient }>();
 
-/** Wraps an open transaction for code that must not see SQL. */
-export function handleFor(tx: SqlExecutor): TransactionHandle {
+/** Wraps an open transaction of `db` for code that must not see SQL. */
+export function handleFor(tx: SqlExecutor, db: SqlClient): TransactionHandle {
   const handle = Object.freeze({}) as TransactionHandle;
-  executors.set(handle, tx);
+  executors.set(handle, { tx, db });
   return handle;
 }
 
-/** The transaction behind a handle, for an adapter whose data lives in the same database. */
-export function executorOf(handle: TransactionHandle | undefined): SqlExecutor | undefined {
-  return handle ? executors.get(handle) : undefined;
+/**
+ * The transaction behind a handle, for an adapter whose data lives in the same database; with `of`,
+ * only when the transaction is known to be one of that database.
+ */
+export function executorOf(handle: TransactionHandle | undefined, of?: SqlClient): SqlExecutor | undefined {
+  const open = handle ? executors.get(handle) : undefined;
+  return open && (of === undefined || open.db === of) ? open.tx : undefined;
 }

@@ -32,6 +32,12 @@ import {
   reportsPageSchema,
 } from "./settlement-wire.js";
 
+/**
+ * A payment request's answer: the SDK returns 201 and 202 bodies alike; 202s are the ones with a
+ * redirect and status Pending. Built once: a schema built per call is compiled again for each.
+ */
+const paymentAnswerSchema = paymentProcessedResponseSchema.or(paymentPendingResponseSchema);
+
 /** What Handoff calls: payments, their details and actions (`gateway`), and Flow's sessions. */
 export const OAUTH_SCOPES = ["gateway", "payment-sessions"];
 
@@ -244,12 +250,10 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
     request: Parameters<PaymentProcessor["requestPayment"]>[0],
     idempotencyKey: string,
   ): Promise<PaymentOutcome> {
-    // The SDK returns 201 and 202 bodies alike; 202s are the ones with a redirect and status Pending.
-    const either = paymentProcessedResponseSchema.or(paymentPendingResponseSchema);
     const r = await this.call(
       "POST /payments",
       true,
-      either,
+      paymentAnswerSchema,
       "answered",
       () => this.sdk.payments.request(request, idempotencyKey),
       { [ATTR.orderId]: request.reference },

@@ -109,8 +109,9 @@ class SqlOrderTransaction implements OrderTransaction {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly now: () => Date,
+    db: SqlClient,
   ) {
-    this.handle = handleFor(sql);
+    this.handle = handleFor(sql, db);
   }
 
   async lockOrder(orderId: string): Promise<void> {
@@ -269,7 +270,7 @@ export class SqlOrderStore implements OrderStore {
   ) {}
 
   transaction<T>(work: (tx: OrderTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((sql) => work(new SqlOrderTransaction(sql, this.now)));
+    return this.db.transaction((sql) => work(new SqlOrderTransaction(sql, this.now, this.db)));
   }
 
   async createOrder(o: Order): Promise<void> {
