@@ -1,7 +1,7 @@
 import type { HandoffEvent } from "@handoff/contracts";
 import type { Row, SqlExecutor, SqlValue } from "../db/sql-client.js";
 import { orderSettledEvent } from "../outbox/events.js";
-import { appendToOutbox } from "../outbox/sql-outbox.js";
+import { appendManyToOutbox } from "../outbox/sql-outbox.js";
 import { formatDecimal } from "./decimal.js";
 import { isGross, rowKey, type SettlementLine } from "./lines.js";
 import { big, insertRows, selectIn } from "./sql.js";
@@ -57,6 +57,58 @@ function insertLines(dialect: SqlExecutor["dialect"]) {
 }
 const PUT_WIDTH = 16;
 const INSERT_LINES = { sqlite: insertLines("sqlite"), postgres: insertLines("postgres") };
+
+/**
+ * insertLines for a plain line, most of a report: every amount its holding amount, every currency
+ * and the payout the batch's usual ones, and its order (if any) its reference. Even a NULL costs
+ * the driver a tenth of a microsecond to bind, so these rows bind the 9 values they say, not 16.
+ */
+function insertPlainLines(dialect: SqlExecutor["dialect"]) {
+  const sep = dialect === "postgres" ? "chr(31)" : "char(31)";
+  return {
+    head: `INSERT INTO settlement_lines (${LINE_COLUMNS})`,
+    width: PLAIN_WIDTH,
+    row: "(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))",
+    // column1…9: action_id, action_type, payment_id, reference, breakdown_type, fee_detail,
+    // is_gross + 2 when the order id is the reference (else it has none), processed_on, holding_amount.
+    rows: (values: string) => `SELECT column1 || ${sep} || column5 || ${sep} || column6 || ${sep} || d.payout,
+      column1, column2, column3, column4, column5, column6, column7 % 2, column8, d.currency, column9,
+      d.currency, column9, d.currency, column9, d.payout, d.report,
+      CASE WHEN column7 >= 2 THEN column4 END, d.at
+      FROM (SELECT ? AS report, ? AS at, ? AS currency, ? AS payout) AS d, (VALUES ${values}) AS v WHERE true`,
+    tail: "ON CONFLICT (row_key) DO NOTHING",
+  };
+}
+const PLAIN_WIDTH = 9;
+const INSERT_PLAIN_LINES = { sqlite: insertPlainLines("sqlite"), postgres: insertPlainLines("postgres") };
+
+/** Whether insertPlainLines can store the line: it says nothing beyond its own 9 values. */
+function isPlain(l: SettlementLine, orderId: string | null, usual: { currency: string; payoutId: string }) {
+  return (
+    (orderId === null || orderId === l.reference) &&
+    l.holdingCurrency === usual.currency &&
+    l.payoutId === usual.payoutId &&
+    l.processingCurrency === l.holdingCurrency &&
+    l.transactionCurrency === l.holdingCurrency &&
+    l.processingAmount === l.holdingAmount &&
+    l.transactionAmount === l.holdingAmount
+  );
+}
+
+/** A plain line's values, in insertPlainLines' order. */
+function putPlain(values: SqlValue[], l: SettlementLine, orderId: string | null): void {
+  values.push(
+    l.actionId,
+    l.actionType,
+    l.paymentId,
+    l.reference,
+    l.breakdownType,
+    l.feeDetail,
+    (isGross(l.breakdownType) ? 1 : 0) + (orderId !== null ? 2 : 0),
+    l.processedOn,
+    l.holdingAmount,
+  );
+}
 
 /** A line's own values, in insertLines' order; `usual`: the batch's holding currency and payout. */
 function putOwn(
@@ -178,18 +230,53 @@ export async function storeLines(
     (l.payoutId === "" ? pending : paidOut).push(i);
   });
 
-  const first = lines[paidOut[0] ?? 0];
-  const usual = { currency: first?.holdingCurrency ?? "", payoutId: first?.payoutId ?? "" };
-  const inserted = await insertRows(
-    tx,
-    INSERT_LINES[tx.dialect],
-    paidOut.length,
-    (values, k) => {
+  // By payout (a report may interleave several, one per currency), each with its own usual holding
+  // currency and payout; within one, plain lines and the others, each through their own statements.
+  const byPayout = new Map<string, number[]>();
+  paidOut.forEach((i, k) => {
+    const payoutId = (lines[i] as SettlementLine).payoutId;
+    const group = byPayout.get(payoutId);
+    if (group) group.push(k);
+    else byPayout.set(payoutId, [k]);
+  });
+  const inserted: boolean[] = [];
+  for (const [payoutId, group] of byPayout) {
+    const first = lines[paidOut[group[0] as number] as number] as SettlementLine;
+    const usual = { currency: first.holdingCurrency, payoutId };
+    const plain: number[] = [];
+    const other: number[] = [];
+    for (const k of group) {
       const i = paidOut[k] as number;
-      putOwn(values, lines[i] as SettlementLine, orderOf[i] ?? null, usual);
-    },
-    [reportId, at, usual.currency, usual.payoutId],
-  );
+      (isPlain(lines[i] as SettlementLine, orderOf[i] ?? null, usual) ? plain : other).push(k);
+    }
+    const perStatement = [reportId, at, usual.currency, usual.payoutId];
+    const insertedPlain = await insertRows(
+      tx,
+      INSERT_PLAIN_LINES[tx.dialect],
+      plain.length,
+      (values, n) => {
+        const i = paidOut[plain[n] as number] as number;
+        putPlain(values, lines[i] as SettlementLine, orderOf[i] ?? null);
+      },
+      perStatement,
+    );
+    plain.forEach((k, n) => {
+      inserted[k] = insertedPlain[n] as boolean;
+    });
+    const insertedOther = await insertRows(
+      tx,
+      INSERT_LINES[tx.dialect],
+      other.length,
+      (values, n) => {
+        const i = paidOut[other[n] as number] as number;
+        putOwn(values, lines[i] as SettlementLine, orderOf[i] ?? null, usual);
+      },
+      perStatement,
+    );
+    other.forEach((k, n) => {
+      inserted[k] = insertedOther[n] as boolean;
+    });
+  }
   if (
     paidOut.length > 0 &&
     (await tx.execute("SELECT 1 AS one FROM settlement_lines WHERE payout_id = '' LIMIT 1")).rows.length > 0
@@ -408,6 +495,6 @@ export async function refreshOrders(
       at,
     );
   });
-  for (const { orderId, event } of events) await appendToOutbox(tx, event, orderId);
+  await appendManyToOutbox(tx, events);
   return events.length > 0;
 }

@@ -10,6 +10,20 @@ import { READ_LINE, refreshOrders, type StoredLine, storedLineOf, storeLines } f
 
 export type { StoredLine };
 
+/** What a report's reader writes inside `SqlSettlementStore.writing`'s transaction. */
+export interface SettlementWriter {
+  ingest(
+    lines: readonly SettlementLine[],
+    reportId?: string,
+  ): Promise<{ orders: string[]; announced: boolean }>;
+  recordPayoutAmount(payout: {
+    payoutId: string;
+    currency: string;
+    amount: bigint;
+    date?: string | undefined;
+  }): Promise<void>;
+}
+
 /** One order's settlement as stored (amounts scaled, see decimal.ts). */
 export interface StoredOrderSettlement {
   orderId: string;
@@ -184,13 +198,23 @@ export class SqlSettlementStore {
 
   /** Records what Checkout.com says a payout paid (scaled units). */
   async recordPayoutAmount(payoutId: string, currency: string, amount: bigint, date?: string): Promise<void> {
-    const at = this.now().toISOString();
-    await this.db.execute(
-      `INSERT INTO settlement_payouts (payout_id, currency, payout_date, amount, gross, fees, net, line_count,
-         order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
-       ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount,
-         payout_date = COALESCE(excluded.payout_date, settlement_payouts.payout_date)`,
-      [payoutId, currency, date ?? null, amount, at],
+    await recordPayoutAmountIn(this.db, { payoutId, currency, amount, date }, this.now().toISOString());
+  }
+
+  /**
+   * Runs `work` in one transaction, with what a report's reader writes: several batches of lines
+   * share a COMMIT (and its fsync, most of what a batch of a thousand lines costs), each batch
+   * stored as `ingest` stores it. All or nothing, like one batch.
+   */
+  async writing<T>(work: (writer: SettlementWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) =>
+      work({
+        ingest: async (lines, reportId) =>
+          lines.length === 0
+            ? { orders: [], announced: false }
+            : storeLines(tx, lines, { reportId, at: this.now().toISOString() }),
+        recordPayoutAmount: (payout) => recordPayoutAmountIn(tx, payout, this.now().toISOString()),
+      }),
     );
   }
 
@@ -778,6 +802,21 @@ async function payoutTotals(tx: SqlExecutor, payoutId: string): Promise<{ totals
     ).rows[0]?.n ?? 0,
   );
   return { totals: byCurrency, feeOnly };
+}
+
+/** What Checkout.com says a payout paid (scaled units), through `sql` (the store or a transaction). */
+async function recordPayoutAmountIn(
+  sql: SqlExecutor,
+  payout: { payoutId: string; currency: string; amount: bigint; date?: string | undefined },
+  at: string,
+): Promise<void> {
+  await sql.execute(
+    `INSERT INTO settlement_payouts (payout_id, currency, payout_date, amount, gross, fees, net, line_count,
+       order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
+     ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount,
+       payout_date = COALESCE(excluded.payout_date, settlement_payouts.payout_date)`,
+    [payout.payoutId, payout.currency, payout.date ?? null, payout.amount, at],
+  );
 }
 
 async function readPayout(sql: SqlExecutor, payoutId: string): Promise<StoredPayout | undefined> {
