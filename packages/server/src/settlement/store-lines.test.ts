@@ -127,6 +127,15 @@ describe("storing settlement lines", () => {
       gross,
       // Matched by payment id though its reference is another's.
       { ...fee, reference: "not-an-order" },
+      // Plain, in another payout and currency that the batch interleaves with the first.
+      {
+        ...fee,
+        breakdownType: "Gateway Fee",
+        payoutId: "00000000SL05",
+        processingCurrency: "EUR",
+        holdingCurrency: "EUR",
+        transactionCurrency: "EUR",
+      },
       // Paid out in another payout and currency, converted, with a transaction amount of its own.
       {
         ...fee,
