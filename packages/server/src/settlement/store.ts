@@ -116,6 +116,12 @@ function writeCursor(keys: string[]): string {
   return Buffer.from(JSON.stringify(keys)).toString("base64url");
 }
 
+/** A line's id from a cursor; a cursor of another Handoff version (with the line's old key) is not one. */
+function lineId(key: string): number {
+  if (!/^\d{1,15}$/.test(key)) throw new ExceptionsCursorError("not a cursor of this exceptions list");
+  return Number(key);
+}
+
 function readCursor(cursor: string, width: number): string[] {
   try {
     const keys: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -312,7 +318,7 @@ export class SqlSettlementStore {
     ).rows[0];
     const lines = (
       await this.db.execute(
-        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id = ? ORDER BY processed_on, row_key`,
+        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id = ? ORDER BY processed_on, id`,
         [orderId],
       )
     ).rows.map(storedLineOf);
@@ -365,17 +371,16 @@ export class SqlSettlementStore {
 
   /** Every line of a payout, in a stable order, a page at a time (for the CSV export). */
   async *payoutLines(payoutId: string, pageSize = 1000): AsyncGenerator<StoredLine[]> {
-    let after = "";
+    let after = 0;
     for (;;) {
       const rows = (
         await this.db.execute(
-          `SELECT row_key, ${READ_LINE} FROM settlement_lines WHERE payout_id = ? AND row_key > ?
-           ORDER BY row_key LIMIT ?`,
+          `SELECT id, ${READ_LINE} FROM settlement_lines WHERE payout_id = ? AND id > ? ORDER BY id LIMIT ?`,
           [payoutId, after, pageSize],
         )
       ).rows;
       if (rows.length === 0) return;
-      after = String(rows.at(-1)?.row_key);
+      after = Number(rows.at(-1)?.id);
       yield rows.map(storedLineOf);
       if (rows.length < pageSize) return;
     }
@@ -431,13 +436,13 @@ export class SqlSettlementStore {
     } else if (kind === "orphans") {
       rows = (
         await this.db.execute(
-          `SELECT row_key, ingested_at, ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL
-           ${after ? "AND (ingested_at < ? OR (ingested_at = ? AND row_key < ?))" : ""}
-           ORDER BY ingested_at DESC, row_key DESC LIMIT ?`,
-          [...(after ? [key(0), key(0), key(1)] : []), take],
+          `SELECT id, ingested_at, ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL
+           ${after ? "AND (ingested_at < ? OR (ingested_at = ? AND id < ?))" : ""}
+           ORDER BY ingested_at DESC, id DESC LIMIT ?`,
+          [...(after ? [key(0), key(0), lineId(key(1))] : []), take],
         )
       ).rows;
-      keyOf = (r) => [String(r.ingested_at), String(r.row_key)];
+      keyOf = (r) => [String(r.ingested_at), String(r.id)];
       items = (page) => page.map(storedLineOf);
     } else if (kind === "unsettled") {
       // Longest waiting first.
