@@ -372,4 +372,49 @@ export const MIGRATIONS: string[][] = [
     "DROP INDEX orders_by_email_any_case",
     "CREATE INDEX orders_by_email_bytes ON orders (LOWER(customer_email) COLLATE BINARY)",
   ],
+  [
+    // Settlement lines without row_key: the key was stored three times (in the row, in its own
+    // index, and again as the columns it joins in settlement_lines_by_action), a third of what a
+    // line took to write. A line is now once per action, breakdown type, fee detail and payout by a
+    // unique index on those columns, which also serves the lookups by action; `id` orders pages.
+    // Rebuilt as a new table: neither engine drops a primary key in place.
+    "ALTER TABLE settlement_lines RENAME TO settlement_lines_keyed",
+    "DROP INDEX settlement_lines_by_order",
+    "DROP INDEX settlement_lines_by_payout",
+    "DROP INDEX settlement_lines_by_action",
+    "DROP INDEX settlement_orphans",
+    `CREATE TABLE settlement_lines (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      action_id TEXT NOT NULL,
+      action_type TEXT NOT NULL,
+      payment_id TEXT NOT NULL,
+      reference TEXT NOT NULL,
+      breakdown_type TEXT NOT NULL,
+      fee_detail TEXT NOT NULL,
+      is_gross INTEGER NOT NULL,
+      processed_on TEXT NOT NULL,
+      processing_currency TEXT NOT NULL,
+      processing_amount BIGINT NOT NULL,
+      holding_currency TEXT NOT NULL,
+      holding_amount BIGINT NOT NULL,
+      transaction_currency TEXT NOT NULL,
+      transaction_amount BIGINT NOT NULL,
+      payout_id TEXT NOT NULL,
+      report_id TEXT,
+      order_id TEXT,
+      ingested_at TEXT NOT NULL
+    )`,
+    `INSERT INTO settlement_lines (action_id, action_type, payment_id, reference, breakdown_type, fee_detail,
+       is_gross, processed_on, processing_currency, processing_amount, holding_currency, holding_amount,
+       transaction_currency, transaction_amount, payout_id, report_id, order_id, ingested_at)
+     SELECT action_id, action_type, payment_id, reference, breakdown_type, fee_detail, is_gross, processed_on,
+       processing_currency, processing_amount, holding_currency, holding_amount, transaction_currency,
+       transaction_amount, payout_id, report_id, order_id, ingested_at
+     FROM settlement_lines_keyed ORDER BY ingested_at, row_key`,
+    "DROP TABLE settlement_lines_keyed",
+    "CREATE UNIQUE INDEX settlement_lines_once ON settlement_lines (action_id, breakdown_type, fee_detail, payout_id)",
+    "CREATE INDEX settlement_lines_by_order ON settlement_lines (order_id)",
+    "CREATE INDEX settlement_lines_by_payout ON settlement_lines (payout_id, order_id)",
+    "CREATE INDEX settlement_orphans ON settlement_lines (ingested_at) WHERE order_id IS NULL",
+  ],
 ];

@@ -1,5 +1,5 @@
 import type { HandoffEvent } from "@handoff/contracts";
-import { lockClause, type Row, type SqlClient, type SqlExecutor } from "../db/sql-client.js";
+import { lockClause, type Row, type SqlClient, type SqlExecutor, type SqlValue } from "../db/sql-client.js";
 import { type Destination, wants } from "./destinations.js";
 import { DestinationNetwork, DestinationRefusedError } from "./network.js";
 
@@ -83,6 +83,31 @@ export async function appendToOutbox(tx: SqlExecutor, event: HandoffEvent, order
      ON CONFLICT (event_id) DO NOTHING`,
     [event.id, event.type, orderId ?? null, JSON.stringify(event), event.timestamp],
   );
+}
+
+/** Rows per statement in `appendManyToOutbox`, then one at a time for the rest (a fixed set of statements). */
+const APPEND_ROWS = 50;
+const APPEND_MANY = `INSERT INTO outbox (event_id, type, order_id, payload_json, occurred_at) VALUES ${Array.from(
+  { length: APPEND_ROWS },
+  () => "(?, ?, ?, ?, ?)",
+).join(", ")} ON CONFLICT (event_id) DO NOTHING`;
+
+/**
+ * `appendToOutbox` for many events at once, in their order, APPEND_ROWS to a statement: settlement
+ * appends an `order.settled` for most orders of a report, a statement each would cost more than the rows.
+ */
+export async function appendManyToOutbox(
+  tx: SqlExecutor,
+  events: ReadonlyArray<{ event: HandoffEvent; orderId?: string | undefined }>,
+): Promise<void> {
+  let i = 0;
+  for (; i + APPEND_ROWS <= events.length; i += APPEND_ROWS) {
+    const values: SqlValue[] = [];
+    for (const { event, orderId } of events.slice(i, i + APPEND_ROWS))
+      values.push(event.id, event.type, orderId ?? null, JSON.stringify(event), event.timestamp);
+    await tx.write(APPEND_MANY, values);
+  }
+  for (const { event, orderId } of events.slice(i)) await appendToOutbox(tx, event, orderId);
 }
 
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");

@@ -6,6 +6,36 @@ import type { SqlSettlementStore } from "./store.js";
 
 const MAX_ATTEMPTS = 10;
 
+/**
+ * A report's lines per transaction: its batches (a thousand lines each, see readReportLines) go
+ * up to four to a COMMIT, whose fsync would otherwise be a fifth of the ingest's time. Each batch
+ * is still let go once stored, so memory stays that of one batch; other writers wait for a
+ * transaction of about a tenth of a second.
+ */
+const LINES_PER_TRANSACTION = 4000;
+
+/**
+ * How long a transaction waits for the report's next batch before committing what it holds: a
+ * batch of a file on disk is parsed in a few milliseconds, but a slow download must not keep the
+ * store's other writers (a shopper's confirm) waiting behind the network.
+ */
+const WAIT_FOR_NEXT_MS = 50;
+
+/** `promise`'s value if it settles within `ms`, else undefined (it is left running). */
+async function soon<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Financial Actions and Payouts reports; others (disputes, statements…) are not settlement's to read. */
 export const isSettlementReport = (type: string) => /financial|payout/i.test(type);
 
@@ -55,20 +85,56 @@ export async function ingestReport(
         await store.reportFileDone(report.id, done, lines);
         continue;
       }
-      for await (const batch of readAhead(
-        readReportLines(opened.body, { payoutId: report.payoutId ?? "" }),
-      )) {
-        const entries: SettlementLine[] = [];
-        for (const line of batch) {
-          if (line.payoutId) payouts.add(line.payoutId);
-          if (isPayoutRow(line)) {
-            const amount = line.holdingAmount < 0n ? -line.holdingAmount : line.holdingAmount;
-            await store.recordPayoutAmount(line.payoutId, line.holdingCurrency, amount);
-          } else entries.push(line);
+      const batches = readAhead(readReportLines(opened.body, { payoutId: report.payoutId ?? "" }));
+      try {
+        // The first batch of each transaction is waited for outside it; the next ones only briefly.
+        let waiting: Promise<IteratorResult<SettlementLine[]>> | undefined;
+        const nextBatch = async () => {
+          const read = await (waiting ?? batches.next());
+          waiting = undefined;
+          return read.done ? undefined : read.value;
+        };
+        for (;;) {
+          // Held only until stored (let go below), by nothing else: a batch kept for the whole
+          // transaction outlives the garbage collector's young generation, and a million-line
+          // report then takes 70 MB more.
+          let batch = await nextBatch();
+          if (!batch) break;
+          await store.writing(async (writer) => {
+            for (let taken = 0; batch; ) {
+              const entries: SettlementLine[] = [];
+              for (const line of batch) {
+                if (line.payoutId) payouts.add(line.payoutId);
+                if (isPayoutRow(line)) {
+                  const amount = line.holdingAmount < 0n ? -line.holdingAmount : line.holdingAmount;
+                  await writer.recordPayoutAmount({
+                    payoutId: line.payoutId,
+                    currency: line.holdingCurrency,
+                    amount,
+                  });
+                } else entries.push(line);
+              }
+              lines += batch.length;
+              taken += batch.length;
+              batch = undefined;
+              const stored = await writer.ingest(entries, report.id);
+              announced ||= stored.announced;
+              if (taken >= LINES_PER_TRANSACTION) return;
+              const next = batches.next();
+              const ready = await soon(next, WAIT_FOR_NEXT_MS);
+              if (ready === undefined || ready.done) {
+                // Commits what it has: the next transaction starts with what comes.
+                waiting = next;
+                // Awaited by the loop, unless this transaction fails first.
+                next.catch(() => {});
+                return;
+              }
+              batch = ready.value;
+            }
+          });
         }
-        const stored = await store.ingest(entries, report.id);
-        announced ||= stored.announced;
-        lines += batch.length;
+      } finally {
+        await batches.return(undefined);
       }
     } catch (error) {
       if (error instanceof ReportFormatError)

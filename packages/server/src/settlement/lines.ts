@@ -3,6 +3,8 @@ import { decimalOf } from "./decimal.js";
 /**
  * One row of Checkout.com's settlement data: one breakdown entry (a capture, a refund, a fee…) of
  * one financial action. Amounts are scaled decimals (see decimal.ts), signed: fees are negative.
+ * A line is stored once: the same action's same breakdown entry in the same payout is the same
+ * line, however often the report or the API is read (settlement_lines_once).
  */
 export interface SettlementLine {
   actionId: string;
@@ -21,14 +23,6 @@ export interface SettlementLine {
   transactionAmount: bigint;
   /** Empty until a report puts the line in a payout (the API answer carries no payout). */
   payoutId: string;
-}
-
-/**
- * A line is stored once: the same action's same breakdown entry in the same payout is the same
- * line, however often the report or the API is read. The separator cannot occur in Checkout.com's ids.
- */
-export function rowKey(line: Pick<SettlementLine, "actionId" | "breakdownType" | "feeDetail" | "payoutId">) {
-  return `${line.actionId}\u001f${line.breakdownType}\u001f${line.feeDetail}\u001f${line.payoutId}`;
 }
 
 /** isGross' answers so far: a report has a handful of types, and each line is asked about several times. */

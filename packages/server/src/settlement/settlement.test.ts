@@ -348,4 +348,96 @@ describe("settlement", () => {
       ),
     ).toBe(1);
   });
+
+  it("a report broken part-way keeps none of what follows the break, and read again once fixed, stores every line once", async () => {
+    // Lines of no order, enough for several transactions; line 6,002 of the file (row 6,001) breaks it.
+    const payout = "00000000CFJX";
+    const rows = Array.from({ length: 9_500 }, (_, i) =>
+      reportRow({
+        actionType: "Adjustment",
+        actionId: `act_big_${i}`,
+        amount: "-0.01",
+        payoutId: payout,
+        breakdownType: "Scheme Fixed Fee",
+      }),
+    );
+    const broken = rows.map((row, i) => (i === 6_000 ? row.replace(",GBP,-0.01,GBP", ",GBP,-0.01,GB") : row));
+    const stored = () => count("SELECT COUNT(*) AS n FROM settlement_lines WHERE payout_id = ?", [payout]);
+    source.addReport("rpt_big", payout, [`${REPORT_HEADER}\n${broken.join("\n")}\n`]);
+    const failed = await ingestReport(
+      { store: settlement.store, source },
+      { reportId: "rpt_big", filesDone: [], lines: 0 },
+    );
+    expect(failed).toMatchObject({ status: "failed", error: expect.stringContaining("line 6002") });
+    expect(await stored()).toBeLessThanOrEqual(6_000);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM settlement_lines WHERE action_id IN (?, ?)", [
+        "act_big_6000",
+        "act_big_9499",
+      ]),
+    ).toBe(0);
+
+    source.addReport("rpt_big", payout, [`${REPORT_HEADER}\n${rows.join("\n")}\n`]);
+    const read = await ingestReport(
+      { store: settlement.store, source },
+      { reportId: "rpt_big", filesDone: [], lines: 0 },
+    );
+    expect(read).toMatchObject({ status: "ingested", lines: 9_500 });
+    expect(await stored()).toBe(9_500);
+    expect(await settlement.store.payout(payout)).toMatchObject({ lines: 9_500, exceptions: 9_500 });
+    const again = await ingestReport(
+      { store: settlement.store, source },
+      { reportId: "rpt_big", filesDone: [], lines: 0 },
+    );
+    expect(again).toMatchObject({ status: "ingested", lines: 9_500 });
+    expect(await stored()).toBe(9_500);
+  });
+
+  it("a report whose download stalls holds up no other write while it waits", async () => {
+    const payout = "00000000CFJY";
+    const rows = Array.from({ length: 1_500 }, (_, i) =>
+      reportRow({
+        actionType: "Adjustment",
+        actionId: `act_slow_${i}`,
+        amount: "-0.01",
+        payoutId: payout,
+        breakdownType: "Scheme Fixed Fee",
+      }),
+    );
+    const text = `${REPORT_HEADER}\n${rows.join("\n")}\n`;
+    source.addReport("rpt_slow", payout, [text]);
+    // The network delivers the first 1,200 lines, then nothing until `resume`.
+    let resume = () => {};
+    const stalled = new Promise<void>((done) => {
+      resume = done;
+    });
+    const cut = text.indexOf("Adjustment,act_slow_1200,");
+    const bytes = (part: string) => new TextEncoder().encode(part);
+    const slow = Object.assign(Object.create(source) as RecordedSettlementSource, {
+      openReportFile: async () => ({
+        kind: "opened" as const,
+        body: (async function* () {
+          yield bytes(text.slice(0, cut));
+          await stalled;
+          yield bytes(text.slice(cut));
+        })(),
+        calls: [],
+      }),
+    });
+    const reading = ingestReport(
+      { store: settlement.store, source: slow },
+      { reportId: "rpt_slow", filesDone: [], lines: 0 },
+    );
+    await new Promise((done) => setTimeout(done, 300));
+    const write = h.db
+      .execute("UPDATE settlement_payouts SET currency = currency WHERE payout_id = ?", ["00000000NONE"])
+      .then(() => "written");
+    const late = new Promise((done) => setTimeout(() => done("held up"), 2_000));
+    expect(await Promise.race([write, late])).toBe("written");
+    resume();
+    expect(await reading).toMatchObject({ status: "ingested", lines: 1_500 });
+    expect(await count("SELECT COUNT(*) AS n FROM settlement_lines WHERE payout_id = ?", [payout])).toBe(
+      1_500,
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
 import { formatDecimal, fromMinor } from "./decimal.js";
-import { rowKey, type SettlementLine } from "./lines.js";
+import type { SettlementLine } from "./lines.js";
 import { SqlSettlementStore } from "./store.js";
 import { READ_LINE, storedLineOf } from "./store-lines.js";
 
@@ -113,7 +113,7 @@ describe("storing settlement lines", () => {
     expect(await settlementRow(o.orderId)).toMatchObject({ status: "expected", payout_id: "" });
     await store.ingest(linesOf(o, "00000000SL03"), "rpt_sl_3");
     const stored = await h.db.execute(
-      "SELECT payout_id FROM settlement_lines WHERE order_id = ? ORDER BY row_key",
+      "SELECT payout_id FROM settlement_lines WHERE order_id = ? ORDER BY id",
       [o.orderId],
     );
     expect(stored.rows.map((r) => r.payout_id)).toEqual(["00000000SL03", "00000000SL03", "00000000SL03"]);
@@ -127,6 +127,15 @@ describe("storing settlement lines", () => {
       gross,
       // Matched by payment id though its reference is another's.
       { ...fee, reference: "not-an-order" },
+      // Plain, in another payout and currency that the batch interleaves with the first.
+      {
+        ...fee,
+        breakdownType: "Gateway Fee",
+        payoutId: "00000000SL05",
+        processingCurrency: "EUR",
+        holdingCurrency: "EUR",
+        transactionCurrency: "EUR",
+      },
       // Paid out in another payout and currency, converted, with a transaction amount of its own.
       {
         ...fee,
@@ -144,8 +153,9 @@ describe("storing settlement lines", () => {
     for (const line of lines) {
       const row = (
         await h.db.execute(
-          `SELECT row_key, report_id, ${READ_LINE} FROM settlement_lines WHERE row_key = ?`,
-          [rowKey(line)],
+          `SELECT report_id, ${READ_LINE} FROM settlement_lines
+           WHERE action_id = ? AND breakdown_type = ? AND fee_detail = ? AND payout_id = ?`,
+          [line.actionId, line.breakdownType, line.feeDetail, line.payoutId],
         )
       ).rows[0];
       expect(row, line.breakdownType).toBeDefined();

@@ -10,6 +10,20 @@ import { READ_LINE, refreshOrders, type StoredLine, storedLineOf, storeLines } f
 
 export type { StoredLine };
 
+/** What a report's reader writes inside `SqlSettlementStore.writing`'s transaction. */
+export interface SettlementWriter {
+  ingest(
+    lines: readonly SettlementLine[],
+    reportId?: string,
+  ): Promise<{ orders: string[]; announced: boolean }>;
+  recordPayoutAmount(payout: {
+    payoutId: string;
+    currency: string;
+    amount: bigint;
+    date?: string | undefined;
+  }): Promise<void>;
+}
+
 /** One order's settlement as stored (amounts scaled, see decimal.ts). */
 export interface StoredOrderSettlement {
   orderId: string;
@@ -102,6 +116,12 @@ function writeCursor(keys: string[]): string {
   return Buffer.from(JSON.stringify(keys)).toString("base64url");
 }
 
+/** A line's id from a cursor; a cursor of another Handoff version (with the line's old key) is not one. */
+function lineId(key: string): number {
+  if (!/^\d{1,15}$/.test(key)) throw new ExceptionsCursorError("not a cursor of this exceptions list");
+  return Number(key);
+}
+
 function readCursor(cursor: string, width: number): string[] {
   try {
     const keys: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -184,13 +204,23 @@ export class SqlSettlementStore {
 
   /** Records what Checkout.com says a payout paid (scaled units). */
   async recordPayoutAmount(payoutId: string, currency: string, amount: bigint, date?: string): Promise<void> {
-    const at = this.now().toISOString();
-    await this.db.execute(
-      `INSERT INTO settlement_payouts (payout_id, currency, payout_date, amount, gross, fees, net, line_count,
-         order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
-       ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount,
-         payout_date = COALESCE(excluded.payout_date, settlement_payouts.payout_date)`,
-      [payoutId, currency, date ?? null, amount, at],
+    await recordPayoutAmountIn(this.db, { payoutId, currency, amount, date }, this.now().toISOString());
+  }
+
+  /**
+   * Runs `work` in one transaction, with what a report's reader writes: several batches of lines
+   * share a COMMIT (and its fsync, most of what a batch of a thousand lines costs), each batch
+   * stored as `ingest` stores it. All or nothing, like one batch.
+   */
+  async writing<T>(work: (writer: SettlementWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) =>
+      work({
+        ingest: async (lines, reportId) =>
+          lines.length === 0
+            ? { orders: [], announced: false }
+            : storeLines(tx, lines, { reportId, at: this.now().toISOString() }),
+        recordPayoutAmount: (payout) => recordPayoutAmountIn(tx, payout, this.now().toISOString()),
+      }),
     );
   }
 
@@ -288,7 +318,7 @@ export class SqlSettlementStore {
     ).rows[0];
     const lines = (
       await this.db.execute(
-        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id = ? ORDER BY processed_on, row_key`,
+        `SELECT ${READ_LINE} FROM settlement_lines WHERE order_id = ? ORDER BY processed_on, id`,
         [orderId],
       )
     ).rows.map(storedLineOf);
@@ -341,17 +371,16 @@ export class SqlSettlementStore {
 
   /** Every line of a payout, in a stable order, a page at a time (for the CSV export). */
   async *payoutLines(payoutId: string, pageSize = 1000): AsyncGenerator<StoredLine[]> {
-    let after = "";
+    let after = 0;
     for (;;) {
       const rows = (
         await this.db.execute(
-          `SELECT row_key, ${READ_LINE} FROM settlement_lines WHERE payout_id = ? AND row_key > ?
-           ORDER BY row_key LIMIT ?`,
+          `SELECT id, ${READ_LINE} FROM settlement_lines WHERE payout_id = ? AND id > ? ORDER BY id LIMIT ?`,
           [payoutId, after, pageSize],
         )
       ).rows;
       if (rows.length === 0) return;
-      after = String(rows.at(-1)?.row_key);
+      after = Number(rows.at(-1)?.id);
       yield rows.map(storedLineOf);
       if (rows.length < pageSize) return;
     }
@@ -407,13 +436,13 @@ export class SqlSettlementStore {
     } else if (kind === "orphans") {
       rows = (
         await this.db.execute(
-          `SELECT row_key, ingested_at, ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL
-           ${after ? "AND (ingested_at < ? OR (ingested_at = ? AND row_key < ?))" : ""}
-           ORDER BY ingested_at DESC, row_key DESC LIMIT ?`,
-          [...(after ? [key(0), key(0), key(1)] : []), take],
+          `SELECT id, ingested_at, ${READ_LINE} FROM settlement_lines WHERE order_id IS NULL
+           ${after ? "AND (ingested_at < ? OR (ingested_at = ? AND id < ?))" : ""}
+           ORDER BY ingested_at DESC, id DESC LIMIT ?`,
+          [...(after ? [key(0), key(0), lineId(key(1))] : []), take],
         )
       ).rows;
-      keyOf = (r) => [String(r.ingested_at), String(r.row_key)];
+      keyOf = (r) => [String(r.ingested_at), String(r.id)];
       items = (page) => page.map(storedLineOf);
     } else if (kind === "unsettled") {
       // Longest waiting first.
@@ -778,6 +807,21 @@ async function payoutTotals(tx: SqlExecutor, payoutId: string): Promise<{ totals
     ).rows[0]?.n ?? 0,
   );
   return { totals: byCurrency, feeOnly };
+}
+
+/** What Checkout.com says a payout paid (scaled units), through `sql` (the store or a transaction). */
+async function recordPayoutAmountIn(
+  sql: SqlExecutor,
+  payout: { payoutId: string; currency: string; amount: bigint; date?: string | undefined },
+  at: string,
+): Promise<void> {
+  await sql.execute(
+    `INSERT INTO settlement_payouts (payout_id, currency, payout_date, amount, gross, fees, net, line_count,
+       order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?)
+     ON CONFLICT (payout_id) DO UPDATE SET amount = excluded.amount,
+       payout_date = COALESCE(excluded.payout_date, settlement_payouts.payout_date)`,
+    [payout.payoutId, payout.currency, payout.date ?? null, payout.amount, at],
+  );
 }
 
 async function readPayout(sql: SqlExecutor, payoutId: string): Promise<StoredPayout | undefined> {
