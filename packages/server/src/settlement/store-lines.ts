@@ -83,8 +83,11 @@ function isPlain(l: SettlementLine, orderId: string | null, usual: { currency: s
   );
 }
 
-/** A plain line's values, in INSERT_PLAIN_LINES' order. */
-function putPlain(values: SqlValue[], l: SettlementLine, orderId: string | null): void {
+/**
+ * The eight values every line statement starts with; `flag` is added to is_gross (2: the order id
+ * is the reference, in the statements that encode it so).
+ */
+function putHead(values: SqlValue[], l: SettlementLine, flag: number): void {
   values.push(
     l.actionId,
     l.actionType,
@@ -92,10 +95,15 @@ function putPlain(values: SqlValue[], l: SettlementLine, orderId: string | null)
     l.reference,
     l.breakdownType,
     l.feeDetail,
-    (isGross(l.breakdownType) ? 1 : 0) + (orderId !== null ? 2 : 0),
+    (isGross(l.breakdownType) ? 1 : 0) + flag,
     l.processedOn,
-    l.holdingAmount,
   );
+}
+
+/** A plain line's values, in INSERT_PLAIN_LINES' order. */
+function putPlain(values: SqlValue[], l: SettlementLine, orderId: string | null): void {
+  putHead(values, l, orderId !== null ? 2 : 0);
+  values.push(l.holdingAmount);
 }
 
 /** A line's own values, in INSERT_LINES' order; `usual`: the batch's holding currency and payout. */
@@ -106,15 +114,8 @@ function putOwn(
   usual: { currency: string; payoutId: string },
 ): void {
   const ofReference = orderId !== null && orderId === l.reference;
+  putHead(values, l, ofReference ? 2 : 0);
   values.push(
-    l.actionId,
-    l.actionType,
-    l.paymentId,
-    l.reference,
-    l.breakdownType,
-    l.feeDetail,
-    (isGross(l.breakdownType) ? 1 : 0) + (ofReference ? 2 : 0),
-    l.processedOn,
     l.processingCurrency === l.holdingCurrency ? null : l.processingCurrency,
     l.processingAmount === l.holdingAmount ? null : l.processingAmount,
     l.holdingCurrency === usual.currency ? null : l.holdingCurrency,
@@ -138,15 +139,8 @@ function putLine(
   reportId: string | null,
   at: string,
 ): void {
+  putHead(values, l, 0);
   values.push(
-    l.actionId,
-    l.actionType,
-    l.paymentId,
-    l.reference,
-    l.breakdownType,
-    l.feeDetail,
-    isGross(l.breakdownType) ? 1 : 0,
-    l.processedOn,
     l.processingCurrency,
     l.processingAmount,
     l.holdingCurrency,
