@@ -2,8 +2,6 @@ import { HandoffCheckout } from "./handoff-checkout.js";
 import { loadErrors } from "./parts/load-errors.js";
 import { TAG, VERSION } from "./version.js";
 
-export { warnOnce } from "./warn.js";
-
 /**
  * Registers `<handoff-checkout>` unless it already is (the script tag and the npm package on one
  * page, micro-frontends): never throws, and warns once when the registered copy is another version.

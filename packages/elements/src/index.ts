@@ -1,6 +1,6 @@
 import { defineHandoffCheckout } from "./define.js";
 
-export { defineHandoffCheckout, warnOnce } from "./define.js";
+export { defineHandoffCheckout } from "./define.js";
 export { HandoffCheckout } from "./handoff-checkout.js";
 export { type MountedCheckout, type MountOptions, mount } from "./mount.js";
 export { addLocale, type FlowLabels, type Strings, stringsFor } from "./strings.js";
@@ -20,6 +20,7 @@ export type {
   WidgetErrorCode,
 } from "./types.js";
 export { TAG, VERSION } from "./version.js";
+export { warnOnce } from "./warn.js";
 
 defineHandoffCheckout();
 

@@ -174,7 +174,7 @@ export class SqlSettlementStore {
     reportId?: string,
   ): Promise<{ orders: string[]; announced: boolean }> {
     if (lines.length === 0) return { orders: [], announced: false };
-    return this.db.transaction((tx) => storeLines(tx, lines, { reportId, at: this.now().toISOString() }));
+    return this.writing((writer) => writer.ingest(lines, reportId));
   }
 
   /**
