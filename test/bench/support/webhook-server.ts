@@ -8,6 +8,7 @@ import { createWebhooks, type HandoffDeps, openDatabase, SqlWebhookInbox } from 
 import { createWebhookRouter } from "@handoff/server/express";
 import { createWebhookHandler } from "@handoff/server/node";
 import express from "express";
+import AsyncDatabase from "libsql/promise";
 import pg from "pg";
 import { pino } from "pino";
 import { INGEST_KEY as KEY } from "./ingest.js";
@@ -18,8 +19,10 @@ import { exitOnStop } from "./server-process.js";
  * adapter (verify + durable store + ack, worker off), on node:http or Express. `node-bare-store`
  * is the bare server that also stores: HMAC, then each event's id and body in one
  * `INSERT … ON CONFLICT DO NOTHING` row, batched as Handoff batches (what arrives while a write
- * is in flight goes in the next transaction, 32 rows a statement), into the PostgreSQL that
- * DATABASE_URL names, with `pg` and nothing of Handoff's.
+ * is in flight goes in the next transaction, 32 rows a statement), with nothing of Handoff's: into
+ * the PostgreSQL that DATABASE_URL names (with `pg`), or else into SQLite (libsql's promise API,
+ * WAL, synchronous=FULL, one table with its primary key: the least a durable, deduplicating inbox
+ * writes per event).
  */
 const mode = process.argv[2] as
   | "node-ceiling"
@@ -52,6 +55,20 @@ const bare: RequestListener = async (req: IncomingMessage, res: ServerResponse) 
 // SQLite in a temp folder, or the PostgreSQL that DATABASE_URL names (the PostgreSQL benchmark).
 const dir = await mkdtemp(join(tmpdir(), "handoff-ingest-"));
 const db = await openDatabase(process.env.DATABASE_URL ?? `file:${join(dir, "ingest.db")}`);
+/**
+ * The inbox's commits as the run makes them (how many, how many events each, how long each takes):
+ * with every connection waiting on one, the commit's time is what bounds the rate.
+ */
+const commits = { count: 0, events: 0, ms: 0 };
+const transaction = db.transaction.bind(db);
+db.transaction = async (work) => {
+  const started = performance.now();
+  const result = await transaction(work);
+  commits.count++;
+  commits.ms += performance.now() - started;
+  if (Array.isArray(result)) commits.events += result.length;
+  return result;
+};
 const logger = pino({ level: "silent" });
 const webhooks = createWebhooks({
   db,
@@ -60,40 +77,100 @@ const webhooks = createWebhooks({
 });
 const inbox = new SqlWebhookInbox(db);
 
-/** The least a durable, deduplicating inbox can do on PostgreSQL: see `node-bare-store`. */
-async function bareStore(
-  url: string,
-): Promise<{ store: (id: string, body: string) => Promise<void>; count: () => Promise<number> }> {
+const BARE_TABLE =
+  "CREATE TABLE IF NOT EXISTS bare_events (id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at TEXT NOT NULL)";
+
+/** One open transaction of the bare store: runs an insert of some rows, then commits or rolls back. */
+interface BareTransaction {
+  insert(rows: number, values: string[]): Promise<void>;
+  end(commit: boolean): Promise<void>;
+}
+
+/** The bare store on PostgreSQL: `pg`, a named statement per row count. */
+async function barePostgres(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  await pool.query(
-    "CREATE TABLE IF NOT EXISTS bare_events (id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at TEXT NOT NULL)",
-  );
-  const queue: Array<{ id: string; body: string; done: (error?: unknown) => void }> = [];
-  let flushing = false;
+  await pool.query(BARE_TABLE);
   const statement = (rows: number) =>
     `INSERT INTO bare_events (id, body, received_at) VALUES ${Array.from({ length: rows }, (_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(", ")} ON CONFLICT (id) DO NOTHING`;
+  return {
+    begin: async (): Promise<BareTransaction> => {
+      const client = await pool.connect();
+      await client.query("BEGIN");
+      return {
+        insert: async (rows, values) =>
+          void (await client.query({ name: `bare${rows}`, text: statement(rows), values })),
+        end: async (commit) => {
+          try {
+            await client.query(commit ? "COMMIT" : "ROLLBACK");
+          } finally {
+            client.release();
+          }
+        },
+      };
+    },
+    count: async () => Number((await pool.query("SELECT COUNT(*) AS n FROM bare_events")).rows[0]?.n ?? 0),
+  };
+}
+
+/** The bare store on SQLite: libsql's promise API (its exec, so COMMIT, runs off the event loop). */
+async function bareSqlite(path: string) {
+  const sqlite = new AsyncDatabase(path, {});
+  await sqlite.exec("PRAGMA journal_mode = WAL");
+  await sqlite.exec("PRAGMA synchronous = FULL");
+  await sqlite.exec(BARE_TABLE);
+  const statements = new Map<number, Awaited<ReturnType<typeof sqlite.prepare>>>();
+  const statement = async (rows: number) => {
+    let prepared = statements.get(rows);
+    if (!prepared) {
+      prepared = await sqlite.prepare(
+        `INSERT INTO bare_events (id, body, received_at) VALUES ${Array(rows).fill("(?, ?, ?)").join(", ")} ON CONFLICT (id) DO NOTHING`,
+      );
+      statements.set(rows, prepared);
+    }
+    return prepared;
+  };
+  return {
+    begin: async (): Promise<BareTransaction> => {
+      await sqlite.exec("BEGIN IMMEDIATE");
+      return {
+        insert: async (rows, values) => void (await (await statement(rows)).run(values)),
+        end: (commit) => sqlite.exec(commit ? "COMMIT" : "ROLLBACK"),
+      };
+    },
+    count: async () => {
+      const row = (await (await sqlite.prepare("SELECT COUNT(*) AS n FROM bare_events")).get([])) as {
+        n: number;
+      };
+      return Number(row.n);
+    },
+  };
+}
+
+/** The least a durable, deduplicating inbox can do: see `node-bare-store`. */
+async function bareStore(
+  engine: Awaited<ReturnType<typeof barePostgres>>,
+): Promise<{ store: (id: string, body: string) => Promise<void>; count: () => Promise<number> }> {
+  const queue: Array<{ id: string; body: string; done: (error?: unknown) => void }> = [];
+  let flushing = false;
   const flush = async () => {
     while (queue.length > 0) {
       const batch = queue.splice(0, 512);
-      const client = await pool.connect();
+      let tx: BareTransaction | undefined;
       try {
-        await client.query("BEGIN");
+        tx = await engine.begin();
         for (let start = 0; start < batch.length; start += 32) {
           const rows = batch.slice(start, start + 32);
           const at = new Date().toISOString();
-          await client.query({
-            name: `bare${rows.length}`,
-            text: statement(rows.length),
-            values: rows.flatMap((r) => [r.id, r.body, at]),
-          });
+          await tx.insert(
+            rows.length,
+            rows.flatMap((r) => [r.id, r.body, at]),
+          );
         }
-        await client.query("COMMIT");
+        await tx.end(true);
         for (const r of batch) r.done();
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
+        await tx?.end(false).catch(() => {});
         for (const r of batch) r.done(error);
-      } finally {
-        client.release();
       }
     }
     flushing = false;
@@ -107,7 +184,7 @@ async function bareStore(
           setImmediate(() => void flush());
         }
       }),
-    count: async () => Number((await pool.query("SELECT COUNT(*) AS n FROM bare_events")).rows[0]?.n ?? 0),
+    count: engine.count,
   };
 }
 
@@ -117,7 +194,11 @@ let countStored = () => inbox.count();
 if (mode === "node-ceiling") listener = (_req, res) => void res.writeHead(200).end('{"received":true}');
 else if (mode === "node-bare") listener = bare;
 else if (mode === "node-bare-store") {
-  const { store, count } = await bareStore(process.env.DATABASE_URL ?? "");
+  const { store, count } = await bareStore(
+    process.env.DATABASE_URL
+      ? await barePostgres(process.env.DATABASE_URL)
+      : await bareSqlite(join(dir, "bare.db")),
+  );
   countStored = count;
   listener = async (req, res) => {
     const body = await readAll(req);
@@ -150,6 +231,7 @@ server.keepAliveTimeout = 10_000;
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 process.on("message", async (message: { type: string }) => {
   if (message.type === "count") process.send?.({ type: "count", stored: await countStored() });
+  if (message.type === "commits") process.send?.({ type: "commits", ...commits });
   // CPU time of every thread of this process (libsql's commit threads included), in µs.
   if (message.type === "cpu") {
     const { user, system } = process.cpuUsage();
