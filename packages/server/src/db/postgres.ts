@@ -87,7 +87,8 @@ function combined(held: SqlStatement[]): { sql: string; args: SqlValue[] } {
 /**
  * PostgreSQL through `pg` with a pool. Each SQL text is rewritten once and sent as a named
  * prepared statement, so a connection parses it once. A transaction holds one pooled connection
- * from BEGIN to COMMIT; a failed one is rolled back before the connection goes back.
+ * from BEGIN to COMMIT; a failed one is rolled back before the connection goes back. Connections
+ * pipeline (pg's `pipeline`): statements started together go out together, answered in order.
  */
 class PgSqlClient implements SqlClient {
   readonly dialect = "postgres" as const;
@@ -146,17 +147,30 @@ class PgSqlClient implements SqlClient {
       throw classify(error);
     }
     const held: SqlStatement[] = [];
-    const flush = async () => {
+    // Sent now, in order, answers not awaited: the connection pipelines them with what follows.
+    const sendHeld = (): Promise<SqlResult>[] => {
+      const sent: Promise<SqlResult>[] = [];
       while (held.length > 0) {
         const { sql, args } = combined(held);
-        await this.run(client, sql, args);
+        sent.push(this.run(client, sql, args));
       }
+      return sent;
     };
+    // BEGIN leaves with the transaction's first statement, and COMMIT with its last writes: the
+    // server still runs each one after the one before, in order (a read sent after a lock runs once
+    // the lock is held, on a snapshot taken then), so only the waiting between them goes. Every
+    // answer is awaited before anything is decided on it, BEGIN's first; a statement that fails
+    // aborts the transaction, so those after it fail too and COMMIT only rolls it back.
+    const begun = client.query("BEGIN");
+    // Awaited below; until then a refused BEGIN is not an unhandled rejection.
+    begun.catch(() => undefined);
     const tx: SqlExecutor = {
       dialect: "postgres",
       execute: async (sql, args) => {
-        await flush();
-        return this.run(client, sql, args);
+        const writes = sendHeld();
+        const result = this.run(client, sql, args);
+        await Promise.all([begun, ...writes, result]);
+        return result;
       },
       write: async (sql, args = []) => {
         held.push({ sql, args });
@@ -164,10 +178,8 @@ class PgSqlClient implements SqlClient {
     };
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
       const result = await work(tx);
-      await flush();
-      await client.query("COMMIT");
+      await Promise.all([begun, ...sendHeld(), client.query("COMMIT")]);
       return result;
     } catch (error) {
       try {
@@ -288,6 +300,8 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
       application_name: options.applicationName ?? "handoff",
+      // Statements of one transaction are sent without waiting for the answer before (see `transaction`).
+      pipeline: true,
     });
     // An idle connection the server drops (restart, failover) must not crash the process; the next query reconnects.
     pool.on("error", () => {});
