@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import pg from "pg";
 import type { Logger } from "../deps.js";
 import { handoffTables, MIGRATION_LOCK, migrate } from "./migrate.js";
@@ -85,6 +86,20 @@ function combined(held: SqlStatement[]): { sql: string; args: SqlValue[] } {
 }
 
 /**
+ * Runs `send`, which starts statements on `client` without waiting for their answers, so they
+ * leave in one write to the socket (one wake-up of the server), not one each.
+ */
+function together<T>(client: pg.PoolClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
+  }
+}
+
+/**
  * PostgreSQL through `pg` with a pool. Each SQL text is rewritten once and sent as a named
  * prepared statement, so a connection parses it once. A transaction holds one pooled connection
  * from BEGIN to COMMIT; a failed one is rolled back before the connection goes back. Connections
@@ -156,21 +171,18 @@ class PgSqlClient implements SqlClient {
       }
       return sent;
     };
-    // BEGIN leaves with the transaction's first statement, and COMMIT with its last writes: the
+    // BEGIN leaves with the transaction's first statements, and COMMIT with its last writes: the
     // server still runs each one after the one before, in order (a read sent after a lock runs once
     // the lock is held, on a snapshot taken then), so only the waiting between them goes. Every
     // answer is awaited before anything is decided on it, BEGIN's first; a statement that fails
     // aborts the transaction, so those after it fail too and COMMIT only rolls it back.
-    const begun = client.query("BEGIN");
-    // Awaited below; until then a refused BEGIN is not an unhandled rejection.
-    begun.catch(() => undefined);
+    let begun: Promise<unknown> = Promise.resolve();
     const tx: SqlExecutor = {
       dialect: "postgres",
       execute: async (sql, args) => {
-        const writes = sendHeld();
-        const result = this.run(client, sql, args);
-        await Promise.all([begun, ...writes, result]);
-        return result;
+        const sent = together(client, () => [...sendHeld(), this.run(client, sql, args)]);
+        await Promise.all([begun, ...sent]);
+        return sent.at(-1) as Promise<SqlResult>;
       },
       write: async (sql, args = []) => {
         held.push({ sql, args });
@@ -178,8 +190,19 @@ class PgSqlClient implements SqlClient {
     };
     let broken: Error | undefined;
     try {
-      const result = await work(tx);
-      await Promise.all([begun, ...sendHeld(), client.query("COMMIT")]);
+      // What the work sends before it first waits leaves in one write with BEGIN.
+      const working = together(client, () => {
+        begun = client.query("BEGIN");
+        // Awaited with every statement; until then a refused BEGIN is not an unhandled rejection.
+        begun.catch(() => undefined);
+        try {
+          return work(tx);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      });
+      const result = await working;
+      await Promise.all([begun, ...together(client, () => [...sendHeld(), client.query("COMMIT")])]);
       return result;
     } catch (error) {
       try {

@@ -128,7 +128,9 @@ class SqlOrderTransaction implements OrderTransaction {
     this.locked = undefined;
     this.lockedAttempts = undefined;
     const [{ rows }, attempts] = await Promise.all([
-      this.sql.execute(`SELECT * FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`, [orderId]),
+      this.sql.execute(`SELECT * FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`, [
+        orderId,
+      ]),
       attemptsOfOrder(this.sql, orderId),
     ]);
     this.locked = rows[0];
