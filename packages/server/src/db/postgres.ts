@@ -85,18 +85,25 @@ function combined(held: SqlStatement[]): { sql: string; args: SqlValue[] } {
   };
 }
 
+/** The sockets held until the end of this turn of the event loop (see `together`). */
+const corked = new WeakSet<object>();
+
 /**
- * Runs `send`, which starts statements on `client` without waiting for their answers, so they
- * leave in one write to the socket (one wake-up of the server), not one each.
+ * Runs `send`, which starts statements on `client` without waiting for their answers. What is
+ * sent in this turn of the event loop (this, and what the code it resumes sends before it waits)
+ * leaves in one write to the socket, one wake-up of the server, not one each.
  */
 function together<T>(client: pg.PoolClient, send: () => T): T {
   const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
-  stream?.cork?.();
-  try {
-    return send();
-  } finally {
-    stream?.uncork?.();
+  if (stream?.cork && stream.uncork && !corked.has(stream)) {
+    corked.add(stream);
+    stream.cork();
+    process.nextTick(() => {
+      corked.delete(stream);
+      stream.uncork?.();
+    });
   }
+  return send();
 }
 
 /**
