@@ -45,8 +45,10 @@ export async function run(): Promise<BenchResult[]> {
     await post(String(shop.ready.url), { cartId: carts[i], processorToken: tokens[next++] });
     if (i >= WARMUP) confirm.push(performance.now() - started);
   }
-  const { samples: inShop } = await shop.ask<{ samples: number[] }>("added");
+  const { samples: inShop, cpu } = await shop.ask<{ samples: number[]; cpu: number[] }>("added");
   const inShopP50 = percentile(inShop.slice(-RUNS), 50);
+  // CPU, unlike wall-clock time, does not count waiting for another process's turn on a shared core.
+  const cpuP50 = percentile(cpu.slice(-RUNS), 50);
   const { p50: fsync } = await shop.ask<{ p50: number }>("fsync");
   await shop.stop();
   await sandbox.stop();
@@ -71,8 +73,14 @@ export async function run(): Promise<BenchResult[]> {
       unit: "ms",
       target: "<= 2 ms",
       met: inShopP50 <= 2,
-      baseline: `one fsync ${fsync.toFixed(2)} ms (floor: 2 × fsync = ${(2 * fsync).toFixed(2)} ms)`,
-      detail: { runs: RUNS, synchronous: "FULL", fsync_p50_ms: fsync, p99: percentile(inShop, 99) },
+      baseline: `one fsync ${fsync.toFixed(2)} ms (floor: 2 × fsync = ${(2 * fsync).toFixed(2)} ms); CPU ${cpuP50.toFixed(2)} ms`,
+      detail: {
+        runs: RUNS,
+        synchronous: "FULL",
+        fsync_p50_ms: fsync,
+        p99: percentile(inShop, 99),
+        cpu_p50_ms: cpuP50,
+      },
     },
   ];
 }

@@ -41,21 +41,35 @@ const inventory = new SqlInventory(db);
 await inventory.upsertProducts([
   { sku: "mug", name: "Mug", unitAmount: 1450, currency: "GBP", stock: 1_000_000 },
 ]);
-/** The charge's own time inside each confirm, so the shop can say what it adds around it. */
+/** CPU time of this process so far (every thread: libsql's commits included), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The charge's own time (and CPU) inside each confirm, so the shop can say what it adds around it. */
 class TimedProcessor extends CheckoutComProcessor {
   last = 0;
+  lastCpu = 0;
   override async requestPayment(...args: Parameters<CheckoutComProcessor["requestPayment"]>) {
     const started = performance.now();
+    const cpu = cpuMs();
     try {
       return await super.requestPayment(...args);
     } finally {
       this.last = performance.now() - started;
+      this.lastCpu = cpuMs() - cpu;
     }
   }
 }
 const processor = new TimedProcessor({ secretKey, publicKey: "pk_unused", host: sandboxUrl });
 /** Per confirm: time in the shop (request in → answer written) minus the charge's own time. */
 const addedInShop: number[] = [];
+/**
+ * Per confirm: the CPU the process spent meanwhile, minus the charge's. Requests come one at a
+ * time, so nothing else runs in between.
+ */
+const cpuInShop: number[] = [];
 
 const handoff = createHandoff({
   store: new SqlOrderStore(db),
@@ -188,9 +202,14 @@ const server = createServer(async (req, res) => {
   if (req.url === "/bare-charge") return bareCharge(req, res);
   if (req.url === "/bare-locked-charge" && barePool) return bareLockedCharge(req, res, barePool);
   const started = performance.now();
+  const cpu = cpuMs();
   processor.last = 0;
+  processor.lastCpu = 0;
   if (await handler(req, res)) {
-    if (req.url?.endsWith("/confirm")) addedInShop.push(performance.now() - started - processor.last);
+    if (req.url?.endsWith("/confirm")) {
+      addedInShop.push(performance.now() - started - processor.last);
+      cpuInShop.push(cpuMs() - cpu - processor.lastCpu);
+    }
     return;
   }
   if (!(await ingest(req, res))) res.writeHead(404).end();
@@ -205,7 +224,8 @@ process.on("message", async (message: { type: string; count?: number; orders?: n
     historyOrders += message.orders ?? 0;
     process.send?.({ type: "history", ms: performance.now() - started, orders: historyOrders });
   }
-  if (message.type === "added") process.send?.({ type: "added", samples: addedInShop.splice(0) });
+  if (message.type === "added")
+    process.send?.({ type: "added", samples: addedInShop.splice(0), cpu: cpuInShop.splice(0) });
   if (message.type === "fsync") process.send?.({ type: "fsync", p50: fsyncMs() });
   if (message.type === "count")
     process.send?.({ type: "count", stored: await new SqlWebhookInbox(db).count() });

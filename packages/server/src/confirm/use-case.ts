@@ -196,10 +196,14 @@ async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Openin
   try {
     return await deps.store.transaction(async (tx): Promise<Decision> => {
       within = tx.handle;
-      await tx.lockOrder(orderId);
-      // After the order's lock, as every transaction that counts takes them: no two wait crosswise.
-      if (counting && (await deps.velocity?.clientBlocked(opening.client, now, tx.handle)))
-        return { kind: "client_limited" };
+      // The count leaves right behind the lock (one round trip on PostgreSQL, which pipelines them)
+      // and runs once the lock is held, as every transaction that counts takes them: no two wait
+      // crosswise.
+      const [, blocked] = await Promise.all([
+        tx.lockOrder(orderId),
+        counting ? deps.velocity?.clientBlocked(opening.client, now, tx.handle) : false,
+      ]);
+      if (blocked) return { kind: "client_limited" };
       const order = await tx.orderById(orderId);
       if (!order) return { kind: "cart_changed" };
       const attempts = await tx.attemptsOfOrder(orderId);
@@ -242,10 +246,17 @@ async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Openin
         createdAt: at,
         updatedAt: at,
       };
-      // Refused (PostgreSQL has aborted the transaction by now): it rolls back, the try counted again.
-      if ((await tx.insertAttempt(attempt)) !== "opened") throw new Undone({ kind: "in_progress" });
-      const held = await deps.inventory.reserve(order.id, order.lines, tx.handle);
-      if (!held.ok) throw new Undone({ kind: "out_of_stock", lines: held.lines });
+      // The attempt and the stock read leave together (one round trip on PostgreSQL). A refused
+      // attempt aborts the transaction there, failing the read; either way it rolls back, the try
+      // counted again.
+      const [opened, held] = await Promise.allSettled([
+        tx.insertAttempt(attempt),
+        deps.inventory.reserve(order.id, order.lines, tx.handle),
+      ]);
+      if (opened.status === "rejected") throw opened.reason;
+      if (opened.value !== "opened") throw new Undone({ kind: "in_progress" });
+      if (held.status === "rejected") throw held.reason;
+      if (!held.value.ok) throw new Undone({ kind: "out_of_stock", lines: held.value.lines });
       const lines = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
       await tx.appendEvents(order.id, [
         {

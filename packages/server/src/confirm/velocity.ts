@@ -99,29 +99,36 @@ export class SqlHitCounter implements HitCounter {
   }
 
   async hit(subject: string, now: number, within?: TransactionHandle): Promise<number> {
-    // Inside a transaction everything goes through it (SQLite's one connection waits for it to end).
-    const db = executorOf(within, this.db) ?? this.db;
     const bucket = now - (now % this.bucketMs);
     const upsert = `INSERT INTO rate_limit_hits (scope, subject, bucket_start, hits) VALUES (?, ?, ?, 1)
        ON CONFLICT (scope, subject, bucket_start) DO UPDATE SET hits = rate_limit_hits.hits + 1`;
     const key = [this.scope, subject, bucket];
-    let hits: number;
-    if (db.dialect === "postgres") {
-      // One round trip: the bucket's new count, plus the window's other buckets (read on the
-      // statement's snapshot, which the upsert's own row is not part of).
-      const { rows } = await db.execute(
-        `WITH counted AS (${upsert} RETURNING hits)
-         SELECT (SELECT hits FROM counted) + COALESCE((SELECT SUM(hits) FROM rate_limit_hits
-           WHERE scope = ? AND subject = ? AND bucket_start > ? AND bucket_start <> ?), 0) AS hits`,
-        [...key, this.scope, subject, now - this.windowMs, bucket],
-      );
-      hits = Number(rows[0]?.hits ?? 0);
-    } else {
-      await db.execute(upsert, key);
-      hits = await this.countOn(db, subject, now);
-    }
-    await this.prune(db, now);
-    return hits;
+    // One statement: the bucket's new count, plus the window's other buckets.
+    const others = `SELECT SUM(hits) FROM rate_limit_hits
+       WHERE scope = ? AND subject = ? AND bucket_start > ? AND bucket_start <> ?`;
+    const window = [this.scope, subject, now - this.windowMs, bucket];
+    const count = async (db: SqlExecutor): Promise<number> => {
+      // PostgreSQL reads the other buckets on the statement's snapshot (the upsert's row is not in it).
+      const { rows } =
+        db.dialect === "postgres"
+          ? await db.execute(
+              `WITH counted AS (${upsert} RETURNING hits)
+               SELECT (SELECT hits FROM counted) + COALESCE((${others}), 0) AS hits`,
+              [...key, ...window],
+            )
+          : await db.execute(`${upsert} RETURNING hits + COALESCE((${others}), 0) AS hits`, [
+              ...key,
+              ...window,
+            ]);
+      await this.prune(db, now);
+      return Number(rows[0]?.hits ?? 0);
+    };
+    // Inside a transaction everything goes through it (SQLite's one connection waits for it to end).
+    // Outside one, SQLite takes a statement that returns rows for a read: it is made a transaction,
+    // so its commit leaves the event loop as every write's does.
+    const open = executorOf(within, this.db);
+    if (open) return count(open);
+    return this.db.dialect === "postgres" ? count(this.db) : this.db.transaction(count);
   }
 
   count(subject: string, now: number): Promise<number> {

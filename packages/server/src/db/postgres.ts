@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import pg from "pg";
 import type { Logger } from "../deps.js";
 import { handoffTables, MIGRATION_LOCK, migrate } from "./migrate.js";
@@ -84,10 +85,32 @@ function combined(held: SqlStatement[]): { sql: string; args: SqlValue[] } {
   };
 }
 
+/** The sockets held until the end of this turn of the event loop (see `together`). */
+const corked = new WeakSet<object>();
+
+/**
+ * Runs `send`, which starts statements on `client` without waiting for their answers. What is
+ * sent in this turn of the event loop (this, and what the code it resumes sends before it waits)
+ * leaves in one write to the socket, one wake-up of the server, not one each.
+ */
+function together<T>(client: pg.PoolClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  if (stream?.cork && stream.uncork && !corked.has(stream)) {
+    corked.add(stream);
+    stream.cork();
+    process.nextTick(() => {
+      corked.delete(stream);
+      stream.uncork?.();
+    });
+  }
+  return send();
+}
+
 /**
  * PostgreSQL through `pg` with a pool. Each SQL text is rewritten once and sent as a named
  * prepared statement, so a connection parses it once. A transaction holds one pooled connection
- * from BEGIN to COMMIT; a failed one is rolled back before the connection goes back.
+ * from BEGIN to COMMIT; a failed one is rolled back before the connection goes back. Connections
+ * pipeline (pg's `pipeline`): statements started together go out together, answered in order.
  */
 class PgSqlClient implements SqlClient {
   readonly dialect = "postgres" as const;
@@ -146,17 +169,27 @@ class PgSqlClient implements SqlClient {
       throw classify(error);
     }
     const held: SqlStatement[] = [];
-    const flush = async () => {
+    // Sent now, in order, answers not awaited: the connection pipelines them with what follows.
+    const sendHeld = (): Promise<SqlResult>[] => {
+      const sent: Promise<SqlResult>[] = [];
       while (held.length > 0) {
         const { sql, args } = combined(held);
-        await this.run(client, sql, args);
+        sent.push(this.run(client, sql, args));
       }
+      return sent;
     };
+    // BEGIN leaves with the transaction's first statements, and COMMIT with its last writes: the
+    // server still runs each one after the one before, in order (a read sent after a lock runs once
+    // the lock is held, on a snapshot taken then), so only the waiting between them goes. Every
+    // answer is awaited before anything is decided on it, BEGIN's first; a statement that fails
+    // aborts the transaction, so those after it fail too and COMMIT only rolls it back.
+    let begun: Promise<unknown> = Promise.resolve();
     const tx: SqlExecutor = {
       dialect: "postgres",
       execute: async (sql, args) => {
-        await flush();
-        return this.run(client, sql, args);
+        const sent = together(client, () => [...sendHeld(), this.run(client, sql, args)]);
+        await Promise.all([begun, ...sent]);
+        return sent.at(-1) as Promise<SqlResult>;
       },
       write: async (sql, args = []) => {
         held.push({ sql, args });
@@ -164,10 +197,19 @@ class PgSqlClient implements SqlClient {
     };
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      const result = await work(tx);
-      await flush();
-      await client.query("COMMIT");
+      // What the work sends before it first waits leaves in one write with BEGIN.
+      const working = together(client, () => {
+        begun = client.query("BEGIN");
+        // Awaited with every statement; until then a refused BEGIN is not an unhandled rejection.
+        begun.catch(() => undefined);
+        try {
+          return work(tx);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      });
+      const result = await working;
+      await Promise.all([begun, ...together(client, () => [...sendHeld(), client.query("COMMIT")])]);
       return result;
     } catch (error) {
       try {
@@ -288,6 +330,8 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
       application_name: options.applicationName ?? "handoff",
+      // Statements of one transaction are sent without waiting for the answer before (see `transaction`).
+      pipeline: true,
     });
     // An idle connection the server drops (restart, failover) must not crash the process; the next query reconnects.
     pool.on("error", () => {});

@@ -105,6 +105,11 @@ class SqlOrderTransaction implements OrderTransaction {
    * ends, so reading it again is a round trip saved until this transaction writes it itself.
    */
   private locked: Row | undefined;
+  /**
+   * The order's attempts as `lockOrder` read them, once it held the lock. Every writer of an attempt
+   * holds its order's lock, so they stand until this transaction writes one itself.
+   */
+  private lockedAttempts: { orderId: string; attempts: Attempt[] } | undefined;
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -114,23 +119,35 @@ class SqlOrderTransaction implements OrderTransaction {
     this.handle = handleFor(sql, db);
   }
 
+  /**
+   * Locks the order and reads it and its attempts, which every caller decides on next. Both
+   * statements leave together (one round trip on PostgreSQL, which pipelines them); the server
+   * runs the read after the lock is held, on a snapshot taken then.
+   */
   async lockOrder(orderId: string): Promise<void> {
-    const { rows } = await this.sql.execute(
-      `SELECT * FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`,
-      [orderId],
-    );
+    this.locked = undefined;
+    this.lockedAttempts = undefined;
+    const [{ rows }, attempts] = await Promise.all([
+      this.sql.execute(`SELECT * FROM orders WHERE id = ?${lockClause(this.sql.dialect, "update")}`, [
+        orderId,
+      ]),
+      attemptsOfOrder(this.sql, orderId),
+    ]);
     this.locked = rows[0];
+    this.lockedAttempts = { orderId, attempts };
   }
 
   attemptById(id: string) {
     return oneAttempt(this.sql, "id", id);
   }
 
-  attemptsOfOrder(orderId: string) {
+  async attemptsOfOrder(orderId: string): Promise<Attempt[]> {
+    if (this.lockedAttempts?.orderId === orderId) return [...this.lockedAttempts.attempts];
     return attemptsOfOrder(this.sql, orderId);
   }
 
   async insertAttempt(a: Attempt): Promise<"opened" | "order_busy" | "token_taken"> {
+    this.lockedAttempts = undefined;
     try {
       await this.sql.execute(
         `INSERT INTO payment_attempts (id, order_id, processor_token, idempotency_key, amount, currency, status,
@@ -161,6 +178,7 @@ class SqlOrderTransaction implements OrderTransaction {
     order: { status: OrderStatus; riskFlagged?: boolean } | undefined,
   ): Promise<Attempt> {
     const at = this.now().toISOString();
+    this.lockedAttempts = undefined;
     const next: Attempt = { ...attempt, ...patch, updatedAt: at };
     const setAttempt = `UPDATE payment_attempts SET status = ?, payment_id = ?, response_code = ?, risk_flagged = ?,
        redirect_url = ?, result_json = ?, abandoned_at = ?, review_released_at = ?, card_last4 = ?, card_scheme = ?,
