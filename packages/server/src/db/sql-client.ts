@@ -39,8 +39,16 @@ export interface SqlClient extends SqlExecutor {
    * Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws.
    * Everything inside must go through `tx`; the client itself waits until the transaction ends.
    */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The transaction writes megabytes (a settlement report's lines): SQLite copies its WAL into the
+   * database beside the next transactions rather than inside this one's COMMIT. PostgreSQL ignores it.
+   */
+  bulk?: boolean;
 }
 
 /**

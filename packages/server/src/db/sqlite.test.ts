@@ -55,6 +55,37 @@ describe("the SQLite client's write-ahead log", () => {
       { n: 600, bytes: 600 * 4000 },
     ]);
   });
+
+  it("stays bounded under bulk transactions too, and the next ordinary commit checkpoints as usual", async () => {
+    // 120 bulk transactions of 125 rows of 4 KB: about 60 MB of pages, twice what a bulk COMMIT lets
+    // the WAL hold before SQLite checkpoints inside it.
+    const body = "z".repeat(4000);
+    for (let t = 0; t < 120; t++)
+      await db.transaction(
+        async (tx) => {
+          for (let k = 1; k <= 125; k++) await tx.execute(insert(t * 125 + k, body).sql, [t * 125 + k, body]);
+        },
+        { bulk: true },
+      );
+    // 32 MB and one transaction at most; a WAL that never started over would be about 60 MB.
+    expect((await stat(join(dir, "shop.db-wal"))).size).toBeLessThan(36_000_000);
+    // A failed bulk transaction too leaves the connection as it was: a confirm's COMMIT after it
+    // checkpoints past SQLite's usual 1,000 pages, not 8,000.
+    await expect(
+      db.transaction(
+        async (tx) => {
+          await tx.execute(insert(1).sql, insert(1).args);
+        },
+        { bulk: true },
+      ),
+    ).rejects.toBeInstanceOf(ConstraintError);
+    expect((await db.execute("PRAGMA wal_autocheckpoint")).rows).toEqual([{ wal_autocheckpoint: 1000 }]);
+    await db.close();
+    db = await openSqlite(`file:${join(dir, "shop.db")}`);
+    expect((await db.execute("SELECT COUNT(*) AS n, SUM(length(body)) AS bytes FROM notes")).rows).toEqual([
+      { n: 15_000, bytes: 15_000 * 4000 },
+    ]);
+  });
 });
 
 describe("opening a SQLite database another process is writing", () => {

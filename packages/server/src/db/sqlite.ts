@@ -12,6 +12,7 @@ import {
   type SqlStatement,
   type SqlValue,
   StoreUnavailableError,
+  type TransactionOptions,
 } from "./sql-client.js";
 
 /** A prepared statement, with whether it returns rows asked once (each ask is a call into the driver). */
@@ -36,6 +37,16 @@ function commitOffThread(db: Database.Database): Promise<void> {
 /** Under load a commit adds tens of WAL pages, so this many stay well under SQLite's own 1,000. */
 const COMMITS_PER_CHECKPOINT = 8;
 
+/** SQLite's own checkpoint threshold (its default, in WAL pages), and the one a bulk COMMIT runs with. */
+const AUTOCHECKPOINT_PAGES = 1000;
+/**
+ * A bulk transaction adds some 600 pages (a settlement batch of 4,000 lines), so at 1,000 nearly every
+ * other COMMIT would copy the WAL into the database itself while the report's reader waits. At 8,000
+ * (32 MB) that is left to the checkpoint started beside the next transaction, SQLite's own kept as
+ * the backstop that lets the WAL start over.
+ */
+const BULK_AUTOCHECKPOINT_PAGES = 8000;
+
 /**
  * Checkpoints on a second connection, off the event loop. SQLite's own checkpoint runs inside the
  * commit that takes the WAL past 1,000 pages: that commit, and every writer queued behind it
@@ -43,7 +54,8 @@ const COMMITS_PER_CHECKPOINT = 8;
  * synced. A passive checkpoint, started every few commits, copies them while the next
  * transactions go on (it takes no writer lock), so SQLite's own, kept as the backstop that lets
  * the WAL start over, finds little left to copy. Every few, not every one: a quiet shop does not
- * sync the database file after each of its writes; idle, none runs.
+ * sync the database file after each of its writes; idle, none runs. After a bulk transaction's
+ * commit (megabytes of WAL, not a confirm's few pages), one starts at once.
  */
 class Checkpointer {
   private connection: Database.Database | undefined;
@@ -52,9 +64,12 @@ class Checkpointer {
 
   constructor(private readonly path: string) {}
 
-  /** Called after each commit: starts a checkpoint every COMMITS_PER_CHECKPOINT, unless one is under way. */
-  committed(): void {
-    if (++this.commits < COMMITS_PER_CHECKPOINT || this.running) return;
+  /**
+   * Called after each commit: starts a checkpoint every COMMITS_PER_CHECKPOINT, or after a bulk
+   * one, unless one is under way.
+   */
+  committed(bulk = false): void {
+    if ((++this.commits < COMMITS_PER_CHECKPOINT && !bulk) || this.running) return;
     this.commits = 0;
     try {
       if (!this.connection) {
@@ -219,8 +234,9 @@ class LibsqlSqlClient implements SqlClient {
     return this.transaction(async () => statements.map((s) => this.run(s.sql, s.args ?? [])));
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     let open!: () => void;
+    const bulk = options.bulk === true && this.checkpointer !== undefined;
     // The gate closes in the same step BEGIN succeeds in (no await between), so nothing else lands inside.
     await this.whenFree(() => {
       this.statement("BEGIN IMMEDIATE").prepared.run([]);
@@ -231,9 +247,10 @@ class LibsqlSqlClient implements SqlClient {
     try {
       let result: T;
       try {
+        if (bulk) this.autocheckpoint(BULK_AUTOCHECKPOINT_PAGES);
         result = await work(this.tx);
         await commitOffThread(this.db);
-        this.checkpointer?.committed();
+        this.checkpointer?.committed(bulk);
       } catch (error) {
         if (this.db.inTransaction) this.statement("ROLLBACK").prepared.run([]);
         throw error instanceof ConstraintError || error instanceof StoreUnavailableError
@@ -244,8 +261,19 @@ class LibsqlSqlClient implements SqlClient {
       }
       return result;
     } finally {
+      // Before the gate opens: the next writer's COMMIT checkpoints at SQLite's usual size.
+      if (bulk) this.autocheckpoint(AUTOCHECKPOINT_PAGES);
       this.gate = undefined;
       open();
+    }
+  }
+
+  /** SQLite's own checkpoint threshold for this connection's next COMMITs; a failure leaves the one it had. */
+  private autocheckpoint(pages: number): void {
+    try {
+      this.db.exec(`PRAGMA wal_autocheckpoint = ${pages}`);
+    } catch {
+      // the connection was just closed and opened afresh (`failed`): it has SQLite's default
     }
   }
 

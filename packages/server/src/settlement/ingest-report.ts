@@ -100,38 +100,41 @@ export async function ingestReport(
           // report then takes 70 MB more.
           let batch = await nextBatch();
           if (!batch) break;
-          await store.writing(async (writer) => {
-            for (let taken = 0; batch; ) {
-              const entries: SettlementLine[] = [];
-              for (const line of batch) {
-                if (line.payoutId) payouts.add(line.payoutId);
-                if (isPayoutRow(line)) {
-                  const amount = line.holdingAmount < 0n ? -line.holdingAmount : line.holdingAmount;
-                  await writer.recordPayoutAmount({
-                    payoutId: line.payoutId,
-                    currency: line.holdingCurrency,
-                    amount,
-                  });
-                } else entries.push(line);
+          await store.writing(
+            async (writer) => {
+              for (let taken = 0; batch; ) {
+                const entries: SettlementLine[] = [];
+                for (const line of batch) {
+                  if (line.payoutId) payouts.add(line.payoutId);
+                  if (isPayoutRow(line)) {
+                    const amount = line.holdingAmount < 0n ? -line.holdingAmount : line.holdingAmount;
+                    await writer.recordPayoutAmount({
+                      payoutId: line.payoutId,
+                      currency: line.holdingCurrency,
+                      amount,
+                    });
+                  } else entries.push(line);
+                }
+                lines += batch.length;
+                taken += batch.length;
+                batch = undefined;
+                const stored = await writer.ingest(entries, report.id);
+                announced ||= stored.announced;
+                if (taken >= LINES_PER_TRANSACTION) return;
+                const next = batches.next();
+                const ready = await soon(next, WAIT_FOR_NEXT_MS);
+                if (ready === undefined || ready.done) {
+                  // Commits what it has: the next transaction starts with what comes.
+                  waiting = next;
+                  // Awaited by the loop, unless this transaction fails first.
+                  next.catch(() => {});
+                  return;
+                }
+                batch = ready.value;
               }
-              lines += batch.length;
-              taken += batch.length;
-              batch = undefined;
-              const stored = await writer.ingest(entries, report.id);
-              announced ||= stored.announced;
-              if (taken >= LINES_PER_TRANSACTION) return;
-              const next = batches.next();
-              const ready = await soon(next, WAIT_FOR_NEXT_MS);
-              if (ready === undefined || ready.done) {
-                // Commits what it has: the next transaction starts with what comes.
-                waiting = next;
-                // Awaited by the loop, unless this transaction fails first.
-                next.catch(() => {});
-                return;
-              }
-              batch = ready.value;
-            }
-          });
+            },
+            { bulk: true },
+          );
         }
       } finally {
         await batches.return(undefined);

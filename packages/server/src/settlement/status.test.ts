@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatDecimal, parseDecimal } from "./decimal.js";
 import type { SettlementLine } from "./lines.js";
 import { readProblems } from "./problems.js";
-import { settlementOf } from "./status.js";
+import { itemisedFees, settlementOf } from "./status.js";
 
 function line(over: Partial<SettlementLine> & { breakdownType: string; amount: string }): SettlementLine {
   const currency = over.processingCurrency ?? "GBP";
@@ -34,12 +34,13 @@ const fees = [
 
 describe("an order's settlement", () => {
   it("is settled when every line is paid out and the gross is what Handoff captured", () => {
-    const s = settlementOf(charged, [line({ breakdownType: "Capture", amount: "29.00" }), ...fees]);
+    const lines = [line({ breakdownType: "Capture", amount: "29.00" }), ...fees];
+    const s = settlementOf(charged, lines);
     expect(s.status).toBe("settled");
     expect(formatDecimal(s.gross, s.currency)).toBe("29.00");
     expect(formatDecimal(s.fees, s.currency)).toBe("-0.17034567");
     expect(formatDecimal(s.net, s.currency)).toBe("28.82965433");
-    expect(s.feeItems.map((f) => f.breakdownType)).toEqual([
+    expect(itemisedFees(lines).map((f) => f.breakdownType)).toEqual([
       "Gateway Fee",
       "Scheme Variable Fee",
       "Interchange",

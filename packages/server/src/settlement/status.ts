@@ -33,7 +33,6 @@ export interface OrderSettlement {
   /** Negative: what taking the money cost. */
   fees: bigint;
   net: bigint;
-  feeItems: FeeItem[];
   /** The payout that carried most recently a line of the order; empty while none has. */
   payoutId: string;
   /** Why it is a mismatch: each a `SettlementProblem` as the store keeps it (`encodeProblem`; read with `readProblems`). */
@@ -43,11 +42,6 @@ export interface OrderSettlement {
   chargedBack: boolean;
 }
 
-/**
- * One order's settlement, from its lines and what Handoff charged. Amounts are compared in the
- * processing currency (the one the shopper paid in, as Handoff charged it); gross, fees and net
- * are reported in the holding currency, which adds up across the payout.
- */
 /** The fee lines summed by kind and detail, in holding currency (the gross lines left out). */
 export function itemisedFees(lines: readonly SettlementLine[]): FeeItem[] {
   const items = new Map<string, FeeItem>();
@@ -65,6 +59,12 @@ export function itemisedFees(lines: readonly SettlementLine[]): FeeItem[] {
   return [...items.values()];
 }
 
+/**
+ * One order's settlement, from its lines and what Handoff charged. Amounts are compared in the
+ * processing currency (the one the shopper paid in, as Handoff charged it); gross, fees and net
+ * are reported in the holding currency, which adds up across the payout. Its fees itemised are
+ * `itemisedFees`, asked for where people read them: a report's ingest needs only the totals.
+ */
 export function settlementOf(charged: Charged, lines: readonly SettlementLine[]): OrderSettlement {
   const expected = fromMinor(charged.captured - charged.refunded, charged.currency);
   const currency = lines.find((l) => l.holdingCurrency)?.holdingCurrency ?? charged.currency;
@@ -138,7 +138,6 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
     gross,
     fees,
     net: gross + fees,
-    feeItems: itemisedFees(lines),
     payoutId,
     problems,
     converted,

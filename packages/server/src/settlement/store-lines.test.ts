@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SqlValue } from "../db/sql-client.js";
 import { startWebhookHarness, type WebhookHarness } from "../test-support/webhook-harness.js";
 import { formatDecimal, fromMinor } from "./decimal.js";
 import type { SettlementLine } from "./lines.js";
@@ -104,6 +105,32 @@ describe("storing settlement lines", () => {
     expect(await count()).toBe(3);
     expect(await settlementRow(o.orderId)).toEqual(before);
     expect(await settledEvents(o.orderId)).toBe(1);
+  });
+
+  it("settles an order paid in two payments whose lines come in one batch, each payment counted once", async () => {
+    const o = await paidOrder();
+    // The order's second captured payment, as Handoff records one: another attempt of the same order.
+    const first = (await h.db.execute("SELECT * FROM payment_attempts WHERE payment_id = ?", [o.paymentId]))
+      .rows[0] as Record<string, SqlValue>;
+    const second = {
+      ...first,
+      id: `${String(first.id)}_2`,
+      processor_token: `${String(first.processor_token)}_2`,
+      idempotency_key: `${String(first.idempotency_key)}_2`,
+      payment_id: `${o.paymentId}_2`,
+    };
+    const columns = Object.keys(second);
+    await h.db.execute(
+      `INSERT INTO payment_attempts (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      Object.values(second),
+    );
+    await store.ingest(
+      [...linesOf(o, "00000000SL05"), ...linesOf({ ...o, paymentId: `${o.paymentId}_2` }, "00000000SL05")],
+      "rpt_sl_5",
+    );
+    const row = await settlementRow(o.orderId);
+    expect(row).toMatchObject({ status: "settled", payout_id: "00000000SL05" });
+    expect(formatDecimal(BigInt(String(row?.gross)), "GBP")).toBe(formatDecimal(2n * o.gross, "GBP"));
   });
 
   it("replaces the API's lines with the report's, and recomputes from what is stored", async () => {

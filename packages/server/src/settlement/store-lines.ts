@@ -304,20 +304,39 @@ export async function storeLines(
     if (orderId) stored.set(orderId, null);
   }
   const orders = [...new Set(orderOf.filter((o): o is string => o !== null))];
-  const announced = await refreshOrders(tx, orders, at, stored);
+  // The facts were read before these lines were stored: an order had none then, and all it has now
+  // are the ones just stored (no line of it was passed over), or it is read back.
+  for (const [id, just] of stored) {
+    const facts = matched.facts.get(id);
+    if (facts && just) facts.lines += just.length;
+  }
+  const announced = await refreshOrders(tx, orders, at, stored, matched.facts);
   return { orders, announced };
 }
 
-/** Orders the lines belong to: by payment id (Handoff's attempts), else by reference (the order id). */
+/**
+ * Orders the lines belong to: by payment id (Handoff's attempts), else by reference (the order id);
+ * with what refreshOrders reads of each, in the same statements (before the lines are stored).
+ */
 async function matchOrders(tx: SqlExecutor, lines: readonly SettlementLine[]) {
   const payments = [...new Set(lines.map((l) => l.paymentId).filter(Boolean))];
   const byPayment = new Map<string, string>();
+  const facts = new Map<string, OrderFacts>();
+  // An order two of whose payments are in the batch comes once per payment: its facts from the first.
+  const via = new Map<string, string>();
   for (const r of await selectIn(
     tx,
-    (list) => `SELECT payment_id, order_id FROM payment_attempts WHERE payment_id IN (${list})`,
+    (list) => `SELECT m.payment_id AS matched, ${ORDER_FACTS}
+      JOIN payment_attempts m ON m.order_id = o.id WHERE m.payment_id IN (${list})`,
     payments,
-  ))
-    byPayment.set(String(r.payment_id), String(r.order_id));
+  )) {
+    const id = String(r.id);
+    const payment = String(r.matched);
+    byPayment.set(payment, id);
+    if ((via.get(id) ?? payment) !== payment) continue;
+    via.set(id, payment);
+    addFacts(facts, r);
+  }
   const references = [
     ...new Set(
       lines
@@ -326,9 +345,16 @@ async function matchOrders(tx: SqlExecutor, lines: readonly SettlementLine[]) {
     ),
   ];
   const byReference = new Map<string, string>();
-  for (const r of await selectIn(tx, (list) => `SELECT id FROM orders WHERE id IN (${list})`, references))
+  for (const reference of references) if (facts.has(reference)) byReference.set(reference, reference);
+  for (const r of await selectIn(
+    tx,
+    (list) => `SELECT ${ORDER_FACTS} WHERE o.id IN (${list})`,
+    references.filter((reference) => !facts.has(reference)),
+  )) {
     byReference.set(String(r.id), String(r.id));
-  return { byPayment, byReference };
+    addFacts(facts, r);
+  }
+  return { byPayment, byReference, facts };
 }
 
 /** Each order's settlement, written only where something changed: the same lines read again leave every row as it was. */
@@ -348,6 +374,43 @@ const UPSERT_ORDERS = {
   width: 11,
 };
 
+/**
+ * What refreshOrders reads of each order besides its lines (the columns and joins; the caller adds
+ * which orders): a row per attempt (attempts_by_order), captured ones kept by addFacts. A status
+ * filter in SQL would let the planner walk attempts_by_status instead: every captured attempt of
+ * the shop, for each hundred orders.
+ */
+const ORDER_FACTS = `o.id, o.currency, s.status, s.payout_id,
+    (SELECT COUNT(*) FROM settlement_lines l WHERE l.order_id = o.id) AS line_count,
+    (SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id) AS refunded,
+    a.status AS attempt_status, a.amount AS attempt_amount, a.currency AS attempt_currency,
+    a.payment_id AS attempt_payment_id
+  FROM orders o
+  LEFT JOIN settlement_orders s ON s.order_id = o.id
+  LEFT JOIN payment_attempts a ON a.order_id = o.id`;
+
+/** One row of ORDER_FACTS into `orders`. */
+function addFacts(orders: Map<string, OrderFacts>, r: Row): void {
+  const id = String(r.id);
+  let order = orders.get(id);
+  if (!order) {
+    order = {
+      currency: String(r.currency),
+      status: r.status === null ? null : String(r.status),
+      payoutId: r.payout_id === null ? null : String(r.payout_id),
+      lines: Number(r.line_count),
+      refunded: Number(r.refunded ?? 0),
+    };
+    orders.set(id, order);
+  }
+  if (CAPTURED.includes(String(r.attempt_status)))
+    order.captured = {
+      amount: (order.captured?.amount ?? 0) + Number(r.attempt_amount),
+      currency: String(r.attempt_currency),
+      paymentId: String(r.attempt_payment_id ?? ""),
+    };
+}
+
 /** What refreshOrders reads of one order besides its lines. */
 interface OrderFacts {
   currency: string;
@@ -363,50 +426,24 @@ interface OrderFacts {
 /**
  * Recomputes the settlement of `orderIds` from their lines and what Handoff charged, stores it, and
  * appends `order.settled` for each that is now settled in a payout not announced before.
- * `stored`: lines just stored, by order; an order that has no others is not read back.
+ * `stored`: lines just stored, by order; an order that has no others is not read back. `known`:
+ * the orders' facts, when the caller has read them (with their lines counted as they are now).
  */
 export async function refreshOrders(
   tx: SqlExecutor,
   orderIds: readonly string[],
   at: string,
   stored: ReadonlyMap<string, readonly SettlementLine[] | null>,
+  known?: ReadonlyMap<string, OrderFacts>,
 ): Promise<boolean> {
   if (orderIds.length === 0) return false;
-  // Everything but the lines in one read: a row per attempt (attempts_by_order), captured ones
-  // kept below. A status filter in SQL would let the planner walk attempts_by_status instead:
-  // every captured attempt of the shop, for each hundred orders.
-  const orders = new Map<string, OrderFacts>();
-  for (const r of await selectIn(
-    tx,
-    (list) => `SELECT o.id, o.currency, s.status, s.payout_id,
-        (SELECT COUNT(*) FROM settlement_lines l WHERE l.order_id = o.id) AS line_count,
-        (SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id) AS refunded,
-        a.status AS attempt_status, a.amount AS attempt_amount, a.currency AS attempt_currency,
-        a.payment_id AS attempt_payment_id
-      FROM orders o
-      LEFT JOIN settlement_orders s ON s.order_id = o.id
-      LEFT JOIN payment_attempts a ON a.order_id = o.id
-      WHERE o.id IN (${list})`,
-    orderIds,
-  )) {
-    const id = String(r.id);
-    let order = orders.get(id);
-    if (!order) {
-      order = {
-        currency: String(r.currency),
-        status: r.status === null ? null : String(r.status),
-        payoutId: r.payout_id === null ? null : String(r.payout_id),
-        lines: Number(r.line_count),
-        refunded: Number(r.refunded ?? 0),
-      };
-      orders.set(id, order);
-    }
-    if (CAPTURED.includes(String(r.attempt_status)))
-      order.captured = {
-        amount: (order.captured?.amount ?? 0) + Number(r.attempt_amount),
-        currency: String(r.attempt_currency),
-        paymentId: String(r.attempt_payment_id ?? ""),
-      };
+  let orders: ReadonlyMap<string, OrderFacts>;
+  if (known) orders = known;
+  else {
+    const read = new Map<string, OrderFacts>();
+    for (const r of await selectIn(tx, (list) => `SELECT ${ORDER_FACTS} WHERE o.id IN (${list})`, orderIds))
+      addFacts(read, r);
+    orders = read;
   }
   // An order's lines: the ones just stored when they are all it has (a report's first read of a
   // payment, the common case), else read back.

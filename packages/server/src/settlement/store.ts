@@ -210,17 +210,23 @@ export class SqlSettlementStore {
   /**
    * Runs `work` in one transaction, with what a report's reader writes: several batches of lines
    * share a COMMIT (and its fsync, most of what a batch of a thousand lines costs), each batch
-   * stored as `ingest` stores it. All or nothing, like one batch.
+   * stored as `ingest` stores it. All or nothing, like one batch. `bulk`: a report's thousands of
+   * lines, megabytes to write (see TransactionOptions).
    */
-  async writing<T>(work: (writer: SettlementWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) =>
-      work({
-        ingest: async (lines, reportId) =>
-          lines.length === 0
-            ? { orders: [], announced: false }
-            : storeLines(tx, lines, { reportId, at: this.now().toISOString() }),
-        recordPayoutAmount: (payout) => recordPayoutAmountIn(tx, payout, this.now().toISOString()),
-      }),
+  async writing<T>(
+    work: (writer: SettlementWriter) => Promise<T>,
+    options: { bulk?: boolean } = {},
+  ): Promise<T> {
+    return this.db.transaction(
+      (tx) =>
+        work({
+          ingest: async (lines, reportId) =>
+            lines.length === 0
+              ? { orders: [], announced: false }
+              : storeLines(tx, lines, { reportId, at: this.now().toISOString() }),
+          recordPayoutAmount: (payout) => recordPayoutAmountIn(tx, payout, this.now().toISOString()),
+        }),
+      { bulk: options.bulk === true },
     );
   }
 
@@ -256,7 +262,7 @@ export class SqlSettlementStore {
       const exceptions =
         totals.reduce((n, r) => n + Number(r.orphans), 0) + mismatched + feeOnly + (totals.length - 1);
       const known = await readPayout(tx, payoutId);
-      const date = known?.date ?? details.date ?? (main.last ? String(main.last).slice(0, 10) : null);
+      const date = known?.date ?? details.date ?? (await lastProcessedOn(tx, payoutId));
       await tx.execute(
         `INSERT INTO settlement_payouts (payout_id, currency, payout_date, report_id, amount, gross, fees, net,
            line_count, order_count, exceptions, reconciled_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
@@ -762,7 +768,8 @@ function payoutOf(r: Row): StoredPayout {
 
 /**
  * A payout's totals per holding currency (the most lines first) and its orders whose lines in it are
- * fees only. One pass over the payout's lines, an order at a time, in the common case: each order's
+ * fees only, from settlement_lines_by_payout alone (it holds every column read here, so no line is
+ * read from the table). One pass over the payout's lines, an order at a time, in the common case: each order's
  * lines in one currency. An order or the orphans in several currencies in one payout (itself an
  * exception) are counted the long way, each total by itself.
  */
@@ -771,14 +778,14 @@ async function payoutTotals(tx: SqlExecutor, payoutId: string): Promise<{ totals
     await tx.execute(
       `SELECT holding_currency, CAST(COALESCE(SUM(gross), 0) AS TEXT) AS gross,
          CAST(COALESCE(SUM(fees), 0) AS TEXT) AS fees, SUM(line_count) AS lines, COUNT(order_id) AS orders,
-         SUM(CASE WHEN order_id IS NULL THEN line_count ELSE 0 END) AS orphans, MAX(last) AS last,
+         SUM(CASE WHEN order_id IS NULL THEN line_count ELSE 0 END) AS orphans,
          SUM(CASE WHEN order_id IS NOT NULL AND has_gross = 0 THEN 1 ELSE 0 END) AS fee_only,
          MAX(mixed) AS mixed
        FROM (SELECT order_id, MIN(holding_currency) AS holding_currency,
            CASE WHEN MIN(holding_currency) <> MAX(holding_currency) THEN 1 ELSE 0 END AS mixed,
            SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END) AS gross,
            SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END) AS fees,
-           COUNT(*) AS line_count, MAX(is_gross) AS has_gross, MAX(processed_on) AS last
+           COUNT(*) AS line_count, MAX(is_gross) AS has_gross
          FROM settlement_lines WHERE payout_id = ? GROUP BY order_id) g
        GROUP BY holding_currency ORDER BY SUM(line_count) DESC`,
       [payoutId],
@@ -792,7 +799,7 @@ async function payoutTotals(tx: SqlExecutor, payoutId: string): Promise<{ totals
          CAST(COALESCE(SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS gross,
          CAST(COALESCE(SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END), 0) AS TEXT) AS fees,
          COUNT(*) AS lines, COUNT(DISTINCT order_id) AS orders,
-         SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END) AS orphans, MAX(processed_on) AS last
+         SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END) AS orphans
        FROM settlement_lines WHERE payout_id = ? GROUP BY holding_currency ORDER BY COUNT(*) DESC`,
       [payoutId],
     )
@@ -807,6 +814,17 @@ async function payoutTotals(tx: SqlExecutor, payoutId: string): Promise<{ totals
     ).rows[0]?.n ?? 0,
   );
   return { totals: byCurrency, feeOnly };
+}
+
+/**
+ * The day of a payout's last line, for a payout no report dated. Asked only then: it reads each line
+ * itself, where the totals read settlement_lines_by_payout alone.
+ */
+async function lastProcessedOn(tx: SqlExecutor, payoutId: string): Promise<string | null> {
+  const last = (
+    await tx.execute("SELECT MAX(processed_on) AS last FROM settlement_lines WHERE payout_id = ?", [payoutId])
+  ).rows[0]?.last;
+  return last ? String(last).slice(0, 10) : null;
 }
 
 /** What Checkout.com says a payout paid (scaled units), through `sql` (the store or a transaction). */
