@@ -249,7 +249,12 @@ class LibsqlSqlClient implements SqlClient {
       try {
         if (bulk) this.autocheckpoint(BULK_AUTOCHECKPOINT_PAGES);
         result = await work(this.tx);
-        await commitOffThread(this.db);
+        await commitOffThread(this.db).catch((error: unknown) => {
+          // A COMMIT that fails (a full disk) leaves no statement half-run: it goes through exec, not a
+          // prepared statement. The rollback below is all it needs; reopening the connection would not
+          // help, and libsql keeps some 170 KB of every connection closed after it prepared statements.
+          throw classify(error);
+        });
         this.checkpointer?.committed(bulk);
       } catch (error) {
         if (this.db.inTransaction) this.statement("ROLLBACK").prepared.run([]);
