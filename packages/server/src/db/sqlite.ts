@@ -114,8 +114,10 @@ function classify(error: unknown): Error {
  * lands inside it, nor runs while its COMMIT is on the other thread.
  *
  * A statement that fails (SQLITE_BUSY, SQLITE_FULL) stays "in progress" in libsql until it runs
- * again, and until then every COMMIT on the connection fails. So when the store itself fails, the
- * connection is closed and opened afresh: the next request finds a clean one.
+ * again, and until then every COMMIT on the connection fails. So when a statement fails in the
+ * store itself, the connection is closed and opened afresh: the next request finds a clean one. A
+ * failed COMMIT (run through exec) leaves nothing half-run, so it is only rolled back: libsql keeps
+ * some of every connection closed, which a full disk, failing every commit, would pile up.
  */
 class LibsqlSqlClient implements SqlClient {
   readonly dialect = "sqlite" as const;
