@@ -255,7 +255,8 @@ class LibsqlSqlClient implements SqlClient {
           // A COMMIT that fails (a full disk) leaves no statement half-run: it goes through exec, not a
           // prepared statement. The rollback below is all it needs; reopening the connection would not
           // help, and libsql keeps some 170 KB of every connection closed after it prepared statements.
-          throw classify(error);
+          // Unless a statement is still half-run from before: then only a fresh connection commits.
+          throw halfRun(error) ? error : classify(error);
         });
         this.checkpointer?.committed(bulk);
       } catch (error) {
@@ -297,6 +298,11 @@ const BUSY_WAIT_MS = 250;
 
 function isBusy(error: unknown): boolean {
   return /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
+}
+
+/** The COMMIT was refused because a failed statement is still "in progress" (see `LibsqlSqlClient`). */
+function halfRun(error: unknown): boolean {
+  return /statements in progress/i.test(error instanceof Error ? error.message : String(error));
 }
 
 function isSqliteError(error: unknown): boolean {
