@@ -61,9 +61,9 @@ const db = await openDatabase(process.env.DATABASE_URL ?? `file:${join(dir, "ing
  */
 const commits = { count: 0, events: 0, ms: 0 };
 const transaction = db.transaction.bind(db);
-db.transaction = async (work) => {
+db.transaction = async (work, options) => {
   const started = performance.now();
-  const result = await transaction(work);
+  const result = await transaction(work, options);
   commits.count++;
   commits.ms += performance.now() - started;
   if (Array.isArray(result)) commits.events += result.length;

@@ -231,32 +231,28 @@ export async function storeLines(
       (isPlain(lines[i] as SettlementLine, orderOf[i] ?? null, usual) ? plain : other).push(k);
     }
     const perStatement = [reportId, at, usual.currency, usual.payoutId];
-    const insertedPlain = await insertRows(
-      tx,
-      INSERT_PLAIN_LINES,
-      plain.length,
-      (values, n) => {
-        const i = paidOut[plain[n] as number] as number;
-        putPlain(values, lines[i] as SettlementLine, orderOf[i] ?? null);
-      },
-      perStatement,
-    );
-    plain.forEach((k, n) => {
-      inserted[k] = insertedPlain[n] as boolean;
-    });
-    const insertedOther = await insertRows(
-      tx,
-      INSERT_LINES,
-      other.length,
-      (values, n) => {
-        const i = paidOut[other[n] as number] as number;
-        putOwn(values, lines[i] as SettlementLine, orderOf[i] ?? null, usual);
-      },
-      perStatement,
-    );
-    other.forEach((k, n) => {
-      inserted[k] = insertedOther[n] as boolean;
-    });
+    /** The lines `ks` (indexes into paidOut) through `statement`, each line's values pushed by `put`. */
+    const insertThrough = async (
+      statement: Parameters<typeof insertRows>[1],
+      ks: number[],
+      put: (values: SqlValue[], l: SettlementLine, orderId: string | null) => void,
+    ) => {
+      const done = await insertRows(
+        tx,
+        statement,
+        ks.length,
+        (values, n) => {
+          const i = paidOut[ks[n] as number] as number;
+          put(values, lines[i] as SettlementLine, orderOf[i] ?? null);
+        },
+        perStatement,
+      );
+      ks.forEach((k, n) => {
+        inserted[k] = done[n] as boolean;
+      });
+    };
+    await insertThrough(INSERT_PLAIN_LINES, plain, putPlain);
+    await insertThrough(INSERT_LINES, other, (values, l, orderId) => putOwn(values, l, orderId, usual));
   }
   if (
     paidOut.length > 0 &&

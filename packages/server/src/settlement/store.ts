@@ -1,5 +1,5 @@
 import { ORDER_STATUSES } from "@handoff/contracts";
-import type { Row, SqlClient, SqlExecutor, SqlValue } from "../db/sql-client.js";
+import type { Row, SqlClient, SqlExecutor, SqlValue, TransactionOptions } from "../db/sql-client.js";
 import { payoutReconciledEvent } from "../outbox/events.js";
 import { appendToOutbox } from "../outbox/sql-outbox.js";
 import { formatDecimal } from "./decimal.js";
@@ -215,7 +215,7 @@ export class SqlSettlementStore {
    */
   async writing<T>(
     work: (writer: SettlementWriter) => Promise<T>,
-    options: { bulk?: boolean } = {},
+    options: TransactionOptions = {},
   ): Promise<T> {
     return this.db.transaction(
       (tx) =>
@@ -226,7 +226,7 @@ export class SqlSettlementStore {
               : storeLines(tx, lines, { reportId, at: this.now().toISOString() }),
           recordPayoutAmount: (payout) => recordPayoutAmountIn(tx, payout, this.now().toISOString()),
         }),
-      { bulk: options.bulk === true },
+      options,
     );
   }
 
