@@ -106,6 +106,22 @@ describe("the per-client confirm limit", () => {
     expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
+  it("in the database: concurrent hits on either side of a bucket's edge are each counted, in turn", async () => {
+    const a = new SqlHitCounter(h.db, "test_concurrent_edge", LIMITS.windowMs);
+    const b = new SqlHitCounter(other, "test_concurrent_edge", LIMITS.windowMs);
+    const bucketMs = LIMITS.windowMs / 60;
+    const edge = T0 - (T0 % bucketMs) + bucketMs;
+    const counts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? h.db : other).transaction((tx) =>
+          (i % 2 ? a : b).hit("203.0.113.11", edge - 20 + i, handleFor(tx, i % 2 ? h.db : other)),
+        ),
+      ),
+    );
+    // Half land in one bucket, half in the next: each still sees every hit committed before it.
+    expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
   it("in the database: a window passes in steps of 1/60 of it, and old rows are deleted", async () => {
     const counter = new SqlHitCounter(h.db, "test_window", 60_000);
     const at = T0 + 123; // mid-bucket

@@ -109,13 +109,23 @@ export class SqlHitCounter implements HitCounter {
     const window = [this.scope, subject, now - this.windowMs, bucket];
     const count = async (db: SqlExecutor): Promise<number> => {
       // PostgreSQL reads the other buckets on the statement's snapshot (the upsert's row is not in it).
+      // The bucket's row lock alone would let two hits on either side of a bucket's edge miss each
+      // other, so the subject is locked first, until commit: the count's snapshot, taken once it is
+      // held, has every hit before it. Both statements leave together (pipelined).
       const { rows } =
         db.dialect === "postgres"
-          ? await db.execute(
-              `WITH counted AS (${upsert} RETURNING hits)
-               SELECT (SELECT hits FROM counted) + COALESCE((${others}), 0) AS hits`,
-              [...key, ...window],
-            )
+          ? (
+              await Promise.all([
+                db.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked", [
+                  `${this.scope}\u001f${subject}`,
+                ]),
+                db.execute(
+                  `WITH counted AS (${upsert} RETURNING hits)
+                   SELECT (SELECT hits FROM counted) + COALESCE((${others}), 0) AS hits`,
+                  [...key, ...window],
+                ),
+              ])
+            )[1]
           : await db.execute(`${upsert} RETURNING hits + COALESCE((${others}), 0) AS hits`, [
               ...key,
               ...window,
@@ -124,11 +134,10 @@ export class SqlHitCounter implements HitCounter {
       return Number(rows[0]?.hits ?? 0);
     };
     // Inside a transaction everything goes through it (SQLite's one connection waits for it to end).
-    // Outside one, SQLite takes a statement that returns rows for a read: it is made a transaction,
-    // so its commit leaves the event loop as every write's does.
+    // Outside one, it is made one: PostgreSQL holds the subject's lock until the hit commits, and
+    // SQLite, which takes a statement that returns rows for a read, commits it off the event loop.
     const open = executorOf(within, this.db);
-    if (open) return count(open);
-    return this.db.dialect === "postgres" ? count(this.db) : this.db.transaction(count);
+    return open ? count(open) : this.db.transaction(count);
   }
 
   count(subject: string, now: number): Promise<number> {
