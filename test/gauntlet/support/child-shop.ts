@@ -61,7 +61,7 @@ export async function startChildShop(
     resolve(import.meta.dirname, "shop-child.ts"),
     [JSON.stringify({ env, keys, ...rest })],
     {
-      execArgv: ["--conditions=@handoff/source", "--import", "tsx"],
+      execArgv: ["--conditions=@handoff/source", "--import", "tsx", "--expose-gc"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     },
   );
