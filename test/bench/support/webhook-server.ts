@@ -22,12 +22,14 @@ import { exitOnStop } from "./server-process.js";
  * is in flight goes in the next transaction, 32 rows a statement), with nothing of Handoff's: into
  * the PostgreSQL that DATABASE_URL names (with `pg`), or else into SQLite (libsql's promise API,
  * WAL, synchronous=FULL, one table with its primary key: the least a durable, deduplicating inbox
- * writes per event).
+ * writes per event). `node-bare-append` is the same on SQLite with no index on the id (rows appended
+ * in rowid order) and the ids kept in a set in memory: the floor of the append-only inbox redesign.
  */
 const mode = process.argv[2] as
   | "node-ceiling"
   | "node-bare"
   | "node-bare-store"
+  | "node-bare-append"
   | "node-handoff"
   | "express-ceiling"
   | "express-bare"
@@ -79,6 +81,8 @@ const inbox = new SqlWebhookInbox(db);
 
 const BARE_TABLE =
   "CREATE TABLE IF NOT EXISTS bare_events (id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at TEXT NOT NULL)";
+const APPEND_TABLE =
+  "CREATE TABLE IF NOT EXISTS bare_events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL)";
 
 /** One open transaction of the bare store: runs an insert of some rows, then commits or rolls back. */
 interface BareTransaction {
@@ -112,18 +116,22 @@ async function barePostgres(url: string) {
   };
 }
 
-/** The bare store on SQLite: libsql's promise API (its exec, so COMMIT, runs off the event loop). */
-async function bareSqlite(path: string) {
+/**
+ * The bare store on SQLite: libsql's promise API (its exec, so COMMIT, runs off the event loop). With
+ * `append`, the table has no index on the event id (rows go in rowid order, nothing random per event):
+ * the caller deduplicates.
+ */
+async function bareSqlite(path: string, append = false) {
   const sqlite = new AsyncDatabase(path, {});
   await sqlite.exec("PRAGMA journal_mode = WAL");
   await sqlite.exec("PRAGMA synchronous = FULL");
-  await sqlite.exec(BARE_TABLE);
+  await sqlite.exec(append ? APPEND_TABLE : BARE_TABLE);
   const statements = new Map<number, Awaited<ReturnType<typeof sqlite.prepare>>>();
   const statement = async (rows: number) => {
     let prepared = statements.get(rows);
     if (!prepared) {
       prepared = await sqlite.prepare(
-        `INSERT INTO bare_events (id, body, received_at) VALUES ${Array(rows).fill("(?, ?, ?)").join(", ")} ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO bare_events (id, body, received_at) VALUES ${Array(rows).fill("(?, ?, ?)").join(", ")}${append ? "" : " ON CONFLICT (id) DO NOTHING"}`,
       );
       statements.set(rows, prepared);
     }
@@ -193,19 +201,29 @@ let countStored = () => inbox.count();
 // The generator's ceiling: answer at once, read nothing. Whatever this reaches, the generator can send.
 if (mode === "node-ceiling") listener = (_req, res) => void res.writeHead(200).end('{"received":true}');
 else if (mode === "node-bare") listener = bare;
-else if (mode === "node-bare-store") {
+else if (mode === "node-bare-store" || mode === "node-bare-append") {
+  const append = mode === "node-bare-append";
   const { store, count } = await bareStore(
-    process.env.DATABASE_URL
+    process.env.DATABASE_URL && !append
       ? await barePostgres(process.env.DATABASE_URL)
-      : await bareSqlite(join(dir, "bare.db")),
+      : await bareSqlite(join(dir, "bare.db"), append),
   );
+  // The append-only inbox knows the ids it holds from memory (a real one would rebuild this at
+  // start-up); a duplicate is stored once, acknowledged once the first copy's commit is.
+  const stored = new Map<string, Promise<void>>();
   countStored = count;
   listener = async (req, res) => {
     const body = await readAll(req);
     if (!bareCheck(body, req.headers["cko-signature"] as string | undefined))
       return void res.writeHead(401).end("{}");
     const text = body.toString();
-    await store(String((JSON.parse(text) as { id: unknown }).id), text);
+    const id = String((JSON.parse(text) as { id: unknown }).id);
+    if (!append) await store(id, text);
+    else {
+      const storing = stored.get(id) ?? store(id, text);
+      stored.set(id, storing);
+      await storing;
+    }
     res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
   };
 } else if (mode === "node-handoff") {
