@@ -5,7 +5,7 @@ import type { BenchResult } from "../../scripts/bench.js";
 import { startPostgres } from "../../scripts/postgres.mjs";
 import { type Child, forkTs } from "./support/child.js";
 import { HISTORY_START, historyEmail, historyLast4, historyOrderId } from "./support/history.js";
-import { OPERATOR } from "./support/ops-operator.js";
+import { OPERATOR, signIn, timeOpsGet } from "./support/ops-operator.js";
 import { percentile } from "./support/stats.js";
 
 /**
@@ -83,18 +83,6 @@ function routes(longOrder: string, page100: string): Route[] {
   ];
 }
 
-async function signIn(base: string): Promise<string> {
-  const response = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ name: OPERATOR.name, password: OPERATOR.password }).toString(),
-  });
-  const cookie = /handoff_ops_session=[^;]+/.exec(response.headers.get("set-cookie") ?? "")?.[0];
-  if (response.status !== 303 || !cookie) throw new Error(`sign-in answered ${response.status}`);
-  return cookie;
-}
-
 /** The cursor of page `n` of the orders list, walked as an operator would, one "next" at a time. */
 async function cursorOfPage(base: string, n: number): Promise<{ cursor: string; page: number }> {
   let cursor = "";
@@ -114,23 +102,8 @@ async function cursorOfPage(base: string, n: number): Promise<{ cursor: string; 
   return { cursor, page };
 }
 
-async function timeRoute(base: string, cookie: string, route: Route): Promise<number[]> {
-  const headers: Record<string, string> = route.api
-    ? { authorization: `Bearer ${OPERATOR.token}` }
-    : { cookie };
-  const once = async () => {
-    const response = await fetch(`${base}${route.path}`, { headers });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`${route.path} answered ${response.status}`);
-  };
-  for (let i = 0; i < WARM_UP; i++) await once();
-  const samples: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const started = performance.now();
-    await once();
-    samples.push(performance.now() - started);
-  }
-  return samples;
+function timeRoute(base: string, cookie: string, route: Route): Promise<number[]> {
+  return timeOpsGet(base, route.path, { api: route.api, cookie, warmUp: WARM_UP, samples: SAMPLES });
 }
 
 /** The CSV export of EXPORT_ROWS orders (a date range holding that many), streamed: rows/s and memory. */

@@ -3,7 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BenchResult } from "../../scripts/bench.js";
+import { forkTs } from "./support/child.js";
+import { OPERATOR, signIn, timeOpsGet } from "./support/ops-operator.js";
 import { prepareShop } from "./support/settlement-report.js";
+import { percentile } from "./support/stats.js";
 
 /**
  * Settlement at volume: a Financial Actions report of HANDOFF_BENCH_SETTLEMENT_LINES lines (default
@@ -12,7 +15,9 @@ import { prepareShop } from "./support/settlement-report.js";
  * built package with plain `node`, as a merchant runs it: ≥ 50k lines/s with resident memory
  * under 150 MB (the process's peak, beside what it held before reading a line), every order ending
  * as it should (settled, or the held-for-review ones a mismatch), and reading the same lines again
- * under another report changes nothing. Needs the build (`pnpm bench:scale` builds first).
+ * under another report changes nothing. Then the ops console's payout pages and API over what it
+ * stored, as an operator reads them the morning after: p95 ≤ 100 ms each, as every ops page. Needs
+ * the build (`pnpm bench:scale` builds first).
  */
 const LINES = Number(process.env.HANDOFF_BENCH_SETTLEMENT_LINES ?? 1_000_000);
 
@@ -61,6 +66,56 @@ async function ingestInWorker(payload: { dbPath: string; reportPath: string }): 
   }
 }
 
+/** The console's payout pages and API over the settled shop, each GET timed as ops.scale.ts times its routes. */
+async function timePayoutPages(dbPath: string): Promise<BenchResult[]> {
+  // The settlement loop is not started, so the processor it is given is never called.
+  const ops = await forkTs(
+    resolve(import.meta.dirname, "support/ops-server.ts"),
+    ["http://127.0.0.1:9", "sk_sbox_settlementbenchsettlementbench"],
+    { DATABASE_URL: `file:${dbPath}`, BENCH_SETTLEMENT: "1" },
+  );
+  try {
+    const base = String(ops.ready.url);
+    const cookie = await signIn(base);
+    const listed = (await (
+      await fetch(`${base}/api/payouts`, { headers: { authorization: `Bearer ${OPERATOR.token}` } })
+    ).json()) as { data: Array<{ payoutId: string; orders: number }> };
+    const biggest = [...listed.data].sort((a, b) => b.orders - a.orders)[0];
+    if (!biggest) throw new Error("the settled shop lists no payout");
+    const routes: Array<[string, string, boolean]> = [
+      ["page: payouts", "/payouts", false],
+      [
+        `page: a payout of ${biggest.orders.toLocaleString("en-GB")} orders`,
+        `/payouts/${biggest.payoutId}`,
+        false,
+      ],
+      ["page: settlement exceptions", "/settlement/exceptions", false],
+      ["API: payouts", "/api/payouts", true],
+      [
+        `API: a payout of ${biggest.orders.toLocaleString("en-GB")} orders`,
+        `/api/payouts/${biggest.payoutId}`,
+        true,
+      ],
+    ];
+    const results: BenchResult[] = [];
+    for (const [name, path, api] of routes) {
+      const samples = await timeOpsGet(base, path, { api, cookie, warmUp: 3, samples: 20 });
+      const p95 = percentile(samples, 95);
+      results.push({
+        name: `settlement: ops ${name}`,
+        value: p95,
+        unit: "ms p95",
+        target: "<= 100 ms",
+        met: p95 <= 100,
+        baseline: `p50 ${percentile(samples, 50).toFixed(1)} ms; ${listed.data.length} payouts listed`,
+      });
+    }
+    return results;
+  } finally {
+    await ops.stop();
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), "handoff-settle-"));
   try {
@@ -90,6 +145,7 @@ export async function run(): Promise<BenchResult[]> {
       Object.keys({ ...r.statuses, ...shop.expected }).every(
         (s) => (r.statuses[s] ?? 0) === (shop.expected[s] ?? 0),
       );
+    const pages = await timePayoutPages(shop.dbPath);
     return [
       {
         name: `settlement: ingest a ${label}`,
@@ -123,6 +179,7 @@ export async function run(): Promise<BenchResult[]> {
         met: r.changed.length === 0,
         baseline: `second read ${r.againSeconds.toFixed(1)} s${r.changed.length ? `; changed: ${r.changed.join(", ")}` : ""}`,
       },
+      ...pages,
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -153,6 +153,11 @@ describe("settlement in the ops console", () => {
     const one = await api(`/payouts/${PAYOUT}`);
     expect((one.body.orders as Array<{ orderId: string | null }>).map((o) => o.orderId)).toContain(null);
     expect((await api("/payouts/00000000NONE")).status).toBe(404);
+    // A page link that is not one Handoff gave (edited by hand, or from an older version): a clear 400.
+    expect(await api(`/payouts/${PAYOUT}?after=nope`)).toMatchObject({
+      status: 400,
+      body: { error: "INVALID_CURSOR" },
+    });
   });
 
   it("exports a payout as CSV a spreadsheet cannot be tricked by", async () => {

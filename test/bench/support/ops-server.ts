@@ -8,6 +8,7 @@ import {
   CheckoutComProcessor,
   ConfirmVelocity,
   createHandoff,
+  createSettlement,
   createWebhooks,
   DEFAULT_VELOCITY,
   openDatabase,
@@ -28,7 +29,7 @@ import { exitOnStop } from "./server-process.js";
  * the JSON API mounted at /ops (operator `bench`, password and token below), over SQLite in a temp
  * folder or the PostgreSQL that DATABASE_URL names, with the sandbox at argv[2] (key argv[3]) as
  * Checkout.com. Every statement the store runs is recorded, so each timed request's SQL can be
- * EXPLAINed as it ran. Messages: `fill` adds history, `long-order` makes a paid order with a
+ * EXPLAINed as it ran. With BENCH_SETTLEMENT=1 the payout pages are mounted too. Messages: `fill` adds history, `long-order` makes a paid order with a
  * timeline of `entries` rows, `statements` hands over (and forgets) what ran since the last ask,
  * `explain` plans them, `rss` starts or stops sampling resident memory.
  */
@@ -86,6 +87,17 @@ const handoff = createHandoff({
   velocity: new ConfirmVelocity({ ...DEFAULT_VELOCITY, perClient: Number.MAX_SAFE_INTEGER }),
 });
 const webhooks = createWebhooks({ db, deps: handoff.deps, signatureKeys: ["whsec_bench"] });
+// With BENCH_SETTLEMENT=1, the payout pages over what the settlement benchmark stored (its loop is
+// not started: nothing is asked of the sandbox, only shown).
+const settlement =
+  process.env.BENCH_SETTLEMENT === "1"
+    ? createSettlement({
+        db,
+        source: new CheckoutComProcessor({ secretKey, publicKey: "pk_unused", host: sandboxUrl }),
+        logger,
+        now: () => new Date(),
+      })
+    : undefined;
 const app = express();
 app.use(
   "/ops",
@@ -101,6 +113,7 @@ app.use(
     },
     db,
     webhooks,
+    settlement,
   }),
 );
 const server = createServer(app);

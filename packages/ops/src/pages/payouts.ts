@@ -4,6 +4,8 @@ import {
   ExceptionsCursorError,
   formatDecimal,
   type OrderStore,
+  PayoutCursorError,
+  type PayoutOrdersPage,
   readProblems,
   type SettlementService,
   type StoredLine,
@@ -17,6 +19,25 @@ import { amount, settlementWords } from "./settlement.js";
 
 /** Rows per exceptions queue on one page; the rest follow a page at a time. */
 const EXCEPTIONS_PAGE = 50;
+/** A payout's orders per page (page and API): a busy day's payout holds thousands. */
+const PAYOUT_ORDERS_PAGE = 200;
+
+/** A page of the payout's orders from `?after=`; undefined when the cursor is not one Handoff gave. */
+async function payoutOrdersPage(
+  settlement: SettlementService,
+  payoutId: string,
+  after: unknown,
+): Promise<PayoutOrdersPage | undefined> {
+  try {
+    return await settlement.store.payoutOrders(payoutId, {
+      limit: PAYOUT_ORDERS_PAGE,
+      after: typeof after === "string" ? after : undefined,
+    });
+  } catch (error) {
+    if (error instanceof PayoutCursorError) return undefined;
+    throw error;
+  }
+}
 
 /** One exceptions queue on the page. */
 interface Section<T> {
@@ -169,7 +190,18 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
       return void res
         .status(404)
         .send(layout(ctx, "Payout not found", html`<p><a href="${ctx.base}/payouts">All payouts</a></p>`));
-    const payoutOrders = await settlement.store.payoutOrders(p.payoutId);
+    const page = await payoutOrdersPage(settlement, p.payoutId, req.query.after);
+    if (!page)
+      return void res
+        .status(400)
+        .send(
+          layout(
+            ctx,
+            `Payout ${p.payoutId}`,
+            html`<p>That page link is not valid any more. Start again from the first page.</p><p><a href="${ctx.base}/payouts/${p.payoutId}">Payout ${p.payoutId}</a></p>`,
+          ),
+        );
+    const payoutOrders = page.orders;
     // Only a mismatch is worded from its order now; the other statuses say all there is.
     const now = await ordersOf(
       orders,
@@ -200,10 +232,14 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
 <dt>Fees</dt><dd>${amount(formatDecimal(p.fees, p.currency), p.currency)}</dd>
 <dt>Net</dt><dd><strong>${amount(formatDecimal(p.net, p.currency), p.currency)}</strong></dd>
 <dt>Paid out</dt><dd>${p.amount === undefined ? "—" : amount(formatDecimal(p.amount, p.currency), p.currency)}</dd>
-<dt>Adds up</dt><dd>${addsUpText(p)}</dd><dt>Exceptions</dt><dd>${p.exceptions}</dd>
+<dt>Orders</dt><dd>${p.orders}</dd><dt>Adds up</dt><dd>${addsUpText(p)}</dd><dt>Exceptions</dt><dd>${p.exceptions}</dd>
 <dt>Read</dt><dd>${when(p.reconciledAt, ctx.timeZone)}</dd></dl>
 <p><a class="button secondary" href="${ctx.base}/payouts/${p.payoutId}/export.csv" download>Export as CSV</a></p>
-<h2>Orders in this payout</h2>${table(["Order", "Settlement", "Gross", "Fees", "Net", "Lines"], rows, "No lines.")}`,
+<h2>Orders in this payout</h2>${table(["Order", "Settlement", "Gross", "Fees", "Net", "Lines"], rows, "No lines.")}${
+          page.next
+            ? html`<p><a href="${ctx.base}/payouts/${p.payoutId}?after=${encodeURIComponent(page.next)}">More orders</a></p>`
+            : html``
+        }`,
       ),
     );
   });
@@ -348,7 +384,12 @@ export function payoutsApi(settlement: SettlementService | undefined): Router {
     if (!settlement) return off(res);
     const p = await settlement.store.payout(req.params.id);
     if (!p) return void res.status(404).json({ error: "PAYOUT_NOT_FOUND", message: "No such payout." });
-    const orders = (await settlement.store.payoutOrders(p.payoutId)).map((o) => ({
+    const page = await payoutOrdersPage(settlement, p.payoutId, req.query.after);
+    if (!page)
+      return void res
+        .status(400)
+        .json({ error: "INVALID_CURSOR", message: "after: not a cursor this payout's orders gave." });
+    const orders = page.orders.map((o) => ({
       orderId: o.orderId ?? null,
       status: o.status ?? null,
       currency: o.currency,
@@ -357,7 +398,7 @@ export function payoutsApi(settlement: SettlementService | undefined): Router {
       net: formatDecimal(o.net, o.currency),
       lines: o.lines,
     }));
-    res.json({ payout: payoutJson(p), orders });
+    res.json({ payout: payoutJson(p), orders, ...(page.next ? { next: page.next } : {}) });
   });
   return api;
 }

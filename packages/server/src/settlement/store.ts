@@ -102,6 +102,17 @@ export class ExceptionsCursorError extends Error {
   override name = "ExceptionsCursorError";
 }
 
+/** A cursor of `payoutOrders` that is not one it gave. */
+export class PayoutCursorError extends Error {
+  override name = "PayoutCursorError";
+}
+
+/** A payout's orders, a page at a time; `next` is the cursor of the following page, when there is one. */
+export interface PayoutOrdersPage {
+  orders: PayoutOrder[];
+  next?: string | undefined;
+}
+
 /** How many sort keys each kind's cursor carries. */
 const KEY_WIDTH: Record<ExceptionKind, number> = {
   mismatches: 2,
@@ -122,14 +133,18 @@ function lineId(key: string): number {
   return Number(key);
 }
 
-function readCursor(cursor: string, width: number): string[] {
+function readCursor(
+  cursor: string,
+  width: number,
+  refused: () => Error = () => new ExceptionsCursorError("not a cursor of this exceptions list"),
+): string[] {
   try {
     const keys: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (Array.isArray(keys) && keys.length === width && keys.every((k) => typeof k === "string")) return keys;
   } catch {
     // Reported below.
   }
-  throw new ExceptionsCursorError("not a cursor of this exceptions list");
+  throw refused();
 }
 
 function settlementRowOf(r: Row): StoredOrderSettlement {
@@ -350,29 +365,63 @@ export class SqlSettlementStore {
     return readPayout(this.db, payoutId);
   }
 
-  /** The payout's lines per order (and the lines of no order, together), with each order's settlement status. */
-  async payoutOrders(payoutId: string): Promise<PayoutOrder[]> {
+  /**
+   * The payout's lines per order, with each order's settlement status, `limit` orders a page (by
+   * order id; an order paid out in two currencies is two rows). The lines that match no order come
+   * first, together, on the first page. Read from the payout's covering index, a page at a time, so
+   * a payout of a busy day is as quick to open as a small one.
+   */
+  async payoutOrders(
+    payoutId: string,
+    page: { limit?: number | undefined; after?: string | undefined } = {},
+  ): Promise<PayoutOrdersPage> {
+    const limit = page.limit ?? 200;
+    const after =
+      page.after === undefined
+        ? undefined
+        : readCursor(page.after, 2, () => new PayoutCursorError("not a cursor of this payout's orders"));
+    const [afterOrder = "", afterCurrency = ""] = after ?? [];
+    const sums = `CAST(SUM(CASE WHEN is_gross = 1 THEN holding_amount ELSE 0 END) AS TEXT) AS gross,
+           CAST(SUM(CASE WHEN is_gross = 0 THEN holding_amount ELSE 0 END) AS TEXT) AS fees,
+           COUNT(*) AS lines`;
+    const noOrder = after
+      ? []
+      : (
+          await this.db.execute(
+            `SELECT holding_currency, ${sums} FROM settlement_lines
+             WHERE payout_id = ? AND order_id IS NULL GROUP BY holding_currency ORDER BY holding_currency`,
+            [payoutId],
+          )
+        ).rows;
+    // One row more than the page: whether there is a next page, without counting.
     const rows = (
       await this.db.execute(
-        `SELECT l.order_id, l.holding_currency, s.status, s.problems_json,
-           CAST(SUM(CASE WHEN l.is_gross = 1 THEN l.holding_amount ELSE 0 END) AS TEXT) AS gross,
-           CAST(SUM(CASE WHEN l.is_gross = 0 THEN l.holding_amount ELSE 0 END) AS TEXT) AS fees,
-           COUNT(*) AS lines
-         FROM settlement_lines l LEFT JOIN settlement_orders s ON s.order_id = l.order_id
-         WHERE l.payout_id = ? GROUP BY l.order_id, l.holding_currency, s.status, s.problems_json ORDER BY l.order_id`,
-        [payoutId],
+        `SELECT g.order_id, g.holding_currency, g.gross, g.fees, g.lines, s.status, s.problems_json
+         FROM (SELECT order_id, holding_currency, ${sums} FROM settlement_lines
+               WHERE payout_id = ? AND ${after ? "order_id >= ? AND (order_id > ? OR holding_currency > ?)" : "order_id IS NOT NULL"}
+               GROUP BY order_id, holding_currency ORDER BY order_id, holding_currency LIMIT ?) g
+         LEFT JOIN settlement_orders s ON s.order_id = g.order_id
+         ORDER BY g.order_id, g.holding_currency`,
+        [payoutId, ...(after ? [afterOrder, afterOrder, afterCurrency] : []), limit + 1],
       )
     ).rows;
-    return rows.map((r) => ({
-      orderId: r.order_id === null ? undefined : String(r.order_id),
-      currency: String(r.holding_currency),
-      gross: big(r.gross),
-      fees: big(r.fees),
-      net: big(r.gross) + big(r.fees),
-      lines: Number(r.lines),
-      status: r.order_id === null ? "orphan" : r.status === null ? undefined : String(r.status),
-      problems: r.problems_json === null ? [] : (JSON.parse(String(r.problems_json)) as string[]),
-    }));
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return {
+      orders: [...noOrder, ...shown].map((r) => ({
+        orderId: r.order_id == null ? undefined : String(r.order_id),
+        currency: String(r.holding_currency),
+        gross: big(r.gross),
+        fees: big(r.fees),
+        net: big(r.gross) + big(r.fees),
+        lines: Number(r.lines),
+        status: r.order_id == null ? "orphan" : r.status == null ? undefined : String(r.status),
+        problems: r.problems_json == null ? [] : (JSON.parse(String(r.problems_json)) as string[]),
+      })),
+      ...(rows.length > limit && last
+        ? { next: writeCursor([String(last.order_id), String(last.holding_currency)]) }
+        : {}),
+    };
   }
 
   /** Every line of a payout, in a stable order, a page at a time (for the CSV export). */
