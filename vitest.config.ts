@@ -17,6 +17,7 @@ const STORE_SUITE = [
   "packages/server/src/settlement/poll-reports.test.ts",
   "packages/server/src/settlement/exceptions-page.test.ts",
   "packages/server/src/settlement/payout-orders.test.ts",
+  "packages/server/src/settlement/exceptions-facts.test.ts",
   "packages/server/src/settlement/store-lines.test.ts",
   "test/ops/**/*.test.ts",
   "test/gauntlet/interleavings.test.ts",

@@ -424,4 +424,20 @@ export const MIGRATIONS: string[][] = [
     `CREATE INDEX settlement_lines_by_payout
       ON settlement_lines (payout_id, order_id, holding_currency, is_gross, holding_amount)`,
   ],
+  [
+    // The settlement exceptions at a million lines: the fee-only queue grouped every line, the
+    // unsettled queue walked every captured order, the notable one every settled order, each to find
+    // none on a healthy shop. All are now read from settlement_orders under an index. `fee_only`: a payout carries only fees of the
+    // order, set when its settlement is computed. And every captured order has a row (`expected`
+    // until a line comes), written by the settlement loop's pass; its settlement_polls row
+    // 'captured' keeps in `cursor` the time before which every captured order has one.
+    "ALTER TABLE settlement_orders ADD COLUMN fee_only INTEGER NOT NULL DEFAULT 0",
+    `UPDATE settlement_orders SET fee_only = 1 WHERE order_id IN (
+       SELECT order_id FROM settlement_lines WHERE payout_id <> '' AND order_id IS NOT NULL
+       GROUP BY order_id, payout_id, holding_currency HAVING MAX(is_gross) = 0)`,
+    "CREATE INDEX settlement_orders_fee_only ON settlement_orders (order_id) WHERE fee_only = 1",
+    // The notable ones (paid out converted, or charged back), newest first, without reading the rest.
+    `CREATE INDEX settlement_orders_notable ON settlement_orders (updated_at, order_id)
+      WHERE (converted = 1 OR charged_back = 1) AND status <> 'mismatch'`,
+  ],
 ];

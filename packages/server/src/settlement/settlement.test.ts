@@ -304,6 +304,8 @@ describe("settlement", () => {
       b.orderId,
     ]);
     const c = await paidOrder();
+    // The loop's pass sees it (a shop's runs every minute); then the days go by.
+    await settlement.drain();
     await h.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [
       "2026-01-01T00:00:00.000Z",
       c.orderId,

@@ -12,7 +12,7 @@ import {
   type ReportPollSchedule,
 } from "./poll-reports.js";
 import { DEFAULT_PULL_SCHEDULE, type PullSchedule, pullDuePayments } from "./pull.js";
-import { SqlSettlementStore } from "./store.js";
+import { LATE_COMMIT_MS, SqlSettlementStore } from "./store.js";
 
 export interface SettlementOptions {
   /** How often the loop looks for due payments and reports when nothing wakes it. Default 60 s. */
@@ -90,7 +90,7 @@ export function createSettlement(options: {
       stopping,
     });
     // Attempts keep their capture time in updated_at; a margin covers clocks of other instances.
-    since = new Date(started.getTime() - 5 * 60_000).toISOString();
+    since = new Date(started.getTime() - LATE_COMMIT_MS).toISOString();
     // Reports whose report_generated never came are queued here, and read below like the others.
     if (poll)
       lastReportPoll = await pollReports({

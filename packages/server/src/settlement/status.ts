@@ -40,6 +40,8 @@ export interface OrderSettlement {
   /** The lines' processing currency differs from their holding currency: the merchant was paid in another. */
   converted: boolean;
   chargedBack: boolean;
+  /** A payout carries only fees of the order (in one holding currency): its money came in another, a late interchange. */
+  feeOnly: boolean;
 }
 
 /** The fee lines summed by kind and detail, in holding currency (the gross lines left out). */
@@ -78,16 +80,21 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
   let currencies = false;
   let converted = false;
   let chargedBack = false;
+  // Per payout and holding currency: whether it carries a gross line of the order.
+  const grossIn = new Map<string, boolean>();
   // One pass over the lines: a million-line report recomputes an order per few lines.
   for (const line of lines) {
+    const lineIsGross = isGross(line.breakdownType);
     if (line.payoutId) {
       paidOut++;
       if (line.payoutId > payoutId) payoutId = line.payoutId;
+      const group = `${line.payoutId} ${line.holdingCurrency}`;
+      grossIn.set(group, lineIsGross || grossIn.get(group) === true);
     }
     if (line.holdingCurrency !== currency) currencies = true;
     if (line.processingCurrency !== line.holdingCurrency) converted = true;
     if (!chargedBack && isChargeback(line)) chargedBack = true;
-    if (isGross(line.breakdownType)) {
+    if (lineIsGross) {
       hasGross = true;
       gross += line.holdingAmount;
       processingGross += line.processingAmount;
@@ -142,5 +149,6 @@ export function settlementOf(charged: Charged, lines: readonly SettlementLine[])
     problems,
     converted,
     chargedBack,
+    feeOnly: [...grossIn.values()].includes(false),
   };
 }

@@ -356,18 +356,19 @@ async function matchOrders(tx: SqlExecutor, lines: readonly SettlementLine[]) {
 /** Each order's settlement, written only where something changed: the same lines read again leave every row as it was. */
 const UPSERT_ORDERS = {
   head: `INSERT INTO settlement_orders (order_id, status, currency, gross, fees, net, payout_id, problems_json,
-    converted, charged_back, updated_at)`,
+    converted, charged_back, fee_only, updated_at)`,
   tail: `ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, currency = excluded.currency,
     gross = excluded.gross, fees = excluded.fees, net = excluded.net, payout_id = excluded.payout_id,
     problems_json = excluded.problems_json, converted = excluded.converted,
-    charged_back = excluded.charged_back, updated_at = excluded.updated_at
+    charged_back = excluded.charged_back, fee_only = excluded.fee_only, updated_at = excluded.updated_at
   WHERE settlement_orders.status <> excluded.status OR settlement_orders.currency <> excluded.currency
     OR settlement_orders.gross <> excluded.gross OR settlement_orders.fees <> excluded.fees
     OR settlement_orders.payout_id <> excluded.payout_id
     OR settlement_orders.problems_json <> excluded.problems_json
     OR settlement_orders.converted <> excluded.converted
-    OR settlement_orders.charged_back <> excluded.charged_back`,
-  width: 11,
+    OR settlement_orders.charged_back <> excluded.charged_back
+    OR settlement_orders.fee_only <> excluded.fee_only`,
+  width: 12,
 };
 
 /**
@@ -506,6 +507,7 @@ export async function refreshOrders(
       JSON.stringify(s.problems),
       s.converted ? 1 : 0,
       s.chargedBack ? 1 : 0,
+      s.feeOnly ? 1 : 0,
       at,
     );
   });

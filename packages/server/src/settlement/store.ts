@@ -10,6 +10,12 @@ import { READ_LINE, refreshOrders, type StoredLine, storedLineOf, storeLines } f
 
 export type { StoredLine };
 
+/**
+ * How long a transaction may take between stamping an order and committing it: a pass over the
+ * orders changed since a time sees those committed late if it looks this far back.
+ */
+export const LATE_COMMIT_MS = 5 * 60_000;
+
 /** What a report's reader writes inside `SqlSettlementStore.writing`'s transaction. */
 export interface SettlementWriter {
   ingest(
@@ -145,6 +151,13 @@ function readCursor(
     // Reported below.
   }
   throw refused();
+}
+
+/** The time before which every captured payment was queued and every captured order has its settlement row; "" before the first pass. */
+async function capturedSeenBefore(db: SqlExecutor): Promise<string> {
+  const cursor = (await db.execute("SELECT cursor FROM settlement_polls WHERE name = 'captured'")).rows[0]
+    ?.cursor;
+  return typeof cursor === "string" ? cursor : "";
 }
 
 function settlementRowOf(r: Row): StoredOrderSettlement {
@@ -477,7 +490,8 @@ export class SqlSettlementStore {
       const which =
         kind === "mismatches"
           ? "status = 'mismatch'"
-          : "(converted = 1 OR charged_back = 1) AND status <> 'mismatch'";
+          : // Written as settlement_orders_notable's WHERE, so the planner knows the index serves it.
+            "(converted = 1 OR charged_back = 1) AND status <> 'mismatch'";
       rows = (
         await this.db.execute(
           `SELECT ${READ_SETTLEMENT} FROM settlement_orders WHERE ${which}
@@ -500,17 +514,30 @@ export class SqlSettlementStore {
       keyOf = (r) => [String(r.ingested_at), String(r.id)];
       items = (page) => page.map(storedLineOf);
     } else if (kind === "unsettled") {
-      // Longest waiting first.
+      // Longest waiting first. Every captured order has a settlement row once the loop's pass has
+      // seen it (queueCapturedPayments), so the queue is the rows not yet settled, read by their
+      // status; an order captured since the last pass has none yet, and is found among the orders
+      // changed since then. Neither walks the orders that settled. (CROSS JOIN: SQLite, with no
+      // statistics, would walk every captured order instead; PostgreSQL plans it as any join.) The
+      // status is said only once a line has come: "nothing reported yet" is worth knowing.
       const before = new Date(this.now().getTime() - options.unsettledAfterDays * 86_400_000).toISOString();
+      const captured = "'captured', 'partially_refunded', 'refunded'";
+      const seen = await capturedSeenBefore(this.db);
+      const keyset = after ? "AND (o.updated_at > ? OR (o.updated_at = ? AND o.id > ?))" : "";
+      const keys = after ? [key(0), key(0), key(1)] : [];
       rows = (
         await this.db.execute(
-          `SELECT o.id, o.amount, o.currency, o.updated_at, s.status FROM orders o
-           LEFT JOIN settlement_orders s ON s.order_id = o.id
-           WHERE o.status IN ('captured', 'partially_refunded', 'refunded') AND o.updated_at < ?
-             AND (s.status IS NULL OR s.status IN ('expected', 'partially_settled'))
-             ${after ? "AND (o.updated_at > ? OR (o.updated_at = ? AND o.id > ?))" : ""}
-           ORDER BY o.updated_at, o.id LIMIT ?`,
-          [before, ...(after ? [key(0), key(0), key(1)] : []), take],
+          `SELECT o.id, o.amount, o.currency, o.updated_at,
+             CASE WHEN EXISTS (SELECT 1 FROM settlement_lines l WHERE l.order_id = o.id) THEN s.status END AS status
+           FROM settlement_orders s CROSS JOIN orders o
+           WHERE o.id = s.order_id AND s.status IN ('expected', 'partially_settled') AND o.status IN (${captured})
+             AND o.updated_at < ? ${keyset}
+           UNION ALL
+           SELECT o.id, o.amount, o.currency, o.updated_at, NULL FROM orders o
+           WHERE o.status IN (${captured}) AND o.updated_at >= ? AND o.updated_at < ? ${keyset}
+             AND NOT EXISTS (SELECT 1 FROM settlement_orders s WHERE s.order_id = o.id)
+           ORDER BY updated_at, id LIMIT ?`,
+          [before, ...keys, seen, before, ...keys, take],
         )
       ).rows;
       keyOf = (r) => [String(r.updated_at), String(r.id)];
@@ -523,20 +550,22 @@ export class SqlSettlementStore {
           ...(r.status === null ? {} : { status: String(r.status) }),
         }));
     } else {
-      // Fee-only groups, newest payout first. The keyset is on the group's own columns, so it
-      // filters whole groups before they are summed.
+      // Fee-only groups, newest payout first, from the orders that have one (fee_only, indexed; the
+      // CROSS JOIN keeps SQLite from walking every line instead). The keyset is on the group's own
+      // columns, so it filters whole groups before they are summed.
       rows = (
         await this.db.execute(
-          `SELECT order_id, payout_id, holding_currency, CAST(SUM(holding_amount) AS TEXT) AS fees
-           FROM settlement_lines WHERE payout_id <> '' AND order_id IS NOT NULL
+          `SELECT l.order_id, l.payout_id, l.holding_currency, CAST(SUM(l.holding_amount) AS TEXT) AS fees
+           FROM settlement_orders s CROSS JOIN settlement_lines l
+           WHERE l.order_id = s.order_id AND s.fee_only = 1 AND l.payout_id <> ''
            ${
              after
-               ? `AND (payout_id < ? OR (payout_id = ? AND (order_id > ?
-                    OR (order_id = ? AND holding_currency > ?))))`
+               ? `AND (l.payout_id < ? OR (l.payout_id = ? AND (l.order_id > ?
+                    OR (l.order_id = ? AND l.holding_currency > ?))))`
                : ""
            }
-           GROUP BY order_id, payout_id, holding_currency HAVING MAX(is_gross) = 0
-           ORDER BY payout_id DESC, order_id, holding_currency LIMIT ?`,
+           GROUP BY l.order_id, l.payout_id, l.holding_currency HAVING MAX(l.is_gross) = 0
+           ORDER BY l.payout_id DESC, l.order_id, l.holding_currency LIMIT ?`,
           [...(after ? [key(0), key(0), key(1), key(1), key(2)] : []), take],
         )
       ).rows;
@@ -560,20 +589,47 @@ export class SqlSettlementStore {
   // —— the work queues: payments to ask about, reports to read ——
 
   /**
-   * Queues every captured payment not queued yet (changed since `since`), to be asked about at `at`.
-   * Returns how many were queued.
+   * Queues every captured payment not queued yet (changed since `since`), to be asked about at `at`,
+   * and gives each captured order changed since then its settlement row (`expected` until a line
+   * comes), so the unsettled queue reads from settlement_orders. `since`: every payment and order
+   * changed before it was seen by an earlier call. It looks no further back than an earlier call
+   * (of any instance) says it has seen, so an instance that starts does not walk the whole history.
+   * Returns how many payments were queued.
    */
   async queueCapturedPayments(since: string, at: string): Promise<number> {
-    const result = await this.db.execute(
-      `INSERT INTO settlement_pulls (payment_id, order_id, attempts, next_pull_at, done)
-       SELECT a.payment_id, a.order_id, 0, ?, 0 FROM payment_attempts a
-       WHERE a.payment_id IS NOT NULL AND a.status IN ('captured', 'partially_refunded', 'refunded')
-         AND a.updated_at >= ?
-         AND NOT EXISTS (SELECT 1 FROM settlement_pulls p WHERE p.payment_id = a.payment_id)
-       ON CONFLICT (payment_id) DO NOTHING`,
-      [at, since],
-    );
-    return result.rowsAffected;
+    return this.db.transaction(async (tx) => {
+      const now = this.now();
+      const seen = await capturedSeenBefore(tx);
+      const from = seen > since ? seen : since;
+      const result = await tx.execute(
+        `INSERT INTO settlement_pulls (payment_id, order_id, attempts, next_pull_at, done)
+         SELECT a.payment_id, a.order_id, 0, ?, 0 FROM payment_attempts a
+         WHERE a.payment_id IS NOT NULL AND a.status IN ('captured', 'partially_refunded', 'refunded')
+           AND a.updated_at >= ?
+           AND NOT EXISTS (SELECT 1 FROM settlement_pulls p WHERE p.payment_id = a.payment_id)
+         ON CONFLICT (payment_id) DO NOTHING`,
+        [at, from],
+      );
+      await tx.execute(
+        `INSERT INTO settlement_orders (order_id, status, currency, gross, fees, net, payout_id, problems_json,
+           converted, charged_back, fee_only, updated_at)
+         SELECT o.id, 'expected', o.currency, 0, 0, 0, '', '[]', 0, 0, 0, ? FROM orders o
+         WHERE o.status IN ('captured', 'partially_refunded', 'refunded') AND o.updated_at >= ?
+         ON CONFLICT (order_id) DO NOTHING`,
+        [now.toISOString(), from],
+      );
+      // Every order changed before this has a row now: one whose transaction stamped it earlier
+      // but had not committed yet is seen by the next call (its `since` is as far back).
+      const seenNow = new Date(now.getTime() - LATE_COMMIT_MS).toISOString();
+      await tx.execute(
+        `INSERT INTO settlement_polls (name, cursor, attempts, next_poll_at, polled_at)
+         VALUES ('captured', ?, 0, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor, polled_at = excluded.polled_at
+         WHERE settlement_polls.cursor IS NULL OR settlement_polls.cursor < excluded.cursor`,
+        [seenNow, now.toISOString(), now.toISOString()],
+      );
+      return result.rowsAffected;
+    });
   }
 
   /** Claims due pulls for `leaseMs`: another instance skips them until then. */
