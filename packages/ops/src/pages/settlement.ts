@@ -42,7 +42,8 @@ async function readSettlement(
 ): Promise<OrderSettlementRead | null> {
   const found = await settlement.store.orderSettlement(order.id);
   const s = found.settlement;
-  if (!s) {
+  // A row with no line yet is the loop's note that the order was captured: the order says more.
+  if (!s || found.lines.length === 0) {
     if (!captured) return null;
     const zero = formatDecimal(0n, order.currency);
     return {

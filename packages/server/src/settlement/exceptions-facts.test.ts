@@ -100,9 +100,8 @@ describe("the unsettled queue", () => {
       [since.orderId, "nothing reported"],
     ]);
 
-    // The next pass gives it one: the same queue. This one is an instance that has just started
-    // (its own `since` is the epoch): it looks back only as far as the last pass got, and still
-    // queues the payment captured since.
+    // The next pass gives it one (this one an instance that has just started, walking from the
+    // first order): the same queue, and the payment captured since queued once.
     expect(await store.queueCapturedPayments(new Date(0).toISOString(), new Date().toISOString())).toBe(1);
     const queued = await h.db.execute("SELECT order_id FROM settlement_pulls WHERE payment_id = ?", [
       since.paymentId,
@@ -116,6 +115,22 @@ describe("the unsettled queue", () => {
     // Today, only the two that have waited three days or more.
     const today = await store.exceptionsPage("unsettled", { unsettledAfterDays: 3 });
     expect(today.items.map((u) => u.orderId)).toEqual([early.orderId, reported.orderId]);
+  });
+});
+
+describe("the loop's row of an order with no line yet", () => {
+  it("is not recomputed, pass after pass, each time its order changes", async () => {
+    const o = await paidOrder();
+    await store.queueCapturedPayments(new Date(0).toISOString(), new Date().toISOString());
+    // The order changes after its row was written (a refund, say): there is no line to recompute from.
+    await h.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [
+      new Date(Date.now() + 60_000).toISOString(),
+      o.orderId,
+    ]);
+    expect(await store.refreshChangedOrders(new Date(0).toISOString())).toEqual({
+      refreshed: 0,
+      announced: false,
+    });
   });
 });
 

@@ -153,7 +153,7 @@ function readCursor(
   throw refused();
 }
 
-/** The time before which every captured payment was queued and every captured order has its settlement row; "" before the first pass. */
+/** The time before which every captured order has its settlement row, by the last pass's clock; "" before the first pass. */
 async function capturedSeenBefore(db: SqlExecutor): Promise<string> {
   const cursor = (await db.execute("SELECT cursor FROM settlement_polls WHERE name = 'captured'")).rows[0]
     ?.cursor;
@@ -215,12 +215,15 @@ export class SqlSettlementStore {
     since: string,
     limit = 1_000,
   ): Promise<{ refreshed: number; announced: boolean }> {
-    // Every status, so the (status, updated_at) index is walked as ranges, not the whole table.
+    // Every status, so the (status, updated_at) index is walked as ranges, not the whole table. Only
+    // orders with lines: the row the loop gives one with none computes to itself, is not rewritten,
+    // and would be picked again every pass, crowding out the orders that did change.
     const statuses = ORDER_STATUSES.map(() => "?").join(", ");
     const ids = (
       await this.db.execute(
         `SELECT s.order_id FROM orders o JOIN settlement_orders s ON s.order_id = o.id
-         WHERE o.status IN (${statuses}) AND o.updated_at >= ? AND o.updated_at > s.updated_at LIMIT ?`,
+         WHERE o.status IN (${statuses}) AND o.updated_at >= ? AND o.updated_at > s.updated_at
+           AND EXISTS (SELECT 1 FROM settlement_lines l WHERE l.order_id = o.id) LIMIT ?`,
         [...ORDER_STATUSES, since, limit],
       )
     ).rows.map((r) => String(r.order_id));
@@ -522,7 +525,11 @@ export class SqlSettlementStore {
       // status is said only once a line has come: "nothing reported yet" is worth knowing.
       const before = new Date(this.now().getTime() - options.unsettledAfterDays * 86_400_000).toISOString();
       const captured = "'captured', 'partially_refunded', 'refunded'";
+      // From a day before the pass's cursor: the pass of an instance whose clock runs ahead may have
+      // moved it past orders another instance stamped (that instance's own pass gives them their
+      // row). The queue lists only orders days old, so the day costs nothing.
       const seen = await capturedSeenBefore(this.db);
+      const from = seen === "" ? "" : new Date(Date.parse(seen) - 86_400_000).toISOString();
       const keyset = after ? "AND (o.updated_at > ? OR (o.updated_at = ? AND o.id > ?))" : "";
       const keys = after ? [key(0), key(0), key(1)] : [];
       rows = (
@@ -537,7 +544,7 @@ export class SqlSettlementStore {
            WHERE o.status IN (${captured}) AND o.updated_at >= ? AND o.updated_at < ? ${keyset}
              AND NOT EXISTS (SELECT 1 FROM settlement_orders s WHERE s.order_id = o.id)
            ORDER BY updated_at, id LIMIT ?`,
-          [before, ...keys, seen, before, ...keys, take],
+          [before, ...keys, from, before, ...keys, take],
         )
       ).rows;
       keyOf = (r) => [String(r.updated_at), String(r.id)];
@@ -592,44 +599,43 @@ export class SqlSettlementStore {
    * Queues every captured payment not queued yet (changed since `since`), to be asked about at `at`,
    * and gives each captured order changed since then its settlement row (`expected` until a line
    * comes), so the unsettled queue reads from settlement_orders. `since`: every payment and order
-   * changed before it was seen by an earlier call. It looks no further back than an earlier call
-   * (of any instance) says it has seen, so an instance that starts does not walk the whole history.
-   * Returns how many payments were queued.
+   * changed before it was seen by an earlier call of this instance (each instance walks from the
+   * first order when it starts: its own clock, not another's, says what it has seen). Returns how
+   * many payments were queued.
    */
   async queueCapturedPayments(since: string, at: string): Promise<number> {
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.execute(
+      `INSERT INTO settlement_pulls (payment_id, order_id, attempts, next_pull_at, done)
+       SELECT a.payment_id, a.order_id, 0, ?, 0 FROM payment_attempts a
+       WHERE a.payment_id IS NOT NULL AND a.status IN ('captured', 'partially_refunded', 'refunded')
+         AND a.updated_at >= ?
+         AND NOT EXISTS (SELECT 1 FROM settlement_pulls p WHERE p.payment_id = a.payment_id)
+       ON CONFLICT (payment_id) DO NOTHING`,
+      [at, since],
+    );
+    // A transaction of its own: on SQLite the writers wait for it, so the two walks take turns with them.
+    await this.db.transaction(async (tx) => {
       const now = this.now();
-      const seen = await capturedSeenBefore(tx);
-      const from = seen > since ? seen : since;
-      const result = await tx.execute(
-        `INSERT INTO settlement_pulls (payment_id, order_id, attempts, next_pull_at, done)
-         SELECT a.payment_id, a.order_id, 0, ?, 0 FROM payment_attempts a
-         WHERE a.payment_id IS NOT NULL AND a.status IN ('captured', 'partially_refunded', 'refunded')
-           AND a.updated_at >= ?
-           AND NOT EXISTS (SELECT 1 FROM settlement_pulls p WHERE p.payment_id = a.payment_id)
-         ON CONFLICT (payment_id) DO NOTHING`,
-        [at, from],
-      );
       await tx.execute(
         `INSERT INTO settlement_orders (order_id, status, currency, gross, fees, net, payout_id, problems_json,
            converted, charged_back, fee_only, updated_at)
          SELECT o.id, 'expected', o.currency, 0, 0, 0, '', '[]', 0, 0, 0, ? FROM orders o
          WHERE o.status IN ('captured', 'partially_refunded', 'refunded') AND o.updated_at >= ?
          ON CONFLICT (order_id) DO NOTHING`,
-        [now.toISOString(), from],
+        [now.toISOString(), since],
       );
       // Every order changed before this has a row now: one whose transaction stamped it earlier
       // but had not committed yet is seen by the next call (its `since` is as far back).
-      const seenNow = new Date(now.getTime() - LATE_COMMIT_MS).toISOString();
+      const seen = new Date(now.getTime() - LATE_COMMIT_MS).toISOString();
       await tx.execute(
         `INSERT INTO settlement_polls (name, cursor, attempts, next_poll_at, polled_at)
          VALUES ('captured', ?, 0, ?, ?)
          ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor, polled_at = excluded.polled_at
          WHERE settlement_polls.cursor IS NULL OR settlement_polls.cursor < excluded.cursor`,
-        [seenNow, now.toISOString(), now.toISOString()],
+        [seen, now.toISOString(), now.toISOString()],
       );
-      return result.rowsAffected;
     });
+    return result.rowsAffected;
   }
 
   /** Claims due pulls for `leaseMs`: another instance skips them until then. */
