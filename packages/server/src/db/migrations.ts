@@ -427,10 +427,11 @@ export const MIGRATIONS: string[][] = [
   [
     // The settlement exceptions at a million lines: the fee-only queue grouped every line, the
     // unsettled queue walked every captured order, the notable one every settled order, each to find
-    // none on a healthy shop. All are now read from settlement_orders under an index. `fee_only`: a payout carries only fees of the
-    // order, set when its settlement is computed. And every captured order has a row (`expected`
-    // until a line comes), written by the settlement loop's pass; its settlement_polls row
-    // 'captured' keeps in `cursor` the time before which every captured order has one.
+    // none on a healthy shop. All are now read from settlement_orders under an index. `fee_only`: a
+    // payout carries only fees of the order, set when its settlement is computed. And every captured
+    // order has a row (`expected` until a line comes), written by the settlement loop's pass; its
+    // settlement_polls row 'captured' keeps in `cursor` the time before which every captured order
+    // has one.
     "ALTER TABLE settlement_orders ADD COLUMN fee_only INTEGER NOT NULL DEFAULT 0",
     `UPDATE settlement_orders SET fee_only = 1 WHERE order_id IN (
        SELECT order_id FROM settlement_lines WHERE payout_id <> '' AND order_id IS NOT NULL
