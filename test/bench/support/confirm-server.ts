@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +16,7 @@ import {
   SqlWebhookInbox,
 } from "@handoff/server";
 import { createHandoffHandler, createWebhookHandler } from "@handoff/server/node";
+import Database from "libsql";
 import pg from "pg";
 import { pino } from "pino";
 import { addHistory } from "./history.js";
@@ -28,9 +29,11 @@ import { percentile } from "./stats.js";
  * and the webhook route (worker off) on node:http over the database DATABASE_URL names (several of
  * these share one PostgreSQL), charging through the sandbox at argv[2] with the secret key argv[3].
  * `POST /bare-charge` is the baseline: the same processor call with nothing of Handoff around it.
- * `POST /bare-locked-charge` (PostgreSQL only) is the least a safe confirm does on that database:
- * with `pg` alone, a transaction that locks one row, writes it and commits, then the same call, then
- * another such transaction for the outcome (two commits: the attempt before the charge, its result after).
+ * `POST /bare-locked-charge` is the least a safe confirm does on that database: a transaction that
+ * locks one row, writes it and commits, then the same call, then another such transaction for the
+ * outcome (two commits: the attempt before the charge, its result after). On PostgreSQL with `pg`
+ * alone; on SQLite with libsql's synchronous API alone, in a file of its own beside the shop's, with
+ * the shop's durability (WAL, synchronous=FULL).
  * Messages: `carts` makes carts with their sessions open, `history` adds stored history, `fsync`
  * times one durable write on the database's disk, `count` says how many events are stored.
  */
@@ -134,7 +137,10 @@ if (barePool) {
   );
 }
 
-async function lockedWrite(pool: pg.Pool, id: string, status: string): Promise<void> {
+/** One row locked, written and committed durably: what a safe confirm does before and after the charge. */
+type LockedWrite = (id: string, status: string) => Promise<void>;
+
+async function pgLockedWrite(pool: pg.Pool, id: string, status: string): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -157,14 +163,44 @@ async function lockedWrite(pool: pg.Pool, id: string, status: string): Promise<v
   }
 }
 
-/** The bare route on PostgreSQL: lock, write, commit; charge; lock, write, commit. */
-async function bareLockedCharge(req: IncomingMessage, res: ServerResponse, pool: pg.Pool): Promise<void> {
+/** SQLite's lock is the database's write lock, taken by BEGIN IMMEDIATE; COMMIT makes it durable. */
+function sqliteLockedWrite(path: string): LockedWrite {
+  const bare = new Database(path);
+  bare.exec("PRAGMA journal_mode = WAL");
+  bare.exec("PRAGMA synchronous = FULL");
+  bare.exec("CREATE TABLE bare_orders (id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  bare.exec(
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999) INSERT INTO bare_orders SELECT 'bare_' || i, 'open' FROM n",
+  );
+  const set = bare.prepare("UPDATE bare_orders SET status = ? WHERE id = ?");
+  return async (id, status) => {
+    bare.exec("BEGIN IMMEDIATE");
+    try {
+      set.run([status, id]);
+      bare.exec("COMMIT");
+    } catch (error) {
+      if (bare.inTransaction) bare.exec("ROLLBACK");
+      throw error;
+    }
+  };
+}
+
+const lockedWrite: LockedWrite = barePool
+  ? (id, status) => pgLockedWrite(barePool, id, status)
+  : sqliteLockedWrite(join(dir, "bare.db"));
+/** Per bare locked charge: time in the shop (request in → answer written) minus the charge's own time. */
+const bareAddedInShop: number[] = [];
+
+/** The bare locked route: lock, write, commit; charge; lock, write, commit. */
+async function bareLockedCharge(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const { processorToken } = JSON.parse(Buffer.concat(chunks).toString()) as { processorToken: string };
   const n = bareCharges++;
   const row = `bare_${n % 1000}`;
-  await lockedWrite(pool, row, "processing");
+  await lockedWrite(row, "processing");
+  const charging = performance.now();
   const outcome = await bareProcessor.requestPayment(
     {
       source: { type: "token", token: processorToken },
@@ -175,12 +211,18 @@ async function bareLockedCharge(req: IncomingMessage, res: ServerResponse, pool:
     },
     `bare:${n}`,
   );
-  await lockedWrite(pool, row, outcome.kind);
+  const charged = performance.now() - charging;
+  await lockedWrite(row, outcome.kind);
   res.writeHead(outcome.kind === "processed" ? 200 : 502, { "content-type": "application/json" });
   res.end(JSON.stringify({ kind: outcome.kind }));
+  bareAddedInShop.push(performance.now() - started - charged);
 }
 
-/** One 4 KB write made durable with fdatasync, as SQLite's COMMIT does, on the database's own disk. */
+/**
+ * One 4 KB write made durable on the database's own disk, with fsync as SQLite's COMMIT makes it
+ * (this libsql build calls fsync, not fdatasync, on the WAL: strace shows it), so the file's times are
+ * synced too.
+ */
 function fsyncMs(samples = 200): number {
   const fd = openSync(join(dir, "fsync-probe"), "w");
   const block = Buffer.alloc(4096, 1);
@@ -189,7 +231,7 @@ function fsyncMs(samples = 200): number {
     for (let i = 0; i < samples; i++) {
       writeSync(fd, block);
       const started = performance.now();
-      fdatasyncSync(fd);
+      fsyncSync(fd);
       times.push(performance.now() - started);
     }
   } finally {
@@ -200,7 +242,7 @@ function fsyncMs(samples = 200): number {
 
 const server = createServer(async (req, res) => {
   if (req.url === "/bare-charge") return bareCharge(req, res);
-  if (req.url === "/bare-locked-charge" && barePool) return bareLockedCharge(req, res, barePool);
+  if (req.url === "/bare-locked-charge") return bareLockedCharge(req, res);
   const started = performance.now();
   const cpu = cpuMs();
   processor.last = 0;
@@ -225,7 +267,12 @@ process.on("message", async (message: { type: string; count?: number; orders?: n
     process.send?.({ type: "history", ms: performance.now() - started, orders: historyOrders });
   }
   if (message.type === "added")
-    process.send?.({ type: "added", samples: addedInShop.splice(0), cpu: cpuInShop.splice(0) });
+    process.send?.({
+      type: "added",
+      samples: addedInShop.splice(0),
+      cpu: cpuInShop.splice(0),
+      bare: bareAddedInShop.splice(0),
+    });
   if (message.type === "fsync") process.send?.({ type: "fsync", p50: fsyncMs() });
   if (message.type === "count")
     process.send?.({ type: "count", stored: await new SqlWebhookInbox(db).count() });
