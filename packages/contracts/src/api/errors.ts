@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   OUT_OF_STOCK: 409,
   ATTEMPT_IN_PROGRESS: 409,
   ACTION_NOT_ALLOWED: 409,
+  /** An `Idempotency-Key` sent again with another request (another amount or action): never replayed as this one. */
+  IDEMPOTENCY_KEY_REUSED: 409,
   /** An amount that is not a positive whole number of minor units (`"1e3"`, `true`, `" 12 "`, `""`). */
   AMOUNT_INVALID: 400,
   /** Too many tries: card testing on a cart, many confirms from one client, repeated failed logins. */
