@@ -1,17 +1,21 @@
 import { z } from "zod";
+import { minorAmountSchema } from "../currency.js";
 
 export const linkSchema = z.looseObject({ href: z.string() });
 export type Link = z.infer<typeof linkSchema>;
 
-/** Payment balances, all in minor units; kept consistent across GET, POST responses and webhooks. */
+/**
+ * Payment balances, all in minor units and never negative (one that is cannot be believed, and
+ * `available_to_refund` becomes a refund's amount); kept consistent across GET, POST responses and webhooks.
+ */
 export const balancesSchema = z.looseObject({
-  total_authorized: z.number().int(),
-  total_voided: z.number().int(),
-  available_to_void: z.number().int(),
-  total_captured: z.number().int(),
-  available_to_capture: z.number().int(),
-  total_refunded: z.number().int(),
-  available_to_refund: z.number().int(),
+  total_authorized: minorAmountSchema,
+  total_voided: minorAmountSchema,
+  available_to_void: minorAmountSchema,
+  total_captured: minorAmountSchema,
+  available_to_capture: minorAmountSchema,
+  total_refunded: minorAmountSchema,
+  available_to_refund: minorAmountSchema,
 });
 export type Balances = z.infer<typeof balancesSchema>;
 

@@ -80,6 +80,31 @@ describe("parseWebhookEvent", () => {
     expect(parseWebhookEvent({ ...approved, data: noCode }).success).toBe(true);
   });
 
+  it.each(["payment_refunded", "payment_captured", "payment_approved", "dispute_received"])(
+    "refuses a %s whose amount is negative, fractional or past 2^53, naming data.amount",
+    (type) => {
+      const event = sampleEvent(type) as { data: object };
+      for (const amount of [-5, 12.5, 2 ** 60]) {
+        const result = parseWebhookEvent({ ...event, data: { ...event.data, amount } });
+        expect(result.success, `amount ${amount}`).toBe(false);
+        expect(result.error?.issues[0]).toMatchObject({ path: ["data", "amount"] });
+        expect(result.error?.issues[0]?.message).toMatch(/^an amount is /);
+      }
+      expect(parseWebhookEvent({ ...event, data: { ...event.data, amount: 0 } }).success).toBe(true);
+    },
+  );
+
+  it("does not believe negative balances: they are dropped, so a refund is not taken for a full one", () => {
+    const refunded = sampleEvent("payment_refunded") as { data: Record<string, unknown> };
+    const balances = refunded.data.balances as Record<string, number>;
+    const parsed = parseWebhookEvent({
+      ...refunded,
+      data: { ...refunded.data, balances: { ...balances, available_to_refund: -100 } },
+    });
+    expect(parsed.success).toBe(true);
+    expect((parsed.data as { data: Record<string, unknown> }).data.balances).toBeUndefined();
+  });
+
   it("rejects bodies that are not events at all", () => {
     expect(parseWebhookEvent(null).success).toBe(false);
     expect(parseWebhookEvent([1, 2]).success).toBe(false);

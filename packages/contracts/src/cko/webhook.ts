@@ -101,11 +101,26 @@ const webhookSourceSchema = z.looseObject({
  */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
+/**
+ * An amount is money the event moves, so a number must be whole minor units, never negative: one
+ * that is not makes the event invalid at once (a refund of -5 would otherwise fail every retry on
+ * the store's CHECK). Only another type (a string) is a new format, dropped like other fields.
+ */
+const amount = z.preprocess(
+  (value) => (typeof value === "number" ? value : undefined),
+  z
+    .number()
+    .max(Number.MAX_SAFE_INTEGER, "an amount is at most 2^53 - 1 minor units")
+    .int("an amount is a whole number of minor units")
+    .nonnegative("an amount is never negative")
+    .optional(),
+);
+
 const paymentEventDataSchema = z.looseObject({
   id: paymentIdSchema,
   action_id: lenient(z.string()),
   reference: lenient(z.string()),
-  amount: lenient(z.number().int()),
+  amount,
   currency: lenient(currencyCodeSchema),
   response_code: lenient(z.string()),
   response_summary: lenient(z.string()),
@@ -122,7 +137,7 @@ const disputeEventDataSchema = z.looseObject({
   payment_id: lenient(paymentIdSchema),
   payment_action_id: lenient(z.string()),
   payment_reference: lenient(z.string()),
-  amount: lenient(z.number().int()),
+  amount,
   currency: lenient(currencyCodeSchema),
   reason_code: lenient(z.string()),
   category: lenient(z.string()),
