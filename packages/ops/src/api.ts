@@ -18,9 +18,44 @@ import {
 import express, { type Router } from "express";
 import { signed } from "./auth/guard.js";
 import { rangeOf, shown } from "./pages/destinations.js";
+import { filterIssues } from "./pages/filters.js";
 import { ACTIONS, searchFrom, TIMELINE_PAGE } from "./pages/orders.js";
 import { payoutsApi } from "./pages/payouts.js";
 import { settlementOfOrder } from "./pages/settlement.js";
+
+/** What a capture, void or refund request may carry. */
+const ACTION_FIELDS = ["amount", "full", "reason", "currency"];
+
+/**
+ * Refuses an action request whose body would be read as something else than was sent: not JSON
+ * (ignored, it would read as empty), or a field that means nothing here (ignored, the action would
+ * go ahead without it).
+ */
+function actionBodyProblem(req: express.Request): { status: number; body: object } | undefined {
+  const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
+  if (hasBody && !req.is("application/json"))
+    return {
+      status: 415,
+      body: {
+        error: "UNSUPPORTED_MEDIA_TYPE",
+        message: "Send the body as JSON (Content-Type: application/json).",
+      },
+    };
+  const body: unknown = req.body ?? {};
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return { status: 400, body: { error: "INVALID_REQUEST", message: "The body must be a JSON object." } };
+  const unknown = Object.keys(body).filter((k) => !ACTION_FIELDS.includes(k));
+  if (unknown.length > 0)
+    return {
+      status: 400,
+      body: {
+        error: "INVALID_REQUEST",
+        message: `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: an action takes ${ACTION_FIELDS.join(", ")}.`,
+        issues: unknown.map((path) => ({ path, message: "not a field of this request" })),
+      },
+    };
+  return undefined;
+}
 
 /**
  * The JSON API, behind each operator's bearer token. Amounts are minor units (machines), `reason`
@@ -45,6 +80,13 @@ export function opsApi(options: {
 
   api.use(payoutsApi(options.settlement));
   api.get("/orders", async (req, res) => {
+    const issues = filterIssues(req);
+    if (issues.length > 0)
+      return void res.status(400).json({
+        error: "INVALID_REQUEST",
+        message: `Filters not understood: ${issues.map((i) => `${i.path} (${i.message})`).join("; ")}.`,
+        issues,
+      });
     const result = await store.searchOrders(searchFrom(req, deps.now(), options.abandonedAfterMs));
     res.json(result);
   });
@@ -81,7 +123,25 @@ export function opsApi(options: {
       return void res
         .status(404)
         .json({ error: "NOT_FOUND", message: "Actions are capture, void and refund." });
-    const body = (req.body ?? {}) as { amount?: unknown; full?: unknown; reason?: unknown };
+    const refused = actionBodyProblem(req);
+    if (refused) return void res.status(refused.status).json(refused.body);
+    const body = (req.body ?? {}) as {
+      amount?: unknown;
+      full?: unknown;
+      reason?: unknown;
+      currency?: unknown;
+    };
+    if (body.currency !== undefined) {
+      const order = await store.getOrder(req.params.id);
+      if (!order) return notFound(res, "order");
+      // Amounts are in the order's currency: one named otherwise would move another sum than meant.
+      if (typeof body.currency !== "string" || body.currency.toUpperCase() !== order.currency)
+        return void res.status(400).json({
+          error: "INVALID_REQUEST",
+          message: `This order is in ${order.currency}; amounts are its minor units.`,
+          issues: [{ path: "currency", message: `expected ${order.currency}` }],
+        });
+    }
     const key = req.get("idempotency-key");
     if (key !== undefined && !/^[A-Za-z0-9_:.-]{8,100}$/.test(key))
       return void res

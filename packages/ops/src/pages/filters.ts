@@ -57,6 +57,26 @@ export function searchFrom(
   };
 }
 
+/**
+ * The filters `searchFrom` would drop, each with why. The pages drop them (a person sees the form
+ * as it searched); the API refuses them, so a program never takes "every order" for its filter's answer.
+ */
+export function filterIssues(req: Request): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  const check = (name: string, ok: (v: string) => boolean, message: string) => {
+    const v = query(req, name);
+    if (v !== undefined && !ok(v)) issues.push({ path: name, message });
+  };
+  check("status", (v) => ORDER_STATUSES.some((s) => s === v), `one of ${ORDER_STATUSES.join(", ")}`);
+  check("currency", (v) => /^[A-Za-z]{3}$/.test(v), "a three-letter ISO 4217 code");
+  for (const name of ["from", "to"])
+    check(name, (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)), "a day, YYYY-MM-DD");
+  for (const name of ["review", "disputed"]) check(name, (v) => v === "yes", "yes, or leave it out");
+  check("abandoned", (v) => ["include", "only", "exclude"].includes(v), "include, only or exclude");
+  check("email", (v) => v.length <= 254, "at most 254 characters");
+  return issues;
+}
+
 /** The query string of the filters alone (no page cursor): for the export link and the next page. */
 export function filterQuery(req: Request, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();

@@ -71,7 +71,8 @@ export function pageContext(req: Request, res: Response): PageContext {
 
 /** The amount an operator typed, in the order's currency's major units ("5.00", "5"), as minor units. */
 export function parseMajor(typed: string, currency: string): number | string {
-  const clean = typed.trim().replace(/^[£$€¥]/, "");
+  const clean = withoutCurrency(typed.trim(), currency);
+  if (clean === undefined) return `"${typed}" is not an amount in ${currency} (e.g. 5.00).`;
   if (clean === "") return "Enter an amount.";
   try {
     const minor = toMinorUnits(clean, currency);
@@ -81,6 +82,25 @@ export function parseMajor(typed: string, currency: string): number | string {
       return `"${typed}" is not an amount in ${currency} (e.g. 5.00).`;
     throw error;
   }
+}
+
+/**
+ * The typed amount without its currency, when it names the order's own (its symbol, e.g. £, or its
+ * code, e.g. GBP, before or after); undefined when it names another one ("¥5" on a pound order is
+ * not five pounds).
+ */
+function withoutCurrency(typed: string, currency: string): string | undefined {
+  const symbol =
+    new Intl.NumberFormat("en", { style: "currency", currency })
+      .formatToParts(0)
+      .find((p) => p.type === "currency")?.value ?? currency;
+  for (const name of [symbol, currency]) {
+    const upper = typed.toUpperCase();
+    if (upper.startsWith(name.toUpperCase())) return typed.slice(name.length).trim();
+    if (upper.endsWith(name.toUpperCase())) return typed.slice(0, -name.length).trim();
+  }
+  // Any other sign or letters before or after the number name another currency.
+  return /^[\d.,\s]*$/.test(typed) ? typed : undefined;
 }
 
 /** How support staff name an order's state: a dispute still open speaks louder than the payment's status. */

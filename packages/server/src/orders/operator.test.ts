@@ -69,6 +69,39 @@ describe("operator actions", () => {
     expect(parseMinorAmount(undefined)).toEqual({ ok: true });
   });
 
+  it("a request key sent again: the same request is answered again, another amount is refused, the money moves once", async () => {
+    const orderId = await paidOrder();
+    const paymentId = (await h.store.attemptsOfOrder(orderId)).at(-1)?.paymentId ?? "";
+    const first = await requestOperatorAction(h.deps, orderId, "refund", {
+      amount: 100,
+      requestKey: "ops:k1",
+    });
+    expect(first).toMatchObject({ status: 202 });
+    const again = await requestOperatorAction(h.deps, orderId, "refund", {
+      amount: 100,
+      requestKey: "ops:k1",
+    });
+    expect(again).toEqual(first);
+    for (const other of [
+      { action: "refund", amount: 900 },
+      { action: "refund", full: true },
+      { action: "capture", amount: 100 },
+    ] as const) {
+      const { action, ...rest } = other;
+      expect(
+        await requestOperatorAction(h.deps, orderId, action, { ...rest, requestKey: "ops:k1" }),
+      ).toMatchObject({ status: 409, body: { error: "IDEMPOTENCY_KEY_REUSED" } });
+    }
+    await h.waitUntilQuiet();
+    expect(h.sandbox.payments.payments.get(paymentId)?.balances.total_refunded).toBe(100);
+    const actions = (await h.store.timeline(orderId)).filter((e) => e.kind === "operator_action");
+    expect(actions.map((a) => a.detail)).toMatchObject([{ action: "refund", amount: 100, accepted: true }]);
+    // A new key is a new request.
+    expect(
+      await requestOperatorAction(h.deps, orderId, "refund", { amount: 900, requestKey: "ops:k2" }),
+    ).toMatchObject({ status: 202 });
+  });
+
   it("answers 404 for an order with no payment", async () => {
     const cartId = await h.cart();
     await h.handoff.session({ cartId });

@@ -1,7 +1,7 @@
 import { formatMoney, type PaymentDetails } from "@handoff/contracts";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
-import type { Attempt } from "./model.js";
+import type { Attempt, TimelineEntry } from "./model.js";
 import type { OrderDeps } from "./ports.js";
 import { settle } from "./settle.js";
 import { signalFromPayment } from "./signal-from-payment.js";
@@ -87,7 +87,9 @@ export async function requestOperatorAction(
   const parsed = parseMinorAmount(input.amount);
   // Moving money needs an amount, or an explicit `full: true`: a missing or empty body never means "all".
   const explicit = action === "void" || (parsed.ok && (parsed.amount !== undefined || input.full === true));
-  if (!parsed.ok || !explicit || (input.full !== undefined && input.full !== true)) {
+  // Both an amount and `full` say two things; neither is guessed at.
+  const both = input.amount !== undefined && input.full !== undefined;
+  if (!parsed.ok || !explicit || both || (input.full !== undefined && input.full !== true)) {
     return errorReply(
       "AMOUNT_INVALID",
       `A ${action} needs amount (a positive whole number of minor units, e.g. 1450 for £14.50) or full: true.`,
@@ -98,14 +100,18 @@ export async function requestOperatorAction(
   const attempt = await chargedAttempt(deps, orderId);
   if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to act on.");
   const paymentId = attempt.paymentId;
+  const actions = (await deps.store.timeline(orderId)).filter((e) => e.kind === "operator_action");
+  // Before the balance: a request answered once is answered the same, whatever is left now.
+  if (input.requestKey) {
+    const again = sameRequest(actions, input.requestKey, action, amount);
+    if (again) return again;
+  }
   const bound =
     amount !== undefined && action !== "void"
       ? await balanceBound(deps, paymentId, action, amount)
       : undefined;
   if (bound) return bound;
-  const earlier = (await deps.store.timeline(orderId)).filter(
-    (e) => e.kind === "operator_action" && e.detail.action === action && e.detail.accepted === true,
-  ).length;
+  const earlier = actions.filter((e) => e.detail.action === action && e.detail.accepted === true).length;
   const key = input.requestKey
     ? `handoff:${paymentId}:${action}:ops:${input.requestKey}`.slice(0, 200)
     : `handoff:${paymentId}:${action}:${earlier + 1}:${amount ?? "all"}`;
@@ -131,6 +137,7 @@ export async function requestOperatorAction(
         ...(amount !== undefined ? { amount } : {}),
         ...(input.operator ? { operator: input.operator } : {}),
         ...(input.reason ? { reason: input.reason.slice(0, 200) } : {}),
+        ...(input.requestKey ? { requestKey: input.requestKey } : {}),
         ...(accepted ? { actionId: outcome.action.action_id } : { failure: outcome.kind }),
       },
     },
@@ -152,6 +159,32 @@ export async function requestOperatorAction(
     );
   }
   return processorFailureReply(outcome, deps.logger, orderId);
+}
+
+/**
+ * A request key seen before on this order. The same action and amount, accepted then: the same answer,
+ * with nothing sent or recorded again. Another action or amount: refused, because Checkout.com would
+ * replay the first answer for the key, and the order's record would show money that never moved.
+ * The same request that failed before is sent again (Checkout.com keeps no failed request either).
+ */
+function sameRequest(
+  actions: TimelineEntry[],
+  requestKey: string,
+  action: OperatorAction,
+  amount: number | undefined,
+): ApiReply | undefined {
+  const before = actions.filter((e) => e.detail.requestKey === requestKey);
+  const first = before[0];
+  if (!first) return undefined;
+  if (first.detail.action !== action || first.detail.amount !== amount) {
+    const was = typeof first.detail.amount === "number" ? ` of ${first.detail.amount} minor units` : "";
+    return errorReply(
+      "IDEMPOTENCY_KEY_REUSED",
+      `This Idempotency-Key was sent for a ${String(first.detail.action)}${was}; send a new key for another request.`,
+    );
+  }
+  const accepted = before.find((e) => e.detail.accepted === true);
+  return accepted ? { status: 202, body: { accepted: true, actionId: accepted.detail.actionId } } : undefined;
 }
 
 /**
