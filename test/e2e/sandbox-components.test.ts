@@ -206,6 +206,20 @@ describe("Checkout Web Components emulation in Chromium", () => {
     await page.close();
   });
 
+  it("marks a mistyped card number (one that fails the Luhn check) instead of tokenizing it", async () => {
+    const { page } = await openCheckout();
+    await fillCard(page, "5588686416426417");
+    const error = await page.evaluate(async () => {
+      const card = (window as unknown as { card: { tokenize(): Promise<unknown> } }).card;
+      return card.tokenize().then(
+        () => null,
+        (e: { type: string; code: string }) => ({ type: e.type, code: e.code }),
+      );
+    });
+    expect(error).toEqual({ type: "Submit", code: "component_invalid" });
+    await page.close();
+  });
+
   it("reports a wrong public key as a failed tokenize request with status 401", async () => {
     const { page } = await openCheckout("?pk=pk_sbox_aaaaaaaaaaaaaaaaaaaaaaaaaaa");
     await fillCard(page, "4242424242424242");

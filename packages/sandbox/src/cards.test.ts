@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { classifyResponseCode } from "@handoff/contracts";
 import { describe, expect, it } from "vitest";
 import { behaviourOf, legacyAmountTrigger, luhnValid, schemeOf, TEST_CARDS } from "./cards.js";
@@ -5,6 +6,31 @@ import { behaviourOf, legacyAmountTrigger, luhnValid, schemeOf, TEST_CARDS } fro
 describe("test cards", () => {
   it("are all valid card numbers", () => {
     for (const number of Object.keys(TEST_CARDS)) expect(luhnValid(number), number).toBe(true);
+  });
+
+  it("are, in the README's table, the numbers the sandbox knows, each with the outcome the table says", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Test cards"), readme.indexOf("## Webhooks"));
+    const rows = section.split("\n").filter((line) => /^\| \d/.test(line));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) {
+      const [cards = "", outcome = ""] = row.split("|").slice(1, 3);
+      const kind = outcome.includes("challenge")
+        ? "3ds_challenge"
+        : outcome.includes("frictionless")
+          ? "3ds_frictionless"
+          : outcome.includes("not enrolled")
+            ? "not_3ds_enrolled"
+            : outcome.includes("risk-flagged")
+              ? "approve_flagged"
+              : outcome.includes("declined")
+                ? "decline"
+                : "approve";
+      for (const typed of cards.match(/\d[\d ]{12,22}\d/g) ?? []) {
+        const number = typed.replace(/ /g, "");
+        expect(`${typed}: ${TEST_CARDS[number]?.kind}`).toBe(`${typed}: ${kind}`);
+      }
+    }
   });
 
   it("approve with 4242 and with any unknown valid number", () => {

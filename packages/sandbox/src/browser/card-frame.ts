@@ -1,3 +1,4 @@
+import { luhnValid } from "../cards.js";
 import { CHANNEL, type FrameConfig } from "./channel.js";
 import { TEST_CARD, testCardHint } from "./test-card-hint.js";
 import { installWalletFrame } from "./wallet-frame.js";
@@ -92,7 +93,8 @@ export function installCardFrame(win: Window): void {
 
   const digits = (value: string) => value.replace(/\D/g, "");
   const checks = {
-    number: () => /^\d{12,19}$/.test(digits(number.value)),
+    // As Flow's card field does: a number that fails the Luhn check is marked, never tokenized.
+    number: () => /^\d{12,19}$/.test(digits(number.value)) && luhnValid(digits(number.value)),
     expiry: () => {
       const match = /^(\d{2})\s*\/\s*(\d{2}|\d{4})$/.exec(expiry.value.trim());
       if (!match) return false;
