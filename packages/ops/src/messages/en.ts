@@ -1,3 +1,4 @@
+import { classifyResponseCode, type DeclineReason } from "@handoff/contracts";
 import type { Catalogue } from "./catalogue.js";
 
 type Detail = Record<string, unknown>;
@@ -28,8 +29,69 @@ function callResult(d: Detail): string {
   return ": Checkout.com did not answer in time";
 }
 
+/** Why a bank declines, as support staff say it (never shown to shoppers: the widget has its own words). */
+const DECLINE_WHY: Record<DeclineReason, string> = {
+  insufficient_funds: "not enough money on the card",
+  card_expired: "the card has expired",
+  card_number_invalid: "the card number is not valid",
+  card_details_invalid: "the card details do not match (expiry date or security code)",
+  cvv_failed: "the security code (CVV) was wrong",
+  limit_exceeded: "the payment is over the card's limit",
+  not_permitted: "the card may not be used for this purchase",
+  contact_issuer: "the bank wants the cardholder to contact it",
+  issuer_unavailable: "the bank did not answer in time",
+  authentication_failed: "3-D Secure authentication failed",
+  authentication_required: "the bank wants 3-D Secure for this payment",
+  card_unusable: "the card cannot be used",
+  risk_blocked: "blocked by the risk check",
+  generic_decline: "no reason given by the bank",
+};
+
+/** Codes whose own words say more than their family's reason: a stolen card is not just "cannot be used". */
+const DECLINE_CODE_WHY: Record<string, string> = {
+  "30041": "the card was reported lost",
+  "30043": "the card was reported stolen",
+  "20152": "the cardholder did not complete 3-D Secure",
+};
+
+/** A decline's reason in words, with Checkout.com's code beside it: "the card was reported stolen (code 30043)". */
+export function declineWhy(code: unknown): string | undefined {
+  if (typeof code !== "string" || !code) return undefined;
+  const why = DECLINE_CODE_WHY[code] ?? DECLINE_WHY[classifyResponseCode(code).reason ?? "generic_decline"];
+  return `${why} (code ${code})`;
+}
+
+/** 3-D Secure that did not go through, told apart from a bank's decline: by its code, or by where the order was. */
+function threeDsEnding(d: Detail): string | undefined {
+  const code = typeof d.responseCode === "string" ? d.responseCode : undefined;
+  const tail = code ? ` (code ${code})` : "";
+  if (code === "20152" || (!code && d.signal === "abandoned"))
+    return `The cardholder did not complete 3-D Secure${tail}: nothing was charged`;
+  if (code && classifyResponseCode(code).reason === "authentication_failed")
+    return `3-D Secure authentication failed${tail}: nothing was charged`;
+  if (!code && d.from === "requires_action")
+    return d.source === "3ds_return"
+      ? "3-D Secure authentication failed: nothing was charged"
+      : "The cardholder did not complete 3-D Secure: nothing was charged";
+  return undefined;
+}
+
+/** A decline as support staff need it: 3-D Secure apart, else the bank's reason in words and its code. */
+function declined(d: Detail): string {
+  const threeDs = threeDsEnding(d);
+  if (threeDs) return threeDs;
+  const why = declineWhy(d.responseCode);
+  return why ? `The bank declined the payment: ${why}` : "The bank declined the payment";
+}
+
 /** A status an order reached, as a person says it, with who told Handoff. */
-function reached(to: string, source: unknown): string {
+function reached(d: Detail): string {
+  const to = String(d.to ?? "");
+  const source = d.source;
+  if (to === "declined") return declined(d);
+  // A release takes the payment's status as it is: "captured" then means captured earlier, not by the release.
+  if (d.action === "release")
+    return `${typeof d.operator === "string" ? d.operator : "An operator"} released the order from review${to === "captured" ? " (the money had already been captured)" : ""}`;
   const by =
     source === "webhook"
       ? "Checkout.com confirmed"
@@ -128,6 +190,23 @@ const WEBHOOK_NEWS: Record<string, string> = {
   payment_pending: "the payment is waiting",
   payment_authentication_failed: "3-D Secure failed",
 };
+
+/** A webhook on the timeline: what Checkout.com reported, with the reason of a decline and what to do about a refused refund. */
+function webhookNews(d: Detail, amount: string): string {
+  const type = String(d.type ?? "");
+  if (type === "payment_refund_declined")
+    return `The bank declined the refund${amount ? ` of ${amount}` : ""}: the money was not returned to the customer. Try the refund again, or refund them another way`;
+  if (type === "payment_authentication_failed") {
+    const code = typeof d.responseCode === "string" ? d.responseCode : undefined;
+    return code === "20152"
+      ? "Checkout.com reported that the cardholder did not complete 3-D Secure (code 20152)"
+      : `Checkout.com reported that 3-D Secure authentication failed${code ? ` (code ${code})` : ""}`;
+  }
+  const news = WEBHOOK_NEWS[type];
+  if (!news) return "Checkout.com sent an update";
+  const why = type === "payment_declined" ? declineWhy(d.responseCode) : undefined;
+  return `Checkout.com reported that ${news}${why ? `: ${why}` : ""}`;
+}
 
 const PAYMENT_STATUS: Record<string, string> = {
   Pending: "Waiting for the bank",
@@ -228,7 +307,8 @@ export const en: Catalogue = {
     captured: "Paid",
     partially_refunded: "Partly refunded",
     refunded: "Refunded",
-    declined: "Declined by the bank",
+    // Not "by the bank": a failed or abandoned 3-D Secure ends here too; the timeline says which.
+    declined: "Declined",
     voided: "Voided: nothing charged",
     canceled: "Canceled",
     expired: "Authorization expired",
@@ -252,7 +332,7 @@ export const en: Catalogue = {
       case "processor_call":
         return `${callPurpose(String(d.operation ?? ""))}${callResult(d)}`;
       case "status_changed":
-        return reached(String(d.to ?? ""), d.source);
+        return reached(d);
       case "signal_ignored": {
         // News the order did not have, kept out of it while it waits for a person: not "already on record".
         if (d.status === "needs_review" && (d.signal === "captured" || d.signal === "authorized"))
@@ -260,10 +340,8 @@ export const en: Catalogue = {
         const news = SIGNAL_NEWS[String(d.signal ?? d.change ?? "")] ?? "an update";
         return `Already on record: ${news} (news repeated or late, nothing changed)`;
       }
-      case "webhook": {
-        const news = WEBHOOK_NEWS[String(d.type ?? "")];
-        return news ? `Checkout.com reported that ${news}` : "Checkout.com sent an update";
-      }
+      case "webhook":
+        return webhookNews(d, amount);
       case "operator_action": {
         const verb = d.action === "refund" ? "a refund" : d.action === "capture" ? "a capture" : "a void";
         const reason = typeof d.reason === "string" ? ` (“${d.reason}”)` : "";
@@ -303,7 +381,10 @@ export const en: Catalogue = {
       case "action_sent":
         return `The ${action} was sent to Checkout.com; the status changes here when it confirms.`;
       case "action_not_allowed":
-        return `Checkout.com does not allow a ${action} on this payment now.`;
+        // A captured payment cannot be voided, but the money can still go back: say how.
+        return action === "void"
+          ? "Checkout.com does not allow a void on this payment now. If it has been captured, a void is too late: use Refund to return the money."
+          : `Checkout.com does not allow a ${action} on this payment now.`;
       case "action_refused":
         return `Checkout.com refused the ${action}. The order's timeline has the details.`;
       case "action_failed":
