@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   UNAUTHORIZED: 401,
   SOURCE_AUTH_FAILED: 401,
   SOURCE_METHOD_NOT_ALLOWED: 405,
+  /** A checkout route asked with a method it does not take; `Allow` lists those it does. */
+  METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   EVENT_UNPARSABLE: 400,

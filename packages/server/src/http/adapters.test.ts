@@ -159,6 +159,26 @@ describe.each(["express", "node", "fetch"])("the %s adapter", (name) => {
     expect((await h.store.getOrder(pending.body.orderId))?.status).toBe("authorized");
   });
 
+  it.each([
+    ["GET", "/session", "POST"],
+    ["PUT", "/session", "POST"],
+    ["DELETE", "/session", "POST"],
+    ["GET", "/confirm", "POST"],
+    ["PATCH", "/confirm", "POST"],
+    ["POST", "/3ds-return", "GET, HEAD"],
+  ])("answers %s %s 405 METHOD_NOT_ALLOWED with Allow: %s", async (method, route, allow) => {
+    const response = await fetch(`${base()}${route}`, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe(allow);
+    expect(await response.json()).toMatchObject({ error: "METHOD_NOT_ALLOWED" });
+  });
+
+  it("answers HEAD on the 3-D Secure return as GET, without a body", async () => {
+    const response = await fetch(`${base()}/3ds-return`, { method: "HEAD" });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe("");
+  });
+
   it("leaves other paths alone: the node handler passes them on, the others answer 404", async () => {
     const response = await fetch(`${base()}/elsewhere`);
     expect(response.status).toBe(404);

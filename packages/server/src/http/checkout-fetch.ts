@@ -41,7 +41,8 @@ async function readJson(request: Request): Promise<unknown> {
 
 /**
  * The checkout routes as `(Request) => Promise<Response>`: POST `${basePath}/session`, POST
- * `${basePath}/confirm`, GET `${basePath}/3ds-return`; anything else answers 404 `NOT_FOUND`. For
+ * `${basePath}/confirm`, GET `${basePath}/3ds-return`; one of them with another method answers 405
+ * `METHOD_NOT_ALLOWED` (with `Allow`), any other path 404 `NOT_FOUND`. For
  * Next.js route handlers, Hono, Bun and other fetch runtimes; imports nothing from Node (the
  * `handoff` it is given is made where the processor and store run).
  *
@@ -76,6 +77,8 @@ export function createFetchHandoffHandler(
     const answer =
       reply ?? errorReply("NOT_FOUND", `No checkout route at ${request.method} ${url.pathname}.`);
     const { body, headers } = replyHeaders(answer);
-    return new Response(body || null, { status: answer.status, headers });
+    // HEAD is answered as GET is, without the body.
+    const sent = request.method === "HEAD" ? null : body || null;
+    return new Response(sent, { status: answer.status, headers });
   };
 }

@@ -26,23 +26,44 @@ export interface CheckoutRequest {
 }
 
 /**
+ * Each checkout route and the methods it takes, for every adapter: HEAD goes with GET, as HTTP
+ * says and Express's router does.
+ */
+export const CHECKOUT_ROUTE_METHODS: Readonly<Record<string, readonly string[]>> = {
+  "/session": ["POST"],
+  "/confirm": ["POST"],
+  "/3ds-return": ["GET", "HEAD"],
+};
+
+/** 405 with `Allow`: the path is ours, so "no such route" (404) would send a developer looking elsewhere. */
+export function methodNotAllowed(method: string, allowed: readonly string[]): ApiReply {
+  const allow = allowed.join(", ");
+  const reply = errorReply("METHOD_NOT_ALLOWED", `${method} is not allowed here; use ${allow}.`);
+  return { ...reply, headers: { allow } };
+}
+
+/**
  * The checkout routes (POST /session, POST /confirm, GET /3ds-return), framework-free: an adapter
- * turns its request into a CheckoutRequest and writes the reply. Undefined for a route not ours.
- * Imports nothing from Node, so the fetch adapter can use it too.
+ * turns its request into a CheckoutRequest and writes the reply. 405 for one of them asked with
+ * another method; undefined for a path not ours. Imports nothing from Node, so the fetch adapter
+ * can use it too.
  */
 export async function answerCheckout(
   handoff: Handoff,
   request: CheckoutRequest,
 ): Promise<ApiReply | undefined> {
-  const route = `${request.method} ${request.route}`;
+  const allowed = Object.hasOwn(CHECKOUT_ROUTE_METHODS, request.route)
+    ? CHECKOUT_ROUTE_METHODS[request.route]
+    : undefined;
+  if (!allowed) return undefined;
+  if (!allowed.includes(request.method)) return methodNotAllowed(request.method, allowed);
   const locale = preferredLocale(request.acceptLanguage);
   try {
-    if (route === "POST /session")
+    if (request.route === "/session")
       return await handoff.session(await request.json(), { locale, client: request.client });
-    if (route === "POST /confirm")
+    if (request.route === "/confirm")
       return await handoff.confirm(await request.json(), { locale, client: request.client });
-    if (route === "GET /3ds-return") return await handoff.threeDsReturn(request.search);
-    return undefined;
+    return await handoff.threeDsReturn(request.search);
   } catch (error) {
     if (error instanceof BodyTooLargeError) return errorReply("PAYLOAD_TOO_LARGE", "The body is too large.");
     if (error instanceof SyntaxError) return errorReply("INVALID_REQUEST", "The body is not valid JSON.");

@@ -10,7 +10,7 @@ import type { TrustProxy } from "../config/trust-proxy.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
 import { type ApiReply, errorReply } from "../reply.js";
-import { MAX_JSON_BYTES } from "./checkout-routes.js";
+import { CHECKOUT_ROUTE_METHODS, MAX_JSON_BYTES, methodNotAllowed } from "./checkout-routes.js";
 import { clientAddress, compileTrust } from "./client-address.js";
 import { closeIfUnread, readRawBody } from "./raw-body.js";
 
@@ -111,6 +111,9 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
     "/3ds-return",
     run((req) => handoff.threeDsReturn(new URL(req.originalUrl, "http://x").searchParams)),
   );
+  // Reached only by a method the routes above do not take (Express answers HEAD with the GET route).
+  for (const [path, allowed] of Object.entries(CHECKOUT_ROUTE_METHODS))
+    router.all(path, (req, res) => send(res, methodNotAllowed(req.method, allowed)));
 
   // Bad JSON and oversized bodies are the client's mistakes (4xx); a store that cannot write is a 503.
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
