@@ -25,12 +25,15 @@ export interface SweepOptions {
 
 const THREE_DS_LIMIT_MS = 16 * 60_000;
 const SWEEP_LEASE_MS = 5 * 60_000;
+/** How long an approved payment the sweep found still uncaptured waits before it is looked up again. */
+const AUTHORIZED_RECHECK_MS = 60 * 60_000;
 
 /**
  * Reconciliation: attempts stuck in `processing`, `unknown` or `requires_action` past `olderThanMs`
  * are looked up at Checkout.com (by payment id, or by reference when the id never came back) and
- * what the payment says is settled like an event. A missed webhook is recovered here, and a 3-D
- * Secure nobody finishes never holds stock for longer than its limit.
+ * what the payment says is settled like an event; so are approved payments still waiting for their
+ * capture. A missed webhook is recovered here, and a 3-D Secure nobody finishes never holds stock
+ * for longer than its limit.
  */
 export async function reconcileStuckAttempts(
   deps: OrderDeps,
@@ -73,6 +76,18 @@ export async function reconcileStuckAttempts(
         if (fresh && isPaid(paymentStatusOf(fresh))) await reverseStrayPayment(deps, fresh);
       }
     }
+    // Approved payments that Checkout.com captures itself (confirm asks it to) but whose capture never
+    // reached us: without this, such an order says "not captured yet" forever. Those still authorized
+    // at Checkout.com are looked at again an hour later, not at every pass.
+    for (;;) {
+      const uncaptured = await claim(["authorized"], false, AUTHORIZED_RECHECK_MS);
+      if (uncaptured.length === 0) break;
+      for (const attempt of uncaptured) {
+        result.looked++;
+        const outcome = await reconcileOne(deps, attempt, false);
+        if (outcome === "changed" || outcome === "unreachable") result[outcome]++;
+      }
+    }
   } finally {
     await claim.release();
   }
@@ -85,17 +100,22 @@ export async function reconcileStuckAttempts(
  */
 function claimer(deps: OrderDeps, olderThan: string, leaseMs: number) {
   const claimed: string[] = [];
-  const take = async (statuses: AttemptStatus[], abandoned: boolean): Promise<Attempt[]> => {
+  /** `keepFor`: the claim is not let go at the end of the pass but kept this long (a pause before the next look). */
+  const take = async (
+    statuses: AttemptStatus[],
+    abandoned: boolean,
+    keepFor?: number,
+  ): Promise<Attempt[]> => {
     const now = deps.now();
     const batch = await deps.store.claimStaleAttempts({
       statuses,
       olderThan,
       now: now.toISOString(),
-      until: new Date(now.getTime() + leaseMs).toISOString(),
+      until: new Date(now.getTime() + (keepFor ?? leaseMs)).toISOString(),
       limit: 100,
       abandoned,
     });
-    claimed.push(...batch.map((a) => a.id));
+    if (keepFor === undefined) claimed.push(...batch.map((a) => a.id));
     return batch;
   };
   return Object.assign(take, { release: () => deps.store.releaseStaleClaims(claimed) });

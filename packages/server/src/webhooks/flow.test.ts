@@ -162,6 +162,21 @@ describe("the reconciliation sweep", () => {
     expect(timeline.at(-1)?.detail).toMatchObject({ source: "reconciliation", to: status });
   });
 
+  it("recovers a capture whose webhook never came: the order stops saying 'not captured yet'", async () => {
+    h.sandbox.webhookUrls = [];
+    const { reply, body } = await pay();
+    expect(reply.status).toBe(200);
+    // Confirm heard "approved"; Checkout.com captured it afterwards, and that news was lost.
+    expect(await statusOf(body.orderId)).toBe("authorized");
+    await h.sandbox.idle();
+    expect(h.sandbox.payments.payments.get(body.paymentId)?.status).toBe("Captured");
+    await h.webhooks.reconcile(0);
+    expect(await statusOf(body.orderId)).toBe("captured");
+    const timeline = await h.store.timeline(body.orderId);
+    expect(timeline.at(-1)?.detail).toMatchObject({ source: "reconciliation", to: "captured" });
+    expect(await h.chargesFor(body.orderId)).toBe(1);
+  });
+
   it("finds a charge whose answer never came back, by reference, and frees orders never charged", async () => {
     h.sandbox.webhookUrls = [];
     h.sandbox.addFault({ route: "payments", drop: true, count: 3 });
