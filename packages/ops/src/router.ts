@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Handoff, Outbox, SettlementService, SqlClient, TrustProxy, Webhooks } from "@handoff/server";
 import express, { type Router } from "express";
 import { opsApi } from "./api.js";
-import { createGuard } from "./auth/guard.js";
+import { createGuard, returnPath } from "./auth/guard.js";
 import type { Operator } from "./auth/operators.js";
 import { SqlOpsSessions } from "./auth/sessions.js";
 import { customerPages } from "./pages/customers.js";
@@ -102,35 +102,43 @@ export function createOpsRouter(handoff: Handoff, options: OpsRouterOptions): Ro
     }),
   );
 
-  const loginPage = (base: string, notice?: { text: string; error?: boolean }) =>
+  const loginPage = (base: string, notice?: { text: string; error?: boolean }, next?: string) =>
     layout(
       { base, notice },
       "Sign in",
       html`<form class="stacked" method="post" action="${base}/login">
-<label>Name <input name="name" autocomplete="username" required></label>
+${next ? html`<input type="hidden" name="next" value="${next}">` : html``}<label>Name <input name="name" autocomplete="username" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button></form>`,
     );
-  router.get("/login", (req, res) => void res.send(loginPage(req.baseUrl)));
+  router.get(
+    "/login",
+    (req, res) => void res.send(loginPage(req.baseUrl, undefined, returnPath(req.query.next))),
+  );
   router.post("/login", form, async (req, res) => {
-    const body = (req.body ?? {}) as { name?: unknown; password?: unknown };
+    const body = (req.body ?? {}) as { name?: unknown; password?: unknown; next?: unknown };
+    const next = returnPath(body.next);
     const signIn = await guard.signIn(req, res, String(body.name ?? ""), String(body.password ?? ""));
-    if (signIn.outcome === "ok") return void res.redirect(303, `${req.baseUrl}/`);
+    if (signIn.outcome === "ok") return void res.redirect(303, `${req.baseUrl}${next ?? "/"}`);
     if (signIn.outcome === "throttled") {
       const minutes = Math.ceil(signIn.retryAfterSeconds / 60);
       return void res
         .status(429)
         .set("retry-after", String(signIn.retryAfterSeconds))
         .send(
-          loginPage(req.baseUrl, {
-            text: `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} before trying again.`,
-            error: true,
-          }),
+          loginPage(
+            req.baseUrl,
+            {
+              text: `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} before trying again.`,
+              error: true,
+            },
+            next,
+          ),
         );
     }
     res
       .status(401)
-      .send(loginPage(req.baseUrl, { text: "That name and password do not match.", error: true }));
+      .send(loginPage(req.baseUrl, { text: "That name and password do not match.", error: true }, next));
   });
 
   router.use(guard.requirePage);

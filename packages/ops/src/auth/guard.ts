@@ -10,6 +10,19 @@ export { CredentialThrottle, type CredentialThrottleOptions } from "./throttle.j
 
 export const SESSION_COOKIE = "handoff_ops_session";
 
+/**
+ * Where to go back after signing in: a path of this console only ("/orders/ord_x?older=5"). Anything
+ * that could leave it (`//host`, a backslash, a scheme, control characters) is refused: no open redirect.
+ */
+export function returnPath(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length > 2000) return undefined;
+  if (!value.startsWith("/") || value.startsWith("//") || value === "/") return undefined;
+  // Browsers read a backslash as a slash, and drop tabs and newlines: "/\\host" would leave the console.
+  const unsafe = (c: string) => c === "\\" || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+  if ([...value].some(unsafe)) return undefined;
+  return value;
+}
+
 /** Who is signed in, for the handlers after the guard. */
 export interface Signed {
   operator: Operator;
@@ -106,7 +119,9 @@ export function createGuard(options: GuardOptions) {
     const session = id ? await options.sessions.get(id, options.now()) : undefined;
     const operator = session ? byName.get(session.operator.toLowerCase()) : undefined;
     if (!session || !operator || !id) {
-      res.redirect(303, `${req.baseUrl}/login`);
+      // A deep link (a shared order page) comes back to itself after sign-in; a form post does not.
+      const back = req.method === "GET" ? returnPath(req.url) : undefined;
+      res.redirect(303, `${req.baseUrl}/login${back ? `?next=${encodeURIComponent(back)}` : ""}`);
       return;
     }
     res.locals.signed = { operator, session, sessionId: id } satisfies Signed;

@@ -11,7 +11,7 @@ export const DEFAULT_ABANDONED_AFTER_MS = 60 * 60_000;
 
 /** How search finds an email, said where people type: by its beginning, and never by its domain alone. */
 export const SEARCH_HELP =
-  "An email is found by its beginning (ann@ or ann.lee), in any case; a domain alone (@example.com) is not searched.";
+  "Type at least 3 characters. An email is found by its beginning (ann@ or ann.lee), in any case; a domain alone (@example.com) is not searched.";
 
 /** A search that is a domain alone ("@example.com", "example.com"): no order is found by the end of its email. */
 export const looksLikeDomain = (q: string | undefined) =>
