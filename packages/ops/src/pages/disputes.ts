@@ -1,3 +1,4 @@
+import { disputeIdSchema } from "@handoff/contracts";
 import {
   acceptDispute,
   type EvidenceInput,
@@ -80,6 +81,20 @@ export function disputePages(handoff: Handoff, guard: { requireCsrf: express.Req
   const words = messages("en");
   const reason = (d: { category?: string | undefined; reason_code?: string | undefined }) =>
     words.dispute.reason(d.category, d.reason_code);
+
+  // An id that is not Checkout.com's own shape names no dispute: nothing is sent for it.
+  router.param("id", (req, res, next, id: string) => {
+    if (disputeIdSchema.safeParse(id).success) return next();
+    res
+      .status(404)
+      .send(
+        layout(
+          pageContext(req, res),
+          "Dispute not found",
+          html`<p><a href="${pageContext(req, res).base}/disputes">All disputes</a></p>`,
+        ),
+      );
+  });
 
   router.get("/disputes", async (req, res) => {
     const ctx = pageContext(req, res);

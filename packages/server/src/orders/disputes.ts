@@ -1,8 +1,15 @@
-import type { DisputeDetails, DisputeEvidence } from "@handoff/contracts";
+import { type DisputeDetails, type DisputeEvidence, disputeIdSchema } from "@handoff/contracts";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import type { ProcessorCall } from "../processor/port.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { OrderDeps } from "./ports.js";
+
+/** Only Checkout.com's own dispute ids (`dsp_…`) are ever asked about: anything else names no dispute. */
+export function isDisputeId(id: string): boolean {
+  return disputeIdSchema.safeParse(id).success;
+}
+
+const noSuchDispute = () => errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");
 
 /** The order a dispute is about: by its payment, else by the reference the payment carried. */
 export async function orderOfDispute(deps: OrderDeps, dispute: DisputeDetails): Promise<string | undefined> {
@@ -28,8 +35,9 @@ async function record(
 
 /** Accepts a dispute: the cardholder keeps the money; Checkout.com confirms with `dispute_accepted`. */
 export async function acceptDispute(deps: OrderDeps, disputeId: string, operator: string): Promise<ApiReply> {
+  if (!isDisputeId(disputeId)) return noSuchDispute();
   const found = await deps.processor.getDispute(disputeId);
-  if (found.kind !== "found") return errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");
+  if (found.kind !== "found") return noSuchDispute();
   const orderId = await orderOfDispute(deps, found.dispute);
   const outcome = await deps.processor.acceptDispute(disputeId);
   const accepted = outcome.kind === "accepted";
@@ -72,11 +80,12 @@ export async function submitDisputeEvidence(
   input: EvidenceInput,
   operator: string,
 ): Promise<ApiReply> {
+  if (!isDisputeId(disputeId)) return noSuchDispute();
   const texts = Object.entries(input.text).filter(([, v]) => v?.trim());
   if (texts.length === 0 && input.files.length === 0)
     return errorReply("INVALID_REQUEST", "Give at least one piece of evidence: a text or a file.");
   const found = await deps.processor.getDispute(disputeId);
-  if (found.kind !== "found") return errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");
+  if (found.kind !== "found") return noSuchDispute();
   const orderId = await orderOfDispute(deps, found.dispute);
   const evidence: DisputeEvidence = {};
   for (const [kind, text] of texts)

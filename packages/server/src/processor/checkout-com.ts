@@ -267,7 +267,7 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
 
   async getPayment(id: string) {
     const r = await this.call(`GET /payments/${id}`, true, paymentDetailsSchema, "found", () =>
-      this.sdk.payments.get(id),
+      this.sdk.payments.get(inPath(id)),
     );
     return r.kind === "found" ? { kind: r.kind, payment: r.value, calls: r.calls } : r;
   }
@@ -304,15 +304,17 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
   }
 
   capture(paymentId: string, request: Parameters<PaymentProcessor["capture"]>[1], key: string) {
-    return this.action("captures", paymentId, () => this.sdk.payments.capture(paymentId, request, key));
+    return this.action("captures", paymentId, () =>
+      this.sdk.payments.capture(inPath(paymentId), request, key),
+    );
   }
 
   refund(paymentId: string, request: Parameters<PaymentProcessor["refund"]>[1], key: string) {
-    return this.action("refunds", paymentId, () => this.sdk.payments.refund(paymentId, request, key));
+    return this.action("refunds", paymentId, () => this.sdk.payments.refund(inPath(paymentId), request, key));
   }
 
   void(paymentId: string, request: Parameters<PaymentProcessor["void"]>[1], key: string) {
-    return this.action("voids", paymentId, () => this.sdk.payments.void(paymentId, request, key));
+    return this.action("voids", paymentId, () => this.sdk.payments.void(inPath(paymentId), request, key));
   }
 
   async listDisputes(filter: { paymentId?: string }) {
@@ -324,7 +326,7 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
 
   async getDispute(id: string) {
     const r = await this.call(`GET /disputes/${id}`, true, disputeDetailsSchema, "found", () =>
-      this.sdk.disputes.getDetails(id),
+      this.sdk.disputes.getDetails(inPath(id)),
     );
     return r.kind === "found" ? { kind: r.kind, dispute: r.value, calls: r.calls } : r;
   }
@@ -336,17 +338,17 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
   }
 
   acceptDispute(id: string) {
-    return this.disputeAction(`POST /disputes/${id}/accept`, () => this.sdk.disputes.accept(id));
+    return this.disputeAction(`POST /disputes/${id}/accept`, () => this.sdk.disputes.accept(inPath(id)));
   }
 
   provideDisputeEvidence(id: string, evidence: DisputeEvidence) {
     return this.disputeAction(`PUT /disputes/${id}/evidence`, () =>
-      this.sdk.disputes.provideEvidence(id, evidence),
+      this.sdk.disputes.provideEvidence(inPath(id), evidence),
     );
   }
 
   submitDisputeEvidence(id: string) {
-    return this.disputeAction(`POST /disputes/${id}/evidence`, () => this.sdk.disputes.submit(id));
+    return this.disputeAction(`POST /disputes/${id}/evidence`, () => this.sdk.disputes.submit(inPath(id)));
   }
 
   /**
@@ -439,7 +441,7 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
 
   async getReport(id: string) {
     const r = await this.call(`GET /reports/${id}`, true, reportSchema, "found", () =>
-      this.sdk.reports.getReportDetails(id),
+      this.sdk.reports.getReportDetails(inPath(id)),
     );
     return r.kind === "found" ? { kind: r.kind, report: reportOf(r.value), calls: r.calls } : r;
   }
@@ -496,7 +498,7 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
 
   async balances(entityId: string, currency?: string) {
     const r = await this.call(`GET /balances/${entityId}`, true, balancesSchema, "found", () =>
-      this.sdk.balances.retrieve(entityId, currency ? { query: `currency:${currency}` } : undefined),
+      this.sdk.balances.retrieve(inPath(entityId), currency ? { query: `currency:${currency}` } : undefined),
     );
     if (r.kind !== "found") return r;
     return {
@@ -509,6 +511,14 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
       calls: r.calls,
     };
   }
+}
+
+/**
+ * An id as one URL path segment. The SDK puts ids into paths as they are, so an id like
+ * `../payments/pay_…` would reach another resource with the merchant's key.
+ */
+function inPath(id: string): string {
+  return encodeURIComponent(id);
 }
 
 function reportOf(r: {

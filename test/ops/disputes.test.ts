@@ -1,0 +1,142 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js";
+import { createOpsRouter } from "../../packages/ops/src/router.js";
+import {
+  startWebhookHarness,
+  type WebhookHarness,
+} from "../../packages/server/src/test-support/webhook-harness.js";
+
+/**
+ * Answering a dispute from the console: only dispute ids reach the Disputes API, evidence files are
+ * checked here first, the money-conceding steps are confirmed, and a chargeback shows on the order.
+ */
+let h: WebhookHarness;
+let server: Server;
+let base: string;
+const DORA = { name: "dora", password: "correct horse battery", token: "tok_dora_0123456789abcdef" };
+const api = { authorization: `Bearer ${DORA.token}` };
+
+beforeAll(async () => {
+  h = await startWebhookHarness();
+  const app = express();
+  app.use(
+    "/ops",
+    createOpsRouter(h.handoff, {
+      auth: {
+        operators: [
+          { name: DORA.name, passwordHash: hashPassword(DORA.password), apiTokenHash: hashToken(DORA.token) },
+        ],
+      },
+      db: h.db,
+      webhooks: h.webhooks,
+    }),
+  );
+  server = createServer(app);
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ops`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((done) => server.close(() => done()));
+  await h.close();
+});
+
+async function paidOrder(email = "disputes@example.com"): Promise<string> {
+  const cartId = await h.cart([{ sku: "mug", quantity: 2 }], { session: false });
+  await h.handoff.session({ cartId, customer: { email } });
+  const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
+  await h.waitUntilQuiet();
+  return (reply.body as { orderId: string }).orderId;
+}
+
+function paymentOf(orderId: string) {
+  const payment = [...h.sandbox.payments.payments.values()].find((p) => p.reference === orderId);
+  if (!payment) throw new Error(`no payment for ${orderId}`);
+  return payment;
+}
+
+async function disputedOrder(email?: string) {
+  const orderId = await paidOrder(email);
+  const dispute = h.sandbox.disputes.open(paymentOf(orderId), { category: "product_service_not_received" });
+  await h.waitUntilQuiet();
+  return { orderId, dispute };
+}
+
+async function signIn(): Promise<string> {
+  const response = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ name: DORA.name, password: DORA.password }),
+  });
+  return /handoff_ops_session=[^;]+/.exec(response.headers.get("set-cookie") ?? "")?.[0] ?? "";
+}
+
+/** The page's HTML with the template's escapes undone, as the browser shows it. */
+const decoded = (text: string) =>
+  text
+    .replace(/&#x2F;/g, "/")
+    .replace(/&#x3D;/g, "=")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+
+const visible = (text: string) =>
+  decoded(text)
+    .replace(/<details[\s\S]*?<\/details>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
+
+async function page(cookie: string, path: string) {
+  const response = await fetch(`${base}${path}`, { headers: { cookie }, redirect: "manual" });
+  return { status: response.status, text: decoded(await response.text()) };
+}
+
+const csrfOf = (text: string) => /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? "";
+const noticeOf = (response: Response) =>
+  /handoff_ops_notice=[^;]+/.exec(response.headers.get("set-cookie") ?? "")?.[0] ?? "";
+
+async function post(cookie: string, path: string, fields: Record<string, string>) {
+  return fetch(`${base}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, origin: new URL(base).origin, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** Where a form post led, with its banner, as the operator reads it. */
+async function after(cookie: string, response: Response) {
+  const to = response.headers.get("location") ?? "";
+  const path = to.replace(/^.*\/ops/, "");
+  return visible((await page(`${cookie}; ${noticeOf(response)}`, path)).text);
+}
+
+describe("dispute ids", () => {
+  it("that are not Checkout.com's dsp_ ids are 404 on every dispute route, and nothing is sent", async () => {
+    const orderId = await paidOrder();
+    const paymentId = paymentOf(orderId).id;
+    const climbing = encodeURIComponent(`../payments/${paymentId}`);
+    const cookie = await signIn();
+    const shown = await page(cookie, `/disputes/${climbing}`);
+    expect(shown.status).toBe(404);
+    expect(shown.text).not.toContain(paymentId);
+    for (const action of ["accept", "evidence"]) {
+      const answer = await fetch(`${base}/api/disputes/${climbing}/${action}`, {
+        method: "POST",
+        headers: { ...api, "content-type": "application/json" },
+        body: JSON.stringify({ additional_evidence: "receipt" }),
+      });
+      expect(answer.status).toBe(404);
+      expect(((await answer.json()) as { error: string }).error).toBe("DISPUTE_NOT_FOUND");
+    }
+    const accepted = await post(cookie, `/disputes/${climbing}/accept`, { _csrf: csrfOf(shown.text) });
+    expect(accepted.status).toBe(404);
+    // Nothing reached Checkout.com about that payment, so nothing was recorded on the order.
+    const calls = (await h.store.timeline(orderId)).filter((e) => e.kind === "operator_dispute");
+    expect(calls).toEqual([]);
+  });
+});
