@@ -34,6 +34,15 @@ const publicDir = resolve(dirname(new URL(import.meta.url).pathname), "../public
  * strict Content-Security-Policy (no inline script, no eval; scripts and frames only from here and
  * Checkout.com), one structured log line per request, no secrets logged.
  */
+/**
+ * The id a request is logged and answered under: the caller's `X-Request-Id` when it is a plain id
+ * (a proxy's or a client's, to follow one request across systems), otherwise a fresh one, so nobody
+ * writes markup, control characters or a kilobyte into every log line about their request.
+ */
+export function requestId(given: string | string[] | undefined): string {
+  return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+}
+
 export function createShopApp(options: ShopAppOptions): Express {
   const { service } = options;
   const app = express();
@@ -44,7 +53,7 @@ export function createShopApp(options: ShopAppOptions): Express {
     pinoHttp({
       logger: options.logger,
       genReqId: (req, res) => {
-        const id = (req.headers["x-request-id"] as string | undefined) ?? crypto.randomUUID();
+        const id = requestId(req.headers["x-request-id"]);
         res.setHeader("x-request-id", id);
         return id;
       },
