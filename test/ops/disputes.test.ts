@@ -140,3 +140,75 @@ describe("dispute ids", () => {
     expect(calls).toEqual([]);
   });
 });
+
+/** Sends the evidence form with one file, as the browser does, and reads the banner it leads to. */
+async function sendEvidence(
+  cookie: string,
+  disputeId: string,
+  file: { name: string; type: string; bytes: Uint8Array },
+) {
+  const form = await page(cookie, `/disputes/${disputeId}`);
+  const body = new FormData();
+  body.set("_csrf", csrfOf(form.text));
+  body.set("invoice_or_receipt_file", new Blob([file.bytes], { type: file.type }), file.name);
+  const sent = await fetch(`${base}/disputes/${disputeId}/evidence`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, origin: new URL(base).origin },
+    body,
+  });
+  expect(sent.status).toBe(303);
+  return after(cookie, sent);
+}
+
+const pdf = (size: number) => {
+  const bytes = new Uint8Array(size).fill(0x20);
+  bytes.set(new TextEncoder().encode("%PDF-1.7\n"));
+  return bytes;
+};
+
+describe("evidence files", () => {
+  it("are refused here, before Checkout.com is asked, when over 4 MB or not really a PDF, PNG or JPEG", async () => {
+    const { dispute } = await disputedOrder("files@example.com");
+    const cookie = await signIn();
+    const big = await sendEvidence(cookie, dispute.id, {
+      name: "proof.pdf",
+      type: "application/pdf",
+      bytes: pdf(5 * 1_048_576),
+    });
+    expect(big).toContain(
+      "Could not submit the evidence: proof.pdf is 5.0 MB: Checkout.com takes files up to 4 MB.",
+    );
+    expect(big).not.toContain("could not be reached");
+    const exe = new Uint8Array(2048);
+    exe.set(new TextEncoder().encode("MZ\x90\x00"));
+    const renamed = await sendEvidence(cookie, dispute.id, {
+      name: "invoice.pdf",
+      type: "application/pdf",
+      bytes: exe,
+    });
+    expect(renamed).toContain("invoice.pdf is not a PDF, PNG or JPEG file");
+    const text = await sendEvidence(cookie, dispute.id, {
+      name: "notes.pdf",
+      type: "application/pdf",
+      bytes: new TextEncoder().encode("we posted it on Monday"),
+    });
+    expect(text).toContain("notes.pdf is not a PDF, PNG or JPEG file");
+    // Nothing reached Checkout.com: no file stored, the dispute still waits for an answer.
+    expect(h.sandbox.disputes.files.size).toBe(0);
+    expect(h.sandbox.disputes.disputes.get(dispute.id)?.status).toBe("evidence_required");
+  });
+
+  it("that Checkout.com refuses (413) read as a refusal, not as Checkout.com out of reach", async () => {
+    const { dispute } = await disputedOrder("refused@example.com");
+    const cookie = await signIn();
+    // The sandbox, as Checkout.com's front door, takes bodies up to 1 MB: this PDF is refused with 413.
+    const shown = await sendEvidence(cookie, dispute.id, {
+      name: "scan.pdf",
+      type: "application/pdf",
+      bytes: pdf(2 * 1_048_576),
+    });
+    expect(shown).toContain("Checkout.com refused scan.pdf as too large (HTTP 413)");
+    expect(shown).not.toMatch(/could not be reached|Try again shortly/);
+  });
+});

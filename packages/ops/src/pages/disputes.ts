@@ -8,6 +8,7 @@ import {
 } from "@handoff/server";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { signed } from "../auth/guard.js";
+import { disputeWords } from "../messages/dispute-words.js";
 import { messages } from "../messages/index.js";
 import { csrfField, html, layout, money, table, when } from "../views.js";
 import { back, pageContext } from "./orders.js";
@@ -25,15 +26,18 @@ const FILE_KINDS = [
 ] as const;
 type FileKind = (typeof FILE_KINDS)[number];
 
-/** A multipart form (evidence files) read into `req.body`: fields as strings, files under `files`. */
-function multipart(limitBytes: number) {
+/** Two files of Checkout.com's 4 MB each, and the form's texts. */
+const EVIDENCE_FORM_MAX_BYTES = 8 * 1_048_576 + 64 * 1024;
+
+/**
+ * A multipart form (evidence files) read into `req.body`: fields as strings, files under `files`.
+ * A form over the limit goes back to its page with a sentence (`tooLarge`).
+ */
+function multipart(limitBytes: number, tooLarge: (req: Request, res: Response) => void) {
   const raw = express.raw({ type: "multipart/form-data", limit: limitBytes });
   return (req: Request, res: Response, next: NextFunction) =>
     raw(req, res, async (error?: unknown) => {
-      if (error)
-        return void res
-          .status(413)
-          .json({ error: "PAYLOAD_TOO_LARGE", message: `Files up to ${limitBytes / 1_048_576} MB in all.` });
+      if (error) return tooLarge(req, res);
       if (!Buffer.isBuffer(req.body)) return next();
       try {
         const form = await new Request("http://ops/form", {
@@ -71,6 +75,20 @@ async function evidenceFrom(body: Record<string, unknown>): Promise<EvidenceInpu
     });
   }
   return { text, files };
+}
+
+/** Errors whose message is a sentence written for the operator: a file refused, by Handoff or by Checkout.com. */
+const FILE_REFUSALS = new Set(["PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"]);
+
+/** What the operator reads after submitting evidence. */
+function evidenceSentence(reply: { status: number; body: unknown }): string {
+  const words = messages("en");
+  if (reply.status === 202) return words.disputeNotice("evidence_sent");
+  const { error, message } = reply.body as { error?: string; message?: string };
+  const said = String(message ?? "");
+  const fileRefusedThere = error === "INVALID_REQUEST" && said.startsWith("Checkout.com refused");
+  if (FILE_REFUSALS.has(String(error)) || fileRefusedThere) return disputeWords.evidenceRefused(said);
+  return words.disputeNotice("evidence_failed", error, /^Give at least one/.test(said));
 }
 
 /** Disputes, most urgent first, and the answer to each: accept, or evidence through Checkout.com's Disputes API. */
@@ -144,7 +162,7 @@ export function disputePages(handoff: Handoff, guard: { requireCsrf: express.Req
 <form class="stacked" method="post" action="${path}/evidence" enctype="multipart/form-data">${csrfField(ctx)}
 ${TEXTS.map(([kind, label]) => html`<label>${label}<textarea name="${kind}_text" rows="3" maxlength="1000"></textarea></label>`)}
 <label>Proof of delivery (PDF, PNG or JPEG, up to 4 MB)<input type="file" name="proof_of_delivery_or_service_file" accept=".pdf,.png,.jpg,.jpeg"></label>
-<label>Invoice or receipt<input type="file" name="invoice_or_receipt_file" accept=".pdf,.png,.jpg,.jpeg"></label>
+<label>Invoice or receipt (PDF, PNG or JPEG, up to 4 MB)<input type="file" name="invoice_or_receipt_file" accept=".pdf,.png,.jpg,.jpeg"></label>
 <p class="muted">Evidence is sent once: Checkout.com accepts no changes after.</p>
 <button type="submit">Submit evidence</button></form>
 <h2>Or accept it</h2>
@@ -181,7 +199,9 @@ ${answer}`,
 
   router.post(
     "/disputes/:id/evidence",
-    multipart(10 * 1_048_576),
+    multipart(EVIDENCE_FORM_MAX_BYTES, (req, res) =>
+      back(res, `${req.baseUrl}${req.path.replace(/\/evidence$/, "")}`, false, disputeWords.filesTooLarge),
+    ),
     guard.requireCsrf,
     async (req: Request<{ id: string }>, res: Response) => {
       const reply = await submitDisputeEvidence(
@@ -194,13 +214,7 @@ ${answer}`,
         res,
         `${req.baseUrl}/disputes/${encodeURIComponent(req.params.id)}`,
         reply.status === 202,
-        reply.status === 202
-          ? words.disputeNotice("evidence_sent")
-          : words.disputeNotice(
-              "evidence_failed",
-              (reply.body as { error?: string }).error,
-              /^Give at least one/.test(String((reply.body as { message?: string }).message)),
-            ),
+        evidenceSentence(reply),
       );
     },
   );

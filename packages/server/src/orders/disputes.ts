@@ -1,5 +1,5 @@
 import { type DisputeDetails, type DisputeEvidence, disputeIdSchema } from "@handoff/contracts";
-import { processorFailureReply } from "../processor/failure-reply.js";
+import { processorFailureReply, refusalStatus } from "../processor/failure-reply.js";
 import type { ProcessorCall } from "../processor/port.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { OrderDeps } from "./ports.js";
@@ -70,6 +70,54 @@ export interface EvidenceInput {
   }>;
 }
 
+/** What Checkout.com takes as evidence files (its Files API): up to 4 MB each. */
+export const EVIDENCE_FILE_MAX_BYTES = 4 * 1_048_576;
+
+/** The first bytes of each file type Checkout.com takes: a file's name and declared type prove nothing. */
+const EVIDENCE_SIGNATURES = [
+  { type: "application/pdf", bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
+  { type: "image/png", bytes: [0x89, 0x50, 0x4e, 0x47] }, // \x89PNG
+  { type: "image/jpeg", bytes: [0xff, 0xd8, 0xff] },
+] as const;
+
+/** The file's real type by its first bytes, or undefined when it is none of PDF, PNG or JPEG. */
+export function evidenceFileType(bytes: Uint8Array): string | undefined {
+  return EVIDENCE_SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[i] === b))?.type;
+}
+
+/** Why a file cannot be evidence, as a refusal, before anything is sent; undefined when it can. */
+function evidenceFileRefusal(file: EvidenceInput["files"][number]): ApiReply | undefined {
+  if (file.bytes.byteLength > EVIDENCE_FILE_MAX_BYTES)
+    return errorReply(
+      "PAYLOAD_TOO_LARGE",
+      `${file.filename} is ${(file.bytes.byteLength / 1_048_576).toFixed(1)} MB: Checkout.com takes files up to 4 MB. Nothing was sent.`,
+    );
+  if (!evidenceFileType(file.bytes))
+    return errorReply(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `${file.filename} is not a PDF, PNG or JPEG file (whatever its name says): Checkout.com takes only those. Nothing was sent.`,
+    );
+  return undefined;
+}
+
+/** Checkout.com's refusal of an uploaded file, said as one (a refusal does not change by trying again). */
+function uploadRefusal(
+  filename: string,
+  failure: Exclude<Awaited<ReturnType<OrderDeps["processor"]["uploadDisputeFile"]>>, { kind: "uploaded" }>,
+): ApiReply | undefined {
+  if (failure.kind === "rejected")
+    return errorReply(
+      "INVALID_REQUEST",
+      `Checkout.com refused ${filename}: ${failure.codes.join(", ") || "invalid"} (PDF, PNG or JPEG up to 4 MB).`,
+    );
+  if (refusalStatus(failure) === 413)
+    return errorReply(
+      "PAYLOAD_TOO_LARGE",
+      `Checkout.com refused ${filename} as too large (HTTP 413). Trying again will not help: send a smaller file.`,
+    );
+  return undefined;
+}
+
 /**
  * Answers a dispute: uploads the files, attaches them and the texts as evidence, and submits it,
  * once (Checkout.com refuses changes after). Each step is on the order's timeline with the operator.
@@ -84,6 +132,10 @@ export async function submitDisputeEvidence(
   const texts = Object.entries(input.text).filter(([, v]) => v?.trim());
   if (texts.length === 0 && input.files.length === 0)
     return errorReply("INVALID_REQUEST", "Give at least one piece of evidence: a text or a file.");
+  for (const file of input.files) {
+    const refusal = evidenceFileRefusal(file);
+    if (refusal) return refusal;
+  }
   const found = await deps.processor.getDispute(disputeId);
   if (found.kind !== "found") return noSuchDispute();
   const orderId = await orderOfDispute(deps, found.dispute);
@@ -92,7 +144,10 @@ export async function submitDisputeEvidence(
     evidence[`${kind}_text` as keyof DisputeEvidence] = String(text).trim().slice(0, 1000);
   const calls: ProcessorCall[] = [];
   for (const file of input.files) {
-    const uploaded = await deps.processor.uploadDisputeFile(file);
+    const uploaded = await deps.processor.uploadDisputeFile({
+      ...file,
+      type: evidenceFileType(file.bytes) ?? file.type,
+    });
     calls.push(...uploaded.calls);
     if (uploaded.kind !== "uploaded") {
       await record(deps, orderId, calls, {
@@ -102,12 +157,10 @@ export async function submitDisputeEvidence(
         accepted: false,
         failure: `upload ${file.filename}: ${uploaded.kind}`,
       });
-      return uploaded.kind === "rejected"
-        ? errorReply(
-            "INVALID_REQUEST",
-            `Checkout.com refused ${file.filename}: ${uploaded.codes.join(", ") || "invalid"} (PDF, PNG or JPEG up to 4 MB).`,
-          )
-        : processorFailureReply(uploaded, deps.logger, orderId ?? disputeId);
+      return (
+        uploadRefusal(file.filename, uploaded) ??
+        processorFailureReply(uploaded, deps.logger, orderId ?? disputeId)
+      );
     }
     evidence[`${file.kind}_file`] = uploaded.fileId;
   }
