@@ -26,7 +26,7 @@ import {
 } from "../orders/model.js";
 import { type SettleInput, settle } from "../orders/settle.js";
 import { processorFailureReply } from "../processor/failure-reply.js";
-import { type ApiReply, errorReply } from "../reply.js";
+import { type ApiReply, errorReply, rateLimitedReply } from "../reply.js";
 import type { TimelineEvent } from "../store/port.js";
 import { isWaitingForThreeDs, settleWaitingThreeDs } from "../three-ds/waiting.js";
 
@@ -94,7 +94,8 @@ export async function confirm(
   if (!cart || cart.lines.length === 0 || cart.total === 0 || !order) {
     // Refused before any order is locked: the try is counted on its own, and a client over its
     // limit hears that first, as on every other path.
-    if (await deps.velocity?.clientBlocked(context.client, now)) return tooManyTries();
+    if (await deps.velocity?.clientBlocked(context.client, now))
+      return clientLimited(deps, context.client, now);
     if (!cart) return errorReply("CART_NOT_FOUND", `No cart ${cartId}.`);
     if (cart.lines.length === 0 || cart.total === 0) return errorReply("CART_EMPTY", "The cart is empty.");
     // The session fixed what the shopper is shown; confirm charges exactly that or nothing.
@@ -126,9 +127,9 @@ export async function confirm(
         paymentIp: context.client,
       });
     case "client_limited":
-      return tooManyTries();
+      return clientLimited(deps, context.client, now);
     case "cart_limited":
-      return tooManyTries(order.id);
+      return tooManyTries(decided.retryAfter, order.id);
     case "paid":
       // Already paid with another token (another tab won): say so, charge nothing.
       return approvedReply(order.id, decided.attempt);
@@ -163,7 +164,8 @@ class Undone extends Error {
 type Decision =
   | { kind: "opened"; order: Order; attempt: Attempt }
   | { kind: "paid"; attempt: Attempt }
-  | { kind: "in_progress" | "cart_changed" | "client_limited" | "cart_limited" }
+  | { kind: "in_progress" | "cart_changed" | "client_limited" }
+  | { kind: "cart_limited"; retryAfter: number }
   /** The latest attempt waits for 3-D Secure: Checkout.com is asked (outside the lock) before deciding. */
   | { kind: "waiting"; attempt: Attempt & { paymentId: string } }
   | { kind: "completed"; status: string }
@@ -207,9 +209,10 @@ async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Openin
       const order = await tx.orderById(orderId);
       if (!order) return { kind: "cart_changed" };
       const attempts = await tx.attemptsOfOrder(orderId);
-      if (deps.velocity?.cartBlocked(attempts, now)) {
+      const cartWait = deps.velocity?.cartWait(attempts, now);
+      if (cartWait !== undefined) {
         await tx.appendEvents(orderId, [{ kind: "confirm_refused", detail: { error: "RATE_LIMITED" } }]);
-        return { kind: "cart_limited" };
+        return { kind: "cart_limited", retryAfter: cartWait };
       }
       const latest = attempts.at(-1);
       if (!opening.settledWaiting && isWaitingForThreeDs(latest)) return { kind: "waiting", attempt: latest };
@@ -276,11 +279,16 @@ async function decideAndOpen(deps: HandoffDeps, orderId: string, opening: Openin
   }
 }
 
-function tooManyTries(orderId?: string): ApiReply {
-  return errorReply(
-    "RATE_LIMITED",
+/** A client over its limit: 429 with the seconds until it may confirm again. */
+async function clientLimited(deps: HandoffDeps, client: string | undefined, now: number): Promise<ApiReply> {
+  return tooManyTries((await deps.velocity?.clientRetryAfter(client, now)) ?? 1);
+}
+
+function tooManyTries(retryAfter: number, orderId?: string): ApiReply {
+  return rateLimitedReply(
     "Too many payment attempts. Please wait a few minutes before trying again.",
-    { retryable: true, ...(orderId ? { orderId } : {}) },
+    retryAfter,
+    orderId ? { orderId } : {},
   );
 }
 

@@ -253,3 +253,68 @@ const CHALLENGE = "4010061700000021";
 function paymentsFrom(h: Harness, ip: string): number {
   return [...h.sandbox.payments.payments.values()].filter((p) => p.paymentIp === ip).length;
 }
+
+describe("a confirm refused 429 says when to come back (Retry-After)", () => {
+  const SECOND = 1000;
+  let clock = T0;
+  /** Confirm on a clock the test moves, counting in memory or in the store's database. */
+  const confirmAt = (velocity: ConfirmVelocity) => {
+    const handoff = createHandoff({ ...h.deps, now: () => new Date(clock), velocity });
+    return (at: number, cartId: string, processorToken: string, client?: string) => {
+      clock = at;
+      return handoff.confirm({ cartId, processorToken }, client ? { client } : {});
+    };
+  };
+  /** A cart that does not exist: refused 404 once counted, at no charge. */
+  const noCart = (n: number) => ({ cartId: `cart_missing_${n}`, token: `tok_${"a".repeat(25)}${n % 10}` });
+  const retryAfterOf = (reply: { headers?: Record<string, string> }) =>
+    Number(reply.headers?.["retry-after"]);
+
+  it.each([
+    ["in the database", () => new ConfirmVelocity(LIMITS, { db: h.db })],
+    ["in memory", () => new ConfirmVelocity(LIMITS)],
+  ])("per client, %s: the seconds until one more confirm passes, never fewer", async (where, make) => {
+    const velocity = make();
+    const [shopper, twin] = [`192.0.2.60-${where}`, `192.0.2.61-${where}`];
+    const confirm = confirmAt(velocity);
+    // Three tries a minute apart (the limit), then a fourth with a real cart: refused under the order's lock.
+    for (const client of [shopper, twin])
+      for (let i = 0; i < 3; i++) {
+        const { cartId, token } = noCart(i);
+        expect((await confirm(T0 + i * 60 * SECOND, cartId, token, client)).status).toBe(404);
+      }
+    const cartId = await h.cart();
+    const at = T0 + 180 * SECOND;
+    const refused = await confirm(at, cartId, await h.token(), shopper);
+    expect(refused).toMatchObject({ status: 429, body: { error: "RATE_LIMITED", retryable: true } });
+    const wait = retryAfterOf(refused);
+    // Two of the four tries must leave the window: the second, a minute after the first, leaves at 10 min 1 min.
+    expect(wait).toBeGreaterThanOrEqual(480);
+    expect(wait).toBeLessThanOrEqual(481);
+    expect(refused.body).toMatchObject({ retryAfter: wait });
+    // The twin, with the same history, on the path before any order: the same wait, and a second early is too early.
+    const { cartId: missing, token } = noCart(3);
+    expect(retryAfterOf(await confirm(at, missing, token, twin))).toBe(wait);
+    expect((await confirm(at + (wait - 1) * SECOND, missing, token, twin)).status).toBe(429);
+    // The shopper, when told: charged.
+    const paid = await confirm(at + wait * SECOND, cartId, await h.token(), shopper);
+    expect(paid).toMatchObject({ status: 200, body: { status: "approved" } });
+  });
+
+  it("per cart: the seconds until the oldest of its declines leaves the window", async () => {
+    const confirm = confirmAt(new ConfirmVelocity(LIMITS, { db: h.db }));
+    const cartId = await h.cart();
+    for (let i = 0; i < LIMITS.perCart; i++) {
+      const declined = await confirm(T0 + i * 60 * SECOND, cartId, await h.token("4544249167673670"));
+      expect(declined.status).toBe(402);
+    }
+    const at = T0 + 300 * SECOND;
+    const refused = await confirm(at, cartId, await h.token());
+    expect(refused).toMatchObject({ status: 429, body: { error: "RATE_LIMITED", retryAfter: 301 } });
+    expect(retryAfterOf(refused)).toBe(301);
+    // A second early it is still refused (a refused try is not a decline: it moves nothing); when told, charged.
+    expect((await confirm(at + 300 * SECOND, cartId, await h.token())).status).toBe(429);
+    const paid = await confirm(at + 301 * SECOND, cartId, await h.token());
+    expect(paid).toMatchObject({ status: 200, body: { status: "approved" } });
+  });
+});

@@ -30,8 +30,11 @@ export interface HitCounter {
   joins(within: TransactionHandle | undefined): boolean;
   /** Counts nothing: `subject`'s hits in the window now. */
   count(subject: string, now: number): Promise<number>;
-  /** How long until `subject`'s oldest hit in the window leaves it (ms): when one more is allowed. */
-  freeIn(subject: string, now: number): Promise<number>;
+  /**
+   * How long until `subject` has at most `atMost` hits left in the window (ms), 0 if it has now.
+   * Without `atMost`, until its oldest hit leaves. A limit of L allows one more once L - 1 are left.
+   */
+  freeIn(subject: string, now: number, atMost?: number): Promise<number>;
 }
 
 /** Exact, in this process's memory: each instance counts alone. */
@@ -58,9 +61,12 @@ export class MemoryHitCounter implements HitCounter {
     return (this.hits.get(subject) ?? []).filter((t) => t >= since).length;
   }
 
-  async freeIn(subject: string, now: number): Promise<number> {
-    const oldest = (this.hits.get(subject) ?? []).find((t) => t >= now - this.windowMs);
-    return oldest === undefined ? 0 : oldest + this.windowMs - now;
+  async freeIn(subject: string, now: number, atMost?: number): Promise<number> {
+    const since = now - this.windowMs;
+    const inWindow = (this.hits.get(subject) ?? []).filter((t) => t >= since).sort((a, b) => a - b);
+    // The last of the hits that must leave; a hit counts up to `windowMs` after it, inclusive.
+    const lastToLeave = inWindow[inWindow.length - (atMost ?? inWindow.length - 1) - 1];
+    return lastToLeave === undefined ? 0 : lastToLeave + this.windowMs + 1 - now;
   }
 
   /** Keeps memory bounded under many subjects: drop those with no hit in the window. */
@@ -153,14 +159,21 @@ export class SqlHitCounter implements HitCounter {
     return Number(rows[0]?.hits ?? 0);
   }
 
-  async freeIn(subject: string, now: number): Promise<number> {
+  async freeIn(subject: string, now: number, atMost?: number): Promise<number> {
     const { rows } = await this.db.execute(
-      `SELECT MIN(bucket_start) AS oldest FROM rate_limit_hits
-       WHERE scope = ? AND subject = ? AND bucket_start > ?`,
+      `SELECT bucket_start, hits FROM rate_limit_hits
+       WHERE scope = ? AND subject = ? AND bucket_start > ? ORDER BY bucket_start`,
       [this.scope, subject, now - this.windowMs],
     );
-    const oldest = rows[0]?.oldest;
-    return oldest === null || oldest === undefined ? 0 : Math.max(0, Number(oldest) + this.windowMs - now);
+    let left = rows.reduce((sum, row) => sum + Number(row.hits), 0);
+    const target = atMost ?? left - 1;
+    if (left <= target) return 0;
+    // Buckets leave oldest first, each whole, once `windowMs` has passed since it began.
+    for (const row of rows) {
+      left -= Number(row.hits);
+      if (left <= target) return Math.max(0, Number(row.bucket_start) + this.windowMs - now);
+    }
+    return 0;
   }
 
   /** Now and then (every tenth of a window, per instance), the rows no window can reach any more go. */
@@ -244,11 +257,24 @@ export class ConfirmVelocity {
   }
 
   cartBlocked(attempts: Attempt[], now: number): boolean {
+    return this.cartWait(attempts, now) !== undefined;
+  }
+
+  /**
+   * Whether the cart has had `perCart` refused tries within the window; if so, the seconds until
+   * enough of them have left it for one more (for `Retry-After`), else undefined.
+   */
+  cartWait(attempts: Attempt[], now: number): number | undefined {
     const since = now - this.limits.windowMs;
-    const refused = attempts.filter(
-      (a) => Date.parse(a.createdAt) >= since && (a.status === "declined" || a.status === "failed"),
-    );
-    return refused.length >= this.limits.perCart;
+    const refusedAt = attempts
+      .filter((a) => a.status === "declined" || a.status === "failed")
+      .map((a) => Date.parse(a.createdAt))
+      .filter((at) => at >= since)
+      .sort((a, b) => a - b);
+    if (refusedAt.length < this.limits.perCart) return undefined;
+    // Fewer than perCart must be left: the last to leave is the perCart-th newest.
+    const lastToLeave = refusedAt[refusedAt.length - this.limits.perCart] ?? now;
+    return seconds(lastToLeave + this.limits.windowMs + 1 - now);
   }
 
   /**
@@ -259,6 +285,15 @@ export class ConfirmVelocity {
   async clientBlocked(client: string | undefined, now: number, within?: TransactionHandle): Promise<boolean> {
     if (!client) return false;
     return (await this.clients.hit(client, now, within)) > this.limits.perClient;
+  }
+
+  /**
+   * For a client `clientBlocked` refused: the seconds until it may confirm again (for
+   * `Retry-After`). Counts nothing; asked after the counting transaction, never inside it.
+   */
+  async clientRetryAfter(client: string | undefined, now: number): Promise<number> {
+    if (!client) return seconds(0);
+    return seconds(await this.clients.freeIn(client, now, this.limits.perClient - 1));
   }
 
   /**
