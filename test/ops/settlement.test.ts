@@ -219,10 +219,11 @@ describe("settlement in the ops console", () => {
         );
       }
       expect(problems).toEqual([]);
-      expect(texts["/ops/payouts"]).toContain("51.6875 GBP");
+      // Money as the console writes it everywhere; the exact sub-penny figure stays in the title.
+      expect(texts["/ops/payouts"]).toContain("£51.69");
       expect(texts["/ops/settlement/exceptions"]).toContain("act_adj");
       expect(texts["/ops/settlement/exceptions"]).toContain(String(orders[1]));
-      expect(texts[`/ops/orders/${orders[0]}`]).toMatch(/Settlement.*Settled.*28\.6875 GBP/s);
+      expect(texts[`/ops/orders/${orders[0]}`]).toMatch(/Settlement.*Settled.*£28\.69/s);
       await context.close();
     } finally {
       await browser.close();
@@ -296,10 +297,11 @@ describe("settlement in the ops console", () => {
     const cookie = await signInCookie();
     const html = await (await fetch(`${base}/ops/orders/${c.orderId}`, { headers: { cookie } })).text();
     expect(tableRows(html, "Fee, Amount")).toEqual([
-      "Gateway Fee | -0.20 GBP",
-      "Interchange Visa Interchange, Visa Interchange Adjustment | -0.0611 GBP",
+      "Gateway Fee | -£0.20",
+      "Interchange Visa Interchange, Visa Interchange Adjustment | -£0.06",
     ]);
-    expect(text(html)).toMatch(/Fees -0\.2611 GBP Net 28\.7389 GBP/);
+    expect(text(html)).toMatch(/Fees -£0\.26 Net £28\.74/);
+    expect(html).toContain('title="Exactly -0.2611 GBP"');
   });
 
   it("says plainly why a settlement does not match, and names an order paid out while held for review", async () => {
@@ -332,15 +334,15 @@ describe("settlement in the ops console", () => {
     const exceptions = await read("/settlement/exceptions?kind=mismatches");
     // Order b: Checkout.com paid out less than Handoff captured, said as a sentence.
     expect(exceptions).toContain(
-      `${orders[1]} Checkout.com paid out 28.00 GBP for this order, but Handoff took 29.00 GBP (captured, less refunds).`,
+      `${orders[1]} Checkout.com paid out £28.00 for this order, but Handoff took £29.00 (captured, less refunds).`,
     );
     expect(exceptions).toContain(
-      `${held.orderId} Settled while the order is held for review: Checkout.com captured 29.00 GBP and paid it out`,
+      `${held.orderId} Settled while the order is held for review: Checkout.com captured £29.00 and paid it out`,
     );
     expect(exceptions).not.toMatch(/captured less refunded|Handoff took 0\.00/);
 
     const order = await read(`/orders/${held.orderId}`);
-    expect(order).toMatch(/Settlement .*Status Settled while the order is held for review Gross 29\.00 GBP/);
+    expect(order).toMatch(/Settlement .*Status Settled while the order is held for review Gross £29\.00/);
     // The capture Checkout.com reported was news, kept out of the order while it waits: never "already on record".
     expect(order).toContain(
       "Checkout.com reported that the payment was captured; the order stays held for review until your team releases it",

@@ -1,4 +1,4 @@
-import { formatMoney } from "@handoff/contracts";
+import { currencyExponent, formatMoney } from "@handoff/contracts";
 import * as tag from "escape-html-template-tag";
 
 export type HtmlSafeString = tag.HtmlSafeString;
@@ -51,6 +51,29 @@ export function table(headers: string[], rows: HtmlSafeString[][], empty: string
 /** People read major units with the currency: 1450 GBP is "£14.50". */
 export const money = (minor: number | undefined, currency: string) =>
   minor === undefined ? "—" : formatMoney(minor, currency);
+
+/**
+ * A decimal in major units ("156.502") in the currency's minor units, rounded half away from zero:
+ * Checkout.com settles to a hundredth of a penny, people read pennies.
+ */
+export function roundedMinor(value: string, currency: string): number {
+  const [, sign, whole = "0", fraction = ""] = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim()) ?? [];
+  const exponent = currencyExponent(currency);
+  const kept = BigInt(`${whole}${fraction.slice(0, exponent).padEnd(exponent, "0")}`);
+  const up = (fraction[exponent] ?? "0") >= "5" ? 1n : 0n;
+  const minor = Number(kept + up);
+  return sign && minor !== 0 ? -minor : minor;
+}
+
+/**
+ * A settlement decimal written as the console writes money ("£156.50"), with the exact figure
+ * ("156.502 GBP") when rounding hid sub-penny digits, for a title or a parenthesis.
+ */
+export function decimalMoney(value: string, currency: string): { shown: string; exact?: string } {
+  const shown = formatMoney(roundedMinor(value, currency), currency);
+  const digits = /\.(\d+)$/.exec(value)?.[1]?.replace(/0+$/, "").length ?? 0;
+  return digits > currencyExponent(currency) ? { shown, exact: `${value} ${currency}` } : { shown };
+}
 
 const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 

@@ -1,4 +1,5 @@
 import { classifyResponseCode, type DeclineReason } from "@handoff/contracts";
+import { decimalMoney } from "../views.js";
 import type { Catalogue } from "./catalogue.js";
 
 type Detail = Record<string, unknown>;
@@ -288,8 +289,12 @@ const DELIVERY: Record<string, string> = {
   dead: "Given up (dead letter)",
 };
 
-/** A settlement amount: the exact decimal Checkout.com reported, with its currency ("51.6875 GBP"). */
-const settled = (amount: string, currency: string) => (currency ? `${amount} ${currency}` : amount);
+/** A settlement amount as the console writes money ("£51.69"), the exact decimal beside it when it has sub-penny digits. */
+const settled = (amount: string, currency: string) => {
+  if (!currency) return amount;
+  const { shown, exact } = decimalMoney(amount, currency);
+  return exact ? `${shown} (exactly ${exact})` : shown;
+};
 
 /** `payment_refund_declined` → "Payment refund declined": for a code no table knows yet. */
 const humanize = (code: string) => {

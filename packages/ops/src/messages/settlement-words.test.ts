@@ -18,8 +18,20 @@ describe("the console's settlement words", () => {
       const sentence = words.settlement.problem(problem);
       expect(sentence).toMatch(/^[A-Z].*\.$/);
       expect(sentence).not.toMatch(/\w_\w/);
-      if ("settled" in problem) expect(sentence).toContain(`${problem.settled} GBP`);
+      if ("settled" in problem) expect(sentence).toContain(`£${problem.settled}`);
     }
     for (const status of Object.values(words.settlement.status)) expect(status).not.toMatch(/\w_\w/);
+  });
+
+  it("write money as the rest of the console does, the exact sub-penny figure beside it", () => {
+    const sentence = messages("en").settlement.problem({
+      code: "amount_differs",
+      currency: "GBP",
+      settled: "156.502",
+      expected: "156.50",
+    });
+    expect(sentence).toContain(
+      "paid out £156.50 (exactly 156.502 GBP) for this order, but Handoff took £156.50 (",
+    );
   });
 });

@@ -87,6 +87,13 @@ const addsUpText = (p: StoredPayout) => {
       : html`<strong>No</strong>`;
 };
 
+/** What Checkout.com paid: a negative payout took money back from the merchant, and says so. */
+export function paidOut(p: Pick<StoredPayout, "amount" | "currency">): HtmlSafeString {
+  if (p.amount === undefined) return html`<dt>Paid out</dt><dd>—</dd>`;
+  const back = p.amount < 0n;
+  return html`<dt>${back ? "Taken back" : "Paid out"}</dt><dd>${amount(formatDecimal(back ? -p.amount : p.amount, p.currency), p.currency)}</dd>`;
+}
+
 /** A CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
 function cell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
@@ -231,7 +238,7 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
 <dt>Gross</dt><dd>${amount(formatDecimal(p.gross, p.currency), p.currency)}</dd>
 <dt>Fees</dt><dd>${amount(formatDecimal(p.fees, p.currency), p.currency)}</dd>
 <dt>Net</dt><dd><strong>${amount(formatDecimal(p.net, p.currency), p.currency)}</strong></dd>
-<dt>Paid out</dt><dd>${p.amount === undefined ? "—" : amount(formatDecimal(p.amount, p.currency), p.currency)}</dd>
+${paidOut(p)}
 <dt>Orders</dt><dd>${p.orders}</dd><dt>Adds up</dt><dd>${addsUpText(p)}</dd><dt>Exceptions</dt><dd>${p.exceptions}</dd>
 <dt>Read</dt><dd>${when(p.reconciledAt, ctx.timeZone)}</dd></dl>
 <p><a class="button secondary" href="${ctx.base}/payouts/${p.payoutId}/export.csv" download>Export as CSV</a></p>

@@ -6,7 +6,7 @@ import {
   type SettlementService,
 } from "@handoff/server";
 import { type Catalogue, messages, type SettlementWords } from "../messages/index.js";
-import { type HtmlSafeString, html, type PageContext, table } from "../views.js";
+import { decimalMoney, type HtmlSafeString, html, type PageContext, table } from "../views.js";
 import { type FeeType, feesByType } from "./fee-types.js";
 
 /** Statuses in which Handoff captured the money, so a payout should carry it. */
@@ -95,9 +95,16 @@ export async function settlementOfOrder(
   return (await readSettlement(settlement, order))?.json ?? null;
 }
 
-/** A settlement amount as people read it: the decimal exactly as Checkout.com reported it, with the currency. */
-export const amount = (value: string, currency: string) =>
-  html`<span class="amount">${value}</span> ${currency}`;
+/**
+ * A settlement amount as the rest of the console writes money ("£156.50"); the exact figure
+ * Checkout.com reported stays in the title (and in the API and CSV), so nothing is lost by rounding.
+ */
+export const amount = (value: string, currency: string) => {
+  const { shown, exact } = decimalMoney(value, currency);
+  return exact
+    ? html`<span class="amount" title="Exactly ${exact}">${shown}</span>`
+    : html`<span class="amount">${shown}</span>`;
+};
 
 /**
  * How the console names a settlement status: a mismatch that is only an order paid out while held
