@@ -212,3 +212,54 @@ describe("evidence files", () => {
     expect(shown).not.toMatch(/could not be reached|Try again shortly/);
   });
 });
+
+function refundByApi(orderId: string, body: unknown) {
+  return fetch(`${base}/api/orders/${orderId}/refund`, {
+    method: "POST",
+    headers: { ...api, "content-type": "application/json" },
+    body: JSON.stringify({ reason: "goodwill", ...(body as object) }),
+  });
+}
+
+describe("a chargeback", () => {
+  it("shows on the order and the list, and its money is not offered or refunded again", async () => {
+    const { orderId, dispute } = await disputedOrder("chargeback@example.com");
+    h.sandbox.disputes.accept(dispute.id);
+    await h.waitUntilQuiet();
+    const cookie = await signIn();
+    const order = await page(cookie, `/orders/${orderId}`);
+    const shown = visible(order.text);
+    expect(shown).toContain("Status Charged back: £29.00 returned to the cardholder by their bank");
+    expect(shown).toContain("Available to refund £0.00");
+    expect(order.text).not.toContain(`/orders/${orderId}/refund"`);
+    const list = (await page(cookie, "/?q=chargeback@example.com")).text;
+    const row = visible(
+      /<tr>(?:(?!<\/tr>)[\s\S])*chargeback@example\.com[\s\S]*?<\/tr>/.exec(list)?.[0] ?? "",
+    );
+    expect(row).toContain("Charged back: £29.00 returned to the cardholder by their bank");
+    expect(row).not.toContain("Paid");
+    // Refused before Checkout.com is asked, whatever the amount.
+    for (const body of [{ full: true }, { amount: 500 }]) {
+      const refused = await refundByApi(orderId, body);
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(((await refused.json()) as { message: string }).message).toContain(
+        "The cardholder's bank already returned £29.00 to them",
+      );
+    }
+    expect(paymentOf(orderId).balances.total_refunded).toBe(0);
+    const form = await page(cookie, `/orders/${orderId}/refund`);
+    expect(visible(form.text)).toContain("Nothing is left to refund");
+  });
+
+  it("of part of the payment leaves only the rest to refund", async () => {
+    const orderId = await paidOrder("partial-chargeback@example.com");
+    const dispute = h.sandbox.disputes.open(paymentOf(orderId), { amount: 1000 });
+    h.sandbox.disputes.accept(dispute.id);
+    await h.waitUntilQuiet();
+    const over = await refundByApi(orderId, { amount: 1901 });
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { message: string }).message).toContain("at most £19.00");
+    const rest = await refundByApi(orderId, { amount: 1900 });
+    expect(rest.status).toBe(202);
+  });
+});

@@ -7,4 +7,8 @@ export const disputeWords = {
   evidenceRefused: (sentence: string) => `Could not submit the evidence: ${sentence}`,
   filesTooLarge:
     "Could not submit the evidence: the files are more than 8 MB in all. Each file may be up to 4 MB.",
+  /** An order whose dispute was lost, accepted or expired: the money went back through the bank. */
+  chargedBack: (amount: string) => `Charged back: ${amount} returned to the cardholder by their bank`,
+  chargedBackWhy: (amount: string) =>
+    `${amount} was charged back (the cardholder's bank already returned it to them), so refunding it would pay them twice`,
 };

@@ -19,6 +19,7 @@ import {
 import express, { type Request, type Response, type Router } from "express";
 import { signed } from "../auth/guard.js";
 import { randomToken } from "../auth/secrets.js";
+import { disputeWords } from "../messages/dispute-words.js";
 import { type Catalogue, messages } from "../messages/index.js";
 import {
   csrfField,
@@ -103,13 +104,40 @@ function withoutCurrency(typed: string, currency: string): string | undefined {
   return /^[\d.,\s]*$/.test(typed) ? typed : undefined;
 }
 
-/** How support staff name an order's state: a dispute still open speaks louder than the payment's status. */
+/**
+ * A dispute's last news (a webhook type, or Checkout.com's status when read live) after which the
+ * cardholder's bank returned the money to them for good.
+ */
+const CHARGED_BACK = new Set([
+  "dispute_lost",
+  "dispute_accepted",
+  "dispute_expired",
+  "dispute_arbitration_lost",
+  "lost",
+  "accepted",
+  "expired",
+  "arbitration_lost",
+]);
+
+/** What the cardholder's bank took back from this order for good, in minor units (0 when nothing). */
+export function chargedBack(order: Pick<Order, "amount">, disputes: OrderDispute[] = []): number {
+  return disputes
+    .filter((d) => CHARGED_BACK.has(d.type))
+    .reduce((sum, d) => sum + (d.amount ?? order.amount), 0);
+}
+
+/**
+ * How support staff name an order's state: a dispute still open speaks louder than the payment's
+ * status, and a chargeback louder than "Paid" (which would invite a refund of money already returned).
+ */
 export function statusWords(
-  order: Pick<Order, "status" | "riskFlagged">,
+  order: Pick<Order, "status" | "riskFlagged" | "amount" | "currency">,
   words: Catalogue,
   disputes: OrderDispute[] = [],
 ): string {
   if (disputes.some((d) => d.open)) return words.status.disputed;
+  const returned = chargedBack(order, disputes);
+  if (returned > 0) return disputeWords.chargedBack(money(returned, order.currency));
   return `${words.status[order.status]}${order.riskFlagged && order.status !== "needs_review" ? " · flagged by risk" : ""}`;
 }
 
@@ -260,11 +288,15 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
     const live = charged ? await livePayment(deps, order.id) : undefined;
     const disputes = await disputesOf(order.id, charged?.paymentId);
     const open = disputes.some((d) => d.open);
+    const returned = chargedBack(order, disputes);
     const base = `${ctx.base}/orders/${order.id}`;
     let payment = html`<p class="muted">No payment has been made for this order yet.</p>`;
     if (live && "payment" in live) {
       const b = live.payment.balances;
-      const actions = live.allowed.map(
+      const refundable = b ? Math.max(0, b.available_to_refund - returned) : undefined;
+      // Money the bank already returned is not offered again as a refund.
+      const offered = live.allowed.filter((a) => a !== "refund" || returned === 0 || (refundable ?? 0) > 0);
+      const actions = offered.map(
         (a) =>
           html`<a class="button${a === "refund" ? " secondary" : ""}" href="${base}/${a}">${a[0]?.toUpperCase()}${a.slice(1)}${a === "refund" && open ? " (read the dispute first)" : ""}</a>`,
       );
@@ -273,7 +305,7 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
           html`<form class="inline" method="post" action="${base}/release">${csrfField(ctx)}<button type="submit">Release review</button></form>`,
         );
       payment = html`<dl class="facts"><dt>Checkout.com says</dt><dd><strong>${words.paymentStatus(live.payment.status)}</strong></dd>
-${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</dd><dt>Captured</dt><dd>${money(b.total_captured, order.currency)}</dd><dt>Refunded</dt><dd>${money(b.total_refunded, order.currency)}</dd><dt>Available to refund</dt><dd>${money(b.available_to_refund, order.currency)}</dd>` : html``}</dl>
+${b ? html`<dt>Authorized</dt><dd>${money(b.total_authorized, order.currency)}</dd><dt>Captured</dt><dd>${money(b.total_captured, order.currency)}</dd><dt>Refunded</dt><dd>${money(b.total_refunded, order.currency)}</dd>${returned > 0 ? html`<dt>Charged back</dt><dd>${money(returned, order.currency)}</dd>` : html``}<dt>Available to refund</dt><dd>${money(refundable, order.currency)}</dd>` : html``}</dl>
 <div class="actions">${actions.length ? actions : html`<p class="muted">No action is possible on this payment now.</p>`}</div>`;
     } else if (live) {
       payment = html`<p class="notice error">Checkout.com could not be asked about this payment just now.</p>`;
@@ -375,6 +407,15 @@ ${page.older ? html`<p><a class="button secondary" href="${base}?older=${page.ol
     if (!("payment" in live)) return undefined;
     const b = live.payment.balances;
     if (!b) return undefined;
+    const returned =
+      action === "refund"
+        ? chargedBack(order, (await disputesOfOrders(options.db, [order.id])).get(order.id))
+        : 0;
+    if (returned > 0)
+      return {
+        available: Math.max(0, b.available_to_refund - returned),
+        why: `${money(b.total_captured, order.currency)} was captured, ${money(b.total_refunded, order.currency)} already refunded, and ${disputeWords.chargedBackWhy(money(returned, order.currency))}`,
+      };
     return action === "refund"
       ? {
           available: b.available_to_refund,
@@ -437,7 +478,8 @@ ${action === "void" ? html`<p>Voiding releases the whole authorization of ${mone
     const balance = await balanceFor(order, action, live);
     // An action Checkout.com does not offer now (a capture of a captured payment, a void after it)
     // gets a sentence and the way back, not a form that can only fail.
-    if ("payment" in live && !live.allowed.includes(action))
+    const nothingLeft = action === "refund" && balance?.available === 0;
+    if ("payment" in live && (!live.allowed.includes(action) || nothingLeft))
       return void res.status(409).send(
         layout(
           ctx,
@@ -536,9 +578,12 @@ export function replySentence(
   if (reply.status === 202) return words.notice("action_sent", { action });
   const body = (reply.body ?? {}) as {
     error?: string;
+    message?: string;
     available?: number;
     issues?: Array<{ message?: string }>;
   };
+  // A refund of charged-back money: the server's sentence says the bank already returned it.
+  if (/^The cardholder's bank already returned/.test(String(body.message))) return String(body.message);
   if (body.error === "AMOUNT_INVALID" && body.available !== undefined)
     return words.notice("amount_over_balance", { action });
   if (body.error === "AMOUNT_INVALID") return words.notice("amount_invalid", { action });

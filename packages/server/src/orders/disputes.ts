@@ -2,11 +2,35 @@ import { type DisputeDetails, type DisputeEvidence, disputeIdSchema } from "@han
 import { processorFailureReply, refusalStatus } from "../processor/failure-reply.js";
 import type { ProcessorCall } from "../processor/port.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import type { TimelineEntry } from "./model.js";
 import type { OrderDeps } from "./ports.js";
 
 /** Only Checkout.com's own dispute ids (`dsp_…`) are ever asked about: anything else names no dispute. */
 export function isDisputeId(id: string): boolean {
   return disputeIdSchema.safeParse(id).success;
+}
+
+/** Dispute news after which the cardholder's bank has returned the disputed money to them for good. */
+const CHARGED_BACK = new Set([
+  "dispute_lost",
+  "dispute_accepted",
+  "dispute_expired",
+  "dispute_arbitration_lost",
+]);
+
+/**
+ * What the cardholder's bank took back from the order's payment for good (disputes lost, accepted or
+ * expired), in minor units, from the dispute news on the order's timeline: each dispute once, at its amount.
+ */
+export function chargedBackAmount(timeline: readonly TimelineEntry[]): number {
+  const amounts = new Map<string, number>();
+  const lost = new Set<string>();
+  for (const entry of timeline) {
+    if (entry.kind !== "dispute" || typeof entry.detail.disputeId !== "string") continue;
+    if (typeof entry.detail.amount === "number") amounts.set(entry.detail.disputeId, entry.detail.amount);
+    if (CHARGED_BACK.has(String(entry.detail.type))) lost.add(entry.detail.disputeId);
+  }
+  return [...lost].reduce((sum, id) => sum + (amounts.get(id) ?? 0), 0);
 }
 
 const noSuchDispute = () => errorReply("DISPUTE_NOT_FOUND", "No such dispute at Checkout.com.");

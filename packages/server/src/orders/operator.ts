@@ -1,6 +1,7 @@
 import { formatMoney, type PaymentDetails } from "@handoff/contracts";
 import { processorFailureReply } from "../processor/failure-reply.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import { chargedBackAmount } from "./disputes.js";
 import type { Attempt, TimelineEntry } from "./model.js";
 import type { OrderDeps } from "./ports.js";
 import { settle } from "./settle.js";
@@ -100,16 +101,20 @@ export async function requestOperatorAction(
   const attempt = await chargedAttempt(deps, orderId);
   if (!attempt?.paymentId) return errorReply("ORDER_NOT_FOUND", "This order has no payment to act on.");
   const paymentId = attempt.paymentId;
-  const actions = (await deps.store.timeline(orderId)).filter((e) => e.kind === "operator_action");
+  const timeline = await deps.store.timeline(orderId);
+  const actions = timeline.filter((e) => e.kind === "operator_action");
   // Before the balance: a request answered once is answered the same, whatever is left now.
   if (input.requestKey) {
     const again = sameRequest(actions, input.requestKey, action, amount);
     if (again) return again;
   }
+  const chargedBack = action === "refund" ? chargedBackAmount(timeline) : 0;
   const bound =
-    amount !== undefined && action !== "void"
-      ? await balanceBound(deps, paymentId, action, amount)
-      : undefined;
+    chargedBack > 0
+      ? await chargebackBound(deps, paymentId, chargedBack, amount)
+      : amount !== undefined && action !== "void"
+        ? await balanceBound(deps, paymentId, action, amount)
+        : undefined;
   if (bound) return bound;
   const earlier = actions.filter((e) => e.detail.action === action && e.detail.accepted === true).length;
   const key = input.requestKey
@@ -210,6 +215,39 @@ async function balanceBound(
       ? `Nothing is left to ${action} on this payment.`
       : `At most ${formatMoney(available, currency)} can be ${action === "refund" ? "refunded" : "captured"} on this payment; ${formatMoney(amount, currency)} is more.`,
     { available, issues: [{ path: "amount", message: "more than the payment's balance" }] },
+  );
+}
+
+/**
+ * A refund after a chargeback: the cardholder's bank already returned that money to them, so only
+ * what was not charged back may be refunded, or they are paid twice. Refused before Checkout.com is
+ * asked to refund; a refund of "all of it" is refused too, since Checkout.com would count the charged
+ * back money in. When the payment cannot be looked up, nothing is refunded: the bound is unknown.
+ */
+async function chargebackBound(
+  deps: OrderDeps,
+  paymentId: string,
+  chargedBack: number,
+  amount: number | undefined,
+): Promise<ApiReply | undefined> {
+  const lookup = await deps.processor.getPayment(paymentId);
+  if (lookup.kind !== "found")
+    return errorReply(
+      "ACTION_NOT_ALLOWED",
+      "This payment was charged back and Checkout.com cannot be asked what is left now; nothing was refunded.",
+    );
+  const { currency, balances } = lookup.payment;
+  const available = Math.max(0, (balances?.available_to_refund ?? 0) - chargedBack);
+  const returned = `The cardholder's bank already returned ${formatMoney(chargedBack, currency)} to them (a chargeback): refunding that would pay them twice.`;
+  if (available === 0)
+    return errorReply("ACTION_NOT_ALLOWED", `${returned} Nothing else is left to refund on this payment.`, {
+      available,
+    });
+  if (amount !== undefined && amount <= available) return undefined;
+  return errorReply(
+    "AMOUNT_INVALID",
+    `${returned} Only what was not charged back may be refunded: at most ${formatMoney(available, currency)}.`,
+    { available, issues: [{ path: "amount", message: "more than what was not charged back" }] },
   );
 }
 
