@@ -33,7 +33,7 @@ export function layout(ctx: PageContext, title: string, body: HtmlSafeString): s
   return `<!doctype html>
 ${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Handoff ops</title><link rel="stylesheet" href="${b}/assets/ops.css"></head>
-<body>${nav}<main><h1>${title}</h1>${notice}${body}</main></body></html>`}`;
+<body><a class="skip" href="#main">Skip to the main content</a>${nav}<main id="main" tabindex="-1"><h1>${title}</h1>${notice}${body}</main></body></html>`}`;
 }
 
 export function csrfField(ctx: PageContext): HtmlSafeString {

@@ -215,7 +215,9 @@ ${table(["Payout", "Date", "Gross", "Fees", "Net", "Orders", "Adds up", "Excepti
       payoutOrders.flatMap((o) => (o.orderId && o.status === "mismatch" ? [o.orderId] : [])),
     );
     const rows = payoutOrders.map((o) => [
-      o.orderId ? html`<a href="${ctx.base}/orders/${o.orderId}">${o.orderId}</a>` : html`<em>No order</em>`,
+      o.orderId
+        ? html`<a href="${ctx.base}/orders/${o.orderId}"><code class="id">${o.orderId}</code></a>`
+        : html`<em>No order</em>`,
       html`${
         o.status
           ? settlementWords(
@@ -254,7 +256,7 @@ ${paidOut(p)}
   router.get("/settlement/exceptions", async (req, res) => {
     const ctx = pageContext(req, res);
     const days = settlement.unsettledAfterDays;
-    const order = (id: string) => html`<a href="${ctx.base}/orders/${id}">${id}</a>`;
+    const order = (id: string) => html`<a href="${ctx.base}/orders/${id}"><code class="id">${id}</code></a>`;
     // Filled per page below, before the rows are drawn: what each mismatch's order is now.
     let now = new Map<string, Awaited<ReturnType<OrderStore["getOrder"]>>>();
     const payout = (id: string | undefined) =>
