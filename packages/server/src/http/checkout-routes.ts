@@ -2,6 +2,7 @@ import { preferredLocale } from "@handoff/contracts";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
 import { type ApiReply, errorReply } from "../reply.js";
+import { CLIENT_CLOSED_REQUEST, ClientAbortedError, logClientAborted } from "./client-aborted.js";
 
 /** The checkout routes read JSON bodies of at most this size. */
 export const MAX_JSON_BYTES = 16 * 1024;
@@ -21,7 +22,7 @@ export interface CheckoutRequest {
    * per-client card-testing and session limits and Checkout.com's `payment_ip`.
    */
   client: string | undefined;
-  /** Parsed JSON (undefined for an empty body); throws SyntaxError or BodyTooLargeError. */
+  /** Parsed JSON (undefined for an empty body); throws SyntaxError, BodyTooLargeError or ClientAbortedError. */
   json(): Promise<unknown>;
 }
 
@@ -65,6 +66,10 @@ export async function answerCheckout(
       return await handoff.confirm(await request.json(), { locale, client: request.client });
     return await handoff.threeDsReturn(request.search);
   } catch (error) {
+    if (error instanceof ClientAbortedError) {
+      logClientAborted(handoff.deps.logger, `${request.method} ${request.route}`);
+      return { status: CLIENT_CLOSED_REQUEST };
+    }
     if (error instanceof BodyTooLargeError) return errorReply("PAYLOAD_TOO_LARGE", "The body is too large.");
     if (error instanceof SyntaxError) return errorReply("INVALID_REQUEST", "The body is not valid JSON.");
     if (error instanceof StoreUnavailableError)

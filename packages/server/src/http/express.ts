@@ -9,8 +9,10 @@ import express, {
 import type { TrustProxy } from "../config/trust-proxy.js";
 import { StoreUnavailableError } from "../db/sql-client.js";
 import type { Handoff } from "../handoff.js";
+import type { Logger } from "../logger.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import { CHECKOUT_ROUTE_METHODS, MAX_JSON_BYTES, methodNotAllowed } from "./checkout-routes.js";
+import { CLIENT_CLOSED_REQUEST, logClientAborted, unlessAborted } from "./client-aborted.js";
 import { clientAddress, compileTrust } from "./client-address.js";
 import { closeIfUnread, readRawBody } from "./raw-body.js";
 
@@ -48,10 +50,17 @@ function limitBytes(limit: string | number | undefined): number {
  * reading stops at once and the answer is 413, where express.json() would read off the whole
  * chunked upload first. A merchant's own parser in front has already set `req.body`: that is kept.
  */
-function jsonBody(limit: number): RequestHandler {
-  return async (req, _res, next) => {
+function jsonBody(limit: number, logger: Logger): RequestHandler {
+  return async (req, res, next) => {
     if (req.body !== undefined || req.readableEnded) return next();
-    const { body } = await readRawBody(req, limit);
+    const read = await unlessAborted(readRawBody(req, limit));
+    if (!read) {
+      // Not passed on as an error: the merchant's error handler would log a 500 for the client's doing.
+      logClientAborted(logger, `${req.method} ${req.originalUrl.split("?")[0]}`);
+      res.status(CLIENT_CLOSED_REQUEST).end();
+      return;
+    }
+    const { body } = read;
     if (!body) return next(Object.assign(new Error("body too large"), { type: "entity.too.large" }));
     const text = body.toString("utf8");
     try {
@@ -75,7 +84,7 @@ export function createHandoffRouter(handoff: Handoff, options: HandoffRouterOpti
   const router = express.Router();
   // JSON whatever the Content-Type says (or without one): Accelerate's example page posts
   // {processorToken, cartId} with none, and a text/plain post never needs a CORS preflight.
-  const json = jsonBody(limitBytes(options.jsonLimit));
+  const json = jsonBody(limitBytes(options.jsonLimit), handoff.deps.logger);
   const trustProxy = options.trustProxy ?? handoff.deps.settings.trustProxy;
   const trust = trustProxy === undefined ? undefined : compileTrust(trustProxy);
   const clientOf = (req: Request) =>

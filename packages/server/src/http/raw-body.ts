@@ -1,15 +1,17 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { ClientAbortedError } from "./client-aborted.js";
+
+/** Requests whose reading stopped at the limit: the rest of their body is still on the socket. */
+const leftUnread = new WeakSet<IncomingMessage>();
 
 /**
  * Reads a request's raw bytes up to `limit`, whatever `Content-Length` says (a chunked body has
  * none). Past the limit it stops reading at once and reports the bytes seen so far (more than
  * `limit`) and leaves the request paused, so the pipeline answers 413 without taking in the rest
- * of an attacker's gigabyte (the server's request timeout ends the connection).
+ * of an attacker's gigabyte (the server's request timeout ends the connection). A client that
+ * goes away before the end rejects it with ClientAbortedError.
  */
-/** Requests whose reading stopped at the limit: the rest of their body is still on the socket. */
-const leftUnread = new WeakSet<IncomingMessage>();
-
 export function readRawBody(
   req: IncomingMessage,
   limit: number,
@@ -30,9 +32,15 @@ export function readRawBody(
       resolve({ body: undefined, size });
     };
     const onEnd = () => resolve({ body: Buffer.concat(chunks, size), size });
+    // Node reports a client gone mid-body as an "aborted" error; a close before the end is the same.
+    // Either way it is over (once resolved, neither changes anything).
+    const onGone = (error?: unknown) => reject(new ClientAbortedError(error));
     req.on("data", onData);
     req.on("end", onEnd);
-    req.on("error", reject);
+    req.on("error", onGone);
+    req.on("close", () => {
+      if (!req.complete) onGone();
+    });
   });
 }
 

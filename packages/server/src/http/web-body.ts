@@ -1,8 +1,11 @@
+import { ClientAbortedError } from "./client-aborted.js";
+
 /**
  * Reads a fetch `Request`'s body as it streams, keeping at most `limit` bytes. Past the limit it
  * cancels the stream and answers `body: undefined` with the bytes seen so far (more than `limit`),
  * whatever `Content-Length` said or did not say: a chunked gigabyte costs `limit` bytes of memory.
- * Imports nothing from Node, so edge runtimes can use it.
+ * A stream that errors (the runtime's way to say the client went away) rejects it with
+ * ClientAbortedError. Imports nothing from Node, so edge runtimes can use it.
  */
 export async function readWebBody(
   stream: ReadableStream<Uint8Array> | null,
@@ -13,7 +16,9 @@ export async function readWebBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      throw new ClientAbortedError(error);
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

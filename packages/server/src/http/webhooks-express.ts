@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "../deps.js";
 import type { WebhookReceiver } from "../webhooks/receive.js";
+import { CLIENT_CLOSED_REQUEST, logClientAborted, unlessAborted } from "./client-aborted.js";
 import { closeIfUnread, headerOf, readRawBody } from "./raw-body.js";
 
 /** A JSON body parser ran before the webhook route, so the bytes Checkout.com signed are gone. */
@@ -49,14 +50,20 @@ async function rawBodyOf(
 export function createWebhookRouter(receiver: WebhookReceiver, logger: Logger): Router {
   const router = express.Router();
   router.all("/", async (req: Request, res: Response) => {
-    let raw: { body: Uint8Array | undefined; size: number };
+    let raw: { body: Uint8Array | undefined; size: number } | undefined;
     try {
-      raw = await rawBodyOf(req, receiver.maxBodyBytes);
+      raw = await unlessAborted(rawBodyOf(req, receiver.maxBodyBytes));
     } catch (error) {
       if (!(error instanceof WebhookBodyAlreadyParsedError)) throw error;
       logger.error({ err: error.name }, error.message);
       // Our own misconfiguration, not the sender's: 500 makes Checkout.com retry until it is fixed.
       res.status(500).json({ error: "WEBHOOK_BODY_ALREADY_PARSED", message: error.message });
+      return;
+    }
+    if (!raw) {
+      // Gone before its body arrived: nothing stored, and not an error for the app's error handler.
+      logClientAborted(logger, `${req.method} ${req.originalUrl.split("?")[0]}`);
+      res.status(CLIENT_CLOSED_REQUEST).end();
       return;
     }
     const reply = await receiver({

@@ -1,6 +1,7 @@
 import type { Logger } from "../deps.js";
 import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, type WebhookInboxPort } from "../webhooks/receive.js";
 import { checkSignatureWeb } from "../webhooks/verify-web.js";
+import { CLIENT_CLOSED_REQUEST, logClientAborted, unlessAborted } from "./client-aborted.js";
 import { readWebBody } from "./web-body.js";
 
 export interface FetchWebhookOptions {
@@ -51,7 +52,13 @@ export function createFetchWebhookHandler(
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request) => {
     // Streamed with a cap: a body past the limit is never held whole, whatever Content-Length says.
-    const { body, size } = await readWebBody(request.body, limit);
+    const read = await unlessAborted(readWebBody(request.body, limit));
+    if (!read) {
+      // Gone before its body arrived: nothing stored, and nobody to answer.
+      logClientAborted(options.logger, `${request.method} ${new URL(request.url).pathname}`);
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
+    const { body, size } = read;
     const headerNames: string[] = [];
     request.headers.forEach((_value, name) => {
       headerNames.push(name);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebhookReceiver } from "../webhooks/receive.js";
+import { CLIENT_CLOSED_REQUEST, unlessAborted } from "./client-aborted.js";
 import { closeIfUnread, headerOf, readRawBody } from "./raw-body.js";
 
 /**
@@ -16,7 +17,13 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: { path?
     const url = req.url ?? "/";
     const query = url.indexOf("?");
     if ((query === -1 ? url : url.slice(0, query)) !== path) return false;
-    const { body, size } = await readRawBody(req, receiver.maxBodyBytes);
+    const read = await unlessAborted(readRawBody(req, receiver.maxBodyBytes));
+    // Gone before its body arrived: nothing stored, nothing to answer.
+    if (!read) {
+      res.writeHead(CLIENT_CLOSED_REQUEST).end();
+      return true;
+    }
+    const { body, size } = read;
     const reply = await receiver({
       method: req.method ?? "GET",
       header: headerOf(req),
