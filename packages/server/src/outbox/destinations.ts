@@ -40,13 +40,35 @@ const secret = z.string().refine(
   { message: "must be whsec_ followed by 24 to 64 bytes in base64" },
 );
 
+/** Longer URLs are refused: no receiver needs more, and browsers and proxies stop near here. */
+const MAX_DESTINATION_URL_LENGTH = 2048;
+
+/**
+ * What is wrong with a destination's URL, or undefined. Credentials are refused, not stored: they
+ * would be shown to every operator and never sent (deliveries are signed instead).
+ */
+function destinationUrlProblem(url: string): string | undefined {
+  if (url.length > MAX_DESTINATION_URL_LENGTH)
+    return `must be at most ${MAX_DESTINATION_URL_LENGTH.toLocaleString("en")} characters`;
+  if (!URL.canParse(url)) return "must be a URL";
+  const parsed = new URL(url);
+  // The parser lower-cases the scheme, so HTTP:// is http:.
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "must be an http(s) URL";
+  if (parsed.username || parsed.password)
+    return (
+      "must not contain a user name or password: destinations do not log in; each delivery is signed " +
+      "with the destination's secret (webhook-signature header), which the receiver verifies"
+    );
+  return undefined;
+}
+
 /** What HANDOFF_DESTINATIONS and the ops API accept. */
 export const destinationInputSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _, at most 64"),
-  url: z
-    .string()
-    .url()
-    .refine((u) => /^https?:\/\//.test(u), { message: "must be an http(s) URL" }),
+  url: z.string().superRefine((url, ctx) => {
+    const problem = destinationUrlProblem(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   secret: z.union([secret, z.array(secret).min(1).max(2)]),
   events: z
     .array(
@@ -107,12 +129,23 @@ export async function loadDestinationsFile(path: string): Promise<Destination[]>
   const parsed = z.array(destinationInputSchema).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DestinationsFileError(`${path}: entry ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+    throw new DestinationsFileError(`${path}: ${whereIn(json, issue?.path ?? [])}: ${issue?.message}`);
   }
   const ids = parsed.data.map((d) => d.id);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
   if (repeated) throw new DestinationsFileError(`${path}: destination id "${repeated}" appears twice`);
   return parsed.data.map((d) => toDestination(d, "file"));
+}
+
+/** `entry 1 ("erp"), url`: the entry at fault by position and, when it has one, by id. */
+function whereIn(json: unknown, path: readonly PropertyKey[]): string {
+  const [index, ...field] = path;
+  if (typeof index !== "number") return "(root)";
+  const entry = Array.isArray(json) ? (json[index] as unknown) : undefined;
+  const id = entry && typeof entry === "object" ? (entry as { id?: unknown }).id : undefined;
+  // An id the schema refused may be anything; it is named only when it is a valid one.
+  const named = typeof id === "string" && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(id) ? ` ("${id}")` : "";
+  return `entry ${index}${named}${field.length ? `, ${field.join(".")}` : ""}`;
 }
 
 function typeMatches(filters: string[], type: string): boolean {

@@ -62,6 +62,22 @@ const REFUSED = [
   "http://[64:ff9b::a00:1]/",
   "http://2130706433/",
   "http://0x7f.1/",
+  // IPv4-compatible (the deprecated ::/96): judged as the IPv4 address they embed.
+  "http://[::169.254.169.254]/",
+  "http://[::127.0.0.1]/",
+  "http://[::a00:1]/",
+  // The rest of the IPv6 special-purpose registry, and what IANA has not made global unicast.
+  "http://[100::1]/",
+  "http://[2001::1]/",
+  "http://[2001:2::1]/",
+  "http://[2001:db8::1]/",
+  "http://[2001:10::1]/",
+  "http://[3fff::1]/",
+  "http://[5f00::1]/",
+  "http://[fec0::1]/",
+  "http://[ff02::1]/",
+  "http://[::1:0:0:1]/",
+  "http://[4000::1]/",
 ];
 
 describe("a destination's address", () => {
@@ -151,12 +167,52 @@ describe("a destination's address", () => {
     expect(r.received).toHaveLength(0);
   });
 
+  it("is refused at connect time when the address is IPv4-compatible IPv6, literal or resolved", async () => {
+    const strict = new DestinationNetwork({ resolve: async () => [{ address: "::a9fe:a9fe", family: 6 }] });
+    for (const url of [
+      "http://[::127.0.0.1]:9/hooks",
+      "http://[::169.254.169.254]/",
+      "http://meta.example/",
+    ]) {
+      const result = await sendToDestination(asDestination("compat", url), event, new Date(), 2000, strict);
+      expect(result, url).toMatchObject({ ok: false });
+      expect(result.error, url).toMatch(/^destination refused/);
+    }
+    await strict.close();
+  });
+
   it("local mode allows loopback, so the demo's own receivers work", async () => {
     const r = await startReceiver();
     receivers.push(r);
     await h.outbox.store.saveDestination(asDestination("loopback-ok", r.url), new Date().toISOString());
     expect(await h.outbox.store.destination("loopback-ok")).toBeDefined();
     await h.outbox.store.deleteDestination("loopback-ok");
+  });
+});
+
+describe("an address, as the network judges it", () => {
+  it("refuses IPv4-compatible IPv6 as the IPv4 address it embeds, however it is written", () => {
+    const strict = new DestinationNetwork();
+    // The dotted form is how the system's resolver writes them.
+    for (const address of ["::a9fe:a9fe", "::169.254.169.254", "::7f00:1", "::127.0.0.1", "::c0a8:114"])
+      expect(strict.refusal(address), address).toMatch(/not on the public internet/);
+    expect(strict.refusal("::808:808")).toBeUndefined();
+    expect(strict.refusal("::8.8.8.8")).toBeUndefined();
+    // Loopback only in local mode, as for 127.0.0.1 itself; the allow list covers what it embeds.
+    expect(new DestinationNetwork({ allowLoopback: true }).refusal("::7f00:1")).toBeUndefined();
+    expect(new DestinationNetwork({ allow: ["10.1.0.0/16"] }).refusal("::a01:203")).toBeUndefined();
+    expect(new DestinationNetwork({ allow: ["10.1.0.0/16"] }).refusal("::a02:203")).toBeDefined();
+  });
+
+  it("takes IPv6 global unicast and nothing else", () => {
+    const strict = new DestinationNetwork();
+    for (const address of ["2606:4700:4700::1111", "2a00:1450:4009:80b::200e", "2001:4860:4860::8888"])
+      expect(strict.refusal(address), address).toBeUndefined();
+    // Special-purpose blocks ipaddr.js names, then space IANA keeps outside 2000::/3 (it calls that unicast).
+    for (const address of ["::", "::1", "::ffff:0:a00:1", "64:ff9b:1::1", "2001:1::1", "2620:4f:8000::1"])
+      expect(strict.refusal(address), address).toMatch(/not on the public internet/);
+    for (const address of ["::1:0:0:1", "100:0:0:1::1", "4000::1", "e000::1"])
+      expect(strict.refusal(address), address).toMatch(/not on the public internet \(reserved\)/);
   });
 });
 

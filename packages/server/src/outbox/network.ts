@@ -32,10 +32,12 @@ export class DestinationRefusedError extends Error {
 /**
  * Where outbox destinations may connect: the public internet (global unicast) and whatever the
  * merchant allows. Loopback, private, link-local (cloud metadata at 169.254.169.254), carrier-grade
- * NAT, unique-local, unspecified, multicast, reserved and every IPv6 form that embeds an IPv4
- * address (mapped, 6to4, Teredo, NAT64) are refused unless allowed. Checked when a destination is
- * saved and again on every connection, against the address actually connected to, so a name that
- * resolves differently later (DNS rebinding) cannot reach what the check refused.
+ * NAT, unique-local, unspecified, multicast, reserved, every other block of the IPv6 special-purpose
+ * registry, IPv6 outside global unicast (2000::/3), and the IPv6 forms that embed an IPv4 address
+ * (6to4, Teredo, NAT64) are refused unless allowed; IPv4-mapped and IPv4-compatible addresses are
+ * judged as the IPv4 address they carry. Checked when a destination is saved and again on every
+ * connection, against the address actually connected to, so a name that resolves differently later
+ * (DNS rebinding) cannot reach what the check refused.
  */
 export class DestinationNetwork {
   private readonly allowed: Cidr[];
@@ -53,9 +55,9 @@ export class DestinationNetwork {
   refusal(address: string): string | undefined {
     const bare = address.replace(/^\[|\]$/g, "");
     if (!ipaddr.isValid(bare)) return "is not an IP address";
-    const ip = ipaddr.process(bare);
+    const ip = asJudged(bare);
     if (this.allowed.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits))) return undefined;
-    const range = ip.range();
+    const range = rangeOf(ip);
     if (range === "unicast") return undefined;
     return `is not on the public internet (${range}); allow its network in HANDOFF_DESTINATIONS_ALLOW to use it`;
   }
@@ -133,6 +135,30 @@ export class DestinationNetwork {
       base(options, callback);
     };
   }
+}
+
+/** IPv4-compatible IPv6 (deprecated by RFC 4291): the last 32 bits are an IPv4 address. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
+/** IANA assigns global unicast from 2000::/3 alone; the rest ipaddr.js calls unicast is reserved. */
+const GLOBAL_UNICAST = ipaddr.parseCIDR("2000::/3");
+
+/**
+ * The address to judge: IPv6 that carries an IPv4 address to reach (mapped ::ffff:a.b.c.d, and
+ * IPv4-compatible ::a.b.c.d, which ipaddr.js maps only when written with dots) is that IPv4 address.
+ */
+function asJudged(bare: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const ip = ipaddr.process(bare);
+  // :: and ::1 sit in ::/96 too, but are IPv6's own unspecified and loopback.
+  if (ip.kind() === "ipv6" && ip.range() === "unicast" && ip.match(IPV4_COMPATIBLE))
+    return ipaddr.fromByteArray(ip.toByteArray().slice(12));
+  return ip;
+}
+
+/** ipaddr.js's name for the address's special-purpose range, or "unicast" for the public internet. */
+function rangeOf(ip: ipaddr.IPv4 | ipaddr.IPv6): string {
+  const range = ip.range();
+  if (range === "unicast" && ip.kind() === "ipv6" && !ip.match(GLOBAL_UNICAST)) return "reserved";
+  return range;
 }
 
 function refusedError(message: string): Error {
