@@ -6,17 +6,100 @@ import { back, pageContext } from "./orders.js";
 
 const PAGE = 50;
 
-/** Fields of a Checkout.com payload that are personal data or secrets: shown as "[redacted]". */
-const REDACTED =
-  /^(email|name|first_name|last_name|phone|number|country_code|address_line1|address_line2|city|zip|state|payment_ip|ip|fingerprint|bin|AccelerateToken|token|cvv|signature|authorization)$/i;
+const REDACTED = "[redacted]";
 
+/** Fields of a Checkout.com payload that are personal data or secrets: shown as "[redacted]". */
+const REDACTED_FIELDS =
+  /^(email|name|first_name|last_name|phone|number|country_code|address_line1|address_line2|city|zip|state|payment_ip|ip|fingerprint|bin|AccelerateToken|token|cvv|signature|authorization|password|secret|secret_key|api_key|access_token|refresh_token)$/i;
+
+/**
+ * Secrets by their look, wherever they sit: Checkout.com secret keys (`sk_…`, `sk_sbox_…`,
+ * `sk_test_…`), webhook secrets, JWTs. Each starts at a word's edge, so a scan stays linear.
+ */
+const SECRET_VALUES = /(?<![\w-])(?:sk|whsec)_[\w-]{4,}|\beyJ[\w-]*\.[\w-]+\.[\w-]*/gi;
+/** The credential after `Bearer` or `Basic`; the scheme's name stays, to show what was there. */
+const CREDENTIAL_AFTER_SCHEME = /\b(bearer|basic)(\s+)[\w.~+/-]{8,}=*/gi;
+/** E-mail addresses; the look-behind starts a match only where a local part starts (linear). */
+const EMAIL = /(?<![\p{L}\p{N}._%+'-])[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/** Digits with single spaces or dashes between them: where a card number may be written. */
+const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
+
+/** The Luhn check every card number passes (and nine in ten other digit strings fail). */
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const digit = digits.charCodeAt(digits.length - 1 - i) - 48;
+    const doubled = i % 2 === 1 ? digit * 2 : digit;
+    sum += doubled > 9 ? doubled - 9 : doubled;
+  }
+  return sum % 10 === 0;
+}
+
+const looksLikeCardNumber = (digits: string) =>
+  digits.length >= 13 && digits.length <= 19 && passesLuhn(digits);
+
+/** The groups of a digit run that make up a card number: 13 to 19 digits, whole groups, passing Luhn. */
+function cardNumberGroups(groups: readonly string[]): Set<number> {
+  const digits = groups.join("");
+  const starts = [0];
+  for (const group of groups) starts.push((starts.at(-1) ?? 0) + group.length);
+  const hidden = new Set<number>();
+  for (let first = 0; first < groups.length; first++) {
+    const from = starts[first] ?? 0;
+    for (let last = first; last < groups.length && (starts[last + 1] ?? 0) - from <= 19; last++) {
+      if (!looksLikeCardNumber(digits.slice(from, starts[last + 1]))) continue;
+      for (let g = first; g <= last; g++) hidden.add(g);
+    }
+  }
+  return hidden;
+}
+
+/** A digit run with its card numbers hidden; an expiry or CVV written beside one does not hide it. */
+function withoutCardNumbers(run: string): string {
+  const groups = run.split(/[ -]/);
+  const hidden = cardNumberGroups(groups);
+  if (hidden.size === 0) return run;
+  const separators = run.match(/[ -]/g) ?? [];
+  const parts: string[] = [];
+  for (const [g, group] of groups.entries()) {
+    // Neighbouring hidden groups are one card number: one "[redacted]".
+    if (hidden.has(g) && hidden.has(g - 1)) continue;
+    if (g > 0) parts.push(separators[g - 1] ?? "");
+    parts.push(hidden.has(g) ? REDACTED : group);
+  }
+  return parts.join("");
+}
+
+/** Text with whatever looks like a card number, a secret or an e-mail address replaced. */
+function redactText(text: string): string {
+  return text
+    .replace(SECRET_VALUES, REDACTED)
+    .replace(CREDENTIAL_AFTER_SCHEME, `$1$2${REDACTED}`)
+    .replace(EMAIL, REDACTED)
+    .replace(DIGIT_RUN, withoutCardNumbers);
+}
+
+/** A number sent as a JSON number: hidden when it could be a card number (or is too long to check). */
+function redactNumber(value: number): number | string {
+  if (!Number.isInteger(value) || Math.abs(value) < 1e12) return value;
+  const digits = BigInt(Math.abs(value)).toString();
+  const couldBeCard = digits.length <= 19 && (!Number.isSafeInteger(value) || looksLikeCardNumber(digits));
+  return couldBeCard ? REDACTED : value;
+}
+
+/**
+ * A Checkout.com payload fit to show: personal fields by name, and card numbers, secrets and
+ * e-mail addresses by their look in any value or field name. Ids (pay_, evt_, act_) and amounts stay.
+ */
 export function redact(value: unknown): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (typeof value === "number") return redactNumber(value);
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-        k,
-        REDACTED.test(k) && (typeof v === "string" || typeof v === "number") ? "[redacted]" : redact(v),
+        redactText(k),
+        REDACTED_FIELDS.test(k) && (typeof v === "string" || typeof v === "number") ? REDACTED : redact(v),
       ]),
     );
   }
