@@ -263,3 +263,47 @@ describe("a chargeback", () => {
     expect(rest.status).toBe(202);
   });
 });
+
+describe("an order's dispute banner", () => {
+  it("says what is true now: evidence sent and waiting, then won", async () => {
+    const { orderId, dispute } = await disputedOrder("banner@example.com");
+    const cookie = await signIn();
+    // The scheme decides a minute after the evidence in sandbox time, here 3 s: a proof of delivery wins.
+    h.sandbox.timeScale = 20;
+    try {
+      const answered = await fetch(`${base}/api/disputes/${dispute.id}/evidence`, {
+        method: "POST",
+        headers: { ...api, "content-type": "application/json" },
+        body: JSON.stringify({ proof_of_delivery_or_service: "Signed for on 2 December" }),
+      });
+      expect(answered.status).toBe(202);
+      const waiting = visible((await page(cookie, `/orders/${orderId}`)).text);
+      expect(waiting).toContain("Your evidence was sent to Checkout.com; waiting for the bank's decision.");
+      expect(waiting).not.toMatch(/Answer by|or the dispute is lost|Answer the dispute/);
+      await h.waitUntilQuiet();
+    } finally {
+      h.sandbox.timeScale = 1;
+    }
+    const won = visible((await page(cookie, `/orders/${orderId}`)).text);
+    expect(won).toContain("The dispute over £29.00 was won: the money stays with you.");
+    expect(won).not.toMatch(/Answer the dispute|waiting for the bank's decision/);
+  });
+
+  it("of a closed dispute, and the timeline's lines after the first news, ask for no answer", async () => {
+    const { orderId, dispute } = await disputedOrder("closed@example.com");
+    h.sandbox.disputes.accept(dispute.id);
+    await h.waitUntilQuiet();
+    const cookie = await signIn();
+    const shown = visible((await page(cookie, `/orders/${orderId}`)).text);
+    expect(shown).toContain(
+      "Charged back: £29.00 returned to the cardholder by their bank (the dispute was accepted).",
+    );
+    expect(shown).not.toMatch(/Answer the dispute|or the dispute is lost/);
+    // The news of the close is on the timeline without a deadline; the first news kept its own.
+    expect(shown).toMatch(/The dispute was accepted: the customer keeps the money for £29\.00 \([^)]*\)/);
+    expect(shown).not.toMatch(
+      /The dispute was accepted: the customer keeps the money for £29\.00 \([^)]*\), answer by/,
+    );
+    expect(shown).toMatch(/The customer's bank opened a dispute for £29\.00 \([^)]*\), answer by/);
+  });
+});

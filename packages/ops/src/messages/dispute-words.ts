@@ -7,6 +7,13 @@ export const disputeWords = {
   evidenceRefused: (sentence: string) => `Could not submit the evidence: ${sentence}`,
   filesTooLarge:
     "Could not submit the evidence: the files are more than 8 MB in all. Each file may be up to 4 MB.",
+  /** The order page's banner once evidence is sent: nothing to answer, the bank decides. */
+  underReview: ({ amount, reason }: { amount: string; reason: string }) =>
+    `This payment is disputed: the customer's bank is taking back ${amount} (${reason}). Your evidence was sent to Checkout.com; waiting for the bank's decision. Nothing more to answer.`,
+  won: (amount: string) => `The dispute over ${amount} was won: the money stays with you.`,
+  chargedBackBanner: (amount: string, how: "lost" | "accepted" | "expired") =>
+    `Charged back: ${amount} returned to the cardholder by their bank (${how === "accepted" ? "the dispute was accepted" : how === "expired" ? "the time to answer the dispute ran out" : "the dispute was lost"}). Only what was not charged back can be refunded.`,
+  seeDispute: "See the dispute",
   /** An order whose dispute was lost, accepted or expired: the money went back through the bank. */
   chargedBack: (amount: string) => `Charged back: ${amount} returned to the cardholder by their bank`,
   chargedBackWhy: (amount: string) =>

@@ -363,8 +363,12 @@ export const en: Catalogue = {
           typeof d.reasonCode === "string"
             ? ` (${REASONS[d.reasonCode] ?? `reason code ${d.reasonCode}`})`
             : "";
+        // The deadline only while the news asks for an answer: after it, it is no longer true.
+        const asksForAnswer = d.type === "dispute_received" || d.type === "dispute_evidence_required";
         const by =
-          typeof d.evidenceRequiredBy === "string" ? `, answer by ${f.date(d.evidenceRequiredBy)}` : "";
+          asksForAnswer && typeof d.evidenceRequiredBy === "string"
+            ? `, answer by ${f.date(d.evidenceRequiredBy)}`
+            : "";
         return `${news}${amount ? ` for ${amount}` : ""}${reason}${by}`;
       }
       case "operator_dispute":

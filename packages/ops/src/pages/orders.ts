@@ -119,6 +119,19 @@ const CHARGED_BACK = new Set([
   "arbitration_lost",
 ]);
 
+/** Where a dispute stands, from its last news (a webhook type) or Checkout.com's status read live. */
+export function disputeState(
+  type: string,
+): "to_answer" | "under_review" | "won" | "lost" | "accepted" | "expired" | "other" {
+  const status = type.replace(/^dispute_/, "");
+  if (["received", "evidence_required"].includes(status)) return "to_answer";
+  if (["won", "arbitration_won"].includes(status)) return "won";
+  if (["lost", "arbitration_lost"].includes(status)) return "lost";
+  if (status === "accepted" || status === "expired") return status;
+  if (["canceled", "resolved"].includes(status)) return "other";
+  return "under_review";
+}
+
 /** What the cardholder's bank took back from this order for good, in minor units (0 when nothing). */
 export function chargedBack(order: Pick<Order, "amount">, disputes: OrderDispute[] = []): number {
   return disputes
@@ -256,25 +269,37 @@ ${next ? html`<p><a class="button secondary" href="${next}">Next ${PAGE_SIZE}</a
     return [...fromLive, ...recorded.filter((d) => !known.has(d.disputeId))];
   }
 
+  /** One dispute's banner, saying where it stands now: to answer, waiting for the bank, won, charged back. */
+  function disputeNotice(ctx: PageContext, order: Order, d: OrderDispute) {
+    const amount = money(d.amount ?? order.amount, d.currency ?? order.currency);
+    const link = (label: string) =>
+      html`<p><a class="button${label === disputeWords.seeDispute ? " secondary" : ""}" href="${ctx.base}/disputes/${d.disputeId}">${label}</a></p>`;
+    const state = disputeState(d.type);
+    if (state === "won")
+      return html`<section class="notice" aria-label="Dispute"><p>${disputeWords.won(amount)}</p>${link(disputeWords.seeDispute)}</section>`;
+    if (state === "lost" || state === "accepted" || state === "expired")
+      return html`<section class="alert" aria-label="Dispute"><p>${disputeWords.chargedBackBanner(amount, state)}</p>${link(disputeWords.seeDispute)}</section>`;
+    if (!d.open) return html``;
+    const reason = words.dispute.reason(d.category, d.reasonCode);
+    if (state === "under_review")
+      return html`<section class="alert" aria-label="Dispute"><p>${disputeWords.underReview({ amount, reason })}</p>${link(disputeWords.seeDispute)}</section>`;
+    return html`<section class="alert" aria-label="Dispute"><p>${words.dispute.banner({
+      amount,
+      reason,
+      ...(d.evidenceRequiredBy
+        ? {
+            deadline: new Intl.DateTimeFormat("en-GB", {
+              dateStyle: "long",
+              timeStyle: "short",
+              timeZone: ctx.timeZone ?? "UTC",
+            }).format(new Date(d.evidenceRequiredBy)),
+          }
+        : {}),
+    })}</p>${link("Answer the dispute")}</section>`;
+  }
+
   const disputeBanner = (ctx: PageContext, order: Order, disputes: OrderDispute[]) =>
-    disputes
-      .filter((d) => d.open)
-      .map(
-        (d) =>
-          html`<section class="alert" aria-label="Dispute"><p>${words.dispute.banner({
-            amount: money(d.amount ?? order.amount, d.currency ?? order.currency),
-            reason: words.dispute.reason(d.category, d.reasonCode),
-            ...(d.evidenceRequiredBy
-              ? {
-                  deadline: new Intl.DateTimeFormat("en-GB", {
-                    dateStyle: "long",
-                    timeStyle: "short",
-                    timeZone: ctx.timeZone ?? "UTC",
-                  }).format(new Date(d.evidenceRequiredBy)),
-                }
-              : {}),
-          })}</p><p><a class="button" href="${ctx.base}/disputes/${d.disputeId}">Answer the dispute</a></p></section>`,
-      );
+    disputes.map((d) => disputeNotice(ctx, order, d));
 
   router.get("/orders/:id", async (req: Request<{ id: string }>, res: Response) => {
     const ctx = pageContext(req as unknown as Request, res);
