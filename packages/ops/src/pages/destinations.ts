@@ -27,10 +27,27 @@ export function rangeOf(body: { from?: unknown; to?: unknown }): { from: string;
 }
 
 /** What operators see of a destination: never its secrets. */
+/**
+ * A destination's URL without the user name or password a destination saved before they were
+ * refused may carry (deliveries never sent them; nobody needs to read them).
+ */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 export function shown(d: Destination, counts?: { pending: number; delivered: number; dead: number }) {
   const { secrets, ...rest } = d;
   return {
     ...rest,
+    url: withoutCredentials(d.url),
     secrets: secrets.map((s) => `${s.slice(0, 10)}…`),
     deliveries: counts ?? { pending: 0, delivered: 0, dead: 0 },
   };
@@ -55,7 +72,7 @@ export function destinationPages(
       const toggle = d.enabled ? "pause" : "resume";
       return [
         html`<a href="${ctx.base}/destinations/${d.id}">${d.id}</a>`,
-        html`<code>${d.url}</code>`,
+        html`<code>${withoutCredentials(d.url)}</code>`,
         html`${d.events.join(", ")}`,
         d.enabled
           ? d.failingSince
@@ -168,7 +185,7 @@ ${table(["Destination", "URL", "Events", "State", "Deliveries", "Action"], rows,
       layout(
         ctx,
         `Destination ${d.id}`,
-        html`<p><a href="${ctx.base}/destinations">All destinations</a></p><p><code>${d.url}</code> · ${d.events.join(", ")} · ${d.enabled ? "active" : `paused${d.pausedReason ? `: ${d.pausedReason}` : ""}`}</p>
+        html`<p><a href="${ctx.base}/destinations">All destinations</a></p><p><code>${withoutCredentials(d.url)}</code> · ${d.events.join(", ")} · ${d.enabled ? "active" : `paused${d.pausedReason ? `: ${d.pausedReason}` : ""}`}</p>
 <h2>Dead letters</h2>
 ${table(["Event", "Type", "Attempts", "Last failure", "Action"], dead, "None: every event was delivered or is still being tried.")}
 <h2>Replay a time range</h2>
