@@ -113,7 +113,9 @@ beforeAll(async () => {
   const fetchWebhooks = createFetchWebhookHandler({ inbox, signatureKeys: ["whsec_x"], logger });
   const fetchBase = await listen(
     bridge((request) =>
-      new URL(request.url).pathname.startsWith("/webhooks/") ? fetchWebhooks(request) : fetchCheckout(request),
+      new URL(request.url).pathname.startsWith("/webhooks/")
+        ? fetchWebhooks(request)
+        : fetchCheckout(request),
     ),
   );
   urls["fetch confirm"] = `${fetchBase}/api/checkout/confirm`;
@@ -180,7 +182,9 @@ describe("a client that hangs up mid-body", () => {
     const linesBefore = lines.length;
     const handledBefore = handled.length;
     await Promise.all(Array.from({ length: 300 }, () => hangUpMidBody(urls["node confirm"] ?? "")));
-    await until(() => handled.slice(handledBefore).every((e) => e.settled) && handled.length >= handledBefore + 300);
+    await until(
+      () => handled.slice(handledBefore).every((e) => e.settled) && handled.length >= handledBefore + 300,
+    );
     expect(lines.slice(linesBefore).filter((line) => line.level >= 40)).toEqual([]);
     const answer = await fetch(urls["node session"] ?? "", {
       method: "POST",
