@@ -141,21 +141,38 @@ describe("dispute ids", () => {
   });
 });
 
-/** Sends the evidence form with one file, as the browser does, and reads the banner it leads to. */
+/** The hidden fields of a confirmation page's form, as the browser would send them back. */
+const hiddenFields = (text: string): Array<[string, string]> =>
+  [...text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]) => [
+    String(name),
+    String(value),
+  ]);
+
+/** Sends the evidence form with one file, as the browser does: reviewed, then confirmed; reads the banner. */
 async function sendEvidence(
   cookie: string,
   disputeId: string,
-  file: { name: string; type: string; bytes: Uint8Array },
+  file: { name: string; type: string; bytes: Uint8Array<ArrayBuffer> },
 ) {
   const form = await page(cookie, `/disputes/${disputeId}`);
   const body = new FormData();
   body.set("_csrf", csrfOf(form.text));
   body.set("invoice_or_receipt_file", new Blob([file.bytes], { type: file.type }), file.name);
+  const headers = { cookie, origin: new URL(base).origin };
+  const review = await fetch(`${base}/disputes/${disputeId}/evidence/review`, {
+    method: "POST",
+    redirect: "manual",
+    headers,
+    body,
+  });
+  expect(review.status).toBe(200);
+  const confirmation = new FormData();
+  for (const [name, value] of hiddenFields(decoded(await review.text()))) confirmation.set(name, value);
   const sent = await fetch(`${base}/disputes/${disputeId}/evidence`, {
     method: "POST",
     redirect: "manual",
-    headers: { cookie, origin: new URL(base).origin },
-    body,
+    headers,
+    body: confirmation,
   });
   expect(sent.status).toBe(303);
   return after(cookie, sent);
@@ -305,5 +322,74 @@ describe("an order's dispute banner", () => {
       /The dispute was accepted: the customer keeps the money for £29\.00 \([^)]*\), answer by/,
     );
     expect(shown).toMatch(/The customer's bank opened a dispute for £29\.00 \([^)]*\), answer by/);
+  });
+});
+
+describe("conceding or answering a dispute", () => {
+  it("accepting goes through a confirmation page that says the money is given up for good", async () => {
+    const { dispute } = await disputedOrder("accept@example.com");
+    const cookie = await signIn();
+    const disputePage = await page(cookie, `/disputes/${dispute.id}`);
+    // One click on the dispute page sends nothing: the accept form posted without confirming is refused.
+    const unconfirmed = await post(cookie, `/disputes/${dispute.id}/accept`, {
+      _csrf: csrfOf(disputePage.text),
+    });
+    expect(await after(cookie, unconfirmed)).toContain("Nothing was sent: answer the dispute from its page");
+    expect(h.sandbox.disputes.disputes.get(dispute.id)?.status).toBe("evidence_required");
+    expect(disputePage.text).toContain(`href="/ops/disputes/${dispute.id}/accept"`);
+    const confirm = await page(cookie, `/disputes/${dispute.id}/accept`);
+    expect(visible(confirm.text)).toContain(
+      "Checkout.com keeps the £29.00 for the cardholder; this cannot be undone.",
+    );
+    expect(h.sandbox.disputes.disputes.get(dispute.id)?.status).toBe("evidence_required");
+    const fields = Object.fromEntries(hiddenFields(confirm.text));
+    expect(fields.request).toMatch(/^[A-Za-z0-9_-]{8,}$/);
+    const accepted = await post(cookie, `/disputes/${dispute.id}/accept`, {
+      _csrf: csrfOf(confirm.text),
+      request: String(fields.request),
+    });
+    expect(await after(cookie, accepted)).toContain("Accepted: the customer keeps the money.");
+    expect(h.sandbox.disputes.disputes.get(dispute.id)?.status).toBe("accepted");
+  });
+
+  it("evidence is shown for review before it is sent, once", async () => {
+    const { dispute } = await disputedOrder("review@example.com");
+    const cookie = await signIn();
+    const form = await page(cookie, `/disputes/${dispute.id}`);
+    const body = new FormData();
+    body.set("_csrf", csrfOf(form.text));
+    body.set("proof_of_delivery_or_service_text", "Signed for by A. Lee on 2 December");
+    body.set(
+      "proof_of_delivery_or_service_file",
+      new Blob([pdf(3000)], { type: "application/pdf" }),
+      "pod.pdf",
+    );
+    const review = await fetch(`${base}/disputes/${dispute.id}/evidence/review`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: new URL(base).origin },
+      body,
+    });
+    const reviewed = decoded(await review.text());
+    const shown = visible(reviewed);
+    expect(shown).toContain("Checkout.com takes evidence once");
+    expect(shown).toContain("Signed for by A. Lee on 2 December");
+    expect(shown).toContain("pod.pdf (3 KB)");
+    // Reviewing sent nothing.
+    expect(h.sandbox.disputes.disputes.get(dispute.id)?.evidence).toEqual({});
+    expect(h.sandbox.disputes.files.size).toBe(0);
+    // Confirmed: what was reviewed is what Checkout.com gets.
+    const confirmation = new FormData();
+    for (const [name, value] of hiddenFields(reviewed)) confirmation.set(name, value);
+    const sent = await fetch(`${base}/disputes/${dispute.id}/evidence`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: new URL(base).origin },
+      body: confirmation,
+    });
+    expect(await after(cookie, sent)).toContain("Evidence submitted to Checkout.com.");
+    const evidence = h.sandbox.disputes.disputes.get(dispute.id)?.evidence ?? {};
+    expect(evidence.proof_of_delivery_or_service_text).toBe("Signed for by A. Lee on 2 December");
+    expect(h.sandbox.disputes.files.get(String(evidence.proof_of_delivery_or_service_file))?.size).toBe(3000);
   });
 });

@@ -7,6 +7,12 @@ export const disputeWords = {
   evidenceRefused: (sentence: string) => `Could not submit the evidence: ${sentence}`,
   filesTooLarge:
     "Could not submit the evidence: the files are more than 8 MB in all. Each file may be up to 4 MB.",
+  /** The confirmation page before accepting: what accepting does, which no one can take back. */
+  acceptEffect: (amount: string) =>
+    `Accepting ends the dispute: Checkout.com keeps the ${amount} for the cardholder; this cannot be undone.`,
+  evidenceOnce:
+    "Checkout.com takes evidence once: after this, nothing can be added or changed, and the cardholder's bank decides on what is below.",
+  confirmFirst: "Nothing was sent: answer the dispute from its page, which asks you to confirm first.",
   /** The order page's banner once evidence is sent: nothing to answer, the bank decides. */
   underReview: ({ amount, reason }: { amount: string; reason: string }) =>
     `This payment is disputed: the customer's bank is taking back ${amount} (${reason}). Your evidence was sent to Checkout.com; waiting for the bank's decision. Nothing more to answer.`,
