@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { releaseReview, requestOperatorAction } from "@handoff/server";
+import { reconcileStuckAttempts, releaseReview, requestOperatorAction } from "@handoff/server";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js";
@@ -116,6 +116,16 @@ describe("why a payment did not go through", () => {
     expect(shown).toContain("Checkout.com reported that 3-D Secure authentication failed (code 20151)");
     expect(shown).not.toContain("The bank declined the payment");
     expect(shown).not.toContain("Declined by the bank");
+  });
+  it("says a 3-D Secure left unfinished was not completed by the cardholder", async () => {
+    const orderId = await orderWith("4010061700000021");
+    // The bank gives up on an unfinished challenge after 15 minutes; Handoff's sweep then looks.
+    h.sandbox.advanceClock(15 * 60_000 + 1);
+    await reconcileStuckAttempts(h.deps, 0);
+    await h.waitUntilQuiet();
+    const shown = await read(`/orders/${orderId}`);
+    expect(shown).toContain("The cardholder did not complete 3-D Secure");
+    expect(shown).not.toMatch(/bank declined the payment|Declined by the bank/);
   });
 });
 
