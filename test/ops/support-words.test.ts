@@ -145,6 +145,8 @@ describe("what an operator did", () => {
     expect(shown).toContain(
       "The bank declined the refund of £2.00: the money was not returned to the customer. Try the refund again, or refund them another way",
     );
+    // Accepted is not done: the request's line says the bank has yet to answer.
+    expect(shown).toContain("Checkout.com accepted the request (the bank's answer shows here when it comes)");
   });
 
   it("words a release from review as a release, not a capture", async () => {

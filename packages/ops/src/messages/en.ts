@@ -351,7 +351,7 @@ export const en: Catalogue = {
         const verb = d.action === "refund" ? "a refund" : d.action === "capture" ? "a capture" : "a void";
         const reason = typeof d.reason === "string" ? ` (“${d.reason}”)` : "";
         const result = d.accepted
-          ? "Checkout.com accepted the request"
+          ? "Checkout.com accepted the request (the bank's answer shows here when it comes)"
           : `it was refused: ${d.failure === "rejected" ? "Checkout.com said no" : d.failure === "not_allowed" ? "Checkout.com does not allow it now" : "Checkout.com could not be reached"}`;
         return `${who} asked for ${verb}${amount ? ` of ${amount}` : ""}${reason}; ${result}`;
       }
