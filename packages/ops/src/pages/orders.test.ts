@@ -14,7 +14,7 @@ describe("an amount typed on the refund and capture forms", () => {
       ["5 EUR", "GBP"],
       ["£5", "USD"],
       ["5p", "GBP"],
-    ]) {
+    ] as const) {
       expect(`${typed} on ${currency}: ${parseMajor(typed, currency)}`).toBe(
         `${typed} on ${currency}: "${typed}" is not an amount in ${currency} (e.g. 5.00).`,
       );
