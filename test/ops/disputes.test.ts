@@ -109,7 +109,7 @@ async function post(cookie: string, path: string, fields: Record<string, string>
 }
 
 /** Where a form post led, with its banner, as the operator reads it. */
-async function after(cookie: string, response: Response) {
+async function noticeAfter(cookie: string, response: Response) {
   const to = response.headers.get("location") ?? "";
   const path = to.replace(/^.*\/ops/, "");
   return visible((await page(`${cookie}; ${noticeOf(response)}`, path)).text);
@@ -175,7 +175,7 @@ async function sendEvidence(
     body: confirmation,
   });
   expect(sent.status).toBe(303);
-  return after(cookie, sent);
+  return noticeAfter(cookie, sent);
 }
 
 const pdf = (size: number) => {
@@ -334,7 +334,9 @@ describe("conceding or answering a dispute", () => {
     const unconfirmed = await post(cookie, `/disputes/${dispute.id}/accept`, {
       _csrf: csrfOf(disputePage.text),
     });
-    expect(await after(cookie, unconfirmed)).toContain("Nothing was sent: answer the dispute from its page");
+    expect(await noticeAfter(cookie, unconfirmed)).toContain(
+      "Nothing was sent: answer the dispute from its page",
+    );
     expect(h.sandbox.disputes.disputes.get(dispute.id)?.status).toBe("evidence_required");
     expect(disputePage.text).toContain(`href="/ops/disputes/${dispute.id}/accept"`);
     const confirm = await page(cookie, `/disputes/${dispute.id}/accept`);
@@ -348,7 +350,7 @@ describe("conceding or answering a dispute", () => {
       _csrf: csrfOf(confirm.text),
       request: String(fields.request),
     });
-    expect(await after(cookie, accepted)).toContain("Accepted: the customer keeps the money.");
+    expect(await noticeAfter(cookie, accepted)).toContain("Accepted: the customer keeps the money.");
     expect(h.sandbox.disputes.disputes.get(dispute.id)?.status).toBe("accepted");
   });
 
@@ -387,7 +389,7 @@ describe("conceding or answering a dispute", () => {
       headers: { cookie, origin: new URL(base).origin },
       body: confirmation,
     });
-    expect(await after(cookie, sent)).toContain("Evidence submitted to Checkout.com.");
+    expect(await noticeAfter(cookie, sent)).toContain("Evidence submitted to Checkout.com.");
     const evidence = h.sandbox.disputes.disputes.get(dispute.id)?.evidence ?? {};
     expect(evidence.proof_of_delivery_or_service_text).toBe("Signed for by A. Lee on 2 December");
     expect(h.sandbox.disputes.files.get(String(evidence.proof_of_delivery_or_service_file))?.size).toBe(3000);
