@@ -156,6 +156,19 @@ describe("the demo shop in Chromium", () => {
       "You have already paid for this cart.",
     );
     await expect(page.getByRole("button", { name: "Continue to payment" }).count()).resolves.toBe(0);
+    // The paid cart no longer changes: the API refuses, the edit page leads back here, which still
+    // shows what was paid for.
+    const cartId = new URL(page.url()).searchParams.get("cart") ?? "";
+    const edited = await fetch(`${shop.url}/api/carts/${cartId}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ items: [{ sku: "mug", quantity: 5 }] }),
+    });
+    expect(edited.status).toBe(409);
+    expect(await edited.json()).toMatchObject({ error: "ORDER_COMPLETED" });
+    await page.goto(`${shop.url}/cart?cart=${cartId}`);
+    await page.waitForURL(/\/checkout\?cart=cart_/);
+    expect(await page.textContent("main")).toContain("£29.00");
     await page.getByRole("link", { name: "See your order" }).click();
     await page.waitForURL(orderUrl);
     expect(errors).toEqual([]);
@@ -476,7 +489,11 @@ describe("the demo shop in Chromium", () => {
       buffer: Buffer.from("%PDF-1.4 delivery note"),
     });
     await screenshot(page, "ops-dispute-evidence-390");
-    await page.getByRole("button", { name: "Submit evidence" }).click();
+    // Evidence goes once: it is reviewed first, then confirmed.
+    await page.getByRole("button", { name: "Review the evidence" }).click();
+    await expect(page.textContent("main")).resolves.toMatch(/signed-delivery\.pdf/);
+    await screenshot(page, "ops-dispute-evidence-review-390");
+    await page.getByRole("button", { name: "Yes, submit this evidence" }).click();
     await expect(page.locator(".notice").textContent()).resolves.toMatch(/Evidence submitted/);
     const evidence = (await (
       await fetch(`${sandbox.url}/disputes/${dispute.id}/evidence`, {

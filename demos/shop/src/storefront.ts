@@ -30,9 +30,21 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
   router.post("/api/carts", cartJson, (req, res) =>
     answerCart(req.body, res, (items) => inventory.createCart(items)),
   );
-  router.put("/api/carts/:id", cartJson, (req, res) =>
-    answerCart(req.body, res, (items) => inventory.setCartItems(req.params.id, items)),
-  );
+  router.put("/api/carts/:id", cartJson, async (req, res) => {
+    const closed = await cartClosed(store, req.params.id);
+    if (closed) {
+      res.status(409).json({
+        error: closed.paid ? "ORDER_COMPLETED" : "ATTEMPT_IN_PROGRESS",
+        message: closed.paid
+          ? "This cart is paid: it can no longer change. Start a new cart to buy more."
+          : "A payment for this cart is going through: it cannot change now.",
+        orderId: closed.orderId,
+        orderUrl: `/orders/${closed.orderId}`,
+      });
+      return;
+    }
+    await answerCart(req.body, res, (items) => inventory.setCartItems(req.params.id, items));
+  });
 
   router.get("/api/orders/:id", async (req, res) => {
     const order = await loadShopperOrder(store, req.params.id, urls);
@@ -64,6 +76,11 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
       res.redirect(303, "/");
       return;
     }
+    // A paid cart (Back after paying) or one being paid is not edited: its checkout says where it stands.
+    if (await cartClosed(store, cartId)) {
+      res.redirect(303, urls.checkout(cartId));
+      return;
+    }
     res.send(
       cartPage(cartId, await cartRows(inventory, new Map(cart.lines.map((l) => [l.sku, l.quantity])))),
     );
@@ -72,6 +89,10 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
   router.post("/cart", express.urlencoded({ extended: false, limit: "8kb" }), async (req, res) => {
     const form = (req.body ?? {}) as Record<string, string>;
     const cartId = typeof req.query.cart === "string" ? req.query.cart : undefined;
+    if (cartId && (await cartClosed(store, cartId))) {
+      res.redirect(303, urls.checkout(cartId));
+      return;
+    }
     const items = Object.entries(form)
       .map(([sku, quantity]) => ({ sku, quantity: Number(quantity) }))
       .filter((item) => item.quantity > 0);
@@ -114,7 +135,13 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
     const order = await store.findOrderByCart(cart.cartId);
     // Back (or a bookmark) after paying: say the cart is paid and lead to the order, never offer to pay again.
     if (order && PAID.has(order.status)) {
-      res.send(paidCartPage(cart, order.id));
+      // What was paid for: the order's lines, whatever the cart says now.
+      res.send(
+        paidCartPage(
+          { cartId: cart.cartId, currency: order.currency, lines: order.lines, total: order.amount },
+          order.id,
+        ),
+      );
       return;
     }
     const latest = order ? (await store.attemptsOfOrder(order.id)).at(-1) : undefined;
@@ -140,6 +167,24 @@ export function storefrontRouter(deps: { inventory: SqlInventory; store: OrderSt
   });
 
   return router;
+}
+
+/** Attempt statuses in which Checkout.com may still charge: the cart must hold still meanwhile. */
+const PAYING = new Set(["processing", "unknown", "requires_action"]);
+
+/**
+ * The order a cart can no longer change under: paid, or with a payment going through. The order
+ * keeps what it charges whatever the cart says; this keeps the shopper from being shown otherwise.
+ */
+async function cartClosed(
+  store: OrderStore,
+  cartId: string,
+): Promise<{ orderId: string; paid: boolean } | undefined> {
+  const order = await store.findOrderByCart(cartId);
+  if (!order) return undefined;
+  if (PAID.has(order.status)) return { orderId: order.id, paid: true };
+  const latest = (await store.attemptsOfOrder(order.id)).at(-1);
+  return latest && PAYING.has(latest.status) ? { orderId: order.id, paid: false } : undefined;
 }
 
 type CartResult = Awaited<ReturnType<SqlInventory["createCart"]>>;
