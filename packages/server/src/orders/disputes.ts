@@ -1,5 +1,5 @@
 import { type DisputeDetails, type DisputeEvidence, disputeIdSchema } from "@handoff/contracts";
-import { processorFailureReply, refusalStatus } from "../processor/failure-reply.js";
+import { processorFailureReply } from "../processor/failure-reply.js";
 import type { ProcessorCall } from "../processor/port.js";
 import { type ApiReply, errorReply } from "../reply.js";
 import type { TimelineEntry } from "./model.js";
@@ -129,17 +129,16 @@ function uploadRefusal(
   filename: string,
   failure: Exclude<Awaited<ReturnType<OrderDeps["processor"]["uploadDisputeFile"]>>, { kind: "uploaded" }>,
 ): ApiReply | undefined {
-  if (failure.kind === "rejected")
-    return errorReply(
-      "INVALID_REQUEST",
-      `Checkout.com refused ${filename}: ${failure.codes.join(", ") || "invalid"} (PDF, PNG or JPEG up to 4 MB).`,
-    );
-  if (refusalStatus(failure) === 413)
+  if (failure.kind !== "rejected") return undefined;
+  if (failure.status === 413)
     return errorReply(
       "PAYLOAD_TOO_LARGE",
       `Checkout.com refused ${filename} as too large (HTTP 413). Trying again will not help: send a smaller file.`,
     );
-  return undefined;
+  return errorReply(
+    "INVALID_REQUEST",
+    `Checkout.com refused ${filename}: ${failure.codes.join(", ") || "invalid"} (PDF, PNG or JPEG up to 4 MB).`,
+  );
 }
 
 /**

@@ -386,7 +386,8 @@ export class CheckoutComProcessor implements PaymentProcessor, SettlementSource 
       });
       const body = (await response.json().catch(() => ({}))) as { id?: unknown; error_codes?: unknown };
       if (response.status === 401) return { kind: "unauthorized" as const, calls };
-      if (response.status === 422 || response.status === 400) {
+      // A refusal (too large, not a file it takes): trying again does not change it.
+      if (response.status === 422 || response.status === 400 || response.status === 413) {
         const codes = Array.isArray(body.error_codes) ? body.error_codes.map(String) : [];
         return { kind: "rejected" as const, status: response.status, codes, calls };
       }

@@ -26,14 +26,3 @@ export function processorFailureReply(failure: CallFailure, logger: Logger, orde
     orderId,
   });
 }
-
-/**
- * The HTTP status of a client error Checkout.com answered where the call reports it only in its
- * reason (a 413 on a file upload): a refusal, which trying again does not change.
- */
-export function refusalStatus(failure: CallFailure): number | undefined {
-  if (failure.kind === "rejected") return failure.status;
-  if (failure.kind !== "unavailable") return undefined;
-  const status = Number(/HTTP (4\d\d)\b/.exec(failure.reason)?.[1]);
-  return Number.isInteger(status) && status !== 408 && status !== 429 ? status : undefined;
-}
