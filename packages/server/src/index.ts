@@ -59,6 +59,7 @@ export { type HandoffService, type OpenedHandoff, type OpenHandoffOptions, openH
 export {
   acceptDispute,
   type EvidenceInput,
+  isChargeback,
   orderOfDispute,
   submitDisputeEvidence,
 } from "./orders/disputes.js";

@@ -3,6 +3,7 @@ import { CurrencyAmountError, currencyExponent, type OrderStatus, toMinorUnits }
 import {
   disputesOfOrders,
   type Handoff,
+  isChargeback,
   livePayment,
   type OperatorAction,
   type Order,
@@ -104,21 +105,6 @@ function withoutCurrency(typed: string, currency: string): string | undefined {
   return /^[\d.,\s]*$/.test(typed) ? typed : undefined;
 }
 
-/**
- * A dispute's last news (a webhook type, or Checkout.com's status when read live) after which the
- * cardholder's bank returned the money to them for good.
- */
-const CHARGED_BACK = new Set([
-  "dispute_lost",
-  "dispute_accepted",
-  "dispute_expired",
-  "dispute_arbitration_lost",
-  "lost",
-  "accepted",
-  "expired",
-  "arbitration_lost",
-]);
-
 /** Where a dispute stands, from its last news (a webhook type) or Checkout.com's status read live. */
 export function disputeState(
   type: string,
@@ -134,9 +120,7 @@ export function disputeState(
 
 /** What the cardholder's bank took back from this order for good, in minor units (0 when nothing). */
 export function chargedBack(order: Pick<Order, "amount">, disputes: OrderDispute[] = []): number {
-  return disputes
-    .filter((d) => CHARGED_BACK.has(d.type))
-    .reduce((sum, d) => sum + (d.amount ?? order.amount), 0);
+  return disputes.filter((d) => isChargeback(d.type)).reduce((sum, d) => sum + (d.amount ?? order.amount), 0);
 }
 
 /**

@@ -10,13 +10,13 @@ export function isDisputeId(id: string): boolean {
   return disputeIdSchema.safeParse(id).success;
 }
 
-/** Dispute news after which the cardholder's bank has returned the disputed money to them for good. */
-const CHARGED_BACK = new Set([
-  "dispute_lost",
-  "dispute_accepted",
-  "dispute_expired",
-  "dispute_arbitration_lost",
-]);
+/** Where a dispute ends with the cardholder's bank having returned the disputed money to them for good. */
+const CHARGED_BACK = new Set(["lost", "accepted", "expired", "arbitration_lost"]);
+
+/** Whether a dispute's news (a webhook type, `dispute_lost`) or its status (`lost`) is a chargeback. */
+export function isChargeback(news: string): boolean {
+  return CHARGED_BACK.has(news.replace(/^dispute_/, ""));
+}
 
 /**
  * What the cardholder's bank took back from the order's payment for good (disputes lost, accepted or
@@ -28,7 +28,7 @@ export function chargedBackAmount(timeline: readonly TimelineEntry[]): number {
   for (const entry of timeline) {
     if (entry.kind !== "dispute" || typeof entry.detail.disputeId !== "string") continue;
     if (typeof entry.detail.amount === "number") amounts.set(entry.detail.disputeId, entry.detail.amount);
-    if (CHARGED_BACK.has(String(entry.detail.type))) lost.add(entry.detail.disputeId);
+    if (isChargeback(String(entry.detail.type))) lost.add(entry.detail.disputeId);
   }
   return [...lost].reduce((sum, id) => sum + (amounts.get(id) ?? 0), 0);
 }
