@@ -1,13 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../packages/ops/src/auth/secrets.js";
-import { createOpsRouter } from "../../packages/ops/src/router.js";
 import {
   startWebhookHarness,
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
+import { type ServedConsole, serveOpsConsole } from "../support/ops-console.js";
 
 /**
  * The ops API's money-moving requests, as a program sends them: whatever it sends that Handoff would
@@ -15,28 +12,19 @@ import {
  * is refused before Checkout.com is asked, and the order's record shows only money that moved.
  */
 let h: WebhookHarness;
-let server: Server;
+let served: ServedConsole;
 let base: string;
 const TOKEN = "tok_carol_0123456789abcdef";
 
 beforeAll(async () => {
   h = await startWebhookHarness();
-  const app = express();
-  app.use(
-    "/ops",
-    createOpsRouter(h.handoff, {
-      auth: { operators: [{ name: "carol", apiTokenHash: hashToken(TOKEN) }] },
-      db: h.db,
-      webhooks: h.webhooks,
-    }),
-  );
-  server = createServer(app);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOpsConsole(h, {
+    auth: { operators: [{ name: "carol", apiTokenHash: hashToken(TOKEN) }] },
+  });
+  base = served.origin;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await served.close();
   await h.close();
 });
 

@@ -1,39 +1,27 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../packages/ops/src/auth/secrets.js";
-import { createOpsRouter } from "../../packages/ops/src/router.js";
 import {
   startWebhookHarness,
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
+import { type ServedConsole, serveOpsConsole } from "../support/ops-console.js";
 
 /** Adding a destination through the ops API, as a program would: URLs it must refuse, and why. */
 let h: WebhookHarness;
-let server: Server;
+let served: ServedConsole;
 let base: string;
 const TOKEN = "tok_dora_0123456789abcdef";
 
 beforeAll(async () => {
   h = await startWebhookHarness();
-  const app = express();
-  app.use(
-    "/ops",
-    createOpsRouter(h.handoff, {
-      auth: { operators: [{ name: "dora", apiTokenHash: hashToken(TOKEN) }] },
-      db: h.db,
-      webhooks: h.webhooks,
-      outbox: h.outbox,
-    }),
-  );
-  server = createServer(app);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOpsConsole(h, {
+    auth: { operators: [{ name: "dora", apiTokenHash: hashToken(TOKEN) }] },
+    outbox: h.outbox,
+  });
+  base = served.origin;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await served.close();
   await h.close();
 });
 

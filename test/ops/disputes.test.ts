@@ -1,46 +1,34 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js";
-import { createOpsRouter } from "../../packages/ops/src/router.js";
 import {
   startWebhookHarness,
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
+import { type ServedConsole, serveOpsConsole } from "../support/ops-console.js";
 
 /**
  * Answering a dispute from the console: only dispute ids reach the Disputes API, evidence files are
  * checked here first, the money-conceding steps are confirmed, and a chargeback shows on the order.
  */
 let h: WebhookHarness;
-let server: Server;
+let served: ServedConsole;
 let base: string;
 const DORA = { name: "dora", password: "correct horse battery", token: "tok_dora_0123456789abcdef" };
 const api = { authorization: `Bearer ${DORA.token}` };
 
 beforeAll(async () => {
   h = await startWebhookHarness();
-  const app = express();
-  app.use(
-    "/ops",
-    createOpsRouter(h.handoff, {
-      auth: {
-        operators: [
-          { name: DORA.name, passwordHash: hashPassword(DORA.password), apiTokenHash: hashToken(DORA.token) },
-        ],
-      },
-      db: h.db,
-      webhooks: h.webhooks,
-    }),
-  );
-  server = createServer(app);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ops`;
+  served = await serveOpsConsole(h, {
+    auth: {
+      operators: [
+        { name: DORA.name, passwordHash: hashPassword(DORA.password), apiTokenHash: hashToken(DORA.token) },
+      ],
+    },
+  });
+  base = `${served.origin}/ops`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await served.close();
   await h.close();
 });
 

@@ -1,11 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { pino } from "pino";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js";
-import { createOpsRouter } from "../../packages/ops/src/router.js";
 import { createSettlement } from "../../packages/server/src/settlement/setup.js";
 import {
   REPORT_HEADER,
@@ -17,13 +13,14 @@ import {
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
 import { launchChromium, screenshot } from "../support/chromium.js";
+import { type ServedConsole, serveOpsConsole } from "../support/ops-console.js";
 
 /**
  * The pages a support person found cramped on a 390 px phone (date-time inputs, long order ids in the
  * payout and exception cards, a settlement problem's bullet) and the keyboard's way past the navigation.
  */
 let h: WebhookHarness;
-let server: Server;
+let served: ServedConsole;
 let base: string;
 let orderId = "";
 const PAYOUT = "00000000PHON";
@@ -38,28 +35,20 @@ beforeAll(async () => {
     logger: pino({ level: "silent" }),
     now: h.deps.now,
   });
-  const app = express();
-  app.use(
-    "/ops",
-    createOpsRouter(h.handoff, {
-      auth: {
-        operators: [
-          {
-            name: ALICE.name,
-            passwordHash: hashPassword(ALICE.password),
-            apiTokenHash: hashToken(ALICE.token),
-          },
-        ],
-      },
-      db: h.db,
-      webhooks: h.webhooks,
-      outbox: h.outbox,
-      settlement,
-    }),
-  );
-  server = createServer(app);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOpsConsole(h, {
+    auth: {
+      operators: [
+        {
+          name: ALICE.name,
+          passwordHash: hashPassword(ALICE.password),
+          apiTokenHash: hashToken(ALICE.token),
+        },
+      ],
+    },
+    outbox: h.outbox,
+    settlement,
+  });
+  base = served.origin;
   const cartId = await h.cart([{ sku: "mug", quantity: 2 }]);
   const reply = await h.handoff.confirm({ cartId, processorToken: await h.token() });
   await h.waitUntilQuiet();
@@ -99,8 +88,7 @@ beforeAll(async () => {
   await settlement.drain();
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await served.close();
   await h.close();
 });
 

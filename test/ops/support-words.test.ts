@@ -1,51 +1,39 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { reconcileStuckAttempts, releaseReview, requestOperatorAction } from "@handoff/server";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, hashToken } from "../../packages/ops/src/auth/secrets.js";
-import { createOpsRouter } from "../../packages/ops/src/router.js";
 import {
   startWebhookHarness,
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
+import { type ServedConsole, serveOpsConsole } from "../support/ops-console.js";
 
 /**
  * What a support person found confusing, read as they read it: why a payment was declined, 3-D Secure
  * apart from a bank's decline, a refused refund, a release, the search hint, a refused void, a deep link.
  */
 let h: WebhookHarness;
-let server: Server;
+let served: ServedConsole;
 let base: string;
 const ALICE = { name: "alice", password: "correct horse battery", token: "tok_alice_0123456789abcdef" };
 
 beforeAll(async () => {
   h = await startWebhookHarness();
-  const app = express();
-  app.use(
-    "/ops",
-    createOpsRouter(h.handoff, {
-      auth: {
-        operators: [
-          {
-            name: ALICE.name,
-            passwordHash: hashPassword(ALICE.password),
-            apiTokenHash: hashToken(ALICE.token),
-          },
-        ],
-      },
-      db: h.db,
-      webhooks: h.webhooks,
-      outbox: h.outbox,
-    }),
-  );
-  server = createServer(app);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ops`;
+  served = await serveOpsConsole(h, {
+    auth: {
+      operators: [
+        {
+          name: ALICE.name,
+          passwordHash: hashPassword(ALICE.password),
+          apiTokenHash: hashToken(ALICE.token),
+        },
+      ],
+    },
+    outbox: h.outbox,
+  });
+  base = `${served.origin}/ops`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await served.close();
   await h.close();
 });
 

@@ -1,40 +1,28 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../packages/ops/src/auth/secrets.js";
-import { createOpsRouter } from "../../packages/ops/src/router.js";
 import { sampleEventFor } from "../../packages/server/src/test-support/events.js";
 import {
   startWebhookHarness,
   type WebhookHarness,
 } from "../../packages/server/src/test-support/webhook-harness.js";
 import { signTestWebhook } from "../../packages/server/src/webhooks/verify.js";
+import { type ServedConsole, serveOpsConsole } from "../support/ops-console.js";
 
 /** The ops page of one webhook, after Checkout.com (here, a correctly signed request) sent it. */
 let h: WebhookHarness;
-let server: Server;
+let served: ServedConsole;
 let base: string;
 const ERIN = { name: "erin", password: "a long enough password" };
 
 beforeAll(async () => {
   h = await startWebhookHarness();
-  const app = express();
-  app.use(
-    "/ops",
-    createOpsRouter(h.handoff, {
-      auth: { operators: [{ name: ERIN.name, passwordHash: hashPassword(ERIN.password) }] },
-      db: h.db,
-      webhooks: h.webhooks,
-    }),
-  );
-  server = createServer(app);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOpsConsole(h, {
+    auth: { operators: [{ name: ERIN.name, passwordHash: hashPassword(ERIN.password) }] },
+  });
+  base = served.origin;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
+  await served.close();
   await h.close();
 });
 
